@@ -1,0 +1,83 @@
+# しゅうろうナビ — build, serve, test. `make help` lists the targets.
+# Every variable below can be overridden: `make html OUTPUTDIR=/tmp/site`.
+
+PY ?= python3
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+CONTENT ?= content
+FACILITIES ?= facilities
+OUTPUTDIR ?= output
+CONFFILE ?= pelicanconf.py
+PUBLISHCONF ?= publishconf.py
+PORT ?= 8000
+BIND ?= 127.0.0.1
+DEBUG ?= 0
+PYTEST_ARGS ?=
+
+BUILD_FLAGS :=
+ifeq ($(DEBUG), 1)
+	BUILD_FLAGS += --debug
+endif
+
+export PYTHONPATH := $(CURDIR)/plugins
+export CONTENT FACILITIES
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help setup html serve devserver publish test lint clean chromium
+
+help:
+	@echo 'Usage:'
+	@echo '  make serve        build the sample site and serve it on http://$(BIND):$(PORT)/'
+	@echo '  make test         install what is missing, then run lint and every test'
+	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
+	@echo '  make publish      build with $(PUBLISHCONF) (SITEURL=https://… for the real address)'
+	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
+	@echo '  make setup        only install: venv, npm packages, Chromium for browser tests'
+	@echo '  make clean        remove $(OUTPUTDIR)/'
+	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
+
+$(VENV_STAMP): requirements.txt
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests use Debian's Chromium (no browser download is possible here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo 'Installing Debian chromium for the browser tests…'; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo 'Chromium is missing: install it with `sudo apt-get install chromium`' >&2; exit 1; \
+		fi; \
+	fi
+
+setup: $(VENV_STAMP) $(NODE_STAMP)
+
+html: setup
+	$(PYTHON) -m facility_site.build -s $(CONFFILE) -o $(OUTPUTDIR) $(BUILD_FLAGS)
+
+serve: html
+	@echo 'Serving $(OUTPUTDIR)/ on http://$(BIND):$(PORT)/ (Ctrl+C to stop)'
+	$(PYTHON) -m http.server --directory $(OUTPUTDIR) --bind $(BIND) $(PORT)
+
+devserver: setup
+	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
+
+publish: setup
+	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check plugins tests pelicanconf.py publishconf.py
+
+test: setup chromium lint
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(OUTPUTDIR)

@@ -1,0 +1,51 @@
+"""Turn a record's Markdown description into safe HTML.
+
+Raw HTML in the Markdown is shown as text (never rendered), and links keep
+only http(s), mailto and tel targets, so a record cannot carry script.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def is_safe_href(href: str) -> bool:
+    text = "".join(href.split()).lower()  # browsers ignore whitespace inside schemes
+    scheme = urlsplit(text).scheme
+    return scheme in SAFE_SCHEMES
+
+
+class _LinkGuard(Treeprocessor):
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                href = element.get("href", "")
+                if not is_safe_href(href):
+                    element.attrib.pop("href", None)
+                else:
+                    element.set("rel", "noopener noreferrer")
+            elif element.tag == "img":
+                # Images from records are not supported: keep their alt text only.
+                element.tag = "span"
+                alt = element.attrib.pop("alt", "")
+                element.attrib.clear()
+                element.text = alt
+
+
+class _NoRawHtml(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkGuard(md), "facility_link_guard", 0)
+
+
+def render_description(text: str) -> str:
+    md = markdown.Markdown(extensions=[_NoRawHtml()], output_format="html")
+    return md.convert(text)

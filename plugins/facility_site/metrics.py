@@ -1,0 +1,214 @@
+"""Parse the metric notations operators copy from brochures.
+
+`retention_rate`, `hires_last_year` and `average_stay` accept a number
+(`92.5`), a range (`10~14`, `10〜14`, `10-14`), an open range (`90以上`,
+`5未満`), a mapping (`{min: 6, max: 12}`), each optionally with its unit
+(`90%以上`, `10~14名`, `6~12ヶ月`). Everything becomes one `Metric` and is
+displayed the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+UNKNOWN_LABEL = "非公開"
+RANGE_DASH = "〜"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    field: str
+    label: str
+    unit: str
+    minimum: float
+    maximum: float | None
+    integer: bool
+    higher_is_better: bool
+    unit_aliases: tuple[str, ...]
+
+
+METRIC_SPECS: dict[str, MetricSpec] = {
+    spec.field: spec
+    for spec in (
+        MetricSpec("retention_rate", "就職定着率", "%", 0, 100, False, True, ("%", "パーセント")),
+        MetricSpec("hires_last_year", "昨年の就職人数", "名", 0, None, True, True, ("名", "人")),
+        MetricSpec(
+            "average_stay",
+            "平均利用期間",
+            "ヶ月",
+            0,
+            None,
+            False,
+            False,
+            ("ヶ月間", "か月間", "カ月間", "ヵ月間", "ケ月間", "ヶ月", "か月", "カ月", "ヵ月", "ケ月", "箇月", "月"),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A known value or range. `low`/`high` of None mean open on that side.
+
+    `low_inclusive`/`high_inclusive` keep the difference between 以上 and 超,
+    以下 and 未満, which matters when comparing ranges.
+    """
+
+    unit: str
+    low: float | None
+    high: float | None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    @property
+    def representative(self) -> float:
+        """One number for sorting: the midpoint of a closed range, else the known bound."""
+        if self.low is not None and self.high is not None:
+            return (self.low + self.high) / 2
+        return self.low if self.low is not None else self.high  # type: ignore[return-value]
+
+    def display(self) -> str:
+        unit = self.unit
+        if self.is_exact:
+            return f"{_num(self.low)}{unit}"
+        if self.low is not None and self.high is not None:
+            return f"{_num(self.low)}{RANGE_DASH}{_num(self.high)}{unit}"
+        if self.low is not None:
+            return f"{_num(self.low)}{unit}{'以上' if self.low_inclusive else '超'}"
+        return f"{_num(self.high)}{unit}{'以下' if self.high_inclusive else '未満'}"
+
+    def as_json(self) -> list:
+        """Compact wire form: [low, high] with null for an open side."""
+        return [_json_num(self.low), _json_num(self.high)]
+
+
+def display_metric(metric: Metric | None) -> str:
+    return metric.display() if metric is not None else UNKNOWN_LABEL
+
+
+class MetricError(ValueError):
+    """The text is not a metric notation we understand; the message says why."""
+
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_RANGE_RE = re.compile(rf"^({_NUMBER})\s*[~\-]\s*({_NUMBER})$")
+_BOUND_RE = re.compile(rf"^({_NUMBER})\s*(以上|以下|未満|超)$")
+_EXACT_RE = re.compile(rf"^({_NUMBER})$")
+
+
+def parse_metric(value: object, spec: MetricSpec) -> Metric | None:
+    """Return the Metric for a raw YAML value, None for unknown, or raise MetricError."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MetricError(f"{value!r} is not a number or range")
+    if isinstance(value, (int, float)):
+        number = _check_number(float(value), spec)
+        return Metric(spec.unit, number, number)
+    if isinstance(value, dict):
+        return _parse_mapping(value, spec)
+    if not isinstance(value, str):
+        raise MetricError(f"expected a number, range or {{min, max}}, got {type(value).__name__}")
+    return _parse_text(value, spec)
+
+
+def _parse_mapping(value: dict, spec: MetricSpec) -> Metric:
+    extra = sorted(str(k) for k in value if k not in ("min", "max"))
+    if extra:
+        raise MetricError(f"unknown key(s) {', '.join(extra)} in range; use min and max")
+    low = _mapping_bound(value.get("min"), spec)
+    high = _mapping_bound(value.get("max"), spec)
+    if low is None and high is None:
+        raise MetricError("a range needs min, max or both")
+    return _ordered(Metric(spec.unit, low, high), spec)
+
+
+def _mapping_bound(raw: object, spec: MetricSpec) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise MetricError(f"{raw!r} is not a number")
+    if isinstance(raw, str):
+        text = _strip_unit(_normalize(raw), spec)
+        if not _EXACT_RE.match(text):
+            raise MetricError(f"{raw!r} is not a number")
+        raw = float(text)
+    return _check_number(float(raw), spec)
+
+
+def _normalize(text: str) -> str:
+    # NFKC folds full-width digits, ％ and ～ (U+FF5E); the wave dash 〜 and
+    # the long dashes are not compatibility forms, so map them by hand.
+    text = unicodedata.normalize("NFKC", text).strip()
+    for dash in ("〜", "–", "—", "−", "ー", "―"):
+        text = text.replace(dash, "~")
+    return re.sub(r"\s+", "", text).replace(",", "")
+
+
+def _strip_unit(text: str, spec: MetricSpec) -> str:
+    """Drop the field's own unit wherever it stands ("10名~14名", "90%以上")."""
+    for alias in spec.unit_aliases:
+        text = text.replace(alias, "")
+    return text
+
+
+def _parse_text(raw: str, spec: MetricSpec) -> Metric | None:
+    text = _normalize(raw)
+    if text in ("", "非公開", "不明", "未公開", "-", "~"):
+        return None
+    bare = _strip_unit(text, spec)
+    if m := _EXACT_RE.match(bare):
+        number = _check_number(float(m.group(1)), spec)
+        return Metric(spec.unit, number, number)
+    if m := _RANGE_RE.match(bare):
+        low = _check_number(float(m.group(1)), spec)
+        high = _check_number(float(m.group(2)), spec)
+        return _ordered(Metric(spec.unit, low, high), spec)
+    if m := _BOUND_RE.match(bare):
+        number = _check_number(float(m.group(1)), spec)
+        word = m.group(2)
+        if word in ("以上", "超"):
+            return Metric(spec.unit, number, None, low_inclusive=word == "以上")
+        return Metric(spec.unit, None, number, high_inclusive=word == "以下")
+    hint = f"{spec.unit}" if spec.unit else ""
+    raise MetricError(
+        f"cannot read {raw!r}; write a number (12), a range (10~14{hint}), "
+        f"an open range (90{hint}以上, 5{hint}未満) or {{min: …, max: …}}"
+    )
+
+
+def _check_number(number: float, spec: MetricSpec) -> float:
+    if math.isnan(number) or math.isinf(number):
+        raise MetricError("must be a finite number")
+    if number < spec.minimum:
+        raise MetricError(f"{_num(number)} is below {_num(spec.minimum)}")
+    if spec.maximum is not None and number > spec.maximum:
+        raise MetricError(f"{_num(number)} is above {_num(spec.maximum)}")
+    if spec.integer and number != int(number):
+        raise MetricError(f"{_num(number)} is not a whole number")
+    return number
+
+
+def _ordered(metric: Metric, spec: MetricSpec) -> Metric:
+    if metric.low is not None and metric.high is not None and metric.low > metric.high:
+        raise MetricError(f"range {_num(metric.low)}~{_num(metric.high)} runs backwards")
+    return metric
+
+
+def _num(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _json_num(number: float | None) -> float | int | None:
+    if number is None:
+        return None
+    return int(number) if number == int(number) else number

@@ -1,0 +1,93 @@
+"""The facility model: a validated record, ready for templates and indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .metrics import Metric
+from .vocab import RETENTION_SERVICE, Prefecture, Term
+
+
+@dataclass(frozen=True)
+class Station:
+    name: str  # without 駅
+    walk_minutes: float
+    line: str | None = None
+
+    @property
+    def walk_label(self) -> str:
+        if self.walk_minutes < 1:
+            seconds = round(self.walk_minutes * 60)
+            return f"徒歩{seconds}秒"
+        minutes = self.walk_minutes
+        shown = int(minutes) if minutes == int(minutes) else f"{minutes:g}"
+        return f"徒歩{shown}分"
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class Facility:
+    id: str
+    name: str
+    prefecture: Prefecture
+    city: str
+    services: tuple[Term, ...]
+    capacity: int
+    disabilities: tuple[Term, ...]  # empty means 未確認 (imported, not yet checked)
+    updated: dt.date
+    source_path: str
+    name_kana: str | None = None
+    address: str | None = None
+    access: tuple[Station, ...] = ()
+    retention_rate: Metric | None = None
+    hires_last_year: Metric | None = None
+    average_stay: Metric | None = None
+    catchphrase: str | None = None
+    description: str | None = None  # Markdown source
+    description_html: str = ""  # rendered, raw HTML escaped, links checked
+    features: tuple[str, ...] = ()
+    url: str | None = None
+    phone: str | None = None
+    office_number: str | None = None
+    location: Location | None = None
+    source: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def offers_retention(self) -> bool:
+        return any(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def nearest_station(self) -> Station | None:
+        return self.access[0] if self.access else None
+
+    @property
+    def min_walk(self) -> float | None:
+        return min((s.walk_minutes for s in self.access), default=None)
+
+    @property
+    def url_path(self) -> str:
+        return f"facilities/{self.id}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"facilities/{self.id}/index.html"
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.prefecture.name}{self.city}{self.address or ''}"
+
+    @property
+    def tel_href(self) -> str | None:
+        if not self.phone:
+            return None
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else None
+
+    def accepts(self, disability: Term) -> bool:
+        return disability in self.disabilities

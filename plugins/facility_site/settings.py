@@ -1,0 +1,47 @@
+"""The plugin's settings: one FACILITY_SITE dict, defaults in one place."""
+
+from __future__ import annotations
+
+import difflib
+from types import MappingProxyType
+
+from .errors import SettingsError
+
+DEFAULTS = MappingProxyType(
+    {
+        # Folder of facilities/*.yaml records. Relative paths are taken from
+        # the current working directory (the project root under `make`).
+        "records_path": "facilities",
+        # Cards per list page. 50 keeps a page of 東京都 (≈3,500 offices) small.
+        "per_page": 50,
+        # Warn (not fail) when a record's `updated` is older than this many days.
+        "stale_after_days": 365,
+        # The day the staleness is measured from; None means today. Tests pin it.
+        "today": None,
+        # Absolute origin for canonical URLs and the sitemap, without a trailing slash.
+        "canonical_base": "",
+        # How many facilities the comparison can hold at once.
+        "compare_limit": 4,
+    }
+)
+
+
+def resolve(settings: dict) -> dict:
+    """Merge the user's FACILITY_SITE over DEFAULTS without mutating it."""
+    user = settings.get("FACILITY_SITE") or {}
+    if not isinstance(user, dict):
+        raise SettingsError("FACILITY_SITE must be a dict")
+    unknown = sorted(set(user) - set(DEFAULTS))
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise SettingsError(f"FACILITY_SITE: unknown setting(s) {', '.join(hints)}")
+    merged = dict(DEFAULTS, **user)
+    if not isinstance(merged["per_page"], int) or merged["per_page"] < 1:
+        raise SettingsError("FACILITY_SITE: per_page must be a whole number ≥ 1")
+    if not isinstance(merged["compare_limit"], int) or merged["compare_limit"] < 2:
+        raise SettingsError("FACILITY_SITE: compare_limit must be a whole number ≥ 2")
+    merged["canonical_base"] = str(merged["canonical_base"]).rstrip("/")
+    return merged

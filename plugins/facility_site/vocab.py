@@ -1,0 +1,133 @@
+"""Fixed vocabularies: prefectures, regions, disability types and services.
+
+Every label the site shows and every slug in a URL comes from here, so the
+reader, the generator and the search index agree on one spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Prefecture:
+    code: int  # JIS X 0401
+    name: str  # official name, e.g. 東京都
+    slug: str  # romaji used in URLs
+    region: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled term: the label shown on the site and its URL slug."""
+
+    label: str
+    slug: str
+    short: str = ""  # a shorter label for tight places, e.g. 定着支援
+
+
+REGIONS: tuple[str, ...] = (
+    "北海道",
+    "東北",
+    "関東",
+    "中部",
+    "近畿",
+    "中国",
+    "四国",
+    "九州・沖縄",
+)
+
+_PREFECTURE_ROWS = (
+    ("北海道", "hokkaido", "北海道"),
+    ("青森県", "aomori", "東北"),
+    ("岩手県", "iwate", "東北"),
+    ("宮城県", "miyagi", "東北"),
+    ("秋田県", "akita", "東北"),
+    ("山形県", "yamagata", "東北"),
+    ("福島県", "fukushima", "東北"),
+    ("茨城県", "ibaraki", "関東"),
+    ("栃木県", "tochigi", "関東"),
+    ("群馬県", "gunma", "関東"),
+    ("埼玉県", "saitama", "関東"),
+    ("千葉県", "chiba", "関東"),
+    ("東京都", "tokyo", "関東"),
+    ("神奈川県", "kanagawa", "関東"),
+    ("新潟県", "niigata", "中部"),
+    ("富山県", "toyama", "中部"),
+    ("石川県", "ishikawa", "中部"),
+    ("福井県", "fukui", "中部"),
+    ("山梨県", "yamanashi", "中部"),
+    ("長野県", "nagano", "中部"),
+    ("岐阜県", "gifu", "中部"),
+    ("静岡県", "shizuoka", "中部"),
+    ("愛知県", "aichi", "中部"),
+    ("三重県", "mie", "近畿"),
+    ("滋賀県", "shiga", "近畿"),
+    ("京都府", "kyoto", "近畿"),
+    ("大阪府", "osaka", "近畿"),
+    ("兵庫県", "hyogo", "近畿"),
+    ("奈良県", "nara", "近畿"),
+    ("和歌山県", "wakayama", "近畿"),
+    ("鳥取県", "tottori", "中国"),
+    ("島根県", "shimane", "中国"),
+    ("岡山県", "okayama", "中国"),
+    ("広島県", "hiroshima", "中国"),
+    ("山口県", "yamaguchi", "中国"),
+    ("徳島県", "tokushima", "四国"),
+    ("香川県", "kagawa", "四国"),
+    ("愛媛県", "ehime", "四国"),
+    ("高知県", "kochi", "四国"),
+    ("福岡県", "fukuoka", "九州・沖縄"),
+    ("佐賀県", "saga", "九州・沖縄"),
+    ("長崎県", "nagasaki", "九州・沖縄"),
+    ("熊本県", "kumamoto", "九州・沖縄"),
+    ("大分県", "oita", "九州・沖縄"),
+    ("宮崎県", "miyazaki", "九州・沖縄"),
+    ("鹿児島県", "kagoshima", "九州・沖縄"),
+    ("沖縄県", "okinawa", "九州・沖縄"),
+)
+
+PREFECTURES: tuple[Prefecture, ...] = tuple(
+    Prefecture(code=i + 1, name=name, slug=slug, region=region)
+    for i, (name, slug, region) in enumerate(_PREFECTURE_ROWS)
+)
+PREFECTURE_BY_NAME = {p.name: p for p in PREFECTURES}
+PREFECTURE_BY_SLUG = {p.slug: p for p in PREFECTURES}
+PREFECTURE_BY_CODE = {p.code: p for p in PREFECTURES}
+
+DISABILITIES: tuple[Term, ...] = (
+    Term("精神", "mental", "精神障害"),
+    Term("知的", "intellectual", "知的障害"),
+    Term("発達", "developmental", "発達障害"),
+    Term("身体", "physical", "身体障害"),
+    Term("難病", "intractable", "難病"),
+)
+DISABILITY_BY_LABEL = {t.label: t for t in DISABILITIES}
+DISABILITY_BY_SLUG = {t.slug: t for t in DISABILITIES}
+
+RETENTION_SERVICE = "就労定着支援"
+SERVICES: tuple[Term, ...] = (
+    Term("就労移行支援", "transition", "移行支援"),
+    Term(RETENTION_SERVICE, "retention", "定着支援"),
+    Term("就労継続支援A型", "type-a", "A型"),
+    Term("就労継続支援B型", "type-b", "B型"),
+    Term("自立訓練(生活訓練)", "life-training", "生活訓練"),
+    Term("自立訓練(機能訓練)", "functional-training", "機能訓練"),
+)
+SERVICE_BY_LABEL = {t.label: t for t in SERVICES}
+SERVICE_BY_SLUG = {t.slug: t for t in SERVICES}
+
+
+def prefecture_suggestion(text: str) -> str | None:
+    """The official name a near-miss such as 東京 or 大阪 most likely meant."""
+    text = text.strip()
+    if not text:
+        return None
+    for pref in PREFECTURES:
+        bare = pref.name if pref.name == "北海道" else pref.name[:-1]
+        if text in (bare, pref.slug) or text.lower() == pref.slug:
+            return pref.name
+    for pref in PREFECTURES:
+        if text in pref.name or pref.name in text:
+            return pref.name
+    return None

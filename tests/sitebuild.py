@@ -1,0 +1,67 @@
+"""Helpers that build a real site into a temporary folder, as an operator would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_FACILITIES = ROOT / "facilities"
+SAMPLE_CONTENT = ROOT / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Pinned so staleness warnings do not depend on the day the tests run.
+TODAY = dt.date(2026, 11, 27)
+
+
+def build_site(output: Path, facilities: Path = SAMPLE_FACILITIES, content: Path = SAMPLE_CONTENT, **facility_options) -> Path:
+    """Build with the project's pelicanconf.py, swapping in other folders; return the output path."""
+    base = read_settings(str(ROOT / "pelicanconf.py"))
+    options = dict(base["FACILITY_SITE"], records_path=str(facilities), today=TODAY, **facility_options)
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options},
+    )
+    Pelican(settings).run()
+    return output
+
+
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    """The parsed page at a site URL such as 'pref/tokyo/'."""
+    target = site / url
+    if url == "" or url.endswith("/"):
+        target = target / "index.html"
+    return parse(target)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+class StaticServer:
+    """Serve a built site on 127.0.0.1 with an ephemeral port, like any static host."""
+
+    def __init__(self, root: Path):
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> StaticServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
