@@ -13,7 +13,9 @@ def get_generators(_pelican):
 
 def install_template_helpers(generator):
     # Every generator's Jinja environment gets the helpers, so Pelican's own
-    # article and page templates can use them too.
+    # article and page templates can use them too. Autoescaping is forced on:
+    # record text is untrusted, and Pelican leaves it off by default.
+    generator.env.autoescape = True
     templating.install(generator.env, resolve(generator.settings))
 
 
