@@ -97,7 +97,9 @@ class MetricError(ValueError):
     """The text is not a metric notation we understand; the message says why."""
 
 
-_NUMBER = r"\d+(?:\.\d+)?"
+# A leading minus is read (not refused as unreadable) so that "-5" is
+# reported as below the minimum, which is what the operator needs to hear.
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 _RANGE_RE = re.compile(rf"^({_NUMBER})\s*[~\-]\s*({_NUMBER})$")
 _BOUND_RE = re.compile(rf"^({_NUMBER})\s*(以上|以下|未満|超)$")
 _EXACT_RE = re.compile(rf"^({_NUMBER})$")
@@ -110,7 +112,7 @@ def parse_metric(value: object, spec: MetricSpec) -> Metric | None:
     if isinstance(value, bool):
         raise MetricError(f"{value!r} is not a number or range")
     if isinstance(value, (int, float)):
-        number = _check_number(float(value), spec)
+        number = _check_number(value, spec)
         return Metric(spec.unit, number, number)
     if isinstance(value, dict):
         return _parse_mapping(value, spec)
@@ -140,7 +142,7 @@ def _mapping_bound(raw: object, spec: MetricSpec) -> float | None:
         if not _EXACT_RE.match(text):
             raise MetricError(f"{raw!r} is not a number")
         raw = float(text)
-    return _check_number(float(raw), spec)
+    return _check_number(raw, spec)
 
 
 def _normalize(text: str) -> str:
@@ -184,9 +186,13 @@ def _parse_text(raw: str, spec: MetricSpec) -> Metric | None:
     )
 
 
-def _check_number(number: float, spec: MetricSpec) -> float:
+def _check_number(value: float | int, spec: MetricSpec) -> float:
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise MetricError(f"{str(value)[:20]}… is too large") from None
     if math.isnan(number) or math.isinf(number):
-        raise MetricError("must be a finite number")
+        raise MetricError(f"{value!r} is not a finite number")
     if number < spec.minimum:
         raise MetricError(f"{_num(number)} is below {_num(spec.minimum)}")
     if spec.maximum is not None and number > spec.maximum:

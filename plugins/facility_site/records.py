@@ -32,7 +32,11 @@ from .vocab import (
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RECORD_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 256 * 1024
-OFFICE_NUMBER_RE = re.compile(r"^\d{10}$")
+# A record is at most four levels deep (record > source > list > item); far
+# deeper nesting is hostile, and PyYAML's composer would recurse until it crashes.
+MAX_NESTING = 8
+OFFICE_NUMBER_RE = re.compile(r"^[0-9]{10}$")
+MAX_WALK_MINUTES = 240
 KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f0-9０-９ 　・ー]+$")
 
 REQUIRED = ("name", "prefecture", "city", "services", "capacity", "disabilities", "updated")
@@ -74,7 +78,9 @@ class _Source:
     path: str
     data: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
+    nodes: dict = field(default_factory=dict)  # "access[0].station" -> its YAML node
     problems: list[Problem] = field(default_factory=list)
+    parsed: bool = False  # the YAML was read; its fields can be validated
 
     def line(self, key: str) -> int:
         while key:
@@ -93,7 +99,7 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def load_facilities(folder: str | os.PathLike, today: dt.date | None = None) -> list[Facility]:
+def load_facilities(folder: str | os.PathLike) -> list[Facility]:
     """Read and validate every record in `folder`; raise RecordError listing every problem."""
     folder = Path(folder)
     problems: list[Problem] = []
@@ -102,11 +108,14 @@ def load_facilities(folder: str | os.PathLike, today: dt.date | None = None) -> 
     facilities: list[Facility] = []
     paths_by_id: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix not in RECORD_SUFFIXES or not path.is_file():
+        # Suffixes match case-insensitively so that `Current.YAML` is reported, not skipped.
+        if path.name.startswith(".") or path.suffix.lower() not in RECORD_SUFFIXES or not path.is_file():
             continue
         paths_by_id[path.stem].append(path)
         source = _read_source(path)
-        facility = _build(source, path.stem) if not source.problems else None
+        # A bad file name or a duplicate field still lets the fields be checked,
+        # so the operator sees every problem of the file in one run.
+        facility = _build(source, path.stem) if source.parsed else None
         problems.extend(source.problems)
         if facility is not None:
             facilities.append(facility)
@@ -122,8 +131,11 @@ def load_facilities(folder: str | os.PathLike, today: dt.date | None = None) -> 
 
 def _read_source(path: Path) -> _Source:
     source = _Source(display_path(path))
-    if not ID_RE.match(path.stem):
-        source.problem("file", f"file name {path.name!r} is not a valid id; use lower-case a-z, 0-9 and '-', starting with a letter or digit")
+    if not ID_RE.match(path.stem) or path.suffix not in RECORD_SUFFIXES:
+        source.problem(
+            "file",
+            f"file name {path.name!r} is not a valid id; name it <id>.yaml with lower-case a-z, 0-9 and '-', starting with a letter or digit",
+        )
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         source.problem("file", f"file is {len(raw)} bytes; a record may be at most {MAX_FILE_BYTES}")
@@ -132,43 +144,79 @@ def _read_source(path: Path) -> _Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        source.problems.append(Problem(source.path, line, "encoding", "file is not valid UTF-8; save it as UTF-8"))
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 (Shift_JIS and UTF-16 are not read)"
+        source.problems.append(Problem(source.path, line, "encoding", message))
         return source
-    if not text.strip():
-        source.problem("file", "file is empty; a record needs at least " + ", ".join(REQUIRED))
-        return source
+    known = len(source.problems)
     root = _compose(text, source)
     if root is None:
+        if len(source.problems) == known:  # no YAML problem: nothing but blank lines and comments
+            source.problem("file", "file is empty; a record needs at least " + ", ".join(REQUIRED))
         return source
     if not isinstance(root, yaml.MappingNode):
         source.problems.append(Problem(source.path, root.start_mark.line + 1, "file", "a record must be a mapping of `field: value` lines"))
         return source
-    _collect_mapping(root, source)
+    source.parsed = _collect_mapping(root, source)
     return source
 
 
-def _compose(text: str, source: _Source) -> yaml.Node | None:
-    """Parse YAML into nodes, refusing anchors and aliases before anything is expanded.
+# PyYAML's wording for the usual slips, with what to do about them.
+_SYNTAX_HINTS = (
+    ("'\\t'", "; indent with spaces, not tabs"),
+    ("mapping values are not allowed here", "; check the indentation, and put a value containing ': ' in quotes"),
+    ("could not find expected ':'", "; each line needs `field: value`"),
+)
 
-    Refusing aliases outright (rather than limiting their expansion) makes a
-    "billion laughs" file fail in time linear in its size.
+
+def _event_problem(event: yaml.Event, depth: int, documents: int) -> str | None:
+    """Why this parse event is refused in a record, or None."""
+    if isinstance(event, yaml.DocumentStartEvent) and documents > 1:
+        return "a record file holds one document; remove the extra '---'"
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return "anchors and aliases (&name, *name) are not allowed in records"
+    if getattr(event, "tag", None) is not None:
+        # SafeLoader would refuse most tags with a traceback, and !!str/!!int
+        # only hide what a value is.
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        return f"the tag {tag!r} is not allowed in records; write plain values"
+    if depth > MAX_NESTING:
+        return f"values are nested more than {MAX_NESTING} levels deep"
+    return None
+
+
+def _compose(text: str, source: _Source) -> yaml.Node | None:
+    """Parse YAML into nodes, refusing anchors, aliases, tags and deep nesting first.
+
+    The checks run on the parser's event stream, before anything is composed
+    or expanded, so a "billion laughs" file fails in time linear in its size
+    and a deeply nested one cannot exhaust the composer's recursion.
     """
     try:
-        documents = 0
+        documents = depth = 0
         for event in yaml.parse(text, Loader=_RecordLoader):
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
-                if documents > 1:
-                    source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", "a record file holds one document; remove the extra '---'"))
-                    return None
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", "anchors and aliases (&name, *name) are not allowed in records"))
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            problem = _event_problem(event, depth, documents)
+            if problem:
+                source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", problem))
                 return None
         return yaml.compose(text, Loader=_RecordLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        source.problems.append(Problem(source.path, line, "yaml", f"syntax error: {exc.problem or exc.context}"))
+        message = exc.problem or exc.context
+        if exc.context and exc.problem and exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None):
+            # e.g. an unclosed quote: say where it was opened, not only where the file ended
+            message = f"{exc.problem} ({exc.context} started on line {exc.context_mark.line + 1})"
+        hint = next((h for needle, h in _SYNTAX_HINTS if needle in message), "")
+        source.problems.append(Problem(source.path, line, "yaml", f"syntax error: {message}{hint}"))
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        source.problems.append(Problem(source.path, line, "yaml", f"the control character U+{exc.character:04X} is not allowed in YAML"))
     except yaml.YAMLError as exc:
         source.problems.append(Problem(source.path, 1, "yaml", f"syntax error: {exc}"))
     return None
@@ -178,7 +226,9 @@ def _construct(node: yaml.Node):
     return _RecordLoader("").construct_document(node)
 
 
-def _collect_mapping(root: yaml.MappingNode, source: _Source) -> None:
+def _collect_mapping(root: yaml.MappingNode, source: _Source) -> bool:
+    """Fill source.data, .lines and .nodes from the top-level mapping; False if unreadable."""
+    readable = True
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
@@ -188,21 +238,66 @@ def _collect_mapping(root: yaml.MappingNode, source: _Source) -> None:
         if key in source.data:
             source.problems.append(Problem(source.path, line, key, f"duplicate field (first given on line {source.lines[key]})"))
             continue
+        try:
+            value = _construct(value_node)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:  # e.g. a list used as a mapping key
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else str(exc).splitlines()[0]
+            source.problems.append(Problem(source.path, line, key, f"cannot read the value: {reason}"))
+            readable = False
+            continue
         source.lines[key] = line
-        _note_item_lines(key, value_node, source)
-        source.data[key] = _construct(value_node)
+        _note_nodes(key, value_node, source)
+        _report_nested_duplicates(key, value_node, source)
+        source.data[key] = value
+    return readable
 
 
-def _note_item_lines(key: str, node: yaml.Node, source: _Source) -> None:
+def _report_nested_duplicates(key: str, node: yaml.Node, source: _Source) -> None:
+    """PyYAML keeps the last of two equal keys silently; inside a value that hides a typo too."""
+    pending = [(key, node)]
+    while pending:
+        where, node = pending.pop()
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend((f"{where}[{i}]", item) for i, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first_lines: dict[str, int] = {}
+            for sub_key, sub_value in node.value:
+                name = f"{where}.{sub_key.value}" if isinstance(sub_key, yaml.ScalarNode) else where
+                line = sub_key.start_mark.line + 1
+                if name in first_lines:
+                    source.problems.append(Problem(source.path, line, name, f"duplicate field (first given on line {first_lines[name]})"))
+                else:
+                    first_lines[name] = line
+                pending.append((name, sub_value))
+
+
+def _note_nodes(key: str, node: yaml.Node, source: _Source) -> None:
+    """Remember each value's node (for its line and its text as written), two levels deep."""
+    source.nodes[key] = node
     if isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             source.lines[f"{key}[{i}]"] = item.start_mark.line + 1
+            source.nodes[f"{key}[{i}]"] = item
             if isinstance(item, yaml.MappingNode):
                 for sub_key, sub_value in item.value:
                     source.lines[f"{key}[{i}].{sub_key.value}"] = sub_value.start_mark.line + 1
+                    source.nodes[f"{key}[{i}].{sub_key.value}"] = sub_value
     elif isinstance(node, yaml.MappingNode):
         for sub_key, sub_value in node.value:
             source.lines[f"{key}.{sub_key.value}"] = sub_value.start_mark.line + 1
+            source.nodes[f"{key}.{sub_key.value}"] = sub_value
+
+
+def _as_written(source: _Source, key: str, value: object) -> object:
+    """For a text field, the scalar exactly as written.
+
+    YAML reads `0110400123` as an octal number, `yes` as True and `1.50` as
+    1.5; in a text field the operator meant the characters they typed.
+    """
+    node = source.nodes.get(key)
+    if value is not None and not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return value
 
 
 # --- validation -----------------------------------------------------------
@@ -232,7 +327,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "services": _terms(source, "services", SERVICE_BY_LABEL),
         "capacity": _capacity(source),
         "disabilities": _terms(source, "disabilities", DISABILITY_BY_LABEL),
-        "catchphrase": _text(source, "catchphrase", one_line=True),
+        "catchphrase": _text(source, "catchphrase"),
         "description": _text(source, "description", multiline=True),
         "features": _features(source),
         "url": _url(source),
@@ -247,6 +342,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
             values[field_name] = parse_metric(data.get(field_name), spec)
         except MetricError as exc:
             source.problem(field_name, str(exc))
+    _check_city(source, values["prefecture"], values["city"])
     if source.problems:
         return None
     return Facility(
@@ -261,12 +357,12 @@ def _has(source: _Source, key: str) -> bool:
     return source.data.get(key) not in (None, "")
 
 
-def _text(source: _Source, key: str, one_line: bool = False, multiline: bool = False) -> str | None:
+def _text(source: _Source, key: str, multiline: bool = False) -> str | None:
     if not _has(source, key):
         return None
-    value = source.data[key]
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        source.problem(key, "must be text")
+    value = _as_written(source, key, source.data[key])
+    if not isinstance(value, str):
+        source.problem(key, "must be text, not a list or mapping")
         return None
     text = unicodedata.normalize("NFC", str(value)).strip()
     if not multiline and ("\n" in text):
@@ -288,6 +384,13 @@ def _kana(source: _Source) -> str | None:
         source.problem("name_kana", f"{text!r} is not a reading in hiragana or katakana")
         return None
     return text
+
+
+def _check_city(source: _Source, pref, city: str | None) -> None:
+    # The prefecture is shown before the city everywhere (東京都新宿区), so a
+    # city written with it would read 東京都東京都新宿区.
+    if pref is not None and city and city.startswith(pref.name) and len(city) > len(pref.name):
+        source.problem("city", f"write the city without the prefecture: {city[len(pref.name):]!r}")
 
 
 def _prefecture(source: _Source):
@@ -364,12 +467,11 @@ def _access(source: _Source) -> tuple[Station, ...]:
                 close = difflib.get_close_matches(str(key), ACCESS_KEYS, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 source.problem(f"{where}.{key}", f"unknown field{hint}")
-        station = str(item.get("station") or "").strip()
-        station = station.removesuffix("駅").strip()
-        if not station:
+        station = _access_text(source, f"{where}.station", item.get("station")) or ""
+        station = station.removesuffix("駅").strip()  # 新宿駅 -> 新宿: the site adds 駅 itself
+        if not station and f"{where}.station" not in {p.field for p in source.problems}:
             source.problem(f"{where}.station", "station is missing")
-        line = item.get("line")
-        line = str(line).strip() if line not in (None, "") else None
+        line = _access_text(source, f"{where}.line", item.get("line"))
         walk = item.get("walk_minutes")
         if walk is None:
             source.problem(f"{where}.walk_minutes", "walk_minutes is missing")
@@ -377,12 +479,22 @@ def _access(source: _Source) -> tuple[Station, ...]:
         if isinstance(walk, bool) or not isinstance(walk, (int, float)):
             source.problem(f"{where}.walk_minutes", f"{walk!r} is not a number of minutes (徒歩30秒 = 0.5)")
             continue
-        if walk != walk or walk < 0 or walk > 240:
-            source.problem(f"{where}.walk_minutes", f"{walk!r} is out of range; use minutes from 0 to 240")
+        if walk != walk or walk < 0 or walk > MAX_WALK_MINUTES:
+            source.problem(f"{where}.walk_minutes", f"{walk!r} is out of range; use minutes from 0 to {MAX_WALK_MINUTES}")
             continue
         if station:
             stations.append(Station(name=station, walk_minutes=float(walk), line=line))
     return tuple(stations)
+
+
+def _access_text(source: _Source, key: str, value: object) -> str | None:
+    value = _as_written(source, key, value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\n" in value.strip():
+        source.problem(key, "must be one line of text")
+        return None
+    return unicodedata.normalize("NFC", value).strip() or None
 
 
 def _features(source: _Source) -> tuple[str, ...]:
@@ -394,10 +506,11 @@ def _features(source: _Source) -> tuple[str, ...]:
         return ()
     tags = []
     for i, item in enumerate(value):
-        if item is None or isinstance(item, (dict, list)) or not str(item).strip():
+        item = _as_written(source, f"features[{i}]", item)
+        if not isinstance(item, str) or not item.strip() or "\n" in item.strip():
             source.problem(f"features[{i}]", "must be a short text tag")
             continue
-        tag = str(item).strip()
+        tag = unicodedata.normalize("NFC", item).strip()
         if len(tag) > 40:
             source.problem(f"features[{i}]", f"is {len(tag)} characters long; at most 40")
         elif tag not in tags:
@@ -419,9 +532,9 @@ def _url(source: _Source) -> str | None:
 def _phone(source: _Source) -> str | None:
     if not _has(source, "phone"):
         return None
-    value = source.data["phone"]
+    value = _as_written(source, "phone", source.data["phone"])
     if not isinstance(value, str):
-        source.problem("phone", "write the phone number in quotes, e.g. '03-1234-5678'")
+        source.problem("phone", "must be a phone number such as '03-1234-5678'")
         return None
     text = unicodedata.normalize("NFKC", value).strip()
     digits = re.sub(r"[\s\-()]", "", text)
@@ -434,10 +547,10 @@ def _phone(source: _Source) -> str | None:
 def _office_number(source: _Source) -> str | None:
     if not _has(source, "office_number"):
         return None
-    value = source.data["office_number"]
-    text = str(value).strip()
+    value = _as_written(source, "office_number", source.data["office_number"])
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if not isinstance(value, str) or not OFFICE_NUMBER_RE.match(text):
-        source.problem("office_number", f"{value!r} is not a 10-digit 事業所番号 in quotes, e.g. '1310400123'")
+        source.problem("office_number", f"{value!r} is not a 10-digit 事業所番号 such as '1310400123'")
         return None
     return text
 
