@@ -16,12 +16,15 @@ THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = ["facility_site", "pelican.plugins.sitemap"]
 
-SITEURL = ""
+# Pages link to each other with relative URLs, so a local build works from
+# any folder or port. SITEURL is still absolute: pelican-sitemap writes it
+# into sitemap.xml, whose addresses must be absolute, like canonical links.
+SITEURL = os.environ.get("CANONICAL_BASE", "http://localhost:8000").rstrip("/")
 RELATIVE_URLS = True
 
 FACILITY_SITE = {
     "records_path": os.environ.get("FACILITIES", os.path.join(HERE, "facilities")),
-    "canonical_base": os.environ.get("CANONICAL_BASE", "http://localhost:8000"),
+    "canonical_base": SITEURL,
     "per_page": 50,
     "stale_after_days": 365,
     "compare_limit": 4,
@@ -57,7 +60,8 @@ AUTHOR_FEED_RSS = None
 SITEMAP = {
     "format": "xml",
     # The article list has no date of its own; its articles are listed with theirs.
-    "exclude": ["^articles/$"],
+    # The not-found page is no address to index.
+    "exclude": ["^articles/$", "^404\\.html$"],
 }
 
 # The staged build (plugins/facility_site/build.py) always writes a fresh folder.

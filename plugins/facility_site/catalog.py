@@ -30,6 +30,8 @@ class RegionGroup:
 
 
 class Catalog:
+    """Every facility, sorted for listing, with the lookups the pages need."""
+
     def __init__(self, facilities: list[Facility]):
         self.facilities = sorted(facilities, key=national_key)
         self.by_id = {f.id: f for f in self.facilities}
@@ -61,6 +63,16 @@ class Catalog:
     def prefectures_with_facilities(self) -> list[Prefecture]:
         return [p for p in PREFECTURES if self.prefecture_counts[p.slug]]
 
+    def disability_counts_in(self, pref: Prefecture) -> list[tuple[Term, int]]:
+        """(disability type, count) for one prefecture, every type, in vocabulary order."""
+        facilities = self.in_prefecture(pref)
+        return [(d, sum(1 for f in facilities if f.accepts(d))) for d in DISABILITIES]
+
+    def prefecture_counts_for(self, disability: Term) -> list[tuple[Prefecture, int]]:
+        """(prefecture, count) of the prefectures with facilities accepting `disability`, JIS order."""
+        counts = Counter(f.prefecture.slug for f in self.with_disability(disability))
+        return [(p, counts[p.slug]) for p in PREFECTURES if counts[p.slug]]
+
     def regions(self) -> list[RegionGroup]:
         return [
             RegionGroup(
@@ -69,7 +81,3 @@ class Catalog:
             )
             for region in REGIONS
         ]
-
-    def unchecked_disability_count(self) -> int:
-        """Facilities whose disability types are not known yet (imported, 未確認)."""
-        return sum(1 for f in self.facilities if not f.disabilities)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
@@ -16,9 +18,12 @@ from .model import Facility
 from .pagination import paginate
 from .records import load_facilities
 from .settings import resolve
-from .vocab import DISABILITIES, PREFECTURES
+from .vocab import DISABILITIES
 
 logger = logging.getLogger(__name__)
+
+# Written when there are no records at all, so the dates stay fixed.
+EPOCH = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,21 @@ class SitemapEntry:
     status: str = "published"
 
 
-def _as_datetime(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day)
+@dataclass(frozen=True)
+class Sections:
+    """How a list page is divided: the heading each facility falls under, and the headings' id prefix."""
+
+    title_of: Callable[[Facility], str]
+    anchor_prefix: str
+
+
+BY_CITY = Sections(lambda facility: facility.city, "city")
+BY_PREFECTURE = Sections(lambda facility: facility.prefecture.name, "pref")
+
+
+def save_as_for(url: str) -> str:
+    """The file a site URL is written to: "pref/tokyo/" -> "pref/tokyo/index.html"."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
 
 
 class FacilityGenerator(Generator):
@@ -43,6 +61,7 @@ class FacilityGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = resolve(self.settings)
+        self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalog: Catalog | None = None
 
     # --- context ---------------------------------------------------------
@@ -69,42 +88,36 @@ class FacilityGenerator(Generator):
                 )
 
     def _site_url_for(self, save_as: str) -> str:
+        """SITEURL as the Writer gives it to the page written to `save_as`."""
         if self.settings["RELATIVE_URLS"]:
             return path_to_url(get_relative_path(save_as))
         return self.settings["SITEURL"]
 
     def _render_embedded_card(self, facility_id: str, content) -> str:
-        template = self.get_template("embedded_card")
-        return template.render(
+        return self.get_template("embedded_card").render(
             facility=self.catalog.by_id[facility_id],
             SITEURL=self._site_url_for(content.save_as),
-            **templating_globals(self.context),
+            SITENAME=self.context.get("SITENAME", ""),
         )
 
     # --- output ----------------------------------------------------------
 
     def generate_output(self, writer) -> None:
         catalog = self.catalog
-        newest = max((f.updated for f in catalog.facilities), default=dt.date(2000, 1, 1))
-        self._write(writer, "index.html", "", "home", newest, regions=catalog.regions())
-        # The 404 page is served at any depth, so its links must be root-based.
-        root = urlsplit(self.options["canonical_base"] or self.settings["SITEURL"]).path.rstrip("/")
-        self._write(writer, "404.html", "404.html", "404", newest, SITEURL=root)
+        self._write(writer, "", "home", self._home_modified(), regions=catalog.regions())
+        self._write_not_found(writer)
         for facility in catalog.facilities:
-            self._write(writer, facility.save_as, facility.url_path, "facility", facility.updated, facility=facility)
-        for pref in PREFECTURES:
-            facilities = catalog.in_prefecture(pref)
-            if not facilities:
-                continue
-            disability_counts = [(d, len(catalog.in_prefecture(pref, d))) for d in DISABILITIES]
+            self._write(writer, facility.url_path, "facility", facility.updated, facility=facility)
+        for pref in catalog.prefectures_with_facilities():
+            disability_counts = catalog.disability_counts_in(pref)
             self._write_list(
                 writer,
                 f"pref/{pref.slug}/",
                 "prefecture",
-                facilities,
+                catalog.in_prefecture(pref),
+                BY_CITY,
                 prefecture=pref,
                 disability_counts=disability_counts,
-                cities=_city_index(facilities, self.options["per_page"]),
             )
             for disability, count in disability_counts:
                 if count:
@@ -113,53 +126,56 @@ class FacilityGenerator(Generator):
                         f"pref/{pref.slug}/{disability.slug}/",
                         "prefecture_disability",
                         catalog.in_prefecture(pref, disability),
+                        BY_CITY,
                         prefecture=pref,
                         disability=disability,
                     )
         for disability in DISABILITIES:
-            facilities = catalog.with_disability(disability)
-            pref_counts = [(p, len(catalog.in_prefecture(p, disability))) for p in PREFECTURES]
             self._write_list(
                 writer,
                 f"disability/{disability.slug}/",
                 "disability",
-                facilities,
+                catalog.with_disability(disability),
+                BY_PREFECTURE,
                 disability=disability,
-                prefecture_counts=[(p, n) for p, n in pref_counts if n],
+                prefecture_counts=catalog.prefecture_counts_for(disability),
             )
 
-    def _write_list(self, writer, base_url: str, template: str, facilities: list[Facility], **variables) -> None:
-        newest = max((f.updated for f in facilities), default=dt.date(2000, 1, 1))
-        for pagination in paginate(base_url, facilities, self.options["per_page"]):
-            url = pagination.links[pagination.number - 1].url
-            self._write(writer, f"{url}index.html", url, template, newest, pagination=pagination, **variables)
+    def _home_modified(self) -> dt.date:
+        """The home page changes with the newest record and the newest article it lists."""
+        days = [f.updated for f in self.catalog.facilities]
+        days += [a.date.date() for a in self.context.get("articles") or ()]
+        return max(days, default=EPOCH)
 
-    def _write(self, writer, save_as: str, url: str, template: str, modified: dt.date, **variables) -> None:
-        canonical_base = self.options["canonical_base"] or self.settings["SITEURL"]
+    def _write_not_found(self, writer) -> None:
+        # The 404 page is served for any missing path, at any depth, so its
+        # links must be root-based rather than relative.
+        root = urlsplit(self.options["canonical_base"] or self.settings["SITEURL"]).path.rstrip("/")
+        newest = max((f.updated for f in self.catalog.facilities), default=EPOCH)
+        self._write(writer, "404.html", "404", newest, SITEURL=root)
+
+    def _write_list(
+        self,
+        writer,
+        base_url: str,
+        template: str,
+        facilities: list[Facility],
+        sections: Sections,
+        **variables,
+    ) -> None:
+        """A paginated list of facility cards, divided into sections (cities or prefectures)."""
+        newest = max((f.updated for f in facilities), default=EPOCH)
+        per_page = self.options["per_page"]
+        for pagination in paginate(base_url, facilities, per_page, sections.title_of, sections.anchor_prefix):
+            self._write(writer, pagination.url, template, newest, pagination=pagination, **variables)
+
+    def _write(self, writer, url: str, template: str, modified: dt.date, **variables) -> None:
         writer.write_file(
-            save_as,
+            save_as_for(url),
             self.get_template(template),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             page_url=url,
-            canonical_url=f"{canonical_base}/{url}",
-            page=SitemapEntry(url, _as_datetime(modified)),
+            page=SitemapEntry(url, dt.datetime(modified.year, modified.month, modified.day, tzinfo=self.timezone)),
             **variables,
         )
-
-
-def templating_globals(context: dict) -> dict:
-    """The site-wide settings a standalone template render needs (names, titles)."""
-    return {key: context[key] for key in ("SITENAME",) if key in context}
-
-
-def _city_index(facilities: list[Facility], per_page: int) -> list[tuple[str, int, int]]:
-    """(city, count, page number where its first card appears), in listing order."""
-    index: list[tuple[str, int, int]] = []
-    for position, facility in enumerate(facilities):
-        if index and index[-1][0] == facility.city:
-            city, count, page = index[-1]
-            index[-1] = (city, count + 1, page)
-        else:
-            index.append((facility.city, 1, position // per_page + 1))
-    return index

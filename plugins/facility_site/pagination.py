@@ -2,11 +2,17 @@
 
 Page 1 keeps the list's own URL (`pref/tokyo/`); later pages live below it
 (`pref/tokyo/page/2/`), so links to a list never break as it grows.
+
+A list can also be divided into sections (a prefecture's cities, the
+prefectures of a national list). Each page shows the part of every section
+that falls on it, and every page carries the same index of all sections,
+each linking to the page and heading where the section starts, so a list
+of 3,500 offices stays easy to move around without JavaScript.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -17,6 +23,25 @@ class PageLink:
 
 
 @dataclass(frozen=True)
+class SectionLink:
+    """One entry of the section index: "新宿区（12件）" linking to where it starts."""
+
+    title: str
+    count: int
+    url: str  # site-relative with the heading's anchor, e.g. "pref/tokyo/page/2/#city-3"
+
+
+@dataclass(frozen=True)
+class Section:
+    """The part of one section that falls on a page."""
+
+    title: str
+    anchor: str  # id of the section's heading
+    items: Sequence
+    continued: bool  # True when the section began on an earlier page
+
+
+@dataclass(frozen=True)
 class Pagination:
     number: int
     count: int
@@ -24,6 +49,8 @@ class Pagination:
     first_index: int  # 1-based position of the first item, for "51〜100件目"
     total: int
     links: tuple[PageLink, ...]
+    sections: tuple[Section, ...] = ()
+    section_index: tuple[SectionLink, ...] = ()
 
     @property
     def previous(self) -> PageLink | None:
@@ -32,6 +59,10 @@ class Pagination:
     @property
     def next(self) -> PageLink | None:
         return self.links[self.number] if self.number < self.count else None
+
+    @property
+    def url(self) -> str:
+        return self.links[self.number - 1].url
 
     @property
     def last_index(self) -> int:
@@ -53,18 +84,60 @@ def page_url(base_url: str, number: int) -> str:
     return base_url if number == 1 else f"{base_url}page/{number}/"
 
 
-def paginate(base_url: str, items: Sequence, per_page: int) -> list[Pagination]:
-    """Every page of `items`; an empty list still gets one (empty) page."""
+@dataclass(frozen=True)
+class _Run:
+    title: str
+    anchor: str
+    start: int  # 0-based index of the first item in the whole list
+    stop: int
+
+
+def _runs(items: Sequence, title_of: Callable[[object], str], anchor_prefix: str) -> list[_Run]:
+    """Consecutive items with the same title form one run (items are already sorted)."""
+    runs: list[_Run] = []
+    for position, item in enumerate(items):
+        title = title_of(item)
+        if runs and runs[-1].title == title:
+            runs[-1] = _Run(title, runs[-1].anchor, runs[-1].start, position + 1)
+        else:
+            runs.append(_Run(title, f"{anchor_prefix}-{len(runs) + 1}", position, position + 1))
+    return runs
+
+
+def paginate(
+    base_url: str,
+    items: Sequence,
+    per_page: int,
+    section_of: Callable[[object], str] | None = None,
+    anchor_prefix: str = "section",
+) -> list[Pagination]:
+    """Every page of `items`; an empty list still gets one (empty) page.
+
+    With `section_of`, consecutive items with the same value form a section
+    whose heading has the id `<anchor_prefix>-<n>`.
+    """
     count = max(1, -(-len(items) // per_page))
     links = tuple(PageLink(n, page_url(base_url, n)) for n in range(1, count + 1))
-    return [
-        Pagination(
-            number=n,
-            count=count,
-            items=items[(n - 1) * per_page : n * per_page],
-            first_index=(n - 1) * per_page + 1,
-            total=len(items),
-            links=links,
+    runs = _runs(items, section_of, anchor_prefix) if section_of else []
+    index = tuple(SectionLink(r.title, r.stop - r.start, f"{links[r.start // per_page].url}#{r.anchor}") for r in runs)
+    pages = []
+    for number in range(1, count + 1):
+        start, stop = (number - 1) * per_page, min(number * per_page, len(items))
+        sections = tuple(
+            Section(r.title, r.anchor, items[max(r.start, start) : min(r.stop, stop)], continued=r.start < start)
+            for r in runs
+            if r.start < stop and r.stop > start
         )
-        for n in range(1, count + 1)
-    ]
+        pages.append(
+            Pagination(
+                number=number,
+                count=count,
+                items=items[start:stop],
+                first_index=start + 1,
+                total=len(items),
+                links=links,
+                sections=sections,
+                section_index=index,
+            )
+        )
+    return pages
