@@ -420,7 +420,8 @@ def _terms(source: _Source, key: str, vocabulary: dict) -> tuple:
         label = str(item).strip() if item is not None else ""
         # Accept full-width brackets: 自立訓練（生活訓練）.
         label = label.replace("（", "(").replace("）", ")")
-        term = vocabulary.get(label) or vocabulary.get(label.removesuffix("障害"))
+        # 精神障害, 精神障がい and 精神障碍 all name the term 精神.
+        term = vocabulary.get(label) or vocabulary.get(re.sub(r"(障害|障がい|障碍)$", "", label))
         if term is None:
             close = difflib.get_close_matches(label, vocabulary, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(vocabulary)
