@@ -81,6 +81,13 @@ def write_records(folder: Path, records: dict[str, str]) -> Path:
     return folder
 
 
+def no_articles(root: Path) -> Path:
+    """An empty content folder, for sites built from records alone."""
+    folder = root / "content"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def numbered_records(count: int, cities: list[tuple[str, int]], prefecture: str = "東京都") -> dict[str, str]:
     """`count` small records spread over `cities` [(city, how many)], named in reading order."""
     assert sum(n for _, n in cities) == count

@@ -69,8 +69,12 @@ class Pagination:
         return self.first_index + len(self.items) - 1
 
     def window(self, radius: int = 2) -> list[PageLink | None]:
-        """Links to show: first, last and `radius` around the current page; None marks a gap."""
+        """Links to show: first, last and `radius` around the current page; None marks a gap.
+
+        A gap never hides a single page: "1 … 3" would take as much room as "1 2 3".
+        """
         shown = {1, self.count, *range(self.number - radius, self.number + radius + 1)}
+        shown |= {n for n in range(2, self.count) if n - 1 in shown and n + 1 in shown}
         result: list[PageLink | None] = []
         for link in self.links:
             if link.number in shown:
