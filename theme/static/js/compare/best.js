@@ -1,0 +1,38 @@
+/**
+ * Which cells of a row hold the best value.
+ *
+ * Each numeric cell carries `rank: [bound, strict]`, computed at build time
+ * (plugins/facility_site/compare_data.py): the bound the published value
+ * guarantees — the lower bound when higher is better (`90%以上` → 90,
+ * `92%` → 92), the upper bound when lower is better (`6〜12ヶ月` → 12) —
+ * and whether it is strict (超/未満 guarantee a little more than 以上/以下).
+ * Cells without a rank (非公開, or nothing guaranteed on that side) are never best.
+ * Ties are all best; when every column ties, nothing stands out and nothing is marked.
+ */
+
+function compareRanks(a, b, better) {
+  // Positive when a is better than b.
+  if (a[0] !== b[0]) return better === "higher" ? a[0] - b[0] : b[0] - a[0];
+  return a[1] - b[1];
+}
+
+/**
+ * @param {(Array<number>|undefined)[]} ranks one per column
+ * @param {"higher"|"lower"} better
+ * @returns {Set<number>} column indexes of the best cells
+ */
+export function bestColumns(ranks, better) {
+  const best = new Set();
+  if (ranks.length < 2) return best;
+  let top = null;
+  ranks.forEach((rank, index) => {
+    if (!Array.isArray(rank)) return;
+    const order = top === null ? 1 : compareRanks(rank, top, better);
+    if (order > 0) {
+      top = rank;
+      best.clear();
+    }
+    if (order >= 0) best.add(index);
+  });
+  return best.size === ranks.length ? new Set() : best;
+}

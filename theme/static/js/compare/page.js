@@ -1,0 +1,146 @@
+/**
+ * The comparison page, /compare/?ids=a,b,c. The address is the state: the
+ * table shows exactly the ids in it, and removing a facility rewrites it
+ * (and takes the facility out of the visitor's saved list too).
+ *
+ * Only the chosen facilities' small JSON files (compare/data/<id>.json) are
+ * fetched; the national search index is never loaded here.
+ */
+import { readConfig, siteUrl } from "../config.js";
+import { announce } from "./announce.js";
+import { el } from "./dom.js";
+import { parseIds } from "./ids.js";
+import { comparePath, getSelection } from "./selection.js";
+import { renderCompareTable } from "./table.js";
+
+const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
+
+function listText(ids) {
+  const shown = ids.slice(0, LIST_SHOWN).join("、");
+  return ids.length > LIST_SHOWN ? `${shown} ほか${ids.length - LIST_SHOWN}件` : shown;
+}
+
+/** Fetch one facility's comparison data: the record, null if unknown (404), or throw. */
+async function fetchFacility(id) {
+  const response = await fetch(siteUrl(`compare/data/${id}.json`));
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const record = await response.json();
+  return record && record.id === id ? record : null;
+}
+
+function readRows() {
+  const block = document.getElementById("compare-rows");
+  try {
+    return JSON.parse(block.textContent);
+  } catch {
+    return [];
+  }
+}
+
+function setAddress(ids) {
+  const url = new URL(window.location.href);
+  url.search = `?ids=${ids.join(",")}`;
+  window.history.replaceState(null, "", url.href);
+}
+
+function notice(text, kind = "info") {
+  return el("p", { class: `compare-notice compare-notice--${kind}` }, text);
+}
+
+function emptyState(selection, limit) {
+  const stored = selection.ids;
+  return el(
+    "div",
+    { class: "compare-empty", "data-compare-empty": "" },
+    el("h2", { id: "compare-empty-title", tabindex: "-1" }, "比較する事業所が選ばれていません"),
+    el(
+      "p",
+      {},
+      `都道府県の一覧や検索結果、事業所のページにある「比較に追加」ボタンで、比べたい事業所を${limit}件まで選んでください。選んだ事業所は画面下の「比較リスト」に入り、「比較表を見る」からこのページで並べて見られます。`,
+    ),
+    stored.length
+      ? el("p", {}, el("a", { href: siteUrl(comparePath(stored)), "data-compare-stored": "" }, `比較リストの${stored.length}件を表で見る`))
+      : el("p", {}, el("a", { href: siteUrl("#prefectures") }, "都道府県から事業所を探す")),
+  );
+}
+
+/** @param {HTMLElement} root the element with data-compare-page */
+export async function mountComparePage(root) {
+  const limit = readConfig().compareLimit;
+  const selection = getSelection();
+  const rows = readRows();
+  const notices = root.querySelector("[data-compare-notices]");
+  const output = root.querySelector("[data-compare-output]");
+  for (const hint of root.querySelectorAll("[data-compare-nojs]")) hint.hidden = true;
+
+  const params = new URLSearchParams(window.location.search);
+  // The site menu links to /compare/ without ids: show the saved list then.
+  const raw = params.has("ids") ? params.get("ids") : selection.ids.join(",");
+  const request = parseIds(raw, limit);
+
+  const messages = [];
+  if (request.overflow.length) {
+    messages.push(notice(`比較できるのは${limit}件までです。${limit + 1}件目からの事業所（${listText(request.overflow)}）は表示していません。`, "warning"));
+  }
+  if (!request.ids.length && !request.malformed.length) {
+    notices.replaceChildren(...messages);
+    output.replaceChildren(emptyState(selection, limit));
+    return;
+  }
+
+  output.setAttribute("aria-busy", "true");
+  output.replaceChildren(el("p", {}, "読み込んでいます…"));
+  const results = await Promise.allSettled(request.ids.map(fetchFacility));
+  output.removeAttribute("aria-busy");
+
+  let facilities = [];
+  const unknown = [...request.malformed];
+  let failed = 0;
+  results.forEach((result, index) => {
+    if (result.status === "rejected") failed += 1;
+    else if (result.value === null) unknown.push(request.ids[index]);
+    else facilities.push(result.value);
+  });
+  if (unknown.length) {
+    messages.unshift(notice(`見つからない事業所がありました。次のIDは表示していません：${listText(unknown)}`, "warning"));
+  }
+  if (failed) {
+    messages.push(notice(`${failed}件の事業所の情報を読み込めませんでした。通信状態を確かめて、ページを再読み込みしてください。`, "error"));
+  }
+  notices.replaceChildren(...messages);
+
+  const render = (focusIndex = null) => {
+    if (!facilities.length) {
+      output.replaceChildren(emptyState(selection, limit));
+      if (focusIndex !== null) output.querySelector("#compare-empty-title").focus();
+      return;
+    }
+    output.replaceChildren(
+      renderCompareTable({ rows, facilities, onRemove: remove }),
+      el(
+        "p",
+        { class: "compare-legend" },
+        "★最高・★最多・★最短は、この表の中でいちばん良い値の印です。幅のある値（「90%以上」など）は、確実に言える側の数字で比べています。",
+      ),
+    );
+    if (focusIndex !== null) {
+      const buttons = output.querySelectorAll("[data-compare-remove]");
+      buttons[Math.min(focusIndex, buttons.length - 1)].focus();
+    }
+  };
+
+  function remove(facility) {
+    const index = facilities.indexOf(facility);
+    facilities = facilities.filter((other) => other !== facility);
+    selection.remove(facility.id);
+    setAddress(facilities.map((f) => f.id));
+    render(index);
+    announce(`${facility.name}を比較から外しました。残りは${facilities.length}件です。`);
+  }
+
+  // The address keeps only what is shown, so a shared link shows the same table.
+  // A facility that failed to load stays in it, to be tried again on reload.
+  if (!failed) setAddress(facilities.map((f) => f.id));
+  render();
+}

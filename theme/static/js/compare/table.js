@@ -1,0 +1,71 @@
+/**
+ * The comparison table: one column per facility, one row per fact.
+ * Facility names are column headers (<th scope="col" data-facility-id>),
+ * facts are row headers (<th scope="row">), so a screen reader names the
+ * facility and the fact of every value.
+ */
+import { siteUrl } from "../config.js";
+import { bestColumns } from "./best.js";
+import { el } from "./dom.js";
+
+function cellContent(cell) {
+  if (Array.isArray(cell.items) && cell.items.length) {
+    return el("ul", { class: "compare-table__list" }, ...cell.items.map((item) => el("li", {}, String(item))));
+  }
+  if (cell.datetime) return el("time", { datetime: cell.datetime }, String(cell.text));
+  return document.createTextNode(String(cell.text ?? ""));
+}
+
+function bestMark(label) {
+  return el("span", { class: "best-mark", "data-best": "" }, el("span", { class: "best-mark__icon", "aria-hidden": "true" }, "★"), label);
+}
+
+/**
+ * @param {{
+ *   rows: {key: string, label: string, better: (string|null), best_label: string}[],
+ *   facilities: {id: string, name: string, url: string, cells: Object<string, Object>}[],
+ *   onRemove: (facility: Object) => void,
+ * }} options
+ * @returns {HTMLElement} a focusable scroll region holding the table
+ */
+export function renderCompareTable({ rows, facilities, onRemove }) {
+  const caption = el("caption", { id: "compare-caption" }, `選んだ事業所の比較（${facilities.length}件）`);
+  const headRow = el(
+    "tr",
+    {},
+    el("th", { scope: "col", class: "compare-table__corner" }, "項目"),
+    ...facilities.map((facility) =>
+      el("th", { scope: "col", "data-facility-id": facility.id }, el("a", { href: siteUrl(facility.url) }, facility.name)),
+    ),
+  );
+  const body = el("tbody");
+  for (const row of rows) {
+    const cells = facilities.map((facility) => facility.cells[row.key] || { text: "" });
+    const best = row.better ? bestColumns(cells.map((cell) => cell.rank), row.better) : new Set();
+    body.append(
+      el(
+        "tr",
+        { "data-row": row.key },
+        el("th", { scope: "row" }, row.label),
+        ...cells.map((cell, index) => el("td", { class: best.has(index) ? "is-best" : false }, cellContent(cell), best.has(index) ? bestMark(row.best_label) : null)),
+      ),
+    );
+  }
+  const removeRow = el(
+    "tr",
+    { class: "compare-table__actions" },
+    el("th", { scope: "row" }, "比較から外す"),
+    ...facilities.map((facility) => {
+      const button = el(
+        "button",
+        { type: "button", class: "secondary compare-remove", "data-compare-remove": facility.id, "aria-label": `${facility.name}を比較から外す` },
+        "外す",
+      );
+      button.addEventListener("click", () => onRemove(facility));
+      return el("td", {}, button);
+    }),
+  );
+  const table = el("table", { class: "compare-table", "data-compare": "" }, caption, el("thead", {}, headRow), body, el("tfoot", {}, removeRow));
+  // Wide tables scroll sideways on phones; the region is focusable so keyboards can scroll it too.
+  return el("div", { class: "compare-scroll", role: "region", "aria-labelledby": "compare-caption", tabindex: "0" }, table);
+}
