@@ -7,6 +7,7 @@ without 就労定着支援 or published metrics, and two prefectures.
 
 from __future__ import annotations
 
+import logging
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.vocab import DISABILITIES, PREFECTURES, REGIONS
-from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, write_records
+from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, no_articles, write_records
 from sitebuild import build_site, page
 
 BASE = "http://localhost:8000"
@@ -385,6 +386,8 @@ def test_sitemap_lists_pages_with_their_records_update_dates(fixture_site):
     assert entries[f"{BASE}/articles/article-3/"] == "2026-10-03T00:00:00+09:00"
     # The home page lists the newest article (2026-10-06), newer than any record.
     assert entries[f"{BASE}/"] == "2026-10-06T00:00:00+09:00"
+    # A page without Date: or Modified: gets that same fixed date, not the build time.
+    assert entries[f"{BASE}/about/"] == "2026-10-06T00:00:00+09:00"
     assert f"{BASE}/404.html" not in entries
     expected = {f"{BASE}/{url_of(name)}" for name in written_pages(fixture_site)}
     expected -= {f"{BASE}/404.html", f"{BASE}/articles/"}
@@ -406,3 +409,27 @@ def test_sample_site_pages_and_sitemap(sample_site):
     for record_id in ("current", "pinto", "access-job-saitama", "shukare-works", "coco-color"):
         assert entries[f"{BASE}/facilities/{record_id}/"] == "2026-11-01T00:00:00+09:00"
     assert page(sample_site, "facilities/current/").find("main").select_one(".facility__header .badge").get_text() == "定着支援あり"
+
+
+# --- build warnings -----------------------------------------------------------
+
+
+def test_stale_records_log_a_warning_and_the_build_succeeds(tmp_path, caplog):
+    # TODAY is 2026-11-27: 366 days after 2025-11-26, exactly 365 after 2025-11-27.
+    stale = FULL_RECORD.replace("updated: 2026-10-01", "updated: 2025-11-26")
+    on_the_limit = MINIMAL_RECORD.replace("updated: 2026-09-15", "updated: 2025-11-27")
+    records = write_records(tmp_path / "facilities", {"old-office": stale, "limit-office": on_the_limit})
+    with caplog.at_level(logging.WARNING, logger="facility_site"):
+        site = build_site(tmp_path / "output", records, no_articles(tmp_path))
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("facility_site") and r.levelno == logging.WARNING]
+    assert warnings == [f"facility_site: {records / 'old-office.yaml'}: updated: last checked 2025-11-26, 366 days ago (limit 365)"]
+    assert page(site, "facilities/old-office/").select_one(".facility__updated time")["datetime"] == "2025-11-26"
+
+
+def test_stale_after_days_is_a_setting(tmp_path, caplog):
+    records = write_records(tmp_path / "facilities", {"minimal": MINIMAL_RECORD})  # updated 2026-09-15, 73 days before TODAY
+    with caplog.at_level(logging.WARNING, logger="facility_site"):
+        build_site(tmp_path / "output", records, no_articles(tmp_path), stale_after_days=60)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("facility_site")] == [
+        f"facility_site: {records / 'minimal.yaml'}: updated: last checked 2026-09-15, 73 days ago (limit 60)"
+    ]

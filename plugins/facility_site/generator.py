@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
 from .catalog import Catalog
+from .compare_pages import write_compare_output
 from .embed import embed_cards
 from .model import Facility
 from .pagination import paginate
@@ -63,6 +64,7 @@ class FacilityGenerator(Generator):
         self.options = resolve(self.settings)
         self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalog: Catalog | None = None
+        self.newest_input = EPOCH
 
     # --- context ---------------------------------------------------------
 
@@ -72,6 +74,8 @@ class FacilityGenerator(Generator):
         self.catalog = Catalog(facilities)
         self.context["facility_catalog"] = self.catalog
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
+        self.newest_input = self._newest_input_date()
+        self._date_undated_pages()
 
     def _warn_stale(self, facilities: list[Facility]) -> None:
         today = self.options["today"] or dt.date.today()
@@ -93,6 +97,23 @@ class FacilityGenerator(Generator):
             return path_to_url(get_relative_path(save_as))
         return self.settings["SITEURL"]
 
+    def _newest_input_date(self) -> dt.date:
+        """The newest record or article date: when the home page (which lists both) last changed."""
+        days = [f.updated for f in self.catalog.facilities]
+        days += [a.date.date() for a in self.context.get("articles") or ()]
+        return max(days, default=EPOCH)
+
+    def _date_undated_pages(self) -> None:
+        # pelican-sitemap dates a page without Date or Modified with the build
+        # time, so two builds would differ. The newest input date is a fixed
+        # stand-in; a page's own Modified: header still wins.
+        for content in self.context.get("pages") or ():
+            if not getattr(content, "modified", None) and not getattr(content, "date", None):
+                content.modified = self._as_datetime(self.newest_input)
+
+    def _as_datetime(self, day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=self.timezone)
+
     def _render_embedded_card(self, facility_id: str, content) -> str:
         return self.get_template("embedded_card").render(
             facility=self.catalog.by_id[facility_id],
@@ -104,7 +125,7 @@ class FacilityGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         catalog = self.catalog
-        self._write(writer, "", "home", self._home_modified(), regions=catalog.regions())
+        self._write(writer, "", "home", self.newest_input, regions=catalog.regions())
         self._write_not_found(writer)
         for facility in catalog.facilities:
             self._write(writer, facility.url_path, "facility", facility.updated, facility=facility)
@@ -140,12 +161,8 @@ class FacilityGenerator(Generator):
                 disability=disability,
                 prefecture_counts=catalog.prefecture_counts_for(disability),
             )
+        write_compare_output(self, writer)
 
-    def _home_modified(self) -> dt.date:
-        """The home page changes with the newest record and the newest article it lists."""
-        days = [f.updated for f in self.catalog.facilities]
-        days += [a.date.date() for a in self.context.get("articles") or ()]
-        return max(days, default=EPOCH)
 
     def _write_not_found(self, writer) -> None:
         # The 404 page is served for any missing path, at any depth, so its
@@ -176,6 +193,6 @@ class FacilityGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             page_url=url,
-            page=SitemapEntry(url, dt.datetime(modified.year, modified.month, modified.day, tzinfo=self.timezone)),
+            page=SitemapEntry(url, self._as_datetime(modified)),
             **variables,
         )
