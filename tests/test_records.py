@@ -614,12 +614,53 @@ def test_hostile_text_is_valid_data(folder):
     assert facility.features == ('"><svg onload=alert(1)>',)
 
 
-def test_description_raw_html_is_escaped_and_unsafe_links_lose_their_href(folder):
+def test_description_raw_html_is_escaped_and_unsafe_links_become_text(folder):
     write(folder, "x.yaml", with_lines("description: |", "  <b>太字</b> [x](javascript:alert(1)) [ok](https://example.jp/)"))
     html = load_facilities(folder)[0].description_html
-    assert "&lt;b&gt;太字&lt;/b&gt;" in html
-    assert "javascript" not in html
-    assert '<a href="https://example.jp/" rel="noopener noreferrer">ok</a>' in html
+    assert html == '<p>&lt;b&gt;太字&lt;/b&gt; <span>x</span> <a href="https://example.jp/" rel="noopener noreferrer">ok</a></p>'
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[x](javascript:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](java&#115;cript:alert(1))",
+        "[x](JAVASCRIPT:alert(1) \"t\")",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "[x](vbscript:msgbox)",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "<ftp://example.jp/>",
+    ],
+)
+def test_description_links_other_than_http_mailto_tel_become_text(markdown):
+    from facility_site.markup import render_description
+
+    html = render_description(markdown)
+    assert "<a" not in html and "href" not in html and "title" not in html
+    assert "<span>" in html
+
+
+def test_description_images_keep_only_their_alt_text():
+    from facility_site.markup import render_description
+
+    assert render_description('![写真"onerror=alert(1)](x.png)') == '<p><span>写真"onerror=alert(1)</span></p>'
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        ("<a href=javascript:alert(1)>x</a>", "<p>&lt;a href=javascript:alert(1)&gt;x&lt;/a&gt;</p>"),
+        ("<!-- hidden -->", "<p>&lt;!-- hidden --&gt;</p>"),
+        ("[mail](mailto:info@example.jp)", '<p><a href="mailto:info@example.jp" rel="noopener noreferrer">mail</a></p>'),
+        ("[電話](tel:0312345678)", '<p><a href="tel:0312345678" rel="noopener noreferrer">電話</a></p>'),
+    ],
+)
+def test_description_raw_html_is_text_and_safe_links_stay(markdown, html):
+    from facility_site.markup import render_description
+
+    assert render_description(markdown) == html
 
 
 # --- all problems at once ---------------------------------------------------------------------

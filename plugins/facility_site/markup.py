@@ -1,7 +1,8 @@
 """Turn a record's Markdown description into safe HTML.
 
 Raw HTML in the Markdown is shown as text (never rendered), and links keep
-only http(s), mailto and tel targets, so a record cannot carry script.
+only http(s), mailto and tel targets (any other link becomes plain text), so
+a record cannot carry script.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ class _LinkGuard(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         for element in root.iter():
             if element.tag == "a":
-                href = element.get("href", "")
-                if not is_safe_href(href):
-                    element.attrib.pop("href", None)
-                else:
+                if is_safe_href(element.get("href", "")):
                     element.set("rel", "noopener noreferrer")
+                else:
+                    # Keep the words, drop the link: an <a> without href still
+                    # looks like a link to a reader but goes nowhere.
+                    element.tag = "span"
+                    element.attrib.clear()
             elif element.tag == "img":
                 # Images from records are not supported: keep their alt text only.
                 element.tag = "span"
