@@ -693,3 +693,13 @@ def test_display_path_is_relative_inside_the_working_directory_and_absolute_outs
     assert display_path(tmp_path / "facilities" / "x.yaml") == "facilities/x.yaml"
     outside = tmp_path.parent / "elsewhere.yaml"
     assert display_path(outside) == str(outside)
+
+
+def test_the_readme_example_record_is_valid(folder):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Writing a facility record", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    write(folder, "current.yaml", example)
+    [facility] = load_facilities(folder)
+    assert (facility.name, facility.phone, facility.office_number) == ("カレント", "03-1234-5678", "1310400123")
+    assert facility.access == (Station(name="新宿御苑前", walk_minutes=3.0, line="東京メトロ丸ノ内線"),)
