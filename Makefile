@@ -13,6 +13,10 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 DEBUG ?= 0
 PYTEST_ARGS ?=
+# Synthetic data and benchmarks (tools/): `make synth N=30000 OUT=/tmp/synth`.
+N ?= 1000
+OUT ?= bench-out/synth-$(N)
+SEED ?= 1
 
 BUILD_FLAGS :=
 ifeq ($(DEBUG), 1)
@@ -25,7 +29,7 @@ export CONTENT FACILITIES
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup html serve devserver publish test lint clean chromium
+.PHONY: help setup html serve devserver publish test lint clean chromium synth
 
 help:
 	@echo 'Usage:'
@@ -36,6 +40,7 @@ help:
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
 	@echo '  make setup        only install: venv, npm packages, Chromium for browser tests'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
+	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
 
 $(VENV_STAMP): requirements.txt
@@ -74,10 +79,13 @@ publish: setup
 	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
 
 lint: $(VENV_STAMP)
-	$(VENV)/bin/ruff check plugins tests pelicanconf.py publishconf.py
+	$(VENV)/bin/ruff check plugins tests tools pelicanconf.py publishconf.py
 
 test: setup chromium lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(OUTPUTDIR)
+
+synth: $(VENV_STAMP)
+	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
