@@ -163,6 +163,7 @@ def test_missing_required_field(folder, field):
     ("line", "expected"),
     [
         ('city: ""', "facilities/x.yaml:4: city: required field is empty"),
+        ('city: "　 "', "facilities/x.yaml:4: city: required field is empty"),  # full-width and ASCII spaces
         ("city:", "facilities/x.yaml:4: city: required field is empty"),
         ("services: []", "facilities/x.yaml:5: services: required field is empty"),
         ("disabilities: []", "facilities/x.yaml:7: disabilities: required field is empty"),

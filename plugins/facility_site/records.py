@@ -314,7 +314,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
     for key in REQUIRED:
         if key == "disabilities" and imported:
             continue  # imported records may not know them yet: shown as 未確認
-        if data.get(key) in (None, "", []):
+        if _blank(data.get(key)):
             source.problem(key, "required field is missing" if key not in data else "required field is empty")
 
     values = {
@@ -349,12 +349,17 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         id=record_id,
         source_path=source.path,
         description_html=render_description(values["description"]) if values["description"] else "",
-        **{k: v for k, v in values.items() if v is not None or k in ("prefecture",)},
+        # None means "not given": leave those to the model's defaults.
+        **{k: v for k, v in values.items() if v is not None},
     )
 
 
+def _blank(value: object) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
 def _has(source: _Source, key: str) -> bool:
-    return source.data.get(key) not in (None, "")
+    return not _blank(source.data.get(key))
 
 
 def _text(source: _Source, key: str, multiline: bool = False) -> str | None:
