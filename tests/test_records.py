@@ -436,6 +436,19 @@ def test_oversized_file(folder):
     assert problems(folder) == [f"facilities/x.yaml:1: file: file is {size} bytes; a record may be at most 262144"]
 
 
+def test_unreadable_file(folder, monkeypatch):
+    write(folder, "x.yaml", VALID)
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "x.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # the tests run as root, so chmod would not stop a read
+    assert problems(folder) == ["facilities/x.yaml:1: file: cannot read the file: Permission denied"]
+
+
 def test_missing_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert problems(Path("nowhere")) == ["nowhere:1: records_path: folder does not exist"]

@@ -136,7 +136,11 @@ def _read_source(path: Path) -> _Source:
             "file",
             f"file name {path.name!r} is not a valid id; name it <id>.yaml with lower-case a-z, 0-9 and '-', starting with a letter or digit",
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source.problem("file", f"cannot read the file: {exc.strerror or exc}")
+        return source
     if len(raw) > MAX_FILE_BYTES:
         source.problem("file", f"file is {len(raw)} bytes; a record may be at most {MAX_FILE_BYTES}")
         return source
