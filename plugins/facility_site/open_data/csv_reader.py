@@ -200,7 +200,8 @@ def read_csv(path: Path, progress=None) -> CsvFile:
             break
         except csv.Error as exc:
             line = reader.line_num
-            result.skipped.append(Problem(shown, start, "row", f"not readable as CSV ({exc}); row skipped"))
+            spans = f", runs to line {line}: check for an unclosed quote" if line > start else ""
+            result.skipped.append(Problem(shown, start, "row", f"not readable as CSV ({exc}{spans}); row skipped"))
             continue
         line = reader.line_num
         if progress is not None:

@@ -255,6 +255,8 @@ def _round_trip() -> YAML:
     round_trip.preserve_quotes = True
     round_trip.indent(mapping=2, sequence=4, offset=2)
     round_trip.width = 4096  # never fold long Japanese lines
+    # records.py refuses anchors; never write one for a value used twice (e.g. the import date).
+    round_trip.representer.ignore_aliases = lambda data: True
     return round_trip
 
 
