@@ -289,7 +289,11 @@ def apply_changes(record: StoredRecord, changes: list[Change]) -> str:
 
 def new_record_text(data: dict) -> str:
     text = emit(data)
-    return text if text is not None else round_trip_dump(yaml_value(data))
+    if text is None:
+        text = round_trip_dump(yaml_value(data))
+        if yaml.load(text, Loader=yaml.CSafeLoader) != data:
+            raise RuntimeError(f"record {data.get('name')!r}: cannot be written so that it reads back the same")
+    return text
 
 
 def _apply(document: dict, changes: list[Change], plain: bool) -> dict:
