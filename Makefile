@@ -17,6 +17,7 @@ PYTEST_ARGS ?=
 N ?= 1000
 OUT ?= bench-out/synth-$(N)
 SEED ?= 1
+SIZES ?= 1000 10000 30000
 
 BUILD_FLAGS :=
 ifeq ($(DEBUG), 1)
@@ -29,7 +30,7 @@ export CONTENT FACILITIES
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup html serve devserver publish test lint clean chromium synth
+.PHONY: help setup html serve devserver publish test lint clean chromium synth bench
 
 help:
 	@echo 'Usage:'
@@ -41,6 +42,7 @@ help:
 	@echo '  make setup        only install: venv, npm packages, Chromium for browser tests'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
+	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
 	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
 
 $(VENV_STAMP): requirements.txt
@@ -89,3 +91,6 @@ clean:
 
 synth: $(VENV_STAMP)
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
+
+bench: setup chromium
+	$(PYTHON) tools/bench.py --sizes $(SIZES)

@@ -1,0 +1,598 @@
+"""`make bench`: build the synthetic national site at several sizes and measure it.
+
+    python tools/bench.py [--sizes 1000 10000 30000] [--work bench-out] [--no-doc]
+
+For each size: the build time of the real build command
+(`python -m facility_site.build` with FACILITIES and -o), the output size,
+the gzip bytes a browser fetches for three searches on /search/ (served by a
+local static server that gzips like a static host), and the query latency per
+keystroke measured inside headless Chromium. Prints a table, writes the
+figures to bench-out/bench-results.json and into docs/benchmarks.md between
+the `bench:start` and `bench:end` markers.
+
+Nothing here is hard-coded: a figure that could not be measured is reported
+as missing with the reason (for example "search page not found").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import http.server
+import json
+import mimetypes
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+CHROMIUM = "/usr/bin/chromium"
+# The same flags as tests/conftest.py uses for the browser tests.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOC = ROOT / "docs" / "benchmarks.md"
+DEFAULT_SIZES = (1000, 10000, 30000)
+SEED = 1
+
+# The three fetch scenarios of issue #3. (b) and (c) use places the synthetic
+# data always has (tools/synth.py PLACES): 新宿 is in 東京都, 緑区 in five cities.
+SCENARIOS = {
+    "a": ("filter only, one prefecture", "search/?pref=tokyo"),
+    "b": ("text, one prefecture", "search/?pref=tokyo&q=%E6%96%B0%E5%AE%BF"),  # q=新宿
+    "c": ("text, nationwide", "search/?q=%E7%B7%91%E5%8C%BA"),  # q=緑区
+}
+# Typed one key at a time on /search/ (nationwide) for the latency figures.
+TYPED_QUERIES = ("横浜市緑区", "ワークス", "新宿御苑前", "就労定着", "さんぷる")
+
+# Targets at 30,000 facilities (issue #3).
+TARGETS = {
+    "build_s": ("full build", 120.0, "s"),
+    "a": ("(a) bytes fetched", 150 * 1024, "B"),
+    "b": ("(b) bytes fetched", 300 * 1024, "B"),
+    "c": ("(c) bytes fetched", 1.5 * 1024 * 1024, "B"),
+    "warm_p95_ms": ("p95 latency per keystroke, after load", 50.0, "ms"),
+}
+
+RESULTS_SELECTOR = "[data-results]"
+READY_SELECTOR = '[data-results][aria-busy="false"]'
+TEXT_BOX_SELECTOR = 'input[name="q"]'
+PAGE_TIMEOUT_MS = 60_000
+KEY_TIMEOUT_MS = 15_000
+
+
+# --- a static host that gzips -----------------------------------------------------
+
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml", "application/manifest+json")
+GZIP_LEVEL = 6  # what static hosts and CDNs typically use on the fly
+
+
+@dataclass
+class Fetch:
+    path: str
+    status: int
+    body_bytes: int  # as sent on the wire (gzip when the browser asked for it)
+    encoding: str
+
+
+@dataclass
+class FetchLog:
+    fetches: list[Fetch] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, fetch: Fetch) -> None:
+        with self.lock:
+            self.fetches.append(fetch)
+
+    def take(self) -> list[Fetch]:
+        with self.lock:
+            taken, self.fetches = self.fetches, []
+        return taken
+
+
+class _GzipHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    root: Path
+    log: FetchLog
+    cache: dict
+
+    def log_message(self, *args):  # the fetch log is the record
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self._respond(send_body=True)
+
+    def do_HEAD(self):  # noqa: N802
+        self._respond(send_body=False)
+
+    def _resolve(self) -> Path | None:
+        path = unquote(urlsplit(self.path).path)
+        target = (self.root / path.lstrip("/")).resolve()
+        if not str(target).startswith(str(self.root)):
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def _respond(self, send_body: bool) -> None:
+        target = self._resolve()
+        status = 200
+        if target is None:
+            status, target = 404, self.root / "404.html"
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if target.suffix == ".mjs":
+            ctype = "text/javascript"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        body, encoding = self._body(target, ctype, wants_gzip) if target.is_file() else (b"not found", "")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") or ctype.endswith("json") else ""))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+            self.log.add(Fetch(urlsplit(self.path).path, status, len(body), encoding or "identity"))
+
+    def _body(self, target: Path, ctype: str, wants_gzip: bool) -> tuple[bytes, str]:
+        if not wants_gzip:
+            return target.read_bytes(), ""
+        precompressed = target.with_name(target.name + ".gz")
+        if precompressed.is_file():  # like nginx gzip_static
+            return precompressed.read_bytes(), "gzip"
+        if not ctype.startswith(COMPRESSIBLE):
+            return target.read_bytes(), ""
+        key = (str(target), target.stat().st_mtime_ns)
+        if key not in self.cache:
+            self.cache[key] = gzip.compress(target.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
+        return self.cache[key], "gzip"
+
+
+class GzipServer:
+    """Serve a folder on 127.0.0.1 (ephemeral port), gzip like a static host, log every body sent."""
+
+    def __init__(self, root: Path):
+        self.log = FetchLog()
+        handler = type("Handler", (_GzipHandler,), {"root": Path(root).resolve(), "log": self.log, "cache": {}})
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> GzipServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- in-page measurement ----------------------------------------------------------
+
+# Installed in the page: a keystroke (keydown or beforeinput, whichever comes
+# first) starts the clock; the first DOM change under [data-results] after it
+# that leaves aria-busy="false" stops it. Times come from performance.now().
+LATENCY_PROBE = """
+(selector) => {
+  const results = document.querySelector(selector);
+  const probe = { start: null, times: [], armed: false };
+  const begin = () => { if (probe.armed && probe.start === null) probe.start = performance.now(); };
+  document.addEventListener("keydown", begin, true);
+  document.addEventListener("beforeinput", begin, true);
+  new MutationObserver(() => {
+    if (probe.start === null) return;
+    if (results.getAttribute("aria-busy") !== "false") return;
+    probe.times.push(performance.now() - probe.start);
+    probe.start = null;
+    probe.armed = false;
+  }).observe(results, { attributes: true, childList: true, subtree: true, characterData: true });
+  probe.arm = () => { probe.start = null; probe.armed = true; };
+  window.__benchProbe = probe;
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def new_tab(browser):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1024, "height": 800})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    return context, tab
+
+
+def search_page_problem(site: Path) -> str | None:
+    """None when the built site has a search page with the test hooks, else why not."""
+    page = site / "search" / "index.html"
+    if not page.is_file():
+        return "search page not found (no search/index.html in the build)"
+    html = page.read_text(encoding="utf-8")
+    if "data-results" not in html:
+        return "search page not found (search/index.html has no [data-results])"
+    return None
+
+
+def fetch_scenario(browser, server: GzipServer, url_path: str) -> dict:
+    """Load a search URL in a fresh browser context; gzip bytes of everything it fetched."""
+    context, tab = new_tab(browser)
+    try:
+        server.log.take()
+        tab.goto(server.url + url_path, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+        count_text = tab.text_content("[data-result-count]") or ""
+        cards = tab.locator(f"{RESULTS_SELECTOR} [data-facility-id]").count()
+        fetches = server.log.take()
+        return {
+            "bytes": sum(f.body_bytes for f in fetches),
+            "requests": len(fetches),
+            "resources": [[f.path, f.status, f.body_bytes, f.encoding] for f in fetches],
+            "result_count_text": count_text.strip(),
+            "cards_shown": cards,
+            "page_errors": tab.errors,
+        }
+    finally:
+        context.close()
+
+
+def type_and_time(tab, queries: tuple[str, ...]) -> list[list[float | None]]:
+    """Type each query one key at a time; per key, ms from keystroke to final results (None: no update)."""
+    box = tab.locator(TEXT_BOX_SELECTOR).first
+    per_query = []
+    for query in queries:
+        box.fill("")
+        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        box.focus()
+        times: list[float | None] = []
+        for char in query:
+            done = tab.evaluate("() => { window.__benchProbe.arm(); return window.__benchProbe.times.length; }")
+            tab.keyboard.type(char)
+            try:
+                tab.wait_for_function("(n) => window.__benchProbe.times.length > n", arg=done, timeout=KEY_TIMEOUT_MS, polling=5)
+                times.append(tab.evaluate("(n) => window.__benchProbe.times[n]", done))
+            except Exception:  # noqa: BLE001 - a key whose results never updated is a measured fact
+                times.append(None)
+        per_query.append(times)
+    return per_query
+
+
+def measure_latency(browser, server: GzipServer, url_path: str = "search/", queries: tuple[str, ...] = TYPED_QUERIES) -> dict:
+    """Cold = the first keystroke after page load; warm = every later keystroke."""
+    context, tab = new_tab(browser)
+    try:
+        tab.goto(server.url + url_path, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
+        tab.evaluate(LATENCY_PROBE, RESULTS_SELECTOR)
+        per_query = type_and_time(tab, queries)
+        flat = [t for times in per_query for t in times]
+        measured = [t for t in flat if t is not None]
+        warm = [t for t in flat[1:] if t is not None]
+        return {
+            "keys": len(flat),
+            "keys_without_update": sum(t is None for t in flat),
+            "cold_ms": flat[0],
+            "median_ms": statistics.median(measured) if measured else None,
+            "p95_ms": percentile(measured, 95) if measured else None,
+            "warm_median_ms": statistics.median(warm) if warm else None,
+            "warm_p95_ms": percentile(warm, 95) if warm else None,
+            "per_key_ms": per_query,
+            "page_errors": tab.errors,
+        }
+    finally:
+        context.close()
+
+
+# --- building and sizing ----------------------------------------------------------
+
+
+def ensure_synth(count: int, work: Path, seed: int = SEED) -> Path:
+    """The synthetic records for `count`, regenerated only when synth.py or the count changed."""
+    folder = work / f"synth-{count}"
+    synth = ROOT / "tools" / "synth.py"
+    stamp = folder / ".synth-stamp"
+    want = f"{count} {seed} {synth.stat().st_mtime_ns} {synth.stat().st_size}"
+    if stamp.is_file() and stamp.read_text() == want:
+        return folder
+    subprocess.run([str(PYTHON), str(synth), "--count", str(count), "--out", str(folder), "--seed", str(seed)], check=True, cwd=ROOT)
+    stamp.write_text(want)
+    return folder
+
+
+def timed_run(args: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, int | None, subprocess.CompletedProcess]:
+    """Run a command; (wall seconds, peak RSS in KiB of the child or None if below an earlier child's, result)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, (peak if peak > before else None), result
+
+
+def build_site(records: Path, output: Path) -> dict:
+    """The real build command on the synthetic records.
+
+    The articles of content/ embed the sample facilities by id, which the
+    synthetic set does not have, so the build gets an empty content folder.
+    """
+    content = output.parent / "content-empty"
+    content.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, FACILITIES=str(records), CONTENT=str(content), PYTHONPATH=str(ROOT / "plugins"))
+    args = [str(PYTHON), "-m", "facility_site.build", "-s", "pelicanconf.py", "-o", str(output)]
+    seconds, peak_kib, result = timed_run(args, env=env)
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise RuntimeError(f"build failed ({result.returncode}): " + " | ".join(tail))
+    peak_mib = round(peak_kib / 1024) if peak_kib else None
+    return {"build_s": seconds, "build_peak_rss_mib": peak_mib, "build_warnings": result.stderr.count("WARNING")}
+
+
+def output_size(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    search_dir = site / "search"
+    search_files = [p for p in search_dir.rglob("*") if p.is_file()] if search_dir.is_dir() else []
+    return {
+        "output_bytes": sum(p.stat().st_size for p in files),
+        "output_files": len(files),
+        "search_bytes": sum(p.stat().st_size for p in search_files),
+        "search_files": len(search_files),
+    }
+
+
+# --- the machine ------------------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _version(args: list[str]) -> str:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "not installed"
+
+
+def machine_info(browser_version: str | None = None) -> dict:
+    cpu = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.M)
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", _read("/proc/meminfo"), re.M)
+    os_name = re.search(r'^PRETTY_NAME="?([^"\n]+)', _read("/etc/os-release"), re.M)
+    from importlib.metadata import version
+
+    def pkg(name: str) -> str:
+        try:
+            return version(name)
+        except Exception:  # noqa: BLE001
+            return "not installed"
+
+    lunr_js = json.loads(_read(str(ROOT / "node_modules" / "lunr" / "package.json")) or "{}").get("version", "not installed")
+    return {
+        "cpu": cpu.group(1).strip() if cpu else platform.processor() or "unknown",
+        "cores": os.cpu_count(),
+        "ram_gib": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
+        "os": os_name.group(1) if os_name else platform.platform(),
+        "python": platform.python_version(),
+        "pelican": pkg("pelican"),
+        "lunr.py": pkg("lunr"),
+        "lunr.js": lunr_js,
+        "playwright": pkg("playwright"),
+        "chromium": browser_version or _version([CHROMIUM, "--version"]),
+        "node": _version(["node", "--version"]),
+        "load_average": _read("/proc/loadavg").split()[:3],
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+    }
+
+
+# --- one size ---------------------------------------------------------------------
+
+
+def bench_size(count: int, work: Path, browser) -> dict:
+    row: dict = {"size": count}
+    records = ensure_synth(count, work)
+    site = work / f"site-{count}"
+    print(f"bench: {count}: building…", file=sys.stderr, flush=True)
+    try:
+        row.update(build_site(records, site))
+    except RuntimeError as exc:
+        row["error"] = str(exc)
+        return row
+    row.update(output_size(site))
+    problem = search_page_problem(site)
+    if problem:
+        row["search"] = problem
+        return row
+    row["search"] = "ok"
+    with GzipServer(site) as server:
+        for key, (_, url_path) in SCENARIOS.items():
+            print(f"bench: {count}: fetch ({key}) {url_path}", file=sys.stderr, flush=True)
+            try:
+                row[key] = fetch_scenario(browser, server, url_path)
+            except Exception as exc:  # noqa: BLE001 - report, keep measuring the rest
+                row[key] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+        print(f"bench: {count}: typing {len(''.join(TYPED_QUERIES))} keys", file=sys.stderr, flush=True)
+        try:
+            row["latency"] = measure_latency(browser, server)
+        except Exception as exc:  # noqa: BLE001
+            row["latency"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+    return row
+
+
+# --- reporting --------------------------------------------------------------------
+
+
+def kib(value: float | None) -> str:
+    return "—" if value is None else f"{value / 1024:,.1f} KiB"
+
+
+def ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f} ms"
+
+
+def scenario_cell(row: dict, key: str) -> str:
+    if row.get("search") != "ok":
+        return "n/a"
+    data = row.get(key, {})
+    if "error" in data:
+        return "error"
+    return f"{kib(data['bytes'])} ({data['requests']} req)"
+
+
+def latency_cells(row: dict) -> list[str]:
+    if row.get("search") != "ok":
+        return ["n/a"] * 3
+    lat = row.get("latency", {})
+    if "error" in lat:
+        return ["error"] * 3
+    return [ms(lat["cold_ms"]), ms(lat["warm_median_ms"]), ms(lat["warm_p95_ms"])]
+
+
+def table(rows: list[dict]) -> str:
+    head = ["facilities", "build", "output", "(a) filter, 1 pref", "(b) text, 1 pref", "(c) text, national", "1st key", "later keys median", "later keys p95"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        if "error" in row:
+            lines.append(f"| {row['size']:,} | {row['error'][:80]} |" + " |" * (len(head) - 2))
+            continue
+        cells = [
+            f"{row['size']:,}",
+            f"{row['build_s']:,.1f} s",
+            f"{row['output_bytes'] / 1024 / 1024:,.1f} MiB, {row['output_files']:,} files",
+            *(scenario_cell(row, k) for k in SCENARIOS),
+            *latency_cells(row),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def target_lines(rows: list[dict]) -> list[str]:
+    """Each issue-#3 target at the largest measured size, with pass / miss / not measured."""
+    if not rows:
+        return []
+    row = max(rows, key=lambda r: r["size"])
+    out = [f"Targets (issue #3) checked at {row['size']:,} facilities" + (" — the targets are set for 30,000:" if row["size"] != 30000 else ":"), ""]
+    out += ["| figure | target | measured | result |", "|---|---|---|---|"]
+    for key, (label, limit, unit) in TARGETS.items():
+        value = _target_value(row, key)
+        shown_limit = f"≤ {limit:g} {unit}" if unit != "B" else f"≤ {kib(limit)}"
+        if value is None:
+            reason = (row.get("error") or (row.get("search") if row.get("search") != "ok" else None) or "error")[:120]
+            out.append(f"| {label} | {shown_limit} | not measured | not measured: {reason} |")
+            continue
+        shown = kib(value) if unit == "B" else (f"{value:,.1f} s" if unit == "s" else ms(value))
+        out.append(f"| {label} | {shown_limit} | {shown} | {'pass' if value <= limit else 'MISS'} |")
+    return out
+
+
+def _target_value(row: dict, key: str) -> float | None:
+    if key == "build_s":
+        return row.get("build_s")
+    if key in SCENARIOS:
+        return row.get(key, {}).get("bytes") if row.get("search") == "ok" else None
+    if key == "warm_p95_ms":
+        return row.get("latency", {}).get("warm_p95_ms") if row.get("search") == "ok" else None
+    return None
+
+
+def machine_lines(machine: dict) -> list[str]:
+    return [
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}"
+        f" (load average at start {' '.join(machine['load_average'])}; shared with other sessions)",
+        f"- Versions: Python {machine['python']}, Pelican {machine['pelican']}, lunr.py {machine['lunr.py']}, lunr.js {machine['lunr.js']},"
+        f" Chromium {machine['chromium']}, Playwright {machine['playwright']}, Node {machine['node']}",
+        f"- Run: {machine['date']}, commit {machine['commit']}",
+    ]
+
+
+def report(rows: list[dict], machine: dict) -> str:
+    lines = machine_lines(machine) + ["", table(rows), ""]
+    notes = []
+    for row in rows:
+        if row.get("search") not in (None, "ok"):
+            notes.append(f"- {row['size']:,}: {row['search']}; bytes fetched and latency not measured.")
+        for key in SCENARIOS:
+            data = row.get(key, {})
+            if "error" in data:
+                notes.append(f"- {row['size']:,} ({key}): {data['error']}")
+            elif data.get("result_count_text") is not None and row.get("search") == "ok":
+                notes.append(f"- {row['size']:,} ({key}) {SCENARIOS[key][0]}: page said “{data['result_count_text']}”, {data['cards_shown']} cards shown")
+        lat = row.get("latency", {})
+        if lat.get("keys_without_update"):
+            notes.append(f"- {row['size']:,}: {lat['keys_without_update']} of {lat['keys']} keystrokes never produced final results within {KEY_TIMEOUT_MS} ms")
+        if "error" in lat:
+            notes.append(f"- {row['size']:,} latency: {lat['error']}")
+    lines += notes + [""] + target_lines(rows)
+    return "\n".join(lines)
+
+
+def write_doc_section(marker: str, text: str, doc: Path = DOC) -> None:
+    """Replace the text between `<!-- {marker}:start -->` and `<!-- {marker}:end -->` in the doc."""
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    current = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    if start not in current or end not in current:
+        raise SystemExit(f"bench: {doc} has no {start} … {end} markers; add them where the figures belong")
+    before, rest = current.split(start, 1)
+    _, after = rest.split(end, 1)
+    doc.write_text(f"{before}{start}\n{text.strip()}\n{end}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-out", help="folder for records, builds and results")
+    parser.add_argument("--no-doc", action="store_true", help=f"do not update {DOC.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        machine = machine_info(f"{browser.version}")
+        for count in args.sizes:
+            rows.append(bench_size(count, args.work, browser))
+            print(table(rows[-1:]), file=sys.stderr, flush=True)
+        browser.close()
+    text = report(rows, machine)
+    print(text)
+    (args.work / "bench-results.json").write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.no_doc:
+        write_doc_section("bench", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
