@@ -5,13 +5,11 @@ import { isFacilityId } from "./selection.js";
 
 /**
  * @param {string} text the raw `ids` value
- * @param {number} limit
- * @returns {{ids: string[], malformed: string[], duplicates: string[], overflow: string[]}}
- *   ids: well-formed, unique, at most `limit`, in the order given;
- *   malformed: entries that cannot be a facility id; duplicates: repeated ids
- *   (collapsed); overflow: well-formed ids beyond the limit (left out).
+ * @returns {{ids: string[], malformed: string[], duplicates: string[]}}
+ *   ids: well-formed and unique, in the order given; malformed: entries that
+ *   cannot be a facility id; duplicates: repeats that were collapsed.
  */
-export function parseIds(text, limit) {
+export function parseIds(text) {
   const seen = new Set();
   const malformed = [];
   const duplicates = [];
@@ -22,6 +20,5 @@ export function parseIds(text, limit) {
     else if (seen.has(id)) duplicates.push(id);
     else seen.add(id);
   }
-  const unique = [...seen];
-  return { ids: unique.slice(0, limit), malformed, duplicates, overflow: unique.slice(limit) };
+  return { ids: [...seen], malformed, duplicates };
 }

@@ -14,6 +14,7 @@ import { comparePath, getSelection } from "./selection.js";
 import { renderCompareTable } from "./table.js";
 
 const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
+const LOOKAHEAD = 10; // ids looked up beyond the limit, in case some are unknown
 
 function listText(ids) {
   const shown = ids.slice(0, LIST_SHOWN).join("、");
@@ -77,33 +78,38 @@ export async function mountComparePage(root) {
   const params = new URLSearchParams(window.location.search);
   // The site menu links to /compare/ without ids: show the saved list then.
   const raw = params.has("ids") ? params.get("ids") : selection.ids.join(",");
-  const request = parseIds(raw, limit);
-
-  const messages = [];
-  if (request.overflow.length) {
-    messages.push(notice(`比較できるのは${limit}件までです。${limit + 1}件目からの事業所（${listText(request.overflow)}）は表示していません。`, "warning"));
-  }
+  const request = parseIds(raw);
   if (!request.ids.length && !request.malformed.length) {
-    notices.replaceChildren(...messages);
     output.replaceChildren(emptyState(selection, limit));
     return;
   }
 
+  // Unknown ids should not use up the limit, so a few more than the limit are
+  // looked up; the rest of a very long list is left out unfetched.
+  const candidates = request.ids.slice(0, limit + LOOKAHEAD);
   output.setAttribute("aria-busy", "true");
   output.replaceChildren(el("p", {}, "読み込んでいます…"));
-  const results = await Promise.allSettled(request.ids.map(fetchFacility));
+  const results = await Promise.allSettled(candidates.map(fetchFacility));
   output.removeAttribute("aria-busy");
 
   let facilities = [];
   const unknown = [...request.malformed];
+  const overflow = [];
   let failed = 0;
   results.forEach((result, index) => {
     if (result.status === "rejected") failed += 1;
-    else if (result.value === null) unknown.push(request.ids[index]);
-    else facilities.push(result.value);
+    else if (result.value === null) unknown.push(candidates[index]);
+    else if (facilities.length < limit) facilities.push(result.value);
+    else overflow.push(candidates[index]);
   });
+  overflow.push(...request.ids.slice(candidates.length));
+
+  const messages = [];
   if (unknown.length) {
-    messages.unshift(notice(`見つからない事業所がありました。次のIDは表示していません：${listText(unknown)}`, "warning"));
+    messages.push(notice(`見つからない事業所がありました。次のIDは表示していません：${listText(unknown)}`, "warning"));
+  }
+  if (overflow.length) {
+    messages.push(notice(`比較できるのは${limit}件までです。${limit + 1}件目からの事業所（${listText(overflow)}）は表示していません。`, "warning"));
   }
   if (failed) {
     messages.push(notice(`${failed}件の事業所の情報を読み込めませんでした。通信状態を確かめて、ページを再読み込みしてください。`, "error"));

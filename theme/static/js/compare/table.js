@@ -29,7 +29,8 @@ function bestMark(label) {
  * @returns {HTMLElement} a focusable scroll region holding the table
  */
 export function renderCompareTable({ rows, facilities, onRemove }) {
-  const caption = el("caption", { id: "compare-caption" }, `選んだ事業所の比較（${facilities.length}件）`);
+  // The inner span stays in view while the table scrolls sideways (it is sticky).
+  const caption = el("caption", { id: "compare-caption" }, el("span", { class: "compare-table__caption" }, `選んだ事業所の比較（${facilities.length}件）`));
   const headRow = el(
     "tr",
     {},

@@ -1,0 +1,200 @@
+"""Facility records for the comparison tests, written as an operator would write them.
+
+Four facilities in 東京都 whose figures make every best-value rule visible:
+
+| id      | 定着率  | 就職人数 | 定員 | 平均利用期間 | 徒歩 |
+|---------|---------|----------|------|--------------|------|
+| alpha   | 92%     | 10〜14名 | 20   | 6〜12ヶ月    | 3分  |
+| bravo   | 90%以上 | 15名以上 | 20   | 12〜18ヶ月   | 30秒 |
+| charlie | 非公開  | 5名未満  | 10   | 6ヶ月以上    | —    |
+| delta   | 90%超   | 3名      | 12   | 6〜9ヶ月     | 10分 |
+
+plus echo (神奈川県, for the limit), and the hostile record of the records tests.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from sitebuild import FIXTURES
+
+HOSTILE_RECORD = FIXTURES / "records" / "hostile" / "hostile.yaml"
+HOSTILE_NAME = "<script>window.__pwned=1</script>カレント"
+
+RECORDS = {
+    "alpha": """\
+        name: アルファ就労支援
+        name_kana: あるふぁ
+        prefecture: 東京都
+        city: 新宿区
+        address: 西新宿1-1-1
+        access:
+          - line: JR山手線
+            station: 新宿駅
+            walk_minutes: 3
+          - station: 新宿三丁目
+            walk_minutes: 7
+        services: [就労移行支援, 就労定着支援]
+        capacity: 20
+        retention_rate: 92%
+        hires_last_year: 10~14名
+        average_stay: 6~12ヶ月
+        disabilities: [精神, 知的]
+        features: [少人数制]
+        updated: 2026-10-01
+    """,
+    "bravo": """\
+        name: ブラボーワークス
+        name_kana: ぶらぼー
+        prefecture: 東京都
+        city: 渋谷区
+        access:
+          - station: 渋谷
+            walk_minutes: 0.5
+        services: [就労移行支援]
+        capacity: 20
+        retention_rate: 90%以上
+        hires_last_year: 15名以上
+        average_stay: 12~18ヶ月
+        disabilities: [精神, 知的, 発達, 身体, 難病]
+        updated: 2026-09-15
+    """,
+    "charlie": """\
+        name: チャーリー・キャリア
+        name_kana: ちゃーりー
+        prefecture: 東京都
+        city: 中野区
+        services: [就労移行支援, 就労定着支援, 自立訓練(生活訓練)]
+        capacity: 10
+        hires_last_year: 5名未満
+        average_stay: 6ヶ月以上
+        disabilities: [発達]
+        features: [在宅訓練可, IT訓練]
+        updated: 2026-11-01
+    """,
+    "delta": """\
+        name: デルタ就労センター
+        name_kana: でるた
+        prefecture: 東京都
+        city: 新宿区
+        access:
+          - station: 新宿御苑前
+            walk_minutes: 10
+        services: [就労移行支援, 就労定着支援]
+        capacity: 12
+        retention_rate: 90%超
+        hires_last_year: 3
+        average_stay: 6~9ヶ月
+        disabilities: [身体, 難病]
+        updated: 2026-08-20
+    """,
+    "echo": """\
+        name: エコー横浜
+        name_kana: えこー
+        prefecture: 神奈川県
+        city: 横浜市中区
+        access:
+          - station: 関内
+            walk_minutes: 5
+        services: [就労移行支援, 就労定着支援]
+        capacity: 8
+        retention_rate: 80
+        disabilities: [精神]
+        updated: 2026-11-01
+    """,
+}
+
+NAMES = {
+    "alpha": "アルファ就労支援",
+    "bravo": "ブラボーワークス",
+    "charlie": "チャーリー・キャリア",
+    "delta": "デルタ就労センター",
+    "echo": "エコー横浜",
+    "hostile": HOSTILE_NAME,
+}
+
+# What the comparison shows for each record, row by row, written out from
+# the YAML above (lists as lists, one entry per line in the cell).
+EXPECTED_CELLS = {
+    "alpha": {
+        "定着支援": "あり",
+        "就職定着率": "92%",
+        "昨年の就職人数": "10〜14名",
+        "定員": "20名",
+        "平均利用期間": "6〜12ヶ月",
+        "対象障害": "精神・知的",
+        "サービス": ["就労移行支援", "就労定着支援"],
+        "最寄り駅と徒歩": ["JR山手線 新宿駅 徒歩3分", "新宿三丁目駅 徒歩7分"],
+        "所在地": "東京都新宿区西新宿1-1-1",
+        "特徴": ["少人数制"],
+        "情報更新日": "2026年10月1日",
+    },
+    "bravo": {
+        "定着支援": "なし",
+        "就職定着率": "90%以上",
+        "昨年の就職人数": "15名以上",
+        "定員": "20名",
+        "平均利用期間": "12〜18ヶ月",
+        "対象障害": "精神・知的・発達・身体・難病",
+        "サービス": ["就労移行支援"],
+        "最寄り駅と徒歩": ["渋谷駅 徒歩30秒"],
+        "所在地": "東京都渋谷区",
+        "特徴": "登録なし",
+        "情報更新日": "2026年9月15日",
+    },
+    "charlie": {
+        "定着支援": "あり",
+        "就職定着率": "非公開",
+        "昨年の就職人数": "5名未満",
+        "定員": "10名",
+        "平均利用期間": "6ヶ月以上",
+        "対象障害": "発達",
+        "サービス": ["就労移行支援", "就労定着支援", "自立訓練(生活訓練)"],
+        "最寄り駅と徒歩": "情報なし",
+        "所在地": "東京都中野区",
+        "特徴": ["在宅訓練可", "IT訓練"],
+        "情報更新日": "2026年11月1日",
+    },
+    "delta": {
+        "定着支援": "あり",
+        "就職定着率": "90%超",
+        "昨年の就職人数": "3名",
+        "定員": "12名",
+        "平均利用期間": "6〜9ヶ月",
+        "対象障害": "身体・難病",
+        "サービス": ["就労移行支援", "就労定着支援"],
+        "最寄り駅と徒歩": ["新宿御苑前駅 徒歩10分"],
+        "所在地": "東京都新宿区",
+        "特徴": "登録なし",
+        "情報更新日": "2026年8月20日",
+    },
+}
+
+# Best values among alpha, bravo, charlie, delta, and the mark each shows.
+# 定着率: 92% beats 90%超, which beats 90%以上 (compared by lower bound).
+# 就職人数: 15名以上 guarantees 15; 5名未満 guarantees nothing, so it is never best.
+# 定員: 20 and 20 tie, both marked.  利用期間: 6〜9ヶ月 (upper bound 9) beats 12;
+# 6ヶ月以上 guarantees no upper bound.  徒歩: 30秒.  定着支援 etc.: not ranked.
+EXPECTED_BEST = {
+    "就職定着率": ({"alpha"}, "★最高"),
+    "昨年の就職人数": ({"bravo"}, "★最多"),
+    "定員": ({"alpha", "bravo"}, "★最多"),
+    "平均利用期間": ({"delta"}, "★最短"),
+    "最寄り駅と徒歩": ({"bravo"}, "★最短"),
+}
+
+
+def write_records(folder: Path, with_hostile: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for record_id, text in RECORDS.items():
+        (folder / f"{record_id}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    if with_hostile:
+        (folder / "hostile.yaml").write_text(HOSTILE_RECORD.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def empty_content(root: Path) -> Path:
+    content = root / "content"
+    (content / "articles").mkdir(parents=True, exist_ok=True)
+    return content
