@@ -1,0 +1,129 @@
+"""Normalize Japanese text and cut it into the n-grams the search index stores.
+
+The same rules run twice: here at build time for the records, and in the
+browser for what the visitor types (theme/static/js/search/tokenizer.js).
+tests/test_tokenizer_parity.py runs both over tests/js/tokenizer_corpus.json
+and requires identical output, so change the two together.
+
+Rules, in order:
+1. NFKC: full-width Latin and digits become ASCII, half-width katakana become
+   full-width (ｶﾚﾝﾄ → カレント, ｶﾞ → ガ), ① → 1, ㈱ → (株).
+2. Lower case (ＩＴ → it).
+3. Variation selectors are dropped (葛󠄀 is searched as 葛, ❤️ as ❤).
+4. Katakana become hiragana (カレント → かれんと); the small ヶ/ヵ become け/か,
+   so 茅ヶ崎 and 茅ケ崎 match. The long-vowel mark ー stays as it is.
+5. Letters, digits and combining marks (categories L, N, Mn, Mc) make up
+   words; everything else (spaces, punctuation, symbols, emoji, lunr's query
+   syntax : ^ ~ * + -) separates words.
+
+A word of n characters is indexed as its n-1 bigrams plus its last character
+alone, each with its character offset. A one-character query is a prefix
+search (森 finds の森 through the lone last 森 and 森林 through its bigram);
+longer words must match a chain of bigrams at consecutive offsets in one
+field, which is how 東京都 is kept from matching 東京 in one place and 京都
+in another.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Characters that belong to words: letters, digits, and the combining marks
+# NFKC could not fold into the letter before them.
+WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn", "Mc"})
+
+_KATAKANA_FIRST, _KATAKANA_LAST = 0x30A1, 0x30F6  # ァ … ヶ
+_KATAKANA_ITERATION = (0x30FD, 0x30FE)  # ヽ ヾ
+_KANA_OFFSET = 0x60
+_SMALL_KANA_FOLD = {"ゖ": "け", "ゕ": "か"}  # ヶ ヵ after the katakana → hiragana step
+
+# A query is cut to this many characters of words (the rest is ignored and
+# the page says so): a pasted page of text must not fetch the whole index.
+MAX_QUERY_CHARS = 64
+
+
+def _is_variation_selector(code: int) -> bool:
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, no variation selectors, katakana as hiragana."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    out = []
+    for char in folded:
+        code = ord(char)
+        if _is_variation_selector(code):
+            continue
+        if _KATAKANA_FIRST <= code <= _KATAKANA_LAST or code in _KATAKANA_ITERATION:
+            char = chr(code - _KANA_OFFSET)
+        out.append(_SMALL_KANA_FOLD.get(char, char))
+    return "".join(out)
+
+
+def is_word_char(char: str) -> bool:
+    return unicodedata.category(char) in WORD_CATEGORIES
+
+
+def split_words(normalized: str) -> list[tuple[int, str]]:
+    """(offset, word) for each run of word characters; offsets count code points."""
+    words: list[tuple[int, str]] = []
+    start = -1
+    for offset, char in enumerate(normalized):
+        if is_word_char(char):
+            if start < 0:
+                start = offset
+        elif start >= 0:
+            words.append((start, normalized[start:offset]))
+            start = -1
+    if start >= 0:
+        words.append((start, normalized[start:]))
+    return words
+
+
+@dataclass(frozen=True)
+class IndexToken:
+    term: str
+    position: int  # code-point offset of the term's first character in the field's text
+
+
+def word_terms(word: str) -> list[tuple[int, str]]:
+    """(offset in word, term): the bigrams, then the last character alone."""
+    terms = [(i, word[i : i + 2]) for i in range(len(word) - 1)]
+    terms.append((len(word) - 1, word[-1]))
+    return terms
+
+
+def index_tokens(values: Iterable[str]) -> list[IndexToken]:
+    """The terms of one field. Several values (stations, features) are joined by a space."""
+    text = normalize(" ".join(v for v in values if v))
+    return [IndexToken(term, start + offset) for start, word in split_words(text) for offset, term in word_terms(word)]
+
+
+def field_text(values: Iterable[str]) -> str:
+    """The normalized text of a field, as index_tokens sees it."""
+    return normalize(" ".join(v for v in values if v))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...]  # normalized, unique, in typed order
+    truncated: bool  # the text was longer than MAX_QUERY_CHARS word characters
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """The words of a query, each to be found as one unbroken piece of one field (AND)."""
+    words: list[str] = []
+    budget = MAX_QUERY_CHARS
+    truncated = False
+    for _, word in split_words(normalize(text)):
+        if budget <= 0:
+            truncated = True
+            break
+        if len(word) > budget:
+            word, truncated = word[:budget], True
+        budget -= len(word)
+        if word not in words:
+            words.append(word)
+    return ParsedQuery(tuple(words), truncated)

@@ -1,0 +1,126 @@
+/**
+ * The browser twin of plugins/facility_site/tokenizer.py: the same
+ * normalization and the same n-grams, so a typed query meets the index the
+ * build wrote. tests/test_tokenizer_parity.py runs both over one corpus and
+ * requires identical output; change the two together.
+ *
+ * An ES module without DOM access: the page, the search worker and Node load it.
+ */
+
+const WORD_CHAR = /[\p{L}\p{Nd}\p{Nl}\p{No}\p{Mn}\p{Mc}]/u;
+const KATAKANA_FIRST = 0x30a1; // ァ
+const KATAKANA_LAST = 0x30f6; // ヶ
+const KATAKANA_ITERATION = [0x30fd, 0x30fe]; // ヽ ヾ
+const KANA_OFFSET = 0x60;
+const SMALL_KANA_FOLD = { "ゖ": "け", "ゕ": "か" }; // ヶ ヵ after katakana → hiragana
+
+/** A query is cut to this many word characters; the page says so. */
+export const MAX_QUERY_CHARS = 64;
+
+function isVariationSelector(code) {
+  return (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xe0100 && code <= 0xe01ef);
+}
+
+/**
+ * NFKC, lower case, no variation selectors, katakana as hiragana.
+ * @param {string} text
+ * @returns {string}
+ */
+export function normalize(text) {
+  const folded = text.normalize("NFKC").toLowerCase();
+  let out = "";
+  for (const ch of folded) {
+    const code = ch.codePointAt(0);
+    if (isVariationSelector(code)) continue;
+    let char = ch;
+    if ((code >= KATAKANA_FIRST && code <= KATAKANA_LAST) || KATAKANA_ITERATION.includes(code)) {
+      char = String.fromCodePoint(code - KANA_OFFSET);
+    }
+    out += SMALL_KANA_FOLD[char] ?? char;
+  }
+  return out;
+}
+
+/** @param {string} char one code point */
+export function isWordChar(char) {
+  return WORD_CHAR.test(char);
+}
+
+/**
+ * Runs of word characters with their offsets (counted in code points, as Python does).
+ * @param {string} normalized
+ * @returns {Array<[number, string]>}
+ */
+export function splitWords(normalized) {
+  const words = [];
+  let current = [];
+  let start = -1;
+  let offset = 0;
+  for (const char of normalized) {
+    if (isWordChar(char)) {
+      if (start < 0) start = offset;
+      current.push(char);
+    } else if (start >= 0) {
+      words.push([start, current.join("")]);
+      current = [];
+      start = -1;
+    }
+    offset += 1;
+  }
+  if (start >= 0) words.push([start, current.join("")]);
+  return words;
+}
+
+/**
+ * (offset in word, term): the bigrams, then the last character alone.
+ * @param {string} word
+ * @returns {Array<[number, string]>}
+ */
+export function wordTerms(word) {
+  const chars = Array.from(word);
+  const terms = [];
+  for (let i = 0; i < chars.length - 1; i++) terms.push([i, chars[i] + chars[i + 1]]);
+  terms.push([chars.length - 1, chars[chars.length - 1]]);
+  return terms;
+}
+
+/**
+ * The terms of one field, as the build indexes them: [term, position] pairs.
+ * @param {string[]} values
+ * @returns {Array<[string, number]>}
+ */
+export function indexTokens(values) {
+  const text = normalize(values.filter(Boolean).join(" "));
+  const tokens = [];
+  for (const [start, word] of splitWords(text)) {
+    for (const [offset, term] of wordTerms(word)) tokens.push([term, start + offset]);
+  }
+  return tokens;
+}
+
+/**
+ * The words of a query (normalized, unique, in typed order), each to be found
+ * as one unbroken piece of one field; `truncated` when the text was too long.
+ * @param {string} text
+ * @returns {{words: string[], truncated: boolean}}
+ */
+export function parseQuery(text) {
+  const words = [];
+  let budget = MAX_QUERY_CHARS;
+  let truncated = false;
+  for (const [, found] of splitWords(normalize(text))) {
+    let word = found;
+    if (budget <= 0) {
+      truncated = true;
+      break;
+    }
+    const chars = Array.from(word);
+    if (chars.length > budget) {
+      word = chars.slice(0, budget).join("");
+      truncated = true;
+    }
+    budget -= Math.min(chars.length, budget);
+    if (!words.includes(word)) words.push(word);
+  }
+  return { words, truncated };
+}
