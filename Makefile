@@ -18,6 +18,9 @@ N ?= 1000
 OUT ?= bench-out/synth-$(N)
 SEED ?= 1
 SIZES ?= 1000 10000 30000
+# Open-data import: `make import CSV="a.csv b.csv" [ARGS=--dry-run]`.
+CSV ?=
+ARGS ?=
 
 BUILD_FLAGS :=
 ifeq ($(DEBUG), 1)
@@ -30,7 +33,7 @@ export CONTENT FACILITIES
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup html serve devserver publish test lint clean chromium synth bench
+.PHONY: help setup html serve devserver publish test lint clean chromium synth bench import
 
 help:
 	@echo 'Usage:'
@@ -43,6 +46,7 @@ help:
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
+	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
 	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
 
 $(VENV_STAMP): requirements.txt
@@ -94,3 +98,7 @@ synth: $(VENV_STAMP)
 
 bench: setup chromium
 	$(PYTHON) tools/bench.py --sizes $(SIZES)
+
+import: $(VENV_STAMP)
+	@test -n "$(CSV)" || { echo 'Usage: make import CSV="<file> [<file> …]" [FACILITIES=<dir>] [ARGS=--dry-run]' >&2; exit 2; }
+	$(PYTHON) -m facility_site.open_data --facilities $(FACILITIES) $(ARGS) $(CSV)

@@ -179,10 +179,10 @@ def test_a_failure_while_writing_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "x.yaml"
     target.write_text("name: old\n", encoding="utf-8")
 
-    def disk_full(fd):
-        raise OSError(28, "No space left on device")
+    def refused(path, mode):
+        raise OSError(1, "Operation not permitted")
 
-    monkeypatch.setattr(yaml_store.os, "fsync", disk_full)
+    monkeypatch.setattr(yaml_store.os, "chmod", refused)  # fails after the temporary file is written
     with pytest.raises(OSError):
         yaml_store.write_atomic(target, "name: new\n")
     assert target.read_text(encoding="utf-8") == "name: old\n"
