@@ -228,6 +228,11 @@ def test_facility_card_shows_the_listing_facts(fixture_site):
 # --- prefecture pages ---------------------------------------------------------
 
 
+def sections_with_cards(main) -> list[tuple[str, list[str]]]:
+    """(section heading, ids of its cards) for each section of a list page."""
+    return [(s.h3.get_text(strip=True), [c["data-facility-id"] for c in s.select("article.card")]) for s in main.select("section.list-section")]
+
+
 def test_prefecture_page_groups_cards_by_city(fixture_site):
     doc = page(fixture_site, "pref/tokyo/")
     main = doc.find("main")
@@ -235,8 +240,7 @@ def test_prefecture_page_groups_cards_by_city(fixture_site):
     assert crumbs(doc) == [("ホーム", "../../"), ("東京都", None)]
     assert canonical(doc) == f"{BASE}/pref/tokyo/"
     assert text(main.select_one(".list-count")) == "2件中 1〜2件目を表示"
-    sections = main.select("section.list-section")
-    assert [(s.h3.get_text(strip=True), [c["data-facility-id"] for c in s.select("article.card")]) for s in sections] == [
+    assert sections_with_cards(main) == [
         ("新宿区", ["full-record"]),
         ("港区", ["minimal"]),
     ]
@@ -285,8 +289,7 @@ def test_disability_page_lists_facilities_by_prefecture(fixture_site):
     assert text(main.h1) == "精神障害に対応した事業所（全国） （2件）"
     assert crumbs(doc) == [("ホーム", "../../"), ("精神障害（全国）", None)]
     assert canonical(doc) == f"{BASE}/disability/mental/"
-    sections = main.select("section.list-section")
-    assert [(s.h3.get_text(strip=True), [c["data-facility-id"] for c in s.select("article.card")]) for s in sections] == [
+    assert sections_with_cards(main) == [
         ("東京都", ["full-record"]),
         ("大阪府", ["osaka-one"]),
     ]
@@ -392,6 +395,28 @@ def test_sitemap_lists_pages_with_their_records_update_dates(fixture_site):
     expected = {f"{BASE}/{url_of(name)}" for name in written_pages(fixture_site)}
     expected -= {f"{BASE}/404.html", f"{BASE}/articles/"}
     assert expected <= set(entries)
+
+
+def test_sample_guide_article_covers_the_service_and_embeds_the_five_facilities(sample_site):
+    article = page(sample_site, "articles/teichaku-shien-guide/").select_one("main article.article")
+    assert [h.get_text() for h in article.find_all("h2")] == [
+        "使える人",
+        "就労移行支援との違い",
+        "どんな支援を受けられるか",
+        "利用できる期間",
+        "費用",
+        "申し込みの流れ",
+        "事業所の実績",
+        "就労定着支援も行っている事業所の例",
+    ]
+    caps = [[cell.get_text(strip=True) for cell in row.find_all(["th", "td"])] for row in article.select("table tr")]
+    assert [row[0] for row in caps] == ["区分", "生活保護", "低所得", "一般1", "一般2"]
+    assert [row[-1] for row in caps] == ["月の上限額", "0円", "0円", "9,300円", "37,200円"]
+    assert article.find("table").find_parent("div")["class"] == ["table-scroll"]
+    assert len(article.select("ol > li")) == 7  # the seven steps of applying
+    cards = article.select(".embedded-card article.card")
+    assert [c["data-facility-id"] for c in cards] == ["current", "pinto", "access-job-saitama", "shukare-works", "coco-color"]
+    assert all(c.select_one(".badge").get_text() == "定着支援あり" for c in cards)
 
 
 def test_sample_site_pages_and_sitemap(sample_site):
