@@ -163,13 +163,11 @@ class FacilityGenerator(Generator):
             )
         write_compare_output(self, writer)
 
-
     def _write_not_found(self, writer) -> None:
         # The 404 page is served for any missing path, at any depth, so its
         # links must be root-based rather than relative.
         root = urlsplit(self.options["canonical_base"] or self.settings["SITEURL"]).path.rstrip("/")
-        newest = max((f.updated for f in self.catalog.facilities), default=EPOCH)
-        self._write(writer, "404.html", "404", newest, SITEURL=root)
+        self._write(writer, "404.html", "404", self.newest_input, SITEURL=root)
 
     def _write_list(
         self,
