@@ -7,9 +7,12 @@ is seen both present and absent.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from sitebuild import FIXTURES
+from sitebuild import FIXTURES, ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES
 
 PAGES_CONTENT = FIXTURES / "content" / "pages_site"
 
@@ -107,3 +110,23 @@ def numbered_records(count: int, cities: list[tuple[str, int]], prefecture: str 
                 "updated: 2026-11-01\n"
             )
     return records
+
+
+def build_in_process(
+    output: Path,
+    facilities: Path = SAMPLE_FACILITIES,
+    content: Path = SAMPLE_CONTENT,
+    settings: str = "pelicanconf.py",
+    **env: str,
+) -> None:
+    """Build as `make html` does: `python -m facility_site.build` in a process of its own."""
+    environment = dict(os.environ, FACILITIES=str(facilities), CONTENT=str(content), PYTHONPATH=str(ROOT / "plugins"), **env)
+    result = subprocess.run(
+        [sys.executable, "-m", "facility_site.build", "-s", str(ROOT / settings), "-o", str(output)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr

@@ -7,28 +7,11 @@ depends on string hashing would show up as a difference.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, write_records
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES
-
-
-def build_in_process(output: Path, facilities: Path, content: Path, hash_seed: str) -> None:
-    env = dict(os.environ, PYTHONHASHSEED=hash_seed, FACILITIES=str(facilities), CONTENT=str(content))
-    env["PYTHONPATH"] = str(ROOT / "plugins")
-    result = subprocess.run(
-        [sys.executable, "-m", "facility_site.build", "-s", str(ROOT / "pelicanconf.py"), "-o", str(output)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, build_in_process, write_records
+from sitebuild import SAMPLE_CONTENT, SAMPLE_FACILITIES
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -49,7 +32,7 @@ def test_two_builds_are_byte_identical(tmp_path, scenario):
     else:
         facilities = write_records(tmp_path / "facilities", {"full-record": FULL_RECORD, "minimal": MINIMAL_RECORD, "osaka-one": OSAKA_RECORD})
         content = PAGES_CONTENT
-    build_in_process(tmp_path / "first", facilities, content, hash_seed="1")
-    build_in_process(tmp_path / "second", facilities, content, hash_seed="2")
+    build_in_process(tmp_path / "first", facilities, content, PYTHONHASHSEED="1")
+    build_in_process(tmp_path / "second", facilities, content, PYTHONHASHSEED="2")
     assert len(files_of(tmp_path / "first")) > 20
     assert_identical(tmp_path / "first", tmp_path / "second")

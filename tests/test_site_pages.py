@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.vocab import DISABILITIES, PREFECTURES, REGIONS
-from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, no_articles, write_records
+from page_fixtures import FULL_RECORD, MINIMAL_RECORD, OSAKA_RECORD, PAGES_CONTENT, build_in_process, no_articles, write_records
 from sitebuild import build_site, page
 
 BASE = "http://localhost:8000"
@@ -434,6 +434,24 @@ def test_sample_site_pages_and_sitemap(sample_site):
     for record_id in ("current", "pinto", "access-job-saitama", "shukare-works", "coco-color"):
         assert entries[f"{BASE}/facilities/{record_id}/"] == "2026-11-01T00:00:00+09:00"
     assert page(sample_site, "facilities/current/").find("main").select_one(".facility__header .badge").get_text() == "定着支援あり"
+
+
+def test_publish_build_uses_absolute_addresses_under_siteurl(tmp_path):
+    """`make publish SITEURL=…`: absolute links, canonical links and sitemap under SITEURL, even in a subfolder."""
+    site = tmp_path / "public"
+    build_in_process(site, settings="publishconf.py", SITEURL="https://example.jp/navi")
+    facility = page(site, "facilities/current/")
+    assert canonical(facility) == "https://example.jp/navi/facilities/current/"
+    assert crumbs(facility)[:2] == [("ホーム", "https://example.jp/navi/"), ("東京都", "https://example.jp/navi/pref/tokyo/")]
+    guide = page(site, "articles/teichaku-shien-guide/")
+    assert guide.select_one(".embedded-card .card__name a")["href"] == "https://example.jp/navi/facilities/current/"
+    not_found = page(site, "404.html")
+    assert not_found.select_one("main form")["action"] == "/navi/search/"
+    assert not_found.select_one("a.site-name")["href"] == "/navi/"
+    entries = sitemap_entries(site)
+    assert entries["https://example.jp/navi/facilities/current/"] == "2026-11-01T00:00:00+09:00"
+    assert all(loc.startswith("https://example.jp/navi/") for loc in entries)
+    assert (site / "feeds" / "all.atom.xml").is_file()
 
 
 # --- build warnings -----------------------------------------------------------
