@@ -18,6 +18,8 @@ N ?= 1000
 OUT ?= bench-out/synth-$(N)
 SEED ?= 1
 SIZES ?= 1000 10000 30000
+PEER_SIZES ?= 1000 30000
+PEER_REPEATS ?= 3
 # Open-data import: `make import CSV="a.csv b.csv" [ARGS=--dry-run]`.
 CSV ?=
 ARGS ?=
@@ -33,7 +35,7 @@ export CONTENT FACILITIES
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup html serve devserver publish test lint clean chromium synth bench import
+.PHONY: help setup html serve devserver publish test lint clean chromium synth bench bench-peers hugo import
 
 help:
 	@echo 'Usage:'
@@ -46,6 +48,7 @@ help:
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
+	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
 	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
 	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
 
@@ -98,6 +101,20 @@ synth: $(VENV_STAMP)
 
 bench: setup chromium
 	$(PYTHON) tools/bench.py --sizes $(SIZES)
+
+bench-peers: setup chromium hugo
+	$(PYTHON) tools/bench_peers.py --sizes $(PEER_SIZES) --repeats $(PEER_REPEATS)
+
+# Hugo is one of the peers when Debian's package installs; the benchmark reports it missing otherwise.
+hugo:
+	@if ! command -v hugo >/dev/null; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo 'Installing Debian hugo for bench-peers…'; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null) || echo 'hugo did not install; bench-peers goes on without it' >&2; \
+		else \
+			echo 'hugo is missing (apt-get install hugo); bench-peers goes on without it' >&2; \
+		fi; \
+	fi
 
 import: $(VENV_STAMP)
 	@test -n "$(CSV)" || { echo 'Usage: make import CSV="<file> [<file> …]" [FACILITIES=<dir>] [ARGS=--dry-run]' >&2; exit 2; }

@@ -248,7 +248,7 @@ def fetch_scenario(browser, server: GzipServer, url_path: str) -> dict:
     try:
         server.log.take()
         tab.goto(server.url + url_path, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_selector(READY_SELECTOR, state="attached", timeout=PAGE_TIMEOUT_MS)
         tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
         count_text = tab.text_content("[data-result-count]") or ""
         cards = tab.locator(f"{RESULTS_SELECTOR} [data-facility-id]").count()
@@ -271,7 +271,7 @@ def type_and_time(tab, queries: tuple[str, ...]) -> list[list[float | None]]:
     per_query = []
     for query in queries:
         box.fill("")
-        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_selector(READY_SELECTOR, state="attached", timeout=PAGE_TIMEOUT_MS)
         box.focus()
         times: list[float | None] = []
         for char in query:
@@ -291,7 +291,7 @@ def measure_latency(browser, server: GzipServer, url_path: str = "search/", quer
     context, tab = new_tab(browser)
     try:
         tab.goto(server.url + url_path, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-        tab.wait_for_selector(READY_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+        tab.wait_for_selector(READY_SELECTOR, state="attached", timeout=PAGE_TIMEOUT_MS)
         tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
         tab.evaluate(LATENCY_PROBE, RESULTS_SELECTOR)
         per_query = type_and_time(tab, queries)
