@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 
 import pytest
 import yaml
 from facility_site.open_data import ImportAbortedError, run_import, yaml_store
-from facility_site.open_data.yaml_store import StoredRecord, apply_changes, emit, new_record_text, round_trip_dump
+from facility_site.open_data.yaml_store import StoredRecord, apply_changes, emit, new_record_text, read_canonical, round_trip_dump
 from facility_site.records import load_facilities
 from fixtures.opendata import csvdata
 from fixtures.opendata.csvdata import CURRENT_MAIN, row, to_csv, write_release
@@ -76,10 +77,72 @@ def read_both(text: str):
 
 @pytest.mark.parametrize("value", TRICKY)
 def test_tricky_text_reads_back_as_the_same_text(value):
-    text = emit({"name": value, "services": [value], "source": {"values": {"name": value}}})
+    data = {"name": value, "services": [value], "source": {"values": {"name": value}}}
+    text = emit(data)
     assert text is not None
     for document in read_both(text):
-        assert document == {"name": value, "services": [value], "source": {"values": {"name": value}}}
+        assert document == data
+    assert read_canonical(text) == data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: 0123\n",  # YAML 1.1 octal
+        "name: yes\n",  # YAML 1.1 boolean
+        "name: 1e3\n",
+        "name: 12:30\n",  # YAML 1.1 sexagesimal
+        "name: ~\n",
+        "# comment\nname: a\n",
+        "name: a  # comment\n",
+        "name: a\r\n",
+        "name: 'a'\n",  # quotes emit() would not write
+        "services: [a, b]\n",
+        "name: a\n  b\n",
+        "name: |\n  a\n",
+        "name: &x a\nalias: *x\n",
+        "name: a\nname: b\n",
+    ],
+)
+def test_the_fast_reader_leaves_anything_but_emit_layout_to_pyyaml(text):
+    assert read_canonical(text) is None
+
+
+def test_the_fast_reader_never_reads_a_mangled_file_differently_from_pyyaml(tmp_path):
+    folder = tmp_path / "facilities"
+    run_import(write_release(csvdata.release1(), tmp_path / "csv"), folder, today=DAY)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())]
+    rng = random.Random(6)
+    pieces = [" ", "  ", "#", ": ", ":", "-", "- ", "'", "''", "\n", "\n\n", "\t", "yes", "0", "1.5", "~", "[", "{", "&a", "*a", "!", "2026-13-01"]
+    accepted = 0
+    for _ in range(3000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            action = rng.random()
+            if action < 0.5:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            elif action < 0.8:
+                text = text[:at] + text[at + rng.randint(1, 4) :]
+            else:
+                lines = text.split("\n")
+                i = rng.randrange(len(lines))
+                lines.insert(i, lines[i])
+                text = "\n".join(lines)
+        fast = read_canonical(text)
+        if fast is None:
+            continue
+        accepted += 1
+        assert fast == yaml.safe_load(text), text
+    assert accepted > 100  # the mutations did produce files the fast reader accepted and had to get right
+
+
+def test_the_fast_reader_reads_imported_records_as_pyyaml_does(tmp_path):
+    folder = tmp_path / "facilities"
+    run_import(write_release(csvdata.release1(), tmp_path / "csv"), folder, today=DAY)
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert read_canonical(text) == yaml.safe_load(text), path.name
 
 
 @pytest.mark.parametrize("value", TRICKY)
@@ -213,3 +276,11 @@ def test_an_unreadable_record_stops_the_import_before_anything_is_written(tmp_pa
     shown = [f"{p.path.rsplit('/', 1)[-1]}:{p.line}: {p.field}" for p in caught.value.problems]
     assert shown == ["broken.yaml:2: yaml", "latin1.yaml:1: encoding"]
     assert sorted(p.name for p in folder.iterdir()) == ["broken.yaml", "latin1.yaml"]
+
+
+def test_no_implicit_type_starts_outside_ascii():
+    """plain_is_safe() skips the resolvers for text starting with, say, a kana; this is why that is right."""
+    pyyaml_keys = set(yaml.resolver.Resolver.yaml_implicit_resolvers)
+    ruamel_keys = set(YAML().resolver.versioned_resolver)
+    for keys in (pyyaml_keys, ruamel_keys):
+        assert keys and all(key is not None and key.isascii() for key in keys)

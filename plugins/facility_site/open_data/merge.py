@@ -136,9 +136,9 @@ def _pair_places(places: list[Office], records: list[StoredRecord]) -> dict[int,
         return values.get(key) if isinstance(values.get(key), str) else None
 
     tests = (
-        lambda office, record: office.place_key() == place_key(recorded(record, "city"), recorded(record, "address"), recorded(record, "name")),
+        lambda office, record: office.place_key == place_key(recorded(record, "city"), recorded(record, "address"), recorded(record, "name")),
         lambda office, record: normalize(office.name) == normalize(recorded(record, "name")),
-        lambda office, record: normalize(office.official_values()["address"]) == normalize(recorded(record, "address")) and recorded(record, "address"),
+        lambda office, record: normalize(office.official["address"]) == normalize(recorded(record, "address")) and recorded(record, "address"),
     )
     for same in tests:
         for office in places:
@@ -167,7 +167,7 @@ def _free_id(number: str, taken: set[str]) -> str:
 
 
 def plan_new(office: Office, record_id: str, today: dt.date) -> Plan:
-    official = office.official_values()
+    official = office.official
     data = {key: official[key] for key in FIELD_ORDER if official.get(key) is not None}
     data["updated"] = today
     data["source"] = _source_block(office, official, today)
@@ -176,7 +176,7 @@ def plan_new(office: Office, record_id: str, today: dt.date) -> Plan:
 
 def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]], today: dt.date) -> Plan:
     plan = Plan(record.id, office, record)
-    official = office.official_values()
+    official = dict(office.official)
     previous = record.official
     current = record.data
     official["services"] = _official_services(official, previous, scope)
@@ -200,7 +200,7 @@ def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]
             plan.changes.append((("updated",), today))
     if recorded or record_changed or not record.source:
         source = _source_block(office, official, today)
-        if set(official["services"]) - set(office.official_values()["services"]):
+        if set(official["services"]) - set(office.official["services"]):
             # Services kept from files this import did not read: keep naming their files too.
             earlier = record.source.get("files")
             earlier = {str(name) for name in earlier if name} if isinstance(earlier, list) else set()

@@ -17,6 +17,7 @@ first row that has the value wins); its capacity (定員) from the first of
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -34,14 +35,18 @@ SATELLITE_MARKERS = ("サテライト", "出張所", "分室", "分場", "従た
 _DASHES = re.compile(r"[‐‑‒–—―−ー－\-]")
 
 
-@dataclass
+@dataclass(eq=False)
 class Office:
-    """One place of one 事業所番号, with every service it is listed under."""
+    """One place of one 事業所番号, with every service it is listed under.
+
+    Rows are added while grouping; the values derived from them are computed
+    once, on first use, after grouping is done.
+    """
 
     office_number: str
     rows: list[ServiceRow] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(code for code in SERVICE_ORDER if any(r.code == code for r in self.rows))
 
@@ -51,24 +56,23 @@ class Office:
 
     @property
     def name(self) -> str:
-        return self._first("name")
+        return self.official["name"]
 
-    def _ordered(self, order=SERVICE_ORDER) -> list[ServiceRow]:
-        return sorted(self.rows, key=lambda r: (order.index(r.code), r.file_name, r.line))
+    @functools.cached_property
+    def _in_service_order(self) -> list[ServiceRow]:
+        return sorted(self.rows, key=lambda r: (SERVICE_ORDER.index(r.code), r.file_name, r.line))
 
     def _first(self, attribute: str, order=SERVICE_ORDER):
-        return next((getattr(r, attribute) for r in self._ordered(order) if getattr(r, attribute) is not None), None)
+        rows = self._in_service_order if order is SERVICE_ORDER else sorted(self.rows, key=lambda r: (order.index(r.code), r.file_name, r.line))
+        return next((getattr(r, attribute) for r in rows if getattr(r, attribute) is not None), None)
 
     @property
     def files(self) -> list[str]:
         return sorted({r.file_name for r in self.rows})
 
-    @property
-    def lines(self) -> list[str]:
-        return [f"{r.path}:{r.line}" for r in self._ordered()]
-
-    def official_values(self) -> dict:
-        """The record values the open data gives, None where it gives nothing."""
+    @functools.cached_property
+    def official(self) -> dict:
+        """The record values the open data gives, None where it gives nothing. Do not modify."""
         location = self._first("location")
         return {
             "name": self._first("name"),
@@ -84,13 +88,14 @@ class Office:
             "location": {"lat": location[0], "lng": location[1]} if location else None,
         }
 
+    @functools.cached_property
     def place_key(self) -> str:
-        return place_key(self._first("city"), self._first("address"), self._first("name"))
+        return place_key(self.official["city"], self.official["address"], self.official["name"])
 
     def sort_key(self) -> tuple:
         """Main office first: no satellite marker, more services, then by place."""
         marked = any(marker in self.name for marker in SATELLITE_MARKERS)
-        return (marked, -len(self.codes), self.place_key(), self.name)
+        return (marked, -len(self.codes), self.place_key, self.name)
 
 
 def normalize(text: str | None) -> str:
@@ -131,8 +136,8 @@ def group_offices(rows: list[ServiceRow]) -> Grouping:
     for number in sorted(by_number):
         places = _places(number, by_number[number], notes)
         for office in sorted(places, key=Office.sort_key):
-            if office._first("capacity", CAPACITY_ORDER) is None:
-                for row in office._ordered():
+            if office.official["capacity"] is None:
+                for row in office._in_service_order:
                     skipped.append(
                         Problem(row.path, row.line, COL_CAPACITY, "blank in every row of this office; a record needs a capacity (定員); row skipped")
                     )
