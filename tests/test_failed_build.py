@@ -34,7 +34,7 @@ EXPECTED_RECORD_PROBLEMS = [
     f"{BROKEN}/same-id.yaml:1: file: id 'same-id' is used by more than one file (same-id.yaml, same-id.yml)",
     f"{BROKEN}/same-id.yml:1: file: id 'same-id' is used by more than one file (same-id.yaml, same-id.yml)",
     f"{BROKEN}/shift-jis.yaml:1: encoding: file is not valid UTF-8 (byte 0x83); save it as UTF-8 (Shift_JIS and UTF-16 are not read)",
-    f"{BROKEN}/syntax-error.yaml:6: yaml: syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence started on line 5)",
+    f"{BROKEN}/syntax-error.yaml:6: yaml: syntax error: did not find expected ',' or ']' (while parsing a flow sequence started on line 5)",
     f"{BROKEN}/unknown-disability.yaml:6: disabilities[1]: unknown value '視覚'; use one of 精神, 知的, 発達, 身体, 難病",
     f"{BROKEN}/unknown-key.yaml:8: retension_rate: unknown field; did you mean 'retention_rate'?",
     f"{BROKEN}/unknown-prefecture.yaml:2: prefecture: unknown prefecture '東京'; did you mean '東京都'?",

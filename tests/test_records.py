@@ -300,16 +300,16 @@ def test_metrics_left_out_or_marked_unpublished_are_unknown(folder):
         ),
         (
             "name: テスト\ncity: 新宿区: 西新宿\n",
-            "facilities/x.yaml:2: yaml: syntax error: mapping values are not allowed here; check the indentation, "
+            "facilities/x.yaml:2: yaml: syntax error: mapping values are not allowed in this context; check the indentation, "
             "and put a value containing ': ' in quotes",
         ),
         (
             "name: テスト\n\tcity: 新宿区\n",
-            "facilities/x.yaml:2: yaml: syntax error: found character '\\t' that cannot start any token; indent with spaces, not tabs",
+            "facilities/x.yaml:2: yaml: syntax error: found a tab character that violates indentation; indent with spaces, not tabs",
         ),
         (
             "name: テスト\nservices: [就労移行支援\ncapacity: 12\n",
-            "facilities/x.yaml:3: yaml: syntax error: expected ',' or ']', but got ':' "
+            "facilities/x.yaml:3: yaml: syntax error: did not find expected ',' or ']' "
             "(while parsing a flow sequence started on line 2)",
         ),
     ],
@@ -351,7 +351,7 @@ def test_deep_nesting_is_refused_not_a_crash(folder):
 
 def test_control_character_in_yaml(folder):
     write(folder, "x.yaml", with_lines("catchphrase: a\x00b"))
-    assert problems(folder) == ["facilities/x.yaml:9: yaml: the control character U+0000 is not allowed in YAML"]
+    assert problems(folder) == ["facilities/x.yaml:9: yaml: the character U+0000 is not allowed in a YAML file"]
 
 
 def test_more_than_one_document(folder):
@@ -653,6 +653,13 @@ def test_description_links_other_than_http_mailto_tel_become_text(markdown):
     html = render_description(markdown)
     assert "<a" not in html and "href" not in html and "title" not in html
     assert "<span>" in html
+
+
+def test_description_link_references_do_not_leak_from_one_record_to_the_next():
+    from facility_site.markup import render_description
+
+    assert "href" in render_description("[x][ref]\n\n[ref]: https://example.jp/")
+    assert render_description("[x][ref]") == "<p>[x][ref]</p>"
 
 
 def test_description_images_keep_only_their_alt_text():

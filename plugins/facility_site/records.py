@@ -61,8 +61,12 @@ ACCESS_KEYS = ("line", "station", "walk_minutes")
 TEXT_LIMITS = {"name": 120, "name_kana": 120, "city": 60, "address": 200, "catchphrase": 200, "description": 20000}
 
 
-class _RecordLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so an impossible date is our error, not a crash."""
+class _RecordLoader(yaml.CSafeLoader):
+    """SafeLoader that keeps dates as text, so an impossible date is our error, not a crash.
+
+    It parses with libyaml (bundled in PyYAML's wheels): about eight times
+    faster than the pure-Python parser, which matters at 30,000 records.
+    """
 
 
 _RecordLoader.yaml_implicit_resolvers = {
@@ -166,10 +170,13 @@ def _read_source(path: Path) -> _Source:
 
 # PyYAML's wording for the usual slips, with what to do about them.
 _SYNTAX_HINTS = (
-    ("'\\t'", "; indent with spaces, not tabs"),
-    ("mapping values are not allowed here", "; check the indentation, and put a value containing ': ' in quotes"),
+    ("tab character", "; indent with spaces, not tabs"),
+    ("mapping values are not allowed", "; check the indentation, and put a value containing ': ' in quotes"),
     ("could not find expected ':'", "; each line needs `field: value`"),
 )
+# Characters YAML refuses (the same set as PyYAML's reader), found before
+# parsing so the message and line do not depend on the parser.
+_NOT_YAML_CHAR = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 def _event_problem(event: yaml.Event, depth: int, documents: int) -> str | None:
@@ -195,6 +202,10 @@ def _compose(text: str, source: _Source) -> yaml.Node | None:
     or expanded, so a "billion laughs" file fails in time linear in its size
     and a deeply nested one cannot exhaust the composer's recursion.
     """
+    if bad := _NOT_YAML_CHAR.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        source.problems.append(Problem(source.path, line, "yaml", f"the character U+{ord(bad.group()):04X} is not allowed in a YAML file"))
+        return None
     try:
         documents = depth = 0
         for event in yaml.parse(text, Loader=_RecordLoader):
@@ -213,14 +224,12 @@ def _compose(text: str, source: _Source) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = exc.problem or exc.context
-        if exc.context and exc.problem and exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None):
-            # e.g. an unclosed quote: say where it was opened, not only where the file ended
+        opened_elsewhere = exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None)
+        if exc.context and exc.problem and opened_elsewhere and "plain scalar" not in exc.context:
+            # e.g. an unclosed quote or bracket: say where it was opened, not only where parsing gave up
             message = f"{exc.problem} ({exc.context} started on line {exc.context_mark.line + 1})"
         hint = next((h for needle, h in _SYNTAX_HINTS if needle in message), "")
         source.problems.append(Problem(source.path, line, "yaml", f"syntax error: {message}{hint}"))
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        source.problems.append(Problem(source.path, line, "yaml", f"the control character U+{exc.character:04X} is not allowed in YAML"))
     except yaml.YAMLError as exc:
         source.problems.append(Problem(source.path, 1, "yaml", f"syntax error: {exc}"))
     return None
