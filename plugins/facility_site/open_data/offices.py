@@ -60,11 +60,19 @@ class Office:
 
     @functools.cached_property
     def _in_service_order(self) -> list[ServiceRow]:
-        return sorted(self.rows, key=lambda r: (SERVICE_ORDER.index(r.code), r.file_name, r.line))
+        return self._sorted(SERVICE_ORDER)
+
+    def _sorted(self, order: tuple[str, ...]) -> list[ServiceRow]:
+        if len(self.rows) == 1:
+            return self.rows
+        return sorted(self.rows, key=lambda r: (order.index(r.code), r.file_name, r.line))
 
     def _first(self, attribute: str, order=SERVICE_ORDER):
-        rows = self._in_service_order if order is SERVICE_ORDER else sorted(self.rows, key=lambda r: (order.index(r.code), r.file_name, r.line))
-        return next((getattr(r, attribute) for r in rows if getattr(r, attribute) is not None), None)
+        for row in self._in_service_order if order is SERVICE_ORDER else self._sorted(order):
+            value = getattr(row, attribute)
+            if value is not None:
+                return value
+        return None
 
     @property
     def files(self) -> list[str]:
