@@ -242,3 +242,13 @@ def test_multiline_and_control_characters_become_one_line(tmp_path):
     path.write_text(to_csv([row(service="60", **dict(CURRENT_MAIN, name="カレント\n新宿\x07", address="新宿1-2-3\u2028ビル"))]), encoding="utf-8")
     result = read_csv(path)
     assert (result.rows[0].name, result.rows[0].address) == ("カレント 新宿", "新宿1-2-3 ビル")
+
+
+def test_the_same_files_in_any_order_give_byte_identical_records(tmp_path, release1):
+    first, second = tmp_path / "first", tmp_path / "second"
+    run_import(release1, first, today=IMPORT_DAY)
+    run_import(list(reversed(release1)), second, today=IMPORT_DAY)
+    written = sorted(path.name for path in first.iterdir())
+    assert written == sorted(path.name for path in second.iterdir())
+    for name in written:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
