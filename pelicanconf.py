@@ -28,6 +28,7 @@ FACILITY_SITE = {
     "per_page": 50,
     "stale_after_days": 365,
     "compare_limit": 4,
+    "lunr_js": os.path.join(HERE, "node_modules", "lunr", "lunr.min.js"),
 }
 
 # Articles live under /articles/; the site's home page is the facility finder.

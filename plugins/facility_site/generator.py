@@ -18,6 +18,7 @@ from .embed import embed_cards
 from .model import Facility
 from .pagination import paginate
 from .records import load_facilities
+from .search_page import write_search_output
 from .settings import resolve
 from .vocab import DISABILITIES
 
@@ -162,6 +163,7 @@ class FacilityGenerator(Generator):
                 prefecture_counts=catalog.prefecture_counts_for(disability),
             )
         write_compare_output(self, writer)
+        write_search_output(self, writer)
 
     def _write_not_found(self, writer) -> None:
         # The 404 page is served for any missing path, at any depth, so its

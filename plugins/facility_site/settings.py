@@ -22,6 +22,10 @@ DEFAULTS = MappingProxyType(
         "canonical_base": "",
         # How many facilities the comparison can hold at once.
         "compare_limit": 4,
+        # lunr.js 2.3.9 for the search page, copied into the output (theme/vendor/).
+        # Relative paths are taken from the current working directory; `npm ci`
+        # installs it under node_modules/ of the project.
+        "lunr_js": "node_modules/lunr/lunr.min.js",
     }
 )
 

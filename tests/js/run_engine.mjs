@@ -1,0 +1,40 @@
+// Runs theme/static/js/search/engine.js in Node over a built site's search data.
+//   node tests/js/run_engine.mjs <site folder> '<JSON list of {state, limit}>'
+// Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort}.
+import { readFileSync } from "node:fs";
+import { pathToFileURL, fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { SearchEngine } from "../../theme/static/js/search/engine.js";
+
+const [site, searchesJson] = process.argv.slice(2);
+const html = readFileSync(join(site, "search", "index.html"), "utf-8");
+const block = html.match(/<script type="application\/json" id="search-config">([\s\S]*?)<\/script>/);
+const config = JSON.parse(block[1]);
+const root = pathToFileURL(site.endsWith("/") ? site : `${site}/`);
+const engine = new SearchEngine(
+  {
+    dataUrl: new URL(config.data, root).href,
+    lunrUrl: new URL(config.lunr, root).href,
+    prefectures: config.prefectures,
+    disabilities: config.disabilities,
+    services: config.services,
+    walkOptions: config.walkOptions,
+    cardChunk: config.cardChunk,
+  },
+  async (url) => JSON.parse(readFileSync(fileURLToPath(url), "utf-8")),
+);
+const out = [];
+for (const { state, limit } of JSON.parse(searchesJson)) {
+  const full = { q: "", pref: [], dis: [], svc: [], walk: null, sort: null, ...state };
+  const result = await engine.search(full, limit ?? 100000);
+  out.push({
+    total: result.total,
+    ids: result.cards.map((card) => card.row[0]),
+    counts: result.counts,
+    relax: result.relax,
+    excludedUnchecked: result.excludedUnchecked,
+    truncated: result.truncated,
+    sort: result.sort,
+  });
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,295 @@
+/**
+ * The /search/ page. The form is a plain GET form that works without this
+ * script; with it, results follow every change at once, the state lives in the
+ * URL (Back and Forward restore it) and the engine runs in a worker.
+ *
+ * Test hooks: [data-results] (aria-busy="true" while working, "false" when the
+ * shown results are final), cards with [data-facility-id] in display order,
+ * [data-result-count].
+ */
+import { readConfig } from "../config.js";
+import { renderCard, renderCounts, el } from "./render.js";
+import { emptyState, readState, stateToSearch } from "./state.js";
+
+const PAGE_SIZE = 50;
+
+/** Talks to the engine in a module worker, or on the page when workers cannot load modules. */
+class Backend {
+  static async start(engineConfig) {
+    try {
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+      const backend = new Backend(worker);
+      await backend.call({ type: "init", config: engineConfig });
+      return backend;
+    } catch {
+      const { SearchEngine } = await import("./engine.js");
+      const engine = new SearchEngine(engineConfig);
+      return {
+        call: async (message) =>
+          message.type === "search" ? engine.search(message.state, message.limit) : engine.more(message.offset, message.limit),
+      };
+    }
+  }
+
+  constructor(worker) {
+    this.worker = worker;
+    this.pending = new Map();
+    this.next = 0;
+    worker.addEventListener("message", (event) => {
+      const { id, result, error } = event.data;
+      const waiting = this.pending.get(id);
+      if (!waiting) return;
+      this.pending.delete(id);
+      if (error) waiting.reject(new Error(error));
+      else waiting.resolve(result);
+    });
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      for (const waiting of this.pending.values()) waiting.reject(new Error("search worker failed"));
+      this.pending.clear();
+    });
+  }
+
+  call(message) {
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+}
+
+function mountSearch(form) {
+  const site = readConfig();
+  const config = JSON.parse(document.getElementById("search-config").textContent);
+  const link = (path) => new URL(`${site.root}/${path}`, document.baseURI).href;
+  const engineConfig = {
+    dataUrl: link(config.data),
+    lunrUrl: link(config.lunr),
+    prefectures: config.prefectures,
+    disabilities: config.disabilities,
+    services: config.services,
+    walkOptions: config.walkOptions,
+    cardChunk: config.cardChunk,
+  };
+  const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, walkOptions: config.walkOptions };
+  const nodes = {
+    text: form.querySelector("[data-search-text]"),
+    walk: form.querySelector("[data-search-walk]"),
+    sort: form.querySelector("[data-search-sort]"),
+    clear: form.querySelector("[data-search-clear]"),
+    results: document.querySelector("[data-results]"),
+    count: document.querySelector("[data-result-count]"),
+    notices: document.querySelector("[data-search-notices]"),
+    advice: document.querySelector("[data-search-advice]"),
+    moreArea: document.querySelector("[data-search-more-area]"),
+    more: document.querySelector("[data-search-more]"),
+    heading: document.getElementById("search-results-title"),
+    nojs: document.querySelector("[data-search-nojs]"),
+  };
+  const backendReady = Backend.start(engineConfig);
+  let state = emptyState();
+  let ignored = [];
+  let sequence = 0;
+  let shown = 0;
+  let total = 0;
+  let lastWords = []; // the query words of the shown results, for "remove this word"
+
+  function fillForm() {
+    if (nodes.text.value !== state.q) nodes.text.value = state.q;
+    for (const box of form.querySelectorAll('input[type="checkbox"]')) box.checked = state[box.name].includes(box.value);
+    nodes.walk.value = state.walk === null ? "" : String(state.walk);
+  }
+
+  function readForm() {
+    const data = new FormData(form);
+    const next = emptyState();
+    next.q = String(data.get("q") || "");
+    for (const name of ["pref", "dis", "svc"]) next[name] = data.getAll(name).map(String);
+    const walk = String(data.get("walk") || "");
+    next.walk = walk ? Number(walk) : null;
+    // The select always shows an order; it goes into the URL only when it is not the default.
+    const sort = String(data.get("sort") || "");
+    next.sort = sort && sort !== defaultSort(next) ? sort : null;
+    return readState(stateToSearch(next), vocab).state;
+  }
+
+  function defaultSort(s) {
+    return s.q.trim() ? "relevance" : "name";
+  }
+
+  function url() {
+    return `${location.pathname}${stateToSearch(state)}${location.hash}`;
+  }
+
+  function notice(text) {
+    return el("p", { class: "search-notice" }, text);
+  }
+
+  function renderNotices(result) {
+    const items = [];
+    if (ignored.length) items.push(notice(`アドレスの条件のうち、使えないものを無視しました：${ignored.join("、")}`));
+    if (result && result.truncated) items.push(notice("キーワードが長いため、はじめの64文字で探しています。"));
+    if (result && result.excludedUnchecked) {
+      items.push(notice(`対象障害が未確認の事業所${result.excludedUnchecked.toLocaleString("ja-JP")}件は、障害の種類でしぼりこんでいるため含まれていません。`));
+    }
+    nodes.notices.replaceChildren(...items);
+  }
+
+  function relaxLabel(item) {
+    const n = `${item.count.toLocaleString("ja-JP")}件`;
+    switch (item.kind) {
+      case "word":
+        return `キーワード「${item.value}」を外す（${n}）`;
+      case "pref":
+        return `都道府県の指定を外す（${n}）`;
+      case "dis":
+        return `障害の種類「${config.disabilityLabels[config.disabilities.indexOf(item.value)]}」を外す（${n}）`;
+      case "svc":
+        return `サービス「${config.serviceLabels[config.services.indexOf(item.value)]}」を外す（${n}）`;
+      default:
+        return `徒歩の指定を外す（${n}）`;
+    }
+  }
+
+  function relaxed(item) {
+    const next = { ...state, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc] };
+    if (item.kind === "word") {
+      next.q = lastWords.filter((word) => word !== item.value).join(" ");
+    } else if (item.kind === "pref") next.pref = [];
+    else if (item.kind === "dis") next.dis = next.dis.filter((slug) => slug !== item.value);
+    else if (item.kind === "svc") next.svc = next.svc.filter((slug) => slug !== item.value);
+    else next.walk = null;
+    return next;
+  }
+
+  function renderAdvice(result) {
+    if (result.total > 0) {
+      nodes.advice.hidden = true;
+      nodes.advice.replaceChildren();
+      return;
+    }
+    const helpful = result.relax.filter((item) => item.count > 0);
+    const children = [];
+    if (helpful.length) {
+      children.push(el("p", {}, "次の条件を外すと見つかります。"));
+      const list = el("ul", { class: "search-advice__list" });
+      for (const item of helpful) {
+        const button = el("button", { type: "button", class: "secondary" }, relaxLabel(item));
+        button.addEventListener("click", () => change(relaxed(item), { push: true, focus: nodes.heading }));
+        list.append(el("li", {}, button));
+      }
+      children.push(list);
+    } else {
+      children.push(el("p", {}, "条件を減らすか、キーワードを変えてみてください。「条件をすべてクリア」で最初から探せます。"));
+    }
+    nodes.advice.replaceChildren(...children);
+    nodes.advice.hidden = false;
+  }
+
+  function renderMore() {
+    const rest = total - shown;
+    nodes.moreArea.hidden = rest <= 0;
+    nodes.more.textContent = `もっと見る（残り${rest.toLocaleString("ja-JP")}件）`;
+  }
+
+  async function run({ focus } = {}) {
+    const mine = ++sequence;
+    nodes.results.setAttribute("aria-busy", "true");
+    let result;
+    try {
+      const backend = await backendReady;
+      result = await backend.call({ type: "search", state, limit: PAGE_SIZE });
+    } catch (error) {
+      if (mine !== sequence) return;
+      failed(error);
+      return;
+    }
+    if (mine !== sequence) return; // a newer search is on its way
+    total = result.total;
+    shown = result.cards.length;
+    lastWords = result.words;
+    renderCounts(form, result.counts, config);
+    nodes.sort.querySelector('option[value="relevance"]').disabled = result.words.length === 0;
+    nodes.sort.value = result.sort;
+    renderNotices(result);
+    renderAdvice(result);
+    nodes.results.replaceChildren(...result.cards.map((card) => renderCard(card, config, link)));
+    nodes.count.textContent = total ? `${total.toLocaleString("ja-JP")}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
+    renderMore();
+    nodes.results.setAttribute("aria-busy", "false");
+    if (focus) focus.focus();
+  }
+
+  function failed(error) {
+    console.error("search:", error);
+    nodes.count.textContent = "検索データを読み込めませんでした。時間をおいて再読み込みするか、下の一覧から探してください。";
+    nodes.nojs.hidden = false;
+    nodes.results.setAttribute("aria-busy", "false");
+  }
+
+  async function showMore() {
+    const mine = sequence;
+    nodes.results.setAttribute("aria-busy", "true");
+    try {
+      const backend = await backendReady;
+      const cards = await backend.call({ type: "more", offset: shown, limit: PAGE_SIZE });
+      if (mine !== sequence) return;
+      const added = cards.map((card) => renderCard(card, config, link));
+      nodes.results.append(...added);
+      shown += cards.length;
+      renderMore();
+      nodes.results.setAttribute("aria-busy", "false");
+      // Keyboard and screen-reader users continue with the first new card.
+      added[0]?.querySelector("a")?.focus();
+      if (nodes.moreArea.hidden) nodes.count.textContent = `${total.toLocaleString("ja-JP")}件すべてを表示しています`;
+    } catch (error) {
+      if (mine === sequence) failed(error);
+    }
+  }
+
+  /** Apply a new state: URL (push a history entry, or replace while typing), form, results. */
+  function change(next, { push = false, focus = null } = {}) {
+    ignored = [];
+    state = next;
+    if (push) history.pushState(null, "", url());
+    else history.replaceState(null, "", url());
+    fillForm();
+    run({ focus });
+  }
+
+  form.addEventListener("input", (event) => {
+    const typing = event.target === nodes.text;
+    ignored = [];
+    state = readForm();
+    if (typing) history.replaceState(null, "", url());
+    else history.pushState(null, "", url());
+    run();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    state = readForm();
+    history.pushState(null, "", url());
+    run({ focus: nodes.heading });
+  });
+  nodes.clear.addEventListener("click", (event) => {
+    event.preventDefault();
+    change(emptyState(), { push: true, focus: nodes.text });
+  });
+  nodes.more.addEventListener("click", showMore);
+  window.addEventListener("popstate", () => {
+    ({ state, ignored } = readState(location.search, vocab));
+    fillForm();
+    run();
+  });
+
+  ({ state, ignored } = readState(location.search, vocab));
+  fillForm();
+  history.replaceState(null, "", url());
+  nodes.nojs.hidden = true;
+  nodes.results.hidden = false;
+  run();
+}
+
+const form = document.querySelector("[data-search-form]");
+if (form) mountSearch(form);

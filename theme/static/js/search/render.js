@@ -1,0 +1,92 @@
+/**
+ * DOM for the search page: result cards that mirror the facility_card macro
+ * of theme/templates/_macros.html (same elements and classes), and the counts
+ * next to each choice. Text goes in through text nodes only.
+ */
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {...(Node|string|null)} children
+ */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/**
+ * One result card, as facility_card renders it.
+ * @param {{pref: number, dis: number, svc: number, row: Array}} card engine output
+ * @param {object} config the page's search config
+ * @param {(path: string) => string} link site URL of a path
+ */
+export function renderCard(card, config, link) {
+  const [id, name, city, access, retention, hires, capacity, stay] = card.row;
+  const retentionBit = 1 << config.services.indexOf("retention");
+  const offers = (card.svc & retentionBit) !== 0;
+  const disabilities = config.disabilityLabels.filter((_, i) => card.dis & (1 << i));
+  const metric = (label, value) => el("div", {}, el("dt", {}, label), el("dd", {}, value));
+  const headingId = `card-${id}`;
+  return el(
+    "li",
+    {},
+    el(
+      "article",
+      { class: "card", "data-facility-id": id, "aria-labelledby": headingId },
+      el("h3", { class: "card__name", id: headingId }, el("a", { href: link(`facilities/${id}/`) }, name)),
+      el("p", { class: "card__place" }, `${config.prefectureNames[card.pref]}${city}`),
+      access ? el("p", { class: "card__access" }, `${access[0] ? `${access[0]} ` : ""}${access[1]}駅 ${access[2]}`) : null,
+      el(
+        "p",
+        { class: "card__retention" },
+        el("span", { class: offers ? "badge badge--yes" : "badge badge--no" }, offers ? "定着支援あり" : "定着支援なし"),
+      ),
+      el(
+        "dl",
+        { class: "metrics" },
+        metric("就職定着率", retention),
+        metric("昨年の就職人数", hires),
+        metric("定員", `${capacity}名`),
+        metric("平均利用期間", stay),
+      ),
+      el(
+        "p",
+        { class: "card__disabilities" },
+        el("span", { class: "card__label" }, "対象障害："),
+        disabilities.length ? disabilities.join("・") : "未確認",
+      ),
+      // The compare helper's toggle (theme/js/compare/toggle.js) fills this slot.
+      el("div", { class: "compare-slot", "data-compare-toggle": id, "data-compare-name": name }),
+    ),
+  );
+}
+
+/**
+ * Write "（12件）" next to every choice and mark the ones that would give nothing.
+ * @param {HTMLFormElement} form
+ * @param {{pref: number[], dis: number[], svc: number[], walk: number[], anyWalk: number}} counts
+ * @param {object} config
+ */
+export function renderCounts(form, counts, config) {
+  const groups = { pref: config.prefectures, dis: config.disabilities, svc: config.services };
+  for (const [group, slugs] of Object.entries(groups)) {
+    slugs.forEach((slug, i) => {
+      const target = form.querySelector(`[data-count="${group}:${slug}"]`);
+      if (!target) return;
+      const n = counts[group][i];
+      target.textContent = `（${n}件）`;
+      target.closest(".choice")?.classList.toggle("choice--empty", n === 0);
+    });
+  }
+  const walk = form.querySelector("[data-search-walk]");
+  for (const option of walk.options) {
+    const label = option.dataset.label;
+    if (option.value === "") option.textContent = `${label}（${counts.anyWalk}件）`;
+    else option.textContent = `${label}（${counts.walk[config.walkOptions.indexOf(Number(option.value))]}件）`;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The search worker: runs the engine off the page's main thread, so typing
+ * stays smooth while a query scans 30,000 facilities.
+ *
+ * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit} | {id, type: "more", offset, limit}
+ * Messages out: {id, result} | {id, error}
+ */
+import { SearchEngine } from "./engine.js";
+
+let engine = null;
+
+self.addEventListener("message", async (event) => {
+  const { id, type } = event.data;
+  try {
+    if (type === "init") {
+      engine = new SearchEngine(event.data.config);
+      self.postMessage({ id, result: true });
+    } else if (type === "search") {
+      self.postMessage({ id, result: await engine.search(event.data.state, event.data.limit) });
+    } else if (type === "more") {
+      self.postMessage({ id, result: await engine.more(event.data.offset, event.data.limit) });
+    }
+  } catch (error) {
+    self.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
