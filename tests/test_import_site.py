@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from urllib.parse import quote
 
 import pytest
 from facility_site.open_data import run_import
 from fixtures.opendata import csvdata
 from fixtures.opendata.csvdata import write_release
-from sitebuild import build_site, page
+from sitebuild import StaticServer, build_site, page
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,35 @@ def test_facilities_with_unconfirmed_disabilities_are_not_in_disability_lists(im
 def test_the_home_page_counts_imported_offices(imported_site):
     linked = {a.get_text(strip=True) for a in page(imported_site, "").select(".pref-list a")}
     assert linked == {"北海道（1件）", "東京都（3件）", "神奈川県（1件）", "大阪府（1件）"}
+
+
+def test_imported_offices_are_in_the_search_data(imported_site):
+    (data_dir,) = [path for path in (imported_site / "search").iterdir() if path.is_dir()]
+    cards = {}
+    for chunk in sorted((data_dir / "cards").glob("*.json")):
+        for card in json.loads(chunk.read_text(encoding="utf-8")):
+            cards[card[0]] = card[1]
+    assert cards == {
+        "0110000009": "就労移行支援 <b>みらい</b>",
+        "1310400123": "就労移行支援事業所カレント",
+        "1310400123-2": "就労移行支援事業所カレント 高田馬場サテライト",
+        "1310500002": "ステップ八王子",
+        "1410000005": "定着サポート横浜",
+        "2710000001": "ワークサポート梅田",
+    }
+    hints = [p.get_text(strip=True) for p in page(imported_site, "search/").select("fieldset[data-facet=dis] .search-hint")]
+    assert hints == ["対象障害が未確認の事業所（5件）は、障害の種類でしぼりこむと結果に含まれません。"]
+
+
+@pytest.mark.browser
+def test_a_visitor_finds_an_imported_office_by_searching(imported_site, page):
+    with StaticServer(imported_site) as server:
+        page.goto(f"{server.url}search/?q={quote('八王子')}")
+        page.wait_for_selector('[data-results][aria-busy="false"]')
+        names = page.locator("[data-results] [data-facility-id] .card__name").all_inner_texts()
+        assert names == ["ステップ八王子"]
+        page.goto(f"{server.url}search/?dis=mental")
+        page.wait_for_selector('[data-results][aria-busy="false"]')
+        names = page.locator("[data-results] [data-facility-id] .card__name").all_inner_texts()
+        assert names == ["就労移行支援事業所カレント"]  # offices with unconfirmed disabilities are left out
+    assert page.errors == []
