@@ -265,3 +265,19 @@ def test_a_hand_written_record_with_the_office_number_is_adopted(tmp_path):
     assert text.startswith("# カレント — 東京都新宿区\nname: カレント\n")
     assert text.count("\n") > before.count("\n")
     assert load_facilities(folder)[0].source["office_number"] == "1310400123"
+
+
+def test_removed_by_hand_stays_removed_and_a_blanked_official_value_goes(tmp_path):
+    folder = tmp_path / "facilities"
+    (tmp_path / "a.csv").write_text(to_csv([row(service="60", **CURRENT_MAIN)]), encoding="utf-8")
+    run_import([tmp_path / "a.csv"], folder, today=FIRST_DAY)
+    edit(folder / "1310400123.yaml", "url: https://current.example.jp/\n", "")  # the operator removes the web address
+    # Next release: a new web address, and no phone number any more.
+    (tmp_path / "b.csv").write_text(to_csv([row(service="60", **dict(CURRENT_MAIN, url="https://new.example.jp/", phone=""))]), encoding="utf-8")
+    report = run_import([tmp_path / "b.csv"], folder, today=SECOND_DAY)
+    record = load(folder, "1310400123")
+    assert "url" not in record and "phone" not in record
+    assert "phone" not in record["source"]["values"]
+    assert record["source"]["values"]["url"] == "https://new.example.jp/"
+    lines = report.format(folder).splitlines()
+    assert f"  {folder / '1310400123.yaml'}: url: removed by you; official \"https://current.example.jp/\" → \"https://new.example.jp/\"" in lines

@@ -14,7 +14,6 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -128,7 +127,6 @@ class CsvFile:
     rows: list[ServiceRow]
     skipped: list[Problem]
     notes: list[Problem]
-    lines_read: int = 0
 
 
 def detect_encoding(raw: bytes, path: str) -> tuple[str, str]:
@@ -209,7 +207,6 @@ def read_csv(path: Path, progress=None) -> CsvFile:
         if not any(cell.strip() for cell in cells):
             continue  # blank line, e.g. at the end of the file
         decoder.decode(cells, start, line)
-    result.lines_read = line
     return result
 
 
@@ -409,7 +406,3 @@ def _digits(value: str) -> str | None:
         text = text[:-2]
     return text if text.isdigit() and text.isascii() else None
 
-
-def iter_rows(files: list[CsvFile]) -> Iterator[ServiceRow]:
-    for csv_file in files:
-        yield from csv_file.rows

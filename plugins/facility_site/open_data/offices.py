@@ -51,10 +51,6 @@ class Office:
         return tuple(code for code in SERVICE_ORDER if any(r.code == code for r in self.rows))
 
     @property
-    def prefecture(self):
-        return self._first("prefecture")
-
-    @property
     def name(self) -> str:
         return self.official["name"]
 

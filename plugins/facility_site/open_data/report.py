@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from ..errors import Problem
 from ..records import display_path
 from .merge import Conflict, Disappeared, Plan
-from .yaml_store import as_json
 
 STATUSES = ("new", "updated", "unchanged", "conflicting")
 
@@ -99,6 +100,13 @@ def _describe(conflict: Conflict) -> str:
     previous = "none" if conflict.previous is None else as_json(_plain(conflict.previous))
     official = "blank" if conflict.official is None else as_json(_plain(conflict.official))
     return f"{yours}; official {previous} → {official}"
+
+
+def as_json(value) -> str:
+    """A value as compact text for the report: 20, "https://…", {"lat": 35.6, "lng": 139.7}."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _plain(value):

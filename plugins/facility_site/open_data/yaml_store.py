@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import functools
 import io
-import json
 import os
 import re
 import tempfile
@@ -222,9 +221,33 @@ def _read_sequence(lines: list, index: int, indent: int) -> tuple[list, int]:
 
 
 def _read_scalar(text: str):
-    value = _scalar_value(text)
-    if not text or scalar_text(value) != text:
+    value = _checked_scalar(text)
+    if value is _NOT_CANONICAL:
         raise _NotCanonicalError
+    if value is _EMPTY_LIST:
+        return []
+    if value is _EMPTY_MAPPING:
+        return {}
+    return value
+
+
+# Markers for the cache below, which must hold only values nobody can change.
+_NOT_CANONICAL, _EMPTY_LIST, _EMPTY_MAPPING = object(), object(), object()
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _checked_scalar(text: str):
+    """The value of one scalar if emit() writes it exactly so, else _NOT_CANONICAL. Cached: values repeat."""
+    value = _scalar_value(text)
+    try:
+        if not text or scalar_text(value) != text:
+            return _NOT_CANONICAL
+    except _NotCanonicalError:
+        return _NOT_CANONICAL
+    if value == [] and isinstance(value, list):
+        return _EMPTY_LIST
+    if value == {} and isinstance(value, dict):
+        return _EMPTY_MAPPING
     return value
 
 
@@ -497,9 +520,3 @@ def write_atomic(path: Path, text: str) -> None:
             os.unlink(temporary)
         raise
 
-
-def as_json(value) -> str:
-    """A value as compact text for reports."""
-    if isinstance(value, (dt.date,)):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=str)
