@@ -88,3 +88,9 @@ def test_a_thousand_character_query_is_cut_and_flagged():
     many = parse_query(" ".join(f"語{i}" for i in range(500)))
     assert sum(len(w) for w in many.words) <= MAX_QUERY_CHARS
     assert many.truncated is True
+
+
+def test_repeated_words_cost_nothing():
+    parsed = parse_query("新宿 " * 500)
+    assert parsed.words == ("新宿",)
+    assert parsed.truncated is False

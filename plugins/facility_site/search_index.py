@@ -134,8 +134,8 @@ def build_fast(documents: list[list[list[str]]]) -> TextIndex:
     return TextIndex(sorted(postings), postings)
 
 
-def build_with_lunr_py(documents: list[list[list[str]]]) -> TextIndex:
-    """The same index through lunr.py's Builder (slow at scale; the reference)."""
+def lunr_py_index(documents: list[list[list[str]]]):
+    """lunr.py's own index of the documents (refs are doc numbers)."""
     from lunr.builder import Builder
 
     builder = Builder()  # no stemmer, stop words or trimmer: terms are already normalized
@@ -144,7 +144,12 @@ def build_with_lunr_py(documents: list[list[list[str]]]) -> TextIndex:
         builder.field(field.name, boost=field.boost)
     for doc, fields in enumerate(documents):
         builder.add({"doc": str(doc), **{name: words for name, words in zip(FIELD_NAMES, fields, strict=True)}})
-    index = builder.build()
+    return builder.build()
+
+
+def build_with_lunr_py(documents: list[list[list[str]]]) -> TextIndex:
+    """The index through lunr.py's Builder (slow at scale; the reference)."""
+    index = lunr_py_index(documents)
     vectors = {ref: dict(zip(vector.elements[::2], vector.elements[1::2], strict=True)) for ref, vector in index.field_vectors.items()}
     postings: dict[str, list[list[tuple[int, int]]]] = {}
     for term, posting in index.inverted_index.items():

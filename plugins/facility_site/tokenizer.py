@@ -118,6 +118,8 @@ def parse_query(text: str) -> ParsedQuery:
     budget = MAX_QUERY_CHARS
     truncated = False
     for _, word in split_words(normalize(text)):
+        if word in words:
+            continue  # a repeated word changes nothing and costs nothing
         if budget <= 0:
             truncated = True
             break

@@ -110,6 +110,7 @@ export function parseQuery(text) {
   let truncated = false;
   for (const [, found] of splitWords(normalize(text))) {
     let word = found;
+    if (words.includes(word)) continue; // a repeated word changes nothing and costs nothing
     if (budget <= 0) {
       truncated = true;
       break;
