@@ -199,6 +199,7 @@ LATENCY_PROBE = """
   const begin = () => { if (probe.armed && probe.start === null) probe.start = performance.now(); };
   document.addEventListener("keydown", begin, true);
   document.addEventListener("beforeinput", begin, true);
+  document.addEventListener("input", begin, true); // fill() sends only this one
   new MutationObserver(() => {
     if (probe.start === null) return;
     if (results.getAttribute("aria-busy") !== "false") return;
