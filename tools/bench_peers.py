@@ -350,6 +350,13 @@ def size_table(result: dict) -> list[str]:
             lines.append(f"| {label} | {build} | " + " | ".join([f"n/a ({system['status']})"] + ["n/a"] * (len(FIGURES) - 2)) + " |")
             continue
         lines.append(f"| {label} | " + " | ".join(_num(get(system), fmt) for _, get, fmt, _ in FIGURES) + " |")
+    for key, (label, _) in SYSTEMS.items():
+        lat = systems[key].get("latency") or {}
+        if lat.get("keys_without_update"):
+            missing = lat["keys_without_update"]
+            lines.append(f"\n{label}: {missing} keystrokes gave no final results within {bench.KEY_TIMEOUT_MS:,} ms; left out of the percentiles.")
+        if systems[key].get("latency_error"):
+            lines.append(f"\n{label}: a latency page load failed: {systems[key]['latency_error']}")
     builds = result["builds"]
     lines += ["", "Build times (s), same records:", ""]
     lines += ["| this project | plain Pelican | Pelican + Pagefind index | Pelican + lunr.js index | Hugo |", "|---|---|---|---|---|"]

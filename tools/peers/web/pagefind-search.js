@@ -7,6 +7,8 @@ const pagefind = await import("../pagefind/pagefind.js");
 await pagefind.init();
 
 async function find(q, pref) {
+  // Like Pagefind's own UI: nothing to search for, nothing loaded.
+  if (!q.trim() && !pref) return [];
   const filters = pref ? { prefecture: PREFECTURE_NAMES[pref] || pref } : {};
   const search = await pagefind.search(q.trim() ? q : null, { filters });
   return search ? search.results : [];
