@@ -1,39 +1,47 @@
 """The facet table, sort columns and result cards the search page filters and shows.
 
-Every facility gets a doc number: its place in reading (kana) order across
-the country, so "name" sorting is the doc order itself and every other
-order breaks ties by name. All files are compact JSON that a static host
-compresses:
+Every facility gets a doc number: its place in (prefecture, reading, id)
+order. A prefecture is then one run of doc numbers, and every sort breaks
+ties in that order, so the cards of a page of results are usually neighbours
+in one or two card files. All files are compact JSON a static host compresses:
 
-- facets.json: one column per facet (prefecture, disability and service
-  bitmasks, nearest-station walk) for every facility. Enough to filter,
-  count every choice and sort by walk, without lunr.
-- sort-<metric>.json: one column per metric (rank of its value, -1 for
-  非公開), fetched only when the visitor sorts by it.
-- cards/<pref>-<k>.json: what a result card shows, CARD_CHUNK facilities of
-  one prefecture per file, in doc order, fetched for the cards on screen.
+- facets.json: where each prefecture's run starts, and one column per facet
+  (disability and service bitmasks, nearest-station walk) for every facility:
+  enough to filter, count every choice and sort by walk, without lunr.
+- name-order.json: the prefecture of each facility in national reading
+  order, from which the browser rebuilds that order; fetched only to sort
+  facilities of several prefectures by name.
+- sort-<metric>.json: a metric's rank per facility (-1 for 非公開), fetched
+  only when the visitor sorts by it.
+- cards/doc-<k>.json and cards/name-<k>.json: what a result card shows, for
+  CARD_CHUNK facilities in doc order and in national reading order; the
+  browser fetches whichever needs fewer files for the cards on screen.
+
+Columns are written as {"values": [distinct values], "codes": "one base-64
+character per facility"}, which compresses to about a byte a facility; a
+column with more than 64 distinct values is written as {"plain": [values]}.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .metrics import Metric, display_metric
 from .model import Facility
 from .tokenizer import normalize
-from .vocab import DISABILITIES, SERVICES
+from .vocab import DISABILITIES, PREFECTURES, SERVICES
 
 CARD_CHUNK = 50
 NO_STATION = -1
 UNKNOWN_RANK = -1
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-# Sort columns fetched on demand: URL value -> (facility attribute, higher is better).
-METRIC_SORTS: dict[str, tuple[str, bool]] = {
-    "retention": ("retention_rate", True),
-    "hires": ("hires_last_year", True),
-    "capacity": ("capacity", True),
-    "stay": ("average_stay", False),
+# Sort columns fetched on demand: URL value -> facility attribute.
+METRIC_SORTS: dict[str, str] = {
+    "retention": "retention_rate",
+    "hires": "hires_last_year",
+    "capacity": "capacity",
+    "stay": "average_stay",
 }
 
 
@@ -43,7 +51,21 @@ def reading_key(facility: Facility) -> tuple[str, str]:
 
 
 def doc_order(facilities: Sequence[Facility]) -> list[Facility]:
-    return sorted(facilities, key=reading_key)
+    """Doc numbers: by prefecture (JIS order), then reading."""
+    return sorted(facilities, key=lambda f: (f.prefecture.code, *reading_key(f)))
+
+
+def name_order(docs: Sequence[Facility]) -> list[int]:
+    """Doc numbers in national reading order."""
+    return sorted(range(len(docs)), key=lambda d: reading_key(docs[d]))
+
+
+def encode_column(values: Sequence[int]) -> dict:
+    distinct = sorted(set(values))
+    if len(distinct) > len(CODE_ALPHABET):
+        return {"plain": list(values)}
+    code = {value: CODE_ALPHABET[i] for i, value in enumerate(distinct)}
+    return {"values": distinct, "codes": "".join(code[v] for v in values)}
 
 
 def bitmask(chosen: Sequence, vocabulary: Sequence) -> int:
@@ -56,14 +78,29 @@ def walk_tenths(facility: Facility) -> int:
     return NO_STATION if walk is None else round(walk * 10)
 
 
-def facet_columns(docs: Sequence[Facility]) -> dict:
+def prefecture_starts(docs: Sequence[Facility]) -> list[int]:
+    """starts[i] is the first doc number of the prefecture with code i + 1; starts[47] is the count."""
+    starts, position = [], 0
+    for pref in PREFECTURES:
+        starts.append(position)
+        while position < len(docs) and docs[position].prefecture.code == pref.code:
+            position += 1
+    return [*starts, len(docs)]
+
+
+def facets_file(docs: Sequence[Facility]) -> dict:
     return {
         "count": len(docs),
-        "pref": [f.prefecture.code - 1 for f in docs],
-        "dis": [bitmask(f.disabilities, DISABILITIES) for f in docs],
-        "svc": [bitmask(f.services, SERVICES) for f in docs],
-        "walk": [walk_tenths(f) for f in docs],
+        "prefStarts": prefecture_starts(docs),
+        "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
+        "svc": encode_column([bitmask(f.services, SERVICES) for f in docs]),
+        "walk": encode_column([walk_tenths(f) for f in docs]),
     }
+
+
+def name_order_file(docs: Sequence[Facility], order: Sequence[int]) -> dict:
+    """The prefecture of each facility in reading order; within a prefecture, doc order is reading order."""
+    return {"prefs": encode_column([docs[d].prefecture.code - 1 for d in order])}
 
 
 def _sort_value(value: Metric | int | None) -> float | None:
@@ -72,18 +109,11 @@ def _sort_value(value: Metric | int | None) -> float | None:
     return float(value) if isinstance(value, int) else value.representative
 
 
-def sort_column(docs: Sequence[Facility], attribute: str) -> list[int]:
+def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
     """Each facility's rank among the distinct values (0 = smallest), UNKNOWN_RANK when 非公開."""
     values = [_sort_value(getattr(f, attribute)) for f in docs]
     ranks = {value: rank for rank, value in enumerate(sorted({v for v in values if v is not None}))}
-    return [UNKNOWN_RANK if v is None else ranks[v] for v in values]
-
-
-@dataclass(frozen=True)
-class CardChunk:
-    prefecture_slug: str
-    number: int
-    rows: list[list]
+    return {"ranks": encode_column([UNKNOWN_RANK if v is None else ranks[v] for v in values])}
 
 
 def card_row(facility: Facility) -> list:
@@ -105,13 +135,12 @@ def card_row(facility: Facility) -> list:
     ]
 
 
-def card_chunks(docs: Sequence[Facility]) -> list[CardChunk]:
-    """Cards of each prefecture in doc order, CARD_CHUNK to a file."""
-    by_prefecture: dict[str, list[Facility]] = {}
-    for facility in docs:
-        by_prefecture.setdefault(facility.prefecture.slug, []).append(facility)
-    chunks = []
-    for slug, facilities in sorted(by_prefecture.items()):
-        for number, start in enumerate(range(0, len(facilities), CARD_CHUNK)):
-            chunks.append(CardChunk(slug, number, [card_row(f) for f in facilities[start : start + CARD_CHUNK]]))
-    return chunks
+def card_files(docs: Sequence[Facility], order: Sequence[int]) -> dict[str, list]:
+    """cards/doc-<k>.json and cards/name-<k>.json: CARD_CHUNK rows each."""
+    rows = [card_row(f) for f in docs]
+    files = {}
+    for prefix, sequence in (("doc", range(len(docs))), ("name", order)):
+        sequence = list(sequence)
+        for number, start in enumerate(range(0, len(sequence), CARD_CHUNK)):
+            files[f"cards/{prefix}-{number}.json"] = [rows[d] for d in sequence[start : start + CARD_CHUNK]]
+    return files

@@ -18,7 +18,7 @@ puts into its field vectors. Two builders produce that:
 `build_index` uses lunr.py for sites up to LUNR_PY_LIMIT facilities and the
 fast builder above that.
 
-The wire form is `terms.json` (all terms, sorted, one string) and shards of
+The wire form is `terms.json` (all terms, sorted and front-coded) and shards of
 postings by term range, so a query fetches only the shards of the terms it
 matched. theme/static/js/search/engine.js reads it.
 """
@@ -191,6 +191,34 @@ def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def front_code(terms: list[str]) -> str:
+    """Sorted terms as one string: per term, the length of the prefix it shares with
+    the previous term (one base-36 digit, at most 35) and the rest, one term a line.
+    Neighbouring terms share most characters (00123, 00124 …), so this is far
+    smaller than the plain list, before and after compression."""
+    lines, previous = [], ""
+    for term in terms:
+        shared = 0
+        limit = min(len(term), len(previous), 35)
+        while shared < limit and term[shared] == previous[shared]:
+            shared += 1
+        lines.append(_BASE36[shared] + term[shared:])
+        previous = term
+    return "\n".join(lines)
+
+
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def front_decode(text: str) -> list[str]:
+    """The inverse of front_code (engine.js decodeTerms does the same in the browser)."""
+    terms, previous = [], ""
+    for line in text.split("\n"):
+        previous = previous[: _BASE36.index(line[0])] + line[1:]
+        terms.append(previous)
+    return terms
+
+
 def shard(index: TextIndex, target_bytes: int = SHARD_TARGET_BYTES) -> tuple[dict, list[str]]:
     """(terms.json content, shard JSON texts). Shard k holds terms[starts[k]:starts[k+1]]."""
     starts: list[int] = []
@@ -208,5 +236,5 @@ def shard(index: TextIndex, target_bytes: int = SHARD_TARGET_BYTES) -> tuple[dic
         size += len(text) + 1
     if current:
         shards.append("[" + ",".join(current) + "]")
-    terms = {"fields": list(FIELD_NAMES), "terms": "\n".join(index.terms), "shardStarts": starts}
+    terms = {"fields": list(FIELD_NAMES), "terms": front_code(index.terms), "shardStarts": starts}
     return terms, shards

@@ -5,9 +5,10 @@ generator's Writer helper like every other page; the data files are written
 under search/<version>/, where <version> is a hash of their content, so a CDN
 may cache them forever and a new build never mixes with an old one.
 
-    search/<version>/facets.json            search_data.facet_columns
+    search/<version>/facets.json            search_data.facets_file
+    search/<version>/name-order.json        search_data.name_order_file
     search/<version>/sort-<metric>.json     search_data.sort_column
-    search/<version>/cards/<pref>-<k>.json  search_data.card_chunks
+    search/<version>/cards/doc-<k>.json     search_data.card_files (and cards/name-<k>.json)
     search/<version>/text/terms.json        search_index.shard
     search/<version>/text/<k>.json          search_index.shard
     theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FacilitySiteError
-from .search_data import CARD_CHUNK, METRIC_SORTS, card_chunks, doc_order, facet_columns, sort_column
+from .search_data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
 from .search_index import build_index, shard, to_json
 from .vocab import DISABILITIES, PREFECTURES, SERVICES
 
@@ -55,11 +56,12 @@ class SearchFiles:
 
 def search_files(facilities) -> SearchFiles:
     docs = doc_order(facilities)
-    files = {"facets.json": to_json(facet_columns(docs))}
-    for sort, (attribute, _higher_is_better) in METRIC_SORTS.items():
-        files[f"sort-{sort}.json"] = to_json({"ranks": sort_column(docs, attribute)})
-    for chunk in card_chunks(docs):
-        files[f"cards/{chunk.prefecture_slug}-{chunk.number}.json"] = to_json(chunk.rows)
+    by_name = name_order(docs)
+    files = {"facets.json": to_json(facets_file(docs)), "name-order.json": to_json(name_order_file(docs, by_name))}
+    for sort, attribute in METRIC_SORTS.items():
+        files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
+    for path, rows in card_files(docs, by_name).items():
+        files[path] = to_json(rows)
     terms, shards = shard(build_index(docs))
     files["text/terms.json"] = to_json(terms)
     for number, text in enumerate(shards):

@@ -5,20 +5,23 @@
  * for the tests.
  *
  * Data (written by plugins/facility_site/search_page.py under search/<version>/):
- * - facets.json                 prefecture, disability, service, walk per facility
+ * - facets.json                 prefecture runs; disability, service, walk per facility
+ * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
- * - cards/<pref>-<k>.json       what the cards show, fetched for the cards on screen
- * - text/terms.json, text/<k>.json   the full-text index, fetched on first text search
+ * - cards/doc-<k>.json, cards/name-<k>.json   what the cards show, fetched for the cards on screen
+ * - text/terms.json, text/<k>.json            the full-text index, fetched on first text search
  *
- * Facilities are numbered in reading (kana) order, so "name" order is the doc
- * order and every other sort breaks ties by name.
+ * Facilities are numbered in (prefecture, reading) order; every sort breaks
+ * ties in that order.
  */
 import { effectiveSort } from "./state.js";
 import { parseQuery } from "./tokenizer.js";
 
 const NO_STATION = -1;
 const UNKNOWN_RANK = -1;
-const METRIC_SORTS = { retention: "desc", hires: "desc", capacity: "desc", stay: "asc" };
+const DESCENDING = { retention: true, hires: true, capacity: true, stay: false };
+const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /**
  * @typedef {{q: string, pref: string[], dis: string[], svc: string[], walk: number|null, sort: string|null}} SearchState
@@ -28,6 +31,50 @@ async function fetchJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
+}
+
+/** {values, codes} or {plain} (search_data.encode_column) -> Int32Array */
+export function decodeColumn(column) {
+  if (column.plain) return Int32Array.from(column.plain);
+  const out = new Int32Array(column.codes.length);
+  const value = new Int32Array(128);
+  column.values.forEach((v, i) => (value[CODE_ALPHABET.charCodeAt(i)] = v));
+  for (let i = 0; i < out.length; i++) out[i] = value[column.codes.charCodeAt(i)];
+  return out;
+}
+
+/** Front-coded terms (search_index.front_code) -> string[] */
+export function decodeTerms(text) {
+  const terms = [];
+  let previous = "";
+  for (const line of text.split("\n")) {
+    previous = previous.slice(0, BASE36.indexOf(line[0])) + line.slice(1);
+    terms.push(previous);
+  }
+  return terms;
+}
+
+/** [[field, [doc deltas], [weights]], …] -> [{field, docs: Int32Array, weights: Int32Array}] */
+export function decodeTerm(entry) {
+  return entry.map(([field, deltas, weights]) => {
+    const docs = new Int32Array(deltas.length);
+    let doc = 0;
+    for (let i = 0; i < deltas.length; i++) docs[i] = doc += deltas[i];
+    return { field, docs, weights: Int32Array.from(weights) };
+  });
+}
+
+/**
+ * Stable counting sort of `docs` (ascending doc numbers) by small integer keys:
+ * equal keys keep doc order. keys[d] must be in [0, buckets).
+ */
+function countingSort(docs, keys, buckets) {
+  const starts = new Int32Array(buckets + 1);
+  for (let i = 0; i < docs.length; i++) starts[keys[docs[i]] + 1]++;
+  for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+  const out = new Int32Array(docs.length);
+  for (let i = 0; i < docs.length; i++) out[starts[keys[docs[i]]]++] = docs[i];
+  return out;
 }
 
 export class SearchEngine {
@@ -41,6 +88,8 @@ export class SearchEngine {
     this.config = config;
     this.load = load;
     this.files = new Map(); // url -> Promise of parsed JSON
+    this.loaded = new Set(); // urls whose content has arrived
+    this.cached = new Map(); // name -> Promise of decoded data
     this.last = null; // the ordered result list of the last search, for "more"
   }
 
@@ -49,60 +98,82 @@ export class SearchEngine {
     if (!this.files.has(url)) {
       const pending = this.load(url);
       this.files.set(url, pending);
-      pending.catch(() => this.files.delete(url)); // a failed fetch may be retried
+      pending.then(
+        () => this.loaded.add(url),
+        () => this.files.delete(url), // a failed fetch may be retried
+      );
     }
     return this.files.get(url);
   }
 
-  async facets() {
-    if (!this._facets) {
-      this._facets = this.file("facets.json").then((data) => {
-        const count = data.count;
-        const positionInPref = new Int32Array(count);
-        const seen = new Int32Array(this.config.prefectures.length);
-        for (let doc = 0; doc < count; doc++) positionInPref[doc] = seen[data.pref[doc]]++;
-        return {
-          count,
-          pref: Uint8Array.from(data.pref),
-          dis: Uint8Array.from(data.dis),
-          svc: Uint8Array.from(data.svc),
-          walk: Int16Array.from(data.walk),
-          positionInPref,
-        };
-      });
-      this._facets.catch(() => (this._facets = null));
+  isLoaded(path) {
+    return this.loaded.has(new URL(path, this.config.dataUrl).href);
+  }
+
+  /** Decoded data, made once; a failure is forgotten so it can be retried. */
+  once(name, make) {
+    if (!this.cached.has(name)) {
+      const pending = make();
+      this.cached.set(name, pending);
+      pending.catch(() => this.cached.delete(name));
     }
-    return this._facets;
+    return this.cached.get(name);
+  }
+
+  facets() {
+    return this.once("facets", async () => {
+      const data = await this.file("facets.json");
+      const count = data.count;
+      const pref = new Uint8Array(count);
+      for (let p = 0; p + 1 < data.prefStarts.length; p++) pref.fill(p, data.prefStarts[p], data.prefStarts[p + 1]);
+      return {
+        count,
+        prefStarts: data.prefStarts,
+        pref,
+        dis: decodeColumn(data.dis),
+        svc: decodeColumn(data.svc),
+        walk: decodeColumn(data.walk),
+      };
+    });
+  }
+
+  /** rank[d]: facility d's place in national reading order. */
+  nameRanks() {
+    return this.once("name", async () => {
+      const [facets, data] = await Promise.all([this.facets(), this.file("name-order.json")]);
+      const prefs = decodeColumn(data.prefs);
+      const next = Int32Array.from(facets.prefStarts);
+      const rank = new Int32Array(facets.count);
+      for (let r = 0; r < prefs.length; r++) rank[next[prefs[r]]++] = r;
+      return rank;
+    });
+  }
+
+  sortColumn(sort) {
+    return this.once(`sort-${sort}`, async () => decodeColumn((await this.file(`sort-${sort}.json`)).ranks));
   }
 
   // --- text ----------------------------------------------------------------
 
-  async lunr() {
-    if (!this._lunr) {
-      this._lunr = import(this.config.lunrUrl).then((module) => module.default);
-      this._lunr.catch(() => (this._lunr = null));
-    }
-    return this._lunr;
+  lunr() {
+    return this.once("lunr", async () => (await import(this.config.lunrUrl)).default);
   }
 
-  async vocabulary() {
-    if (!this._vocabulary) {
-      this._vocabulary = this.file("text/terms.json").then((data) => {
-        const terms = data.terms.split("\n");
-        // One string "\nterm0\nterm1\n…\n" scanned with indexOf: every term containing
-        // a query word, in a few milliseconds even for 100,000 terms.
-        const joined = `\n${data.terms}\n`;
-        const starts = new Int32Array(terms.length);
-        let offset = 1;
-        for (let i = 0; i < terms.length; i++) {
-          starts[i] = offset;
-          offset += terms[i].length + 1;
-        }
-        return { fields: data.fields, terms, joined, starts, shardStarts: data.shardStarts, postings: new Array(terms.length) };
-      });
-      this._vocabulary.catch(() => (this._vocabulary = null));
-    }
-    return this._vocabulary;
+  vocabulary() {
+    return this.once("vocabulary", async () => {
+      const data = await this.file("text/terms.json");
+      const terms = decodeTerms(data.terms);
+      // One string "\nterm0\nterm1\n…\n" scanned with indexOf finds every term
+      // containing a query word in a few milliseconds, even for 100,000 terms.
+      const joined = `\n${terms.join("\n")}\n`;
+      const starts = new Int32Array(terms.length);
+      let offset = 1;
+      for (let i = 0; i < terms.length; i++) {
+        starts[i] = offset;
+        offset += terms[i].length + 1;
+      }
+      return { fields: data.fields, terms, joined, starts, shardStarts: data.shardStarts, postings: new Array(terms.length) };
+    });
   }
 
   /** Indexes of the terms that contain `word` (lunr's `*word*`), ascending. */
@@ -113,36 +184,16 @@ export class SearchEngine {
     for (;;) {
       const at = joined.indexOf(word, from);
       if (at < 0) break;
-      // The term whose start is the last one at or before `at`.
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= at) low = mid;
-        else high = mid - 1;
-      }
-      found.push(low);
+      found.push(lastAtOrBefore(starts, at));
       from = joined.indexOf("\n", at);
       if (from < 0) break;
     }
     return found;
   }
 
-  static shardOf(vocabulary, termIndex) {
-    const starts = vocabulary.shardStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= termIndex) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-
   async loadPostings(vocabulary, termIndexes) {
     const shards = new Set();
-    for (const t of termIndexes) if (!vocabulary.postings[t]) shards.add(SearchEngine.shardOf(vocabulary, t));
+    for (const t of termIndexes) if (!vocabulary.postings[t]) shards.add(lastAtOrBefore(vocabulary.shardStarts, t));
     await Promise.all(
       [...shards].map(async (k) => {
         const entries = await this.file(`text/${k}.json`);
@@ -177,17 +228,22 @@ export class SearchEngine {
       for (let d = 0; d < count; d++) hits[d] += has[d];
       return has;
     });
-    const matched = [];
-    for (let d = 0; d < count; d++) if (hits[d] === words.length) matched.push(d);
-    const docs = Int32Array.from(matched);
+    let matchCount = 0;
+    for (let d = 0; d < count; d++) if (hits[d] === words.length) matchCount++;
+    const docs = new Int32Array(matchCount);
+    const slot = new Int32Array(count).fill(-1);
+    for (let d = 0, i = 0; d < count; d++) {
+      if (hits[d] === words.length) {
+        slot[d] = i;
+        docs[i++] = d;
+      }
+    }
 
     // Pass 2: each match's summed weight per (word, field), and whether the
     // word is there at all (a weight can round to 0): its score signature.
-    const slot = new Int32Array(count).fill(-1);
-    docs.forEach((d, i) => (slot[d] = i));
     const width = words.length * fieldCount;
-    const sums = new Int32Array(docs.length * width);
-    const present = new Uint8Array(docs.length * width);
+    const sums = new Int32Array(matchCount * width);
+    const present = new Uint8Array(matchCount * width);
     expansions.forEach((terms, w) => {
       for (const t of terms) {
         for (const { field, docs: termDocs, weights } of vocabulary.postings[t]) {
@@ -201,7 +257,7 @@ export class SearchEngine {
         }
       }
     });
-    const scores = rankWithLunr(lunr, words, vocabulary.fields, { sums, present, width }, docs.length);
+    const scores = rankWithLunr(lunr, words, vocabulary.fields, { sums, present, width }, matchCount);
     return { docs, scores, perWord };
   }
 
@@ -215,28 +271,15 @@ export class SearchEngine {
     const query = parseQuery(state.q || "");
     const hasText = query.words.length > 0;
     const [facets, text] = await Promise.all([this.facets(), hasText ? this.matchText(query.words) : null]);
-    const count = facets.count;
-    const filter = this.filterFor(state);
-
-    let universe = null; // null: every facility
-    let scores = null;
-    let perWord = [];
-    if (text) {
-      universe = text.docs;
-      perWord = text.perWord;
-      scores = new Float64Array(count);
-      text.docs.forEach((d, i) => (scores[d] = text.scores[i]));
-    }
+    const filter = this.filterFor(state, facets);
+    const universe = text ? text.docs : null; // null: every facility
 
     const counts = this.countChoices(facets, filter, universe);
-    const results = [];
-    forEachDoc(universe, count, (d) => {
-      if (filter.pass(facets, d)) results.push(d);
-    });
+    const results = this.select(facets, filter, universe);
     const sort = effectiveSort(state, hasText);
-    const ordered = await this.order(Int32Array.from(results), sort, facets, scores);
+    const ordered = await this.order(results, sort, facets, text);
     const excludedUnchecked = filter.dis ? this.countUnchecked(facets, filter, universe) : 0;
-    const relax = ordered.length === 0 ? this.relaxations(facets, state, filter, universe, query.words, perWord) : [];
+    const relax = ordered.length === 0 ? this.relaxations(facets, state, filter, universe, query.words, text ? text.perWord : []) : [];
     this.last = { ordered };
     return {
       total: ordered.length,
@@ -256,28 +299,41 @@ export class SearchEngine {
     return this.cards(this.last.ordered, offset, limit);
   }
 
-  filterFor(state) {
+  /**
+   * Per facility, a bit for each condition group it fails (pref, dis, svc,
+   * walk), so counting "every choice given the other groups" is one pass.
+   */
+  filterFor(state, facets) {
     const { prefectures, disabilities, services } = this.config;
-    const prefSet = new Set(state.pref.map((slug) => prefectures.indexOf(slug)).filter((i) => i >= 0));
+    const prefs = new Uint8Array(prefectures.length);
+    for (const slug of state.pref) if (prefectures.includes(slug)) prefs[prefectures.indexOf(slug)] = 1;
+    const anyPref = state.pref.some((slug) => prefectures.includes(slug));
     const mask = (slugs, vocabulary) => slugs.reduce((m, slug) => (vocabulary.includes(slug) ? m | (1 << vocabulary.indexOf(slug)) : m), 0);
     const dis = mask(state.dis, disabilities);
     const svc = mask(state.svc, services);
     const walk = state.walk == null ? null : state.walk * 10;
-    const passPref = (f, d) => prefSet.size === 0 || prefSet.has(f.pref[d]);
-    const passDis = (f, d, m = dis) => (f.dis[d] & m) === m;
-    const passSvc = (f, d, m = svc) => (f.svc[d] & m) === m;
-    const passWalk = (f, d, limit = walk) => limit === null || (f.walk[d] !== NO_STATION && f.walk[d] <= limit);
-    return {
-      prefSet,
-      dis,
-      svc,
-      walk,
-      passPref,
-      passDis,
-      passSvc,
-      passWalk,
-      pass: (f, d) => passPref(f, d) && passDis(f, d) && passSvc(f, d) && passWalk(f, d),
-    };
+    const fails = new Uint8Array(facets.count);
+    for (let d = 0; d < facets.count; d++) {
+      let f = 0;
+      if (anyPref && !prefs[facets.pref[d]]) f |= PREF;
+      if ((facets.dis[d] & dis) !== dis) f |= DIS;
+      if ((facets.svc[d] & svc) !== svc) f |= SVC;
+      if (walk !== null && (facets.walk[d] === NO_STATION || facets.walk[d] > walk)) f |= WALK;
+      fails[d] = f;
+    }
+    return { anyPref, dis, svc, walk, fails };
+  }
+
+  select(facets, filter, universe) {
+    const fails = filter.fails;
+    if (universe === null) {
+      let n = 0;
+      for (let d = 0; d < facets.count; d++) if (fails[d] === 0) n++;
+      const out = new Int32Array(n);
+      for (let d = 0, i = 0; d < facets.count; d++) if (fails[d] === 0) out[i++] = d;
+      return out;
+    }
+    return universe.filter((d) => fails[d] === 0);
   }
 
   /** For every choice, how many results it would give with the other groups as chosen. */
@@ -287,133 +343,142 @@ export class SearchEngine {
     const dis = new Array(disabilities.length).fill(0);
     const svc = new Array(services.length).fill(0);
     const walk = new Array(walkOptions.length).fill(0);
+    const limits = walkOptions.map((m) => m * 10);
     let anyWalk = 0;
-    forEachDoc(universe, facets.count, (d) => {
-      const p = filter.passPref(facets, d);
-      const di = filter.passDis(facets, d);
-      const s = filter.passSvc(facets, d);
-      const w = filter.passWalk(facets, d);
-      if (di && s && w) pref[facets.pref[d]]++;
-      if (p && di && w) {
-        // A service choice gives the facilities that also offer it (AND).
-        for (let i = 0; i < services.length; i++) if (facets.svc[d] & (1 << i) && filter.passSvc(facets, d)) svc[i]++;
+    const fails = filter.fails;
+    const n = universe === null ? facets.count : universe.length;
+    for (let i = 0; i < n; i++) {
+      const d = universe === null ? i : universe[i];
+      const f = fails[d];
+      if ((f & ~PREF) === 0) pref[facets.pref[d]]++;
+      if (f === 0) {
+        // Disabilities and services combine with AND: a choice gives the
+        // results that also have that bit.
+        const disBits = facets.dis[d];
+        for (let b = 0; b < dis.length; b++) if (disBits & (1 << b)) dis[b]++;
+        const svcBits = facets.svc[d];
+        for (let b = 0; b < svc.length; b++) if (svcBits & (1 << b)) svc[b]++;
       }
-      if (p && s && w && filter.passDis(facets, d)) {
-        for (let i = 0; i < disabilities.length; i++) if (facets.dis[d] & (1 << i)) dis[i]++;
-      }
-      if (p && di && s) {
+      if ((f & ~WALK) === 0) {
         anyWalk++;
         const minutes = facets.walk[d];
-        if (minutes !== NO_STATION) for (let i = 0; i < walkOptions.length; i++) if (minutes <= walkOptions[i] * 10) walk[i]++;
+        if (minutes !== NO_STATION) for (let b = 0; b < limits.length; b++) if (minutes <= limits[b]) walk[b]++;
       }
-    });
+    }
     return { pref, dis, svc, walk, anyWalk };
   }
 
   /** Facilities left out only because their disability types are not known yet (未確認). */
   countUnchecked(facets, filter, universe) {
     let n = 0;
-    forEachDoc(universe, facets.count, (d) => {
-      if (facets.dis[d] === 0 && filter.passPref(facets, d) && filter.passSvc(facets, d) && filter.passWalk(facets, d)) n++;
-    });
+    const count = universe === null ? facets.count : universe.length;
+    for (let i = 0; i < count; i++) {
+      const d = universe === null ? i : universe[i];
+      if (facets.dis[d] === 0 && (filter.fails[d] & ~DIS) === 0) n++;
+    }
     return n;
   }
 
   /** With no results: for each condition, how many results there would be without it. */
   relaxations(facets, state, filter, universe, words, perWord) {
     const out = [];
-    const countWhere = (docs, test) => {
+    const fails = filter.fails;
+    const count = (docs, test) => {
       let n = 0;
-      forEachDoc(docs, facets.count, (d) => {
-        if (test(d)) n++;
-      });
+      const size = docs === null ? facets.count : docs.length;
+      for (let i = 0; i < size; i++) if (test(docs === null ? i : docs[i])) n++;
       return n;
     };
-    if (words.length) {
-      words.forEach((word, w) => {
-        // Facilities with every word but this one.
-        const others = perWord.filter((_, i) => i !== w);
-        const n = countWhere(null, (d) => others.every((has) => has && has[d]) && filter.pass(facets, d));
-        out.push({ kind: "word", value: word, count: n });
-      });
-    }
-    if (filter.prefSet.size) out.push({ kind: "pref", count: countWhere(universe, (d) => filter.passDis(facets, d) && filter.passSvc(facets, d) && filter.passWalk(facets, d)) });
+    words.forEach((word, w) => {
+      const others = perWord.filter((_, i) => i !== w);
+      out.push({ kind: "word", value: word, count: count(null, (d) => fails[d] === 0 && others.every((has) => has[d])) });
+    });
+    if (filter.anyPref) out.push({ kind: "pref", count: count(universe, (d) => (fails[d] & ~PREF) === 0) });
     const { disabilities, services } = this.config;
     for (const slug of state.dis) {
-      const i = disabilities.indexOf(slug);
-      if (i < 0) continue;
-      const m = filter.dis & ~(1 << i);
-      out.push({ kind: "dis", value: slug, count: countWhere(universe, (d) => filter.passPref(facets, d) && filter.passDis(facets, d, m) && filter.passSvc(facets, d) && filter.passWalk(facets, d)) });
+      const bit = 1 << disabilities.indexOf(slug);
+      const m = filter.dis & ~bit;
+      out.push({ kind: "dis", value: slug, count: count(universe, (d) => (fails[d] & ~DIS) === 0 && (facets.dis[d] & m) === m) });
     }
     for (const slug of state.svc) {
-      const i = services.indexOf(slug);
-      if (i < 0) continue;
-      const m = filter.svc & ~(1 << i);
-      out.push({ kind: "svc", value: slug, count: countWhere(universe, (d) => filter.passPref(facets, d) && filter.passDis(facets, d) && filter.passSvc(facets, d, m) && filter.passWalk(facets, d)) });
+      const bit = 1 << services.indexOf(slug);
+      const m = filter.svc & ~bit;
+      out.push({ kind: "svc", value: slug, count: count(universe, (d) => (fails[d] & ~SVC) === 0 && (facets.svc[d] & m) === m) });
     }
-    if (filter.walk !== null) {
-      out.push({ kind: "walk", count: countWhere(universe, (d) => filter.passPref(facets, d) && filter.passDis(facets, d) && filter.passSvc(facets, d)) });
-    }
+    if (filter.walk !== null) out.push({ kind: "walk", count: count(universe, (d) => (fails[d] & ~WALK) === 0) });
     return out;
   }
 
-  async order(docs, sort, facets, scores) {
-    const list = Array.from(docs); // ascending doc order = name order
-    if (sort === "name") return Int32Array.from(list);
-    if (sort === "relevance") {
-      list.sort((a, b) => scores[b] - scores[a] || a - b);
-    } else if (sort === "walk") {
-      const walk = facets.walk;
-      const key = (d) => (walk[d] === NO_STATION ? Infinity : walk[d]);
-      list.sort((a, b) => key(a) - key(b) || a - b);
-    } else {
-      const column = await this.sortColumn(sort);
-      const sign = METRIC_SORTS[sort] === "desc" ? -1 : 1;
-      // Unknown (非公開) always last, whichever direction.
-      const key = (d) => (column[d] === UNKNOWN_RANK ? Infinity : sign * column[d]);
-      list.sort((a, b) => key(a) - key(b) || a - b);
+  /** docs (ascending) in display order. */
+  async order(docs, sort, facets, text) {
+    if (sort === "name") {
+      const prefs = new Set();
+      for (let i = 0; i < docs.length && prefs.size < 2; i++) prefs.add(facets.pref[docs[i]]);
+      if (prefs.size < 2) return docs; // one prefecture: doc order is reading order
+      const rank = await this.nameRanks();
+      return Int32Array.from(docs).sort((a, b) => rank[a] - rank[b]);
     }
-    return Int32Array.from(list);
+    if (sort === "relevance") {
+      // Few distinct scores (one per signature): rank them, then sort by rank.
+      // Scores equal up to rounding noise are equal (then doc order decides).
+      const scoreOf = new Float64Array(facets.count);
+      text.docs.forEach((d, i) => (scoreOf[d] = Math.round(text.scores[i] * 1e9)));
+      const distinct = [...new Set(Array.from(docs, (d) => scoreOf[d]))].sort((a, b) => b - a);
+      const tier = new Map(distinct.map((score, i) => [score, i]));
+      const keys = new Int32Array(facets.count);
+      for (const d of docs) keys[d] = tier.get(scoreOf[d]);
+      return countingSort(docs, keys, distinct.length);
+    }
+    const values = sort === "walk" ? facets.walk : await this.sortColumn(sort);
+    // Unknown (非公開, no station) always last, in either direction.
+    let max = 0;
+    for (const d of docs) if (values[d] > max) max = values[d];
+    const keys = new Int32Array(facets.count);
+    const unknown = max + 1;
+    for (const d of docs) {
+      const v = values[d];
+      keys[d] = v === UNKNOWN_RANK || v === NO_STATION ? unknown : DESCENDING[sort] ? max - v : v;
+    }
+    return countingSort(docs, keys, unknown + 1);
   }
 
-  async sortColumn(sort) {
-    const data = await this.file(`sort-${sort}.json`);
-    return data.ranks;
-  }
-
-  /** Card data for ordered[offset, offset + limit): [{doc, pref, dis, svc, row}]. */
+  /**
+   * Card data for ordered[offset, offset + limit): [{doc, pref, dis, svc, row}].
+   * Cards are stored twice, in doc order and in reading order; take whichever
+   * needs fewer new files for these cards.
+   */
   async cards(ordered, offset, limit) {
     const facets = await this.facets();
     const chunk = this.config.cardChunk;
     const picked = Array.from(ordered.subarray(offset, offset + limit));
-    const files = picked.map((d) => `cards/${this.config.prefectures[facets.pref[d]]}-${Math.floor(facets.positionInPref[d] / chunk)}.json`);
-    const loaded = await Promise.all(files.map((path) => this.file(path)));
-    return picked.map((d, i) => ({
-      doc: d,
-      pref: facets.pref[d],
-      dis: facets.dis[d],
-      svc: facets.svc[d],
-      row: loaded[i][facets.positionInPref[d] % chunk],
-    }));
+    const byDoc = picked.map((d) => [`cards/doc-${Math.floor(d / chunk)}.json`, d % chunk]);
+    let chosen = byDoc;
+    const cost = (places) => new Set(places.filter(([path]) => !this.isLoaded(path)).map(([path]) => path)).size;
+    if (cost(byDoc) > 1) {
+      const rank = await this.nameRanks();
+      const byName = picked.map((d) => [`cards/name-${Math.floor(rank[d] / chunk)}.json`, rank[d] % chunk]);
+      if (cost(byName) < cost(byDoc)) chosen = byName;
+    }
+    const rows = await Promise.all(chosen.map(async ([path, index]) => (await this.file(path))[index]));
+    return picked.map((d, i) => ({ doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] }));
   }
 }
 
-function forEachDoc(universe, count, visit) {
-  if (universe === null) {
-    for (let d = 0; d < count; d++) visit(d);
-  } else {
-    for (let i = 0; i < universe.length; i++) visit(universe[i]);
-  }
-}
+const PREF = 1;
+const DIS = 2;
+const SVC = 4;
+const WALK = 8;
 
-/** [[field, [doc deltas], [weights]], …] -> [{field, docs: Int32Array, weights: Int32Array}] */
-export function decodeTerm(entry) {
-  return entry.map(([field, deltas, weights]) => {
-    const docs = new Int32Array(deltas.length);
-    let doc = 0;
-    for (let i = 0; i < deltas.length; i++) docs[i] = doc += deltas[i];
-    return { field, docs, weights: Int32Array.from(weights) };
-  });
+/** The index i of the last starts[i] <= value (starts ascending, starts[0] <= value). */
+function lastAtOrBefore(starts, value) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= value) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
@@ -433,15 +498,23 @@ export function rankWithLunr(lunr, words, fields, { sums, present, width }, matc
   const scores = new Float64Array(matchCount);
   if (matchCount === 0) return scores;
   const signatureOf = new Int32Array(matchCount);
-  const signatures = new Map();
+  const buckets = new Map(); // hash -> signature ids with that hash
   const representatives = [];
+  const same = (a, b) => {
+    for (let k = 0; k < width; k++) if (sums[a * width + k] !== sums[b * width + k] || present[a * width + k] !== present[b * width + k]) return false;
+    return true;
+  };
   for (let m = 0; m < matchCount; m++) {
-    const key = `${sums.subarray(m * width, (m + 1) * width).join(",")}|${present.subarray(m * width, (m + 1) * width).join("")}`;
-    let id = signatures.get(key);
-    if (id === undefined) {
+    let hash = 2166136261;
+    for (let k = m * width, end = k + width; k < end; k++) hash = Math.imul(hash ^ (sums[k] * 2 + present[k]), 16777619);
+    const candidates = buckets.get(hash);
+    let id = -1;
+    if (candidates) for (const c of candidates) if (same(representatives[c], m)) id = c;
+    if (id < 0) {
       id = representatives.length;
-      signatures.set(key, id);
       representatives.push(m);
+      if (candidates) candidates.push(id);
+      else buckets.set(hash, [id]);
     }
     signatureOf[m] = id;
   }

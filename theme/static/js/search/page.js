@@ -101,16 +101,17 @@ function mountSearch(form) {
     nodes.walk.value = state.walk === null ? "" : String(state.walk);
   }
 
-  function readForm() {
+  /** The state the form shows; `sortChosen` when the sort select itself changed. */
+  function readForm(sortChosen = false) {
     const data = new FormData(form);
     const next = emptyState();
     next.q = String(data.get("q") || "");
     for (const name of ["pref", "dis", "svc"]) next[name] = data.getAll(name).map(String);
     const walk = String(data.get("walk") || "");
     next.walk = walk ? Number(walk) : null;
-    // The select always shows an order; it goes into the URL only when it is not the default.
+    // The select always shows the order in use; a chosen order goes into the URL unless it is the default.
     const sort = String(data.get("sort") || "");
-    next.sort = sort && sort !== defaultSort(next) ? sort : null;
+    next.sort = sortChosen ? (sort && sort !== defaultSort(next) ? sort : null) : state.sort;
     return readState(stateToSearch(next), vocab).state;
   }
 
@@ -261,7 +262,7 @@ function mountSearch(form) {
   form.addEventListener("input", (event) => {
     const typing = event.target === nodes.text;
     ignored = [];
-    state = readForm();
+    state = readForm(event.target === nodes.sort);
     if (typing) history.replaceState(null, "", url());
     else history.pushState(null, "", url());
     run();
