@@ -724,3 +724,10 @@ def test_the_readme_example_record_is_valid(folder):
     [facility] = load_facilities(folder)
     assert (facility.name, facility.phone, facility.office_number) == ("カレント", "03-1234-5678", "1310400123")
     assert facility.access == (Station(name="新宿御苑前", walk_minutes=3.0, line="東京メトロ丸ノ内線"),)
+
+
+def test_description_headings_start_below_the_pages_own_section_heading():
+    from facility_site.markup import render_description
+
+    html = render_description("# 大見出し\n\n## 中見出し\n\n###### 小見出し")
+    assert html == "<h3>大見出し</h3>\n<h4>中見出し</h4>\n<h6>小見出し</h6>"

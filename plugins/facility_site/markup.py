@@ -15,6 +15,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+# The description sits under the facility page's <h2>事業所の紹介</h2>, so its
+# own headings start at <h3> whatever level the operator wrote.
+HEADING_SHIFT = 2
+HEADINGS = {f"h{level}": f"h{min(level + HEADING_SHIFT, 6)}" for level in range(1, 7)}
 
 
 def is_safe_href(href: str) -> bool:
@@ -26,7 +30,9 @@ def is_safe_href(href: str) -> bool:
 class _LinkGuard(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         for element in root.iter():
-            if element.tag == "a":
+            if element.tag in HEADINGS:
+                element.tag = HEADINGS[element.tag]
+            elif element.tag == "a":
                 if is_safe_href(element.get("href", "")):
                     element.set("rel", "noopener noreferrer")
                 else:
