@@ -85,6 +85,10 @@ def count_text(tab) -> str:
     return tab.text_content("[data-result-count]").strip()
 
 
+def wait_for_query(tab, query: str) -> None:
+    tab.wait_for_function("(query) => location.search === (query ? '?' + query : '')", arg=query)
+
+
 def url_state(tab) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(tab.url).query).items()}
 
@@ -278,6 +282,7 @@ def test_typing_replaces_the_history_entry_instead_of_adding_one(page, fixture_s
     for char in "かれんと":
         settle(page, lambda char=char: page.keyboard.type(char))
     assert page.evaluate("history.length") == length
+    wait_for_query(page, "q=%E3%81%8B%E3%82%8C%E3%82%93%E3%81%A8")  # the address follows just after the results
     assert url_state(page) == {"q": "かれんと"}
     assert shown_ids(page) == ["tokyo-current"]
 
@@ -285,23 +290,38 @@ def test_typing_replaces_the_history_entry_instead_of_adding_one(page, fixture_s
 # --- more results -------------------------------------------------------------------
 
 
-def test_results_come_fifty_at_a_time_and_focus_moves_to_the_first_new_card(page, synthetic_server):
+def test_results_come_twenty_at_a_time_and_focus_moves_to_the_first_new_card(page, synthetic_server):
     open_search(page, synthetic_server)
     first = shown_ids(page)
-    assert len(first) == 50
+    assert len(first) == 20
     assert count_text(page) == "120件の事業所が見つかりました"
-    more = page.get_by_role("button", name="もっと見る（残り70件）")
-    settle(page, lambda: more.click())
+    settle(page, lambda: page.get_by_role("button", name="もっと見る（残り100件）").click())
     ids = shown_ids(page)
-    assert len(ids) == 100
-    assert ids[:50] == first
+    assert len(ids) == 40
+    assert ids[:20] == first
     focused = page.evaluate("document.activeElement.closest('[data-facility-id]').dataset.facilityId")
-    assert focused == ids[50]
-    settle(page, lambda: page.get_by_role("button", name="もっと見る（残り20件）").click())
+    assert focused == ids[20]
+    for remaining in (80, 60, 40, 20):
+        settle(page, lambda remaining=remaining: page.get_by_role("button", name=f"もっと見る（残り{remaining}件）").click())
     assert len(shown_ids(page)) == 120
-    assert not page.get_by_role("button", name=re.compile("もっと見る")).is_visible()
     assert len(set(shown_ids(page))) == 120
+    assert not page.get_by_role("button", name=re.compile("もっと見る")).is_visible()
+    assert count_text(page) == "120件すべてを表示しています"
     assert page.errors == []
+
+
+def test_more_results_keep_the_sort_order(page, synthetic_server):
+    open_search(page, synthetic_server, "?sort=capacity")
+    for remaining in (100, 80, 60, 40, 20):
+        settle(page, lambda remaining=remaining: page.get_by_role("button", name=f"もっと見る（残り{remaining}件）").click())
+    capacities = page.eval_on_selector_all(
+        "[data-results] [data-facility-id]",
+        """cards => cards.map(card => [...card.querySelectorAll('.metrics div')]
+            .find(row => row.querySelector('dt').textContent === '定員').querySelector('dd').textContent)""",
+    )
+    numbers = [int(text.removesuffix("名")) for text in capacities]
+    assert len(numbers) == 120
+    assert numbers == sorted(numbers, reverse=True)
 
 
 def test_long_query_neither_hangs_nor_throws(page, fixture_server):

@@ -13,9 +13,9 @@ in one or two card files. All files are compact JSON a static host compresses:
   facilities of several prefectures by name.
 - sort-<metric>.json: a metric's rank per facility (-1 for 非公開), fetched
   only when the visitor sorts by it.
-- cards/doc-<k>.json and cards/name-<k>.json: what a result card shows, for
-  CARD_CHUNK facilities in doc order and in national reading order; the
-  browser fetches whichever needs fewer files for the cards on screen.
+- cards/…: what a result card shows, by chunks of CARD_CHUNK facilities, by
+  prefecture and one by one; the browser fetches whichever needs fewer files
+  for the cards on screen (card_files).
 
 Columns are written as {"values": [distinct values], "codes": "one base-64
 character per facility"}, which compresses to about a byte a facility; a
@@ -135,12 +135,21 @@ def card_row(facility: Facility) -> list:
     ]
 
 
-def card_files(docs: Sequence[Facility], order: Sequence[int]) -> dict[str, list]:
-    """cards/doc-<k>.json and cards/name-<k>.json: CARD_CHUNK rows each."""
+def card_files(docs: Sequence[Facility]) -> dict[str, object]:
+    """The card rows three ways, so any page of results needs few small files:
+
+    cards/doc-<k>.json      CARD_CHUNK rows in doc order (neighbours: a prefecture sorted by name)
+    cards/pref-<slug>.json  every row of a prefecture (many cards of one prefecture)
+    cards/one/<doc>.json    one row (a few cards scattered over the country)
+    """
     rows = [card_row(f) for f in docs]
-    files = {}
-    for prefix, sequence in (("doc", range(len(docs))), ("name", order)):
-        sequence = list(sequence)
-        for number, start in enumerate(range(0, len(sequence), CARD_CHUNK)):
-            files[f"cards/{prefix}-{number}.json"] = [rows[d] for d in sequence[start : start + CARD_CHUNK]]
+    files: dict[str, object] = {}
+    for number, start in enumerate(range(0, len(rows), CARD_CHUNK)):
+        files[f"cards/doc-{number}.json"] = rows[start : start + CARD_CHUNK]
+    starts = prefecture_starts(docs)
+    for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
+        if end > start:
+            files[f"cards/pref-{pref.slug}.json"] = rows[start:end]
+    for doc, row in enumerate(rows):
+        files[f"cards/one/{doc}.json"] = row
     return files

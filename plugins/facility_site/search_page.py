@@ -8,7 +8,7 @@ may cache them forever and a new build never mixes with an old one.
     search/<version>/facets.json            search_data.facets_file
     search/<version>/name-order.json        search_data.name_order_file
     search/<version>/sort-<metric>.json     search_data.sort_column
-    search/<version>/cards/doc-<k>.json     search_data.card_files (and cards/name-<k>.json)
+    search/<version>/cards/…                search_data.card_files
     search/<version>/text/terms.json        search_index.shard
     search/<version>/text/<k>.json          search_index.shard
     theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
@@ -60,7 +60,7 @@ def search_files(facilities) -> SearchFiles:
     files = {"facets.json": to_json(facets_file(docs)), "name-order.json": to_json(name_order_file(docs, by_name))}
     for sort, attribute in METRIC_SORTS.items():
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
-    for path, rows in card_files(docs, by_name).items():
+    for path, rows in card_files(docs).items():
         files[path] = to_json(rows)
     terms, shards = shard(build_index(docs))
     files["text/terms.json"] = to_json(terms)

@@ -8,7 +8,7 @@
  * - facets.json                 prefecture runs; disability, service, walk per facility
  * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
- * - cards/doc-<k>.json, cards/name-<k>.json   what the cards show, fetched for the cards on screen
+ * - cards/doc-<k>.json, cards/pref-<slug>.json, cards/one/<doc>.json   what the cards show
  * - text/terms.json, text/<k>.json            the full-text index, fetched on first text search
  *
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
@@ -88,26 +88,18 @@ export class SearchEngine {
     this.config = config;
     this.load = load;
     this.files = new Map(); // url -> Promise of parsed JSON
-    this.loaded = new Set(); // urls whose content has arrived
     this.cached = new Map(); // name -> Promise of decoded data
     this.last = null; // the ordered result list of the last search, for "more"
   }
 
   file(path) {
-    const url = new URL(path, this.config.dataUrl).href;
+    const url = this.config.dataUrl + path; // dataUrl is absolute and ends with "/"
     if (!this.files.has(url)) {
       const pending = this.load(url);
       this.files.set(url, pending);
-      pending.then(
-        () => this.loaded.add(url),
-        () => this.files.delete(url), // a failed fetch may be retried
-      );
+      pending.catch(() => this.files.delete(url)); // a failed fetch may be retried
     }
     return this.files.get(url);
-  }
-
-  isLoaded(path) {
-    return this.loaded.has(new URL(path, this.config.dataUrl).href);
   }
 
   /** Decoded data, made once; a failure is forgotten so it can be retried. */
@@ -209,7 +201,8 @@ export class SearchEngine {
    * Facilities that contain every query word as part of one term (AND), with
    * lunr's score for each, and for each word the facilities that have it
    * (for "remove this word" advice when nothing matches).
-   * @returns {Promise<{docs: Int32Array, scores: Float64Array, perWord: Uint8Array[]}>}
+   * @returns {Promise<{docs: Int32Array, signatureOf: Int32Array, scores: Float64Array, perWord: Uint8Array[]}>}
+   *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
   async matchText(words) {
     const [facets, vocabulary] = await Promise.all([this.facets(), this.vocabulary()]);
@@ -257,8 +250,8 @@ export class SearchEngine {
         }
       }
     });
-    const scores = rankWithLunr(lunr, words, vocabulary.fields, { sums, present, width }, matchCount);
-    return { docs, scores, perWord };
+    const { signatureOf, scores } = rankWithLunr(lunr, words, vocabulary.fields, { sums, present, width }, matchCount);
+    return { docs, signatureOf, scores, perWord };
   }
 
   // --- one search -------------------------------------------------------------
@@ -339,33 +332,41 @@ export class SearchEngine {
   /** For every choice, how many results it would give with the other groups as chosen. */
   countChoices(facets, filter, universe) {
     const { prefectures, disabilities, services, walkOptions } = this.config;
-    const pref = new Array(prefectures.length).fill(0);
-    const dis = new Array(disabilities.length).fill(0);
-    const svc = new Array(services.length).fill(0);
-    const walk = new Array(walkOptions.length).fill(0);
-    const limits = walkOptions.map((m) => m * 10);
-    let anyWalk = 0;
+    // Histograms first (one pass), then each choice from them.
+    const prefHist = new Int32Array(prefectures.length);
+    const disHist = new Int32Array(1 << disabilities.length);
+    const svcHist = new Int32Array(1 << services.length);
+    const walkHist = new Map(); // walk in tenths -> facilities passing everything but walk
     const fails = filter.fails;
     const n = universe === null ? facets.count : universe.length;
     for (let i = 0; i < n; i++) {
       const d = universe === null ? i : universe[i];
       const f = fails[d];
-      if ((f & ~PREF) === 0) pref[facets.pref[d]]++;
       if (f === 0) {
-        // Disabilities and services combine with AND: a choice gives the
-        // results that also have that bit.
-        const disBits = facets.dis[d];
-        for (let b = 0; b < dis.length; b++) if (disBits & (1 << b)) dis[b]++;
-        const svcBits = facets.svc[d];
-        for (let b = 0; b < svc.length; b++) if (svcBits & (1 << b)) svc[b]++;
+        prefHist[facets.pref[d]]++;
+        disHist[facets.dis[d]]++;
+        svcHist[facets.svc[d]]++;
+      } else if (f === PREF) {
+        prefHist[facets.pref[d]]++;
       }
-      if ((f & ~WALK) === 0) {
-        anyWalk++;
-        const minutes = facets.walk[d];
-        if (minutes !== NO_STATION) for (let b = 0; b < limits.length; b++) if (minutes <= limits[b]) walk[b]++;
-      }
+      if ((f & ~WALK) === 0) walkHist.set(facets.walk[d], (walkHist.get(facets.walk[d]) || 0) + 1);
     }
-    return { pref, dis, svc, walk, anyWalk };
+    // Disabilities and services combine with AND: a choice gives the results that also have it.
+    const bitCounts = (hist, size) =>
+      Array.from({ length: size }, (_, b) => hist.reduce((sum, count, mask) => (mask & (1 << b) ? sum + count : sum), 0));
+    let anyWalk = 0;
+    const walk = walkOptions.map(() => 0);
+    for (const [tenths, count] of walkHist) {
+      anyWalk += count;
+      if (tenths !== NO_STATION) walkOptions.forEach((minutes, b) => tenths <= minutes * 10 && (walk[b] += count));
+    }
+    return {
+      pref: Array.from(prefHist),
+      dis: bitCounts(disHist, disabilities.length),
+      svc: bitCounts(svcHist, services.length),
+      walk,
+      anyWalk,
+    };
   }
 
   /** Facilities left out only because their disability types are not known yet (未確認). */
@@ -419,15 +420,14 @@ export class SearchEngine {
       return Int32Array.from(docs).sort((a, b) => rank[a] - rank[b]);
     }
     if (sort === "relevance") {
-      // Few distinct scores (one per signature): rank them, then sort by rank.
-      // Scores equal up to rounding noise are equal (then doc order decides).
-      const scoreOf = new Float64Array(facets.count);
-      text.docs.forEach((d, i) => (scoreOf[d] = Math.round(text.scores[i] * 1e9)));
-      const distinct = [...new Set(Array.from(docs, (d) => scoreOf[d]))].sort((a, b) => b - a);
-      const tier = new Map(distinct.map((score, i) => [score, i]));
-      const keys = new Int32Array(facets.count);
-      for (const d of docs) keys[d] = tier.get(scoreOf[d]);
-      return countingSort(docs, keys, distinct.length);
+      // Rank the signatures by score (equal up to rounding noise is equal), then
+      // sort the facilities by their signature's rank; ties stay in doc order.
+      const rounded = Array.from(text.scores, (score) => Math.round(score * 1e9));
+      const distinct = [...new Set(rounded)].sort((a, b) => b - a);
+      const tierOfScore = new Map(distinct.map((score, i) => [score, i]));
+      const tier = new Int32Array(facets.count);
+      text.docs.forEach((d, i) => (tier[d] = tierOfScore.get(rounded[text.signatureOf[i]])));
+      return countingSort(docs, tier, distinct.length);
     }
     const values = sort === "walk" ? facets.walk : await this.sortColumn(sort);
     // Unknown (非公開, no station) always last, in either direction.
@@ -444,25 +444,48 @@ export class SearchEngine {
 
   /**
    * Card data for ordered[offset, offset + limit): [{doc, pref, dis, svc, row}].
-   * Cards are stored twice, in doc order and in reading order; take whichever
-   * needs fewer new files for these cards.
+   *
+   * Card rows are stored in chunks of neighbours, by prefecture and one by one
+   * (search_data.card_files). Ties in every order are broken by doc order, so
+   * a page of cards is often a few neighbours (one or two chunks) or many cards
+   * of one prefecture (its file); cards scattered over the country come one by one.
    */
   async cards(ordered, offset, limit) {
     const facets = await this.facets();
     const chunk = this.config.cardChunk;
     const picked = Array.from(ordered.subarray(offset, offset + limit));
-    const byDoc = picked.map((d) => [`cards/doc-${Math.floor(d / chunk)}.json`, d % chunk]);
-    let chosen = byDoc;
-    const cost = (places) => new Set(places.filter(([path]) => !this.isLoaded(path)).map(([path]) => path)).size;
-    if (cost(byDoc) > 1) {
-      const rank = await this.nameRanks();
-      const byName = picked.map((d) => [`cards/name-${Math.floor(rank[d] / chunk)}.json`, rank[d] % chunk]);
-      if (cost(byName) < cost(byDoc)) chosen = byName;
+    const known = (path) => this.files.has(this.config.dataUrl + path); // loaded or on its way
+    const chunkOf = (d) => `cards/doc-${Math.floor(d / chunk)}.json`;
+    const byPref = new Map();
+    for (const d of picked) {
+      if (!byPref.has(facets.pref[d])) byPref.set(facets.pref[d], []);
+      byPref.get(facets.pref[d]).push(d);
     }
-    const rows = await Promise.all(chosen.map(async ([path, index]) => (await this.file(path))[index]));
+    const place = new Map(); // doc -> [path, index in that file, or -1 for a one-row file]
+    for (const [p, docs] of byPref) {
+      const prefFile = `cards/pref-${this.config.prefectures[p]}.json`;
+      const newChunks = new Set(docs.map(chunkOf).filter((path) => !known(path)));
+      const whole = known(prefFile) || (newChunks.size > 2 && docs.length >= MANY_IN_ONE_PREFECTURE);
+      for (const d of docs) {
+        if (whole) place.set(d, [prefFile, d - facets.prefStarts[p]]);
+        else if (newChunks.size <= 2 || known(chunkOf(d))) place.set(d, [chunkOf(d), d % chunk]);
+        else place.set(d, [`cards/one/${d}.json`, -1]);
+      }
+    }
+    const rows = await Promise.all(
+      picked.map(async (d) => {
+        const [path, index] = place.get(d);
+        const data = await this.file(path);
+        return index < 0 ? data : data[index];
+      }),
+    );
     return picked.map((d, i) => ({ doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] }));
   }
 }
+
+// A page with at least this many cards of one prefecture, spread over more
+// than two chunks, fetches the prefecture's whole card file.
+const MANY_IN_ONE_PREFECTURE = 8;
 
 const PREF = 1;
 const DIS = 2;
@@ -492,11 +515,10 @@ function lastAtOrBefore(starts, value) {
  * factor shared by every result, so the order is the same
  * (tests/test_search_engine.py checks that against lunr.js on the full index).
  *
- * @returns {Float64Array} score per match
+ * @returns {{signatureOf: Int32Array, scores: Float64Array}} each match's signature, each signature's score
  */
 export function rankWithLunr(lunr, words, fields, { sums, present, width }, matchCount) {
-  const scores = new Float64Array(matchCount);
-  if (matchCount === 0) return scores;
+  if (matchCount === 0) return { signatureOf: new Int32Array(0), scores: new Float64Array(0) };
   const signatureOf = new Int32Array(matchCount);
   const buckets = new Map(); // hash -> signature ids with that hash
   const representatives = [];
@@ -543,10 +565,9 @@ export function rankWithLunr(lunr, words, fields, { sums, present, width }, matc
   });
   const index = lunr.Index.load({ version: lunr.version, fields, fieldVectors, invertedIndex, pipeline: [] });
   const required = lunr.Query.presence.REQUIRED;
-  const byId = new Float64Array(representatives.length);
+  const scores = new Float64Array(representatives.length);
   for (const { ref, score } of index.query((q) => words.forEach((word) => q.term(word, { presence: required })))) {
-    byId[Number(ref)] = score;
+    scores[Number(ref)] = score;
   }
-  for (let m = 0; m < matchCount; m++) scores[m] = byId[signatureOf[m]];
-  return scores;
+  return { signatureOf, scores };
 }

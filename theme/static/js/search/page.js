@@ -8,10 +8,11 @@
  * [data-result-count].
  */
 import { readConfig } from "../config.js";
-import { renderCard, renderCounts, el } from "./render.js";
+import { countView, el, formatCount, renderCard } from "./render.js";
 import { emptyState, readState, stateToSearch } from "./state.js";
 
-const PAGE_SIZE = 50;
+// Cards per batch: few enough that a keystroke's results appear at once.
+const PAGE_SIZE = 20;
 
 /** Talks to the engine in a module worker, or on the page when workers cannot load modules. */
 class Backend {
@@ -62,7 +63,8 @@ class Backend {
 function mountSearch(form) {
   const site = readConfig();
   const config = JSON.parse(document.getElementById("search-config").textContent);
-  const link = (path) => new URL(`${site.root}/${path}`, document.baseURI).href;
+  const siteBase = new URL(`${site.root}/`, document.baseURI).href;
+  const link = (path) => siteBase + path;
   const engineConfig = {
     dataUrl: link(config.data),
     lunrUrl: link(config.lunr),
@@ -88,6 +90,7 @@ function mountSearch(form) {
     nojs: document.querySelector("[data-search-nojs]"),
   };
   const backendReady = Backend.start(engineConfig);
+  const showCounts = countView(form, config);
   let state = emptyState();
   let ignored = [];
   let sequence = 0;
@@ -132,13 +135,13 @@ function mountSearch(form) {
     if (ignored.length) items.push(notice(`アドレスの条件のうち、使えないものを無視しました：${ignored.join("、")}`));
     if (result && result.truncated) items.push(notice("キーワードが長いため、はじめの64文字で探しています。"));
     if (result && result.excludedUnchecked) {
-      items.push(notice(`対象障害が未確認の事業所${result.excludedUnchecked.toLocaleString("ja-JP")}件は、障害の種類でしぼりこんでいるため含まれていません。`));
+      items.push(notice(`対象障害が未確認の事業所${formatCount(result.excludedUnchecked)}件は、障害の種類でしぼりこんでいるため含まれていません。`));
     }
     nodes.notices.replaceChildren(...items);
   }
 
   function relaxLabel(item) {
-    const n = `${item.count.toLocaleString("ja-JP")}件`;
+    const n = `${formatCount(item.count)}件`;
     switch (item.kind) {
       case "word":
         return `キーワード「${item.value}」を外す（${n}）`;
@@ -191,7 +194,7 @@ function mountSearch(form) {
   function renderMore() {
     const rest = total - shown;
     nodes.moreArea.hidden = rest <= 0;
-    nodes.more.textContent = `もっと見る（残り${rest.toLocaleString("ja-JP")}件）`;
+    nodes.more.textContent = `もっと見る（残り${formatCount(rest)}件）`;
   }
 
   async function run({ focus } = {}) {
@@ -210,13 +213,13 @@ function mountSearch(form) {
     total = result.total;
     shown = result.cards.length;
     lastWords = result.words;
-    renderCounts(form, result.counts, config);
+    showCounts(result.counts);
     nodes.sort.querySelector('option[value="relevance"]').disabled = result.words.length === 0;
     nodes.sort.value = result.sort;
     renderNotices(result);
     renderAdvice(result);
     nodes.results.replaceChildren(...result.cards.map((card) => renderCard(card, config, link)));
-    nodes.count.textContent = total ? `${total.toLocaleString("ja-JP")}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
+    nodes.count.textContent = total ? `${formatCount(total)}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
     renderMore();
     nodes.results.setAttribute("aria-busy", "false");
     if (focus) focus.focus();
@@ -243,7 +246,7 @@ function mountSearch(form) {
       nodes.results.setAttribute("aria-busy", "false");
       // Keyboard and screen-reader users continue with the first new card.
       added[0]?.querySelector("a")?.focus();
-      if (nodes.moreArea.hidden) nodes.count.textContent = `${total.toLocaleString("ja-JP")}件すべてを表示しています`;
+      if (nodes.moreArea.hidden) nodes.count.textContent = `${formatCount(total)}件すべてを表示しています`;
     } catch (error) {
       if (mine === sequence) failed(error);
     }
@@ -259,11 +262,22 @@ function mountSearch(form) {
     run({ focus });
   }
 
+  let urlPending = false;
+  /** While typing, the address follows a moment later, so it never delays the results. */
+  function replaceUrlSoon() {
+    if (urlPending) return;
+    urlPending = true;
+    setTimeout(() => {
+      urlPending = false;
+      history.replaceState(null, "", url());
+    }, 0);
+  }
+
   form.addEventListener("input", (event) => {
     const typing = event.target === nodes.text;
     ignored = [];
     state = readForm(event.target === nodes.sort);
-    if (typing) history.replaceState(null, "", url());
+    if (typing) replaceUrlSoon();
     else history.pushState(null, "", url());
     run();
   });

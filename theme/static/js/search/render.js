@@ -4,6 +4,11 @@
  * next to each choice. Text goes in through text nodes only.
  */
 
+/** 12345 -> "12,345" (Intl formatting is slow when done sixty times a keystroke). */
+export function formatCount(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 /**
  * @param {string} tag
  * @param {Record<string, string>} [attributes]
@@ -67,26 +72,40 @@ export function renderCard(card, config, link) {
 }
 
 /**
- * Write "（12件）" next to every choice and mark the ones that would give nothing.
+ * The counts next to every choice: "（12件）", and choices that would give
+ * nothing marked (still usable). Finds its nodes once; writes only what changed.
  * @param {HTMLFormElement} form
- * @param {{pref: number[], dis: number[], svc: number[], walk: number[], anyWalk: number}} counts
- * @param {object} config
+ * @param {object} config the page's search config
+ * @returns {(counts: {pref: number[], dis: number[], svc: number[], walk: number[], anyWalk: number}) => void}
  */
-export function renderCounts(form, counts, config) {
-  const groups = { pref: config.prefectures, dis: config.disabilities, svc: config.services };
-  for (const [group, slugs] of Object.entries(groups)) {
+export function countView(form, config) {
+  const slots = [];
+  for (const [group, slugs] of Object.entries({ pref: config.prefectures, dis: config.disabilities, services: config.services })) {
+    const key = group === "services" ? "svc" : group;
     slugs.forEach((slug, i) => {
-      const target = form.querySelector(`[data-count="${group}:${slug}"]`);
-      if (!target) return;
-      const n = counts[group][i];
-      target.textContent = `（${n}件）`;
-      target.closest(".choice")?.classList.toggle("choice--empty", n === 0);
+      const target = form.querySelector(`[data-count="${key}:${slug}"]`);
+      if (target) slots.push({ target, choice: target.closest(".choice"), read: (counts) => counts[key][i], shown: null });
     });
   }
-  const walk = form.querySelector("[data-search-walk]");
-  for (const option of walk.options) {
-    const label = option.dataset.label;
-    if (option.value === "") option.textContent = `${label}（${counts.anyWalk}件）`;
-    else option.textContent = `${label}（${counts.walk[config.walkOptions.indexOf(Number(option.value))]}件）`;
-  }
+  const walkOptions = [...form.querySelector("[data-search-walk]").options].map((option) => ({
+    option,
+    label: option.dataset.label,
+    index: config.walkOptions.indexOf(Number(option.value)),
+    shown: null,
+  }));
+  return (counts) => {
+    for (const slot of slots) {
+      const n = slot.read(counts);
+      if (n === slot.shown) continue;
+      slot.shown = n;
+      slot.target.textContent = `（${formatCount(n)}件）`;
+      slot.choice?.classList.toggle("choice--empty", n === 0);
+    }
+    for (const walk of walkOptions) {
+      const n = walk.option.value === "" ? counts.anyWalk : counts.walk[walk.index];
+      if (n === walk.shown) continue;
+      walk.shown = n;
+      walk.option.textContent = `${walk.label}（${formatCount(n)}件）`;
+    }
+  };
 }
