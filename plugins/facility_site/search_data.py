@@ -52,12 +52,14 @@ def reading_key(facility: Facility) -> tuple[str, str]:
 
 def doc_order(facilities: Sequence[Facility]) -> list[Facility]:
     """Doc numbers: by prefecture (JIS order), then reading."""
-    return sorted(facilities, key=lambda f: (f.prefecture.code, *reading_key(f)))
+    keys = {f.id: (f.prefecture.code, *reading_key(f)) for f in facilities}
+    return sorted(facilities, key=lambda f: keys[f.id])
 
 
 def name_order(docs: Sequence[Facility]) -> list[int]:
     """Doc numbers in national reading order."""
-    return sorted(range(len(docs)), key=lambda d: reading_key(docs[d]))
+    keys = [reading_key(f) for f in docs]
+    return sorted(range(len(docs)), key=keys.__getitem__)
 
 
 def encode_column(values: Sequence[int]) -> dict:

@@ -115,6 +115,7 @@ def build_fast(documents: list[list[list[str]]]) -> TextIndex:
                 counts = frequencies[word][f]
                 counts[doc] = counts.get(doc, 0) + 1
     averages = [total / doc_count if doc_count else 0 for total in length_sums]
+    lengths = [[len(words) for words in fields] for fields in documents]
     postings: dict[str, list[list[tuple[int, int]]]] = {}
     for term, per_field in frequencies.items():
         with_term = sum(len(counts) for counts in per_field)
@@ -122,13 +123,17 @@ def build_fast(documents: list[list[list[str]]]) -> TextIndex:
         entry = []
         for f, counts in enumerate(per_field):
             boost = SEARCH_FIELDS[f].boost
+            weights: dict[tuple[int, int], int] = {}  # (tf, field length) -> weight: most postings share a few
             row = []
             for doc in sorted(counts):
                 tf = counts[doc]
-                length = len(documents[doc][f])
-                score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / averages[f])) + tf)
-                score *= boost
-                row.append((doc, _thousandths(score)))
+                length = lengths[doc][f]
+                weight = weights.get((tf, length))
+                if weight is None:
+                    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / averages[f])) + tf)
+                    score *= boost
+                    weight = weights[(tf, length)] = _thousandths(score)
+                row.append((doc, weight))
             entry.append(row)
         postings[term] = entry
     return TextIndex(sorted(postings), postings)

@@ -37,33 +37,39 @@ WORD_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn
 _KATAKANA_FIRST, _KATAKANA_LAST = 0x30A1, 0x30F6  # ァ … ヶ
 _KATAKANA_ITERATION = (0x30FD, 0x30FE)  # ヽ ヾ
 _KANA_OFFSET = 0x60
-_SMALL_KANA_FOLD = {"ゖ": "け", "ゕ": "か"}  # ヶ ヵ after the katakana → hiragana step
 
 # A query is cut to this many characters of words (the rest is ignored and
 # the page says so): a pasted page of text must not fetch the whole index.
 MAX_QUERY_CHARS = 64
 
 
-def _is_variation_selector(code: int) -> bool:
-    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+def _fold_table() -> dict[int, int | None]:
+    """One str.translate table for rules 3 and 4."""
+    table: dict[int, int | None] = {code: code - _KANA_OFFSET for code in range(_KATAKANA_FIRST, _KATAKANA_LAST + 1)}
+    table.update({code: code - _KANA_OFFSET for code in _KATAKANA_ITERATION})
+    for small, large in (("ヶ", "け"), ("ヵ", "か"), ("ゖ", "け"), ("ゕ", "か")):
+        table[ord(small)] = ord(large)
+    for code in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)):  # variation selectors
+        table[code] = None
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def normalize(text: str) -> str:
     """NFKC, lower case, no variation selectors, katakana as hiragana."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    out = []
-    for char in folded:
-        code = ord(char)
-        if _is_variation_selector(code):
-            continue
-        if _KATAKANA_FIRST <= code <= _KATAKANA_LAST or code in _KATAKANA_ITERATION:
-            char = chr(code - _KANA_OFFSET)
-        out.append(_SMALL_KANA_FOLD.get(char, char))
-    return "".join(out)
+    return unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+
+
+_word_chars: dict[str, bool] = {}
 
 
 def is_word_char(char: str) -> bool:
-    return unicodedata.category(char) in WORD_CATEGORIES
+    known = _word_chars.get(char)
+    if known is None:
+        known = _word_chars[char] = unicodedata.category(char) in WORD_CATEGORIES
+    return known
 
 
 def split_words(normalized: str) -> list[tuple[int, str]]:
