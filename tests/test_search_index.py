@@ -5,22 +5,13 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from facility_site.records import load_facilities
 from facility_site.search_data import CODE_ALPHABET, doc_order, encode_column, name_order, prefecture_starts, sort_column
-from facility_site.search_index import (
-    FIELD_NAMES,
-    build_fast,
-    build_with_lunr_py,
-    document_words,
-    front_code,
-    front_decode,
-    shard,
-)
+from facility_site.search_index import FIELD_NAMES, build_fast, build_with_lunr_py, char_shards, document_words
 from sitebuild import FIXTURES, ROOT, SAMPLE_FACILITIES
 
 
@@ -66,34 +57,24 @@ def test_document_words_per_field():
     assert fields["service"] == ["就労移行支援", "就労定着支援"]
 
 
-def test_front_coding_round_trips_in_python_and_javascript():
-    terms = sorted({"00001", "00002", "00012", "新宿", "新宿区", "新宿御苑前駅", "𠮷野家", "a" * 50, "a" * 51 + "b", "it訓練"})
-    coded = front_code(terms)
-    assert len(coded) < len("\n".join(terms))
-    assert front_decode(coded) == terms
-    script = (
-        "import { decodeTerms } from './theme/static/js/search/engine.js';"
-        f"process.stdout.write(JSON.stringify(decodeTerms({json.dumps(coded)})));"
-    )
-    run = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert json.loads(run.stdout) == terms
-
-
-def test_shards_hold_every_term_once_in_order(synthetic):
+def test_every_character_has_a_shard_with_every_term_containing_it(synthetic):
     index = build_fast(document_words(synthetic))
-    terms_file, shards = shard(index, target_bytes=4000)
-    assert len(shards) > 3
-    terms = front_decode(terms_file["terms"])
-    assert terms == index.terms == sorted(set(terms))
-    starts = [*terms_file["shardStarts"], len(terms)]
-    for number, (start, end) in enumerate(itertools.pairwise(starts)):
-        entries = json.loads(shards[number])
-        assert len(entries) == end - start
-        for term, entry in zip(terms[start:end], entries, strict=True):
+    directory, shards = char_shards(index)
+    assert directory["fields"] == list(FIELD_NAMES)
+    chars = directory["chars"]
+    assert list(chars) == sorted(set("".join(index.terms)))
+    assert len(directory["sizes"]) == len(chars) == len(shards)
+    for char, size in zip(chars, directory["sizes"], strict=True):
+        text = shards[f"{ord(char):x}.json"]
+        assert len(text.encode("utf-8")) == size
+        shard = json.loads(text)
+        assert shard["terms"] == [term for term in index.terms if char in term]
+        for term, entry in zip(shard["terms"], shard["postings"], strict=True):
             # [field, doc deltas, weights] -> back to (doc, weight) per field
+            rebuilt = [[] for _ in FIELD_NAMES]
             for field, deltas, weights in entry:
-                docs = list(itertools.accumulate(deltas))
-                assert list(zip(docs, weights, strict=True)) == index.postings[term][field]
+                rebuilt[field] = list(zip(itertools.accumulate(deltas), weights, strict=True))
+            assert rebuilt == index.postings[term]
 
 
 def test_columns_encode_to_one_character_per_facility():

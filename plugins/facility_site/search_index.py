@@ -18,9 +18,8 @@ puts into its field vectors. Two builders produce that:
 `build_index` uses lunr.py for sites up to LUNR_PY_LIMIT facilities and the
 fast builder above that.
 
-The wire form is `terms.json` (all terms, sorted and front-coded) and shards of
-postings by term range, so a query fetches only the shards of the terms it
-matched. theme/static/js/search/engine.js reads it.
+The wire form is one shard per character (char_shards), so a query fetches
+one small file per word. theme/static/js/search/engine.js reads it.
 """
 
 from __future__ import annotations
@@ -42,9 +41,6 @@ K1 = 1.2
 B = 0.75
 # Up to this many facilities the index is built by lunr.py itself.
 LUNR_PY_LIMIT = 1000
-# A shard is closed once its JSON reaches this many bytes (a very common term
-# can make one shard larger on its own).
-SHARD_TARGET_BYTES = 24_000
 
 
 @dataclass(frozen=True)
@@ -196,50 +192,29 @@ def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def front_code(terms: list[str]) -> str:
-    """Sorted terms as one string: per term, the length of the prefix it shares with
-    the previous term (one base-36 digit, at most 35) and the rest, one term a line.
-    Neighbouring terms share most characters (00123, 00124 …), so this is far
-    smaller than the plain list, before and after compression."""
-    lines, previous = [], ""
-    for term in terms:
-        shared = 0
-        limit = min(len(term), len(previous), 35)
-        while shared < limit and term[shared] == previous[shared]:
-            shared += 1
-        lines.append(_BASE36[shared] + term[shared:])
-        previous = term
-    return "\n".join(lines)
+def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
+    """(text/chars.json content, {file name: JSON}): one shard per character.
 
-
-_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def front_decode(text: str) -> list[str]:
-    """The inverse of front_code (engine.js decodeTerms does the same in the browser)."""
-    terms, previous = [], ""
-    for line in text.split("\n"):
-        previous = previous[: _BASE36.index(line[0])] + line[1:]
-        terms.append(previous)
-    return terms
-
-
-def shard(index: TextIndex, target_bytes: int = SHARD_TARGET_BYTES) -> tuple[dict, list[str]]:
-    """(terms.json content, shard JSON texts). Shard k holds terms[starts[k]:starts[k+1]]."""
-    starts: list[int] = []
-    shards: list[str] = []
-    current: list[str] = []
-    size = 0
-    for position, term in enumerate(index.terms):
-        text = to_json(term_entry(index.postings[term]))
-        if current and size + len(text) > target_bytes:
-            shards.append("[" + ",".join(current) + "]")
-            current, size = [], 0
-        if not current:
-            starts.append(position)
-        current.append(text)
-        size += len(text) + 1
-    if current:
-        shards.append("[" + ",".join(current) + "]")
-    terms = {"fields": list(FIELD_NAMES), "terms": front_code(index.terms), "shardStarts": starts}
-    return terms, shards
+    Shard text/<code point in hex>.json holds every term containing that
+    character, with its postings. Any term that contains a query word contains
+    each of the word's characters, so one shard (the smallest of them, which
+    chars.json tells) finds all of the word's terms; and the shard fetched for
+    the first character typed still serves every longer word typed after it.
+    A term is repeated in the shard of each of its characters: the output is
+    several times the index, but a query fetches one small file per word.
+    """
+    entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
+    by_char: dict[str, list[str]] = defaultdict(list)
+    for term in index.terms:  # sorted, so each shard's terms are sorted too
+        for char in dict.fromkeys(term):
+            by_char[char].append(term)
+    shards: dict[str, str] = {}
+    chars, sizes = [], []
+    for char in sorted(by_char):
+        terms = by_char[char]
+        text = '{"postings":[' + ",".join(entries[term] for term in terms) + '],"terms":' + to_json(terms) + "}"
+        shards[f"{ord(char):x}.json"] = text
+        chars.append(char)
+        sizes.append(len(text.encode("utf-8")))
+    directory = {"fields": list(FIELD_NAMES), "chars": "".join(chars), "sizes": sizes}
+    return directory, shards

@@ -9,13 +9,16 @@ may cache them forever and a new build never mixes with an old one.
     search/<version>/name-order.json        search_data.name_order_file
     search/<version>/sort-<metric>.json     search_data.sort_column
     search/<version>/cards/…                search_data.card_files
-    search/<version>/text/terms.json        search_index.shard
-    search/<version>/text/<k>.json          search_index.shard
+    search/<version>/text/chars.json        search_index.char_shards
+    search/<version>/text/<hex>.json        search_index.char_shards
     theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
+
+Files of PRECOMPRESS_BYTES or more also get a gzip twin (<name>.gz).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -24,13 +27,16 @@ from pathlib import Path
 
 from .errors import FacilitySiteError
 from .search_data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
-from .search_index import build_index, shard, to_json
+from .search_index import build_index, char_shards, to_json
 from .vocab import DISABILITIES, PREFECTURES, SERVICES
 
 logger = logging.getLogger(__name__)
 
 LUNR_VERSION = "2.3.9"
 LUNR_MODULE = f"theme/vendor/lunr-{LUNR_VERSION}.js"
+# Data files at least this large also get a .gz twin, for hosts that serve
+# precompressed files (nginx gzip_static and the like); others ignore it.
+PRECOMPRESS_BYTES = 4096
 # The select offers these limits (minutes); `walk` in the URL must be one of them.
 WALK_OPTIONS = (5, 10, 15, 20, 30)
 SORT_LABELS = (
@@ -62,10 +68,10 @@ def search_files(facilities) -> SearchFiles:
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
     for path, rows in card_files(docs).items():
         files[path] = to_json(rows)
-    terms, shards = shard(build_index(docs))
-    files["text/terms.json"] = to_json(terms)
-    for number, text in enumerate(shards):
-        files[f"text/{number}.json"] = text
+    directory, shards = char_shards(build_index(docs))
+    files["text/chars.json"] = to_json(directory)
+    for name, text in shards.items():
+        files[f"text/{name}"] = text
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode())
@@ -119,7 +125,10 @@ def write_search_output(generator, writer) -> None:
     for path, text in built.files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        data = text.encode("utf-8")
+        target.write_bytes(data)
+        if len(data) >= PRECOMPRESS_BYTES:
+            target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     vendor = output / LUNR_MODULE
     vendor.parent.mkdir(parents=True, exist_ok=True)
     vendor.write_text(lunr_module(generator.options["lunr_js"]), encoding="utf-8")

@@ -9,7 +9,7 @@
  * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
  * - cards/doc-<k>.json, cards/pref-<slug>.json, cards/one/<doc>.json   what the cards show
- * - text/terms.json, text/<k>.json            the full-text index, fetched on first text search
+ * - text/chars.json, text/<hex>.json   the full-text index: one shard per character, fetched as words are typed
  *
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
  * ties in that order.
@@ -21,7 +21,6 @@ const NO_STATION = -1;
 const UNKNOWN_RANK = -1;
 const DESCENDING = { retention: true, hires: true, capacity: true, stay: false };
 const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /**
  * @typedef {{q: string, pref: string[], dis: string[], svc: string[], walk: number|null, sort: string|null}} SearchState
@@ -41,17 +40,6 @@ export function decodeColumn(column) {
   column.values.forEach((v, i) => (value[CODE_ALPHABET.charCodeAt(i)] = v));
   for (let i = 0; i < out.length; i++) out[i] = value[column.codes.charCodeAt(i)];
   return out;
-}
-
-/** Front-coded terms (search_index.front_code) -> string[] */
-export function decodeTerms(text) {
-  const terms = [];
-  let previous = "";
-  for (const line of text.split("\n")) {
-    previous = previous.slice(0, BASE36.indexOf(line[0])) + line.slice(1);
-    terms.push(previous);
-  }
-  return terms;
 }
 
 /** [[field, [doc deltas], [weights]], …] -> [{field, docs: Int32Array, weights: Int32Array}] */
@@ -151,50 +139,34 @@ export class SearchEngine {
     return this.once("lunr", async () => (await import(this.config.lunrUrl)).default);
   }
 
-  vocabulary() {
-    return this.once("vocabulary", async () => {
-      const data = await this.file("text/terms.json");
-      const terms = decodeTerms(data.terms);
-      // One string "\nterm0\nterm1\n…\n" scanned with indexOf finds every term
-      // containing a query word in a few milliseconds, even for 100,000 terms.
-      const joined = `\n${terms.join("\n")}\n`;
-      const starts = new Int32Array(terms.length);
-      let offset = 1;
-      for (let i = 0; i < terms.length; i++) {
-        starts[i] = offset;
-        offset += terms[i].length + 1;
-      }
-      return { fields: data.fields, terms, joined, starts, shardStarts: data.shardStarts, postings: new Array(terms.length) };
+  /** text/chars.json: the fields, and the size of each character's shard. */
+  directory() {
+    return this.once("directory", async () => {
+      const data = await this.file("text/chars.json");
+      const size = new Map(Array.from(data.chars, (char, i) => [char, data.sizes[i]]));
+      return { fields: data.fields, size, postings: new Map() }; // postings: term -> decoded, from any shard
     });
   }
 
-  /** Indexes of the terms that contain `word` (lunr's `*word*`), ascending. */
-  static expand(vocabulary, word) {
-    const { joined, starts } = vocabulary;
+  /**
+   * The terms that contain `word` (lunr's `*word*`), with their postings ready.
+   * Every such term contains each character of the word, so one character's
+   * shard has them all: one already fetched if any, else the smallest.
+   */
+  async expand(directory, word) {
+    const chars = [...new Set(Array.from(word))];
+    if (chars.some((char) => !directory.size.has(char))) return []; // a character no term has
+    const path = (char) => `text/${char.codePointAt(0).toString(16)}.json`;
+    const fetched = chars.find((char) => this.files.has(this.config.dataUrl + path(char)));
+    const char = fetched ?? chars.reduce((best, c) => (directory.size.get(c) < directory.size.get(best) ? c : best));
+    const shard = await this.file(path(char));
     const found = [];
-    let from = 0;
-    for (;;) {
-      const at = joined.indexOf(word, from);
-      if (at < 0) break;
-      found.push(lastAtOrBefore(starts, at));
-      from = joined.indexOf("\n", at);
-      if (from < 0) break;
-    }
+    shard.terms.forEach((term, i) => {
+      if (!term.includes(word)) return;
+      if (!directory.postings.has(term)) directory.postings.set(term, decodeTerm(shard.postings[i]));
+      found.push(term);
+    });
     return found;
-  }
-
-  async loadPostings(vocabulary, termIndexes) {
-    const shards = new Set();
-    for (const t of termIndexes) if (!vocabulary.postings[t]) shards.add(lastAtOrBefore(vocabulary.shardStarts, t));
-    await Promise.all(
-      [...shards].map(async (k) => {
-        const entries = await this.file(`text/${k}.json`);
-        const first = vocabulary.shardStarts[k];
-        for (let i = 0; i < entries.length; i++) {
-          if (!vocabulary.postings[first + i]) vocabulary.postings[first + i] = decodeTerm(entries[i]);
-        }
-      }),
-    );
   }
 
   /**
@@ -205,18 +177,18 @@ export class SearchEngine {
    *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
   async matchText(words) {
-    const [facets, vocabulary] = await Promise.all([this.facets(), this.vocabulary()]);
+    const [facets, directory] = await Promise.all([this.facets(), this.directory()]);
     const count = facets.count;
-    const expansions = words.map((word) => SearchEngine.expand(vocabulary, word));
-    const [lunr] = await Promise.all([this.lunr(), this.loadPostings(vocabulary, expansions.flat())]);
-    const fieldCount = vocabulary.fields.length;
+    const [lunr, expansions] = await Promise.all([this.lunr(), Promise.all(words.map((word) => this.expand(directory, word)))]);
+    const fieldCount = directory.fields.length;
+    const postings = (term) => directory.postings.get(term);
 
     // Pass 1: which facilities have each word (in any field); keep those with all.
     const hits = new Uint8Array(count);
     const perWord = expansions.map((terms) => {
       const has = new Uint8Array(count);
       for (const t of terms) {
-        for (const { docs } of vocabulary.postings[t]) for (let i = 0; i < docs.length; i++) has[docs[i]] = 1;
+        for (const { docs } of postings(t)) for (let i = 0; i < docs.length; i++) has[docs[i]] = 1;
       }
       for (let d = 0; d < count; d++) hits[d] += has[d];
       return has;
@@ -235,11 +207,10 @@ export class SearchEngine {
     // Pass 2: each match's summed weight per (word, field), and whether the
     // word is there at all (a weight can round to 0): its score signature.
     const width = words.length * fieldCount;
-    const sums = new Int32Array(matchCount * width);
-    const present = new Uint8Array(matchCount * width);
+    const { sums, present } = this.scratch(matchCount * width);
     expansions.forEach((terms, w) => {
       for (const t of terms) {
-        for (const { field, docs: termDocs, weights } of vocabulary.postings[t]) {
+        for (const { field, docs: termDocs, weights } of postings(t)) {
           const cell = w * fieldCount + field;
           for (let i = 0; i < termDocs.length; i++) {
             const s = slot[termDocs[i]];
@@ -250,8 +221,19 @@ export class SearchEngine {
         }
       }
     });
-    const { signatureOf, scores } = rankWithLunr(lunr, words, vocabulary.fields, { sums, present, width }, matchCount);
+    const { signatureOf, scores } = rankWithLunr(lunr, words, directory.fields, { sums, present, width }, matchCount);
     return { docs, signatureOf, scores, perWord };
+  }
+
+  /** Zeroed scratch arrays of at least `size` cells, reused from search to search (less garbage). */
+  scratch(size) {
+    if (!this._scratch || this._scratch.sums.length < size) {
+      const capacity = Math.max(size, 2 * (this._scratch ? this._scratch.sums.length : 0));
+      this._scratch = { sums: new Int32Array(capacity), present: new Uint8Array(capacity) };
+    }
+    this._scratch.sums.fill(0, 0, size);
+    this._scratch.present.fill(0, 0, size);
+    return this._scratch;
   }
 
   // --- one search -------------------------------------------------------------
@@ -416,8 +398,11 @@ export class SearchEngine {
       const prefs = new Set();
       for (let i = 0; i < docs.length && prefs.size < 2; i++) prefs.add(facets.pref[docs[i]]);
       if (prefs.size < 2) return docs; // one prefecture: doc order is reading order
+      // rank is a permutation: place each facility at its rank, then close the gaps.
       const rank = await this.nameRanks();
-      return Int32Array.from(docs).sort((a, b) => rank[a] - rank[b]);
+      const byRank = new Int32Array(facets.count).fill(-1);
+      for (const d of docs) byRank[rank[d]] = d;
+      return byRank.filter((d) => d >= 0);
     }
     if (sort === "relevance") {
       // Rank the signatures by score (equal up to rounding noise is equal), then
@@ -491,18 +476,6 @@ const PREF = 1;
 const DIS = 2;
 const SVC = 4;
 const WALK = 8;
-
-/** The index i of the last starts[i] <= value (starts ascending, starts[0] <= value). */
-function lastAtOrBefore(starts, value) {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= value) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
 
 /**
  * lunr.js scores the matches. Facilities whose summed weights per (query

@@ -222,6 +222,7 @@ function mountSearch(form) {
     nodes.count.textContent = total ? `${formatCount(total)}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
     renderMore();
     nodes.results.setAttribute("aria-busy", "false");
+    updateUrlLater();
     if (focus) focus.focus();
   }
 
@@ -230,6 +231,7 @@ function mountSearch(form) {
     nodes.count.textContent = "検索データを読み込めませんでした。時間をおいて再読み込みするか、下の一覧から探してください。";
     nodes.nojs.hidden = false;
     nodes.results.setAttribute("aria-busy", "false");
+    updateUrlLater();
   }
 
   async function showMore() {
@@ -263,14 +265,15 @@ function mountSearch(form) {
   }
 
   let urlPending = false;
-  /** While typing, the address follows a moment later, so it never delays the results. */
+  /** While typing, the address follows once the results are shown, so it never delays them. */
   function replaceUrlSoon() {
-    if (urlPending) return;
     urlPending = true;
-    setTimeout(() => {
-      urlPending = false;
-      history.replaceState(null, "", url());
-    }, 0);
+  }
+
+  function updateUrlLater() {
+    if (!urlPending) return;
+    urlPending = false;
+    setTimeout(() => history.replaceState(null, "", url()), 0);
   }
 
   form.addEventListener("input", (event) => {
