@@ -408,3 +408,12 @@ def test_axe_on_the_sample_site_search(page, sample_server):
     assert len(shown_ids(page)) == 5
     violations = run_axe(page)
     assert violations == [], format_violations(violations)
+
+
+def test_a_link_near_the_keyword_box_goes_to_the_results(page, fixture_server):
+    open_search(page, fixture_server, "?pref=tokyo")
+    jump = page.get_by_role("link", name="検索結果へ移動（3件）")
+    jump.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#search-results-title'")
+    assert page.evaluate("document.activeElement.id") == "search-results-title"

@@ -87,6 +87,7 @@ function mountSearch(form) {
     moreArea: document.querySelector("[data-search-more-area]"),
     more: document.querySelector("[data-search-more]"),
     heading: document.getElementById("search-results-title"),
+    jump: form.querySelector("[data-search-jump]"),
     nojs: document.querySelector("[data-search-nojs]"),
   };
   const backendReady = Backend.start(engineConfig);
@@ -220,6 +221,7 @@ function mountSearch(form) {
     renderAdvice(result);
     nodes.results.replaceChildren(...result.cards.map((card) => renderCard(card, config, link)));
     nodes.count.textContent = total ? `${formatCount(total)}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
+    nodes.jump.textContent = `検索結果へ移動（${formatCount(total)}件）`;
     renderMore();
     nodes.results.setAttribute("aria-busy", "false");
     updateUrlLater();
