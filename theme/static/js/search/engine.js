@@ -268,6 +268,12 @@ export class SearchEngine {
     };
   }
 
+  /** Get ready for a keyword (lunr and the shard directory) while the visitor starts typing. */
+  async warm() {
+    await Promise.all([this.lunr(), this.directory()]);
+    return true;
+  }
+
   /** The next cards of the last search. */
   async more(offset, limit) {
     if (!this.last) return [];

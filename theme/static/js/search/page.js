@@ -26,8 +26,11 @@ class Backend {
       const { SearchEngine } = await import("./engine.js");
       const engine = new SearchEngine(engineConfig);
       return {
-        call: async (message) =>
-          message.type === "search" ? engine.search(message.state, message.limit) : engine.more(message.offset, message.limit),
+        call: async (message) => {
+          if (message.type === "search") return engine.search(message.state, message.limit);
+          if (message.type === "warm") return engine.warm();
+          return engine.more(message.offset, message.limit);
+        },
       };
     }
   }
@@ -297,6 +300,12 @@ function mountSearch(form) {
     change(emptyState(), { push: true, focus: nodes.text });
   });
   nodes.more.addEventListener("click", showMore);
+  // Like mkdocs-material: the text index starts loading when the keyword box is first used.
+  nodes.text.addEventListener(
+    "focus",
+    () => backendReady.then((backend) => backend.call({ type: "warm" })).catch(() => {}),
+    { once: true },
+  );
   window.addEventListener("popstate", () => {
     ({ state, ignored } = readState(location.search, vocab));
     fillForm();

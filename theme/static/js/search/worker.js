@@ -3,6 +3,7 @@
  * stays smooth while a query scans 30,000 facilities.
  *
  * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit} | {id, type: "more", offset, limit}
+ *               | {id, type: "warm"} (the keyword box got the focus: load lunr and the index directory)
  * Messages out: {id, result} | {id, error}
  */
 import { SearchEngine } from "./engine.js";
@@ -17,6 +18,8 @@ self.addEventListener("message", async (event) => {
       self.postMessage({ id, result: true });
     } else if (type === "search") {
       self.postMessage({ id, result: await engine.search(event.data.state, event.data.limit) });
+    } else if (type === "warm") {
+      self.postMessage({ id, result: await engine.warm() });
     } else if (type === "more") {
       self.postMessage({ id, result: await engine.more(event.data.offset, event.data.limit) });
     }
