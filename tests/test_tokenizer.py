@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from facility_site.tokenizer import MAX_QUERY_CHARS, IndexToken, field_text, index_tokens, normalize, parse_query, split_words
+from facility_site.tokenizer import MAX_QUERY_CHARS, normalize, parse_query, split_words
 
 
 @pytest.mark.parametrize(
@@ -42,33 +42,10 @@ def test_split_words_reports_code_point_offsets():
     assert split_words("𠮷野家 の 森") == [(0, "𠮷野家"), (4, "の"), (6, "森")]
 
 
-def test_index_tokens_are_bigrams_and_the_last_character():
-    assert index_tokens(["おおたかの森"]) == [
-        IndexToken("おお", 0),
-        IndexToken("おた", 1),
-        IndexToken("たか", 2),
-        IndexToken("かの", 3),
-        IndexToken("の森", 4),
-        IndexToken("森", 5),
-    ]
-
-
-def test_index_tokens_of_a_one_character_word():
-    assert index_tokens(["森"]) == [IndexToken("森", 0)]
-
-
-def test_several_values_are_one_field_with_separate_words():
-    tokens = index_tokens(["新宿", "新宿御苑前"])
-    assert field_text(["新宿", "新宿御苑前"]) == "新宿 新宿御苑前"
-    assert [t.term for t in tokens] == ["新宿", "宿", "新宿", "宿御", "御苑", "苑前", "前"]
-    assert [t.position for t in tokens] == [0, 1, 3, 4, 5, 6, 7]
-    # No bigram spans the space between two values.
-    assert "宿新" not in {t.term for t in tokens}
-
-
-def test_empty_and_missing_values_give_no_tokens():
-    assert index_tokens([]) == []
-    assert index_tokens(["", "  ", "・"]) == []
+def test_words_of_a_field_keep_their_offsets_and_never_join_across_separators():
+    text = normalize("新宿・新宿御苑前 ｶﾚﾝﾄ(東京都)")
+    assert split_words(text) == [(0, "新宿"), (3, "新宿御苑前"), (9, "かれんと"), (14, "東京都")]
+    assert split_words(normalize("  ・  ")) == []
 
 
 def test_parse_query_splits_on_symbols_and_drops_repeats():

@@ -1,4 +1,4 @@
-"""Normalize Japanese text and cut it into the n-grams the search index stores.
+"""Normalize Japanese text and cut it into the words the search index stores.
 
 The same rules run twice: here at build time for the records, and in the
 browser for what the visitor types (theme/static/js/search/tokenizer.js).
@@ -16,18 +16,15 @@ Rules, in order:
    words; everything else (spaces, punctuation, symbols, emoji, lunr's query
    syntax : ^ ~ * + -) separates words.
 
-A word of n characters is indexed as its n-1 bigrams plus its last character
-alone, each with its character offset. A one-character query is a prefix
-search (森 finds の森 through the lone last 森 and 森林 through its bigram);
-longer words must match a chain of bigrams at consecutive offsets in one
-field, which is how 東京都 is kept from matching 東京 in one place and 京都
-in another.
+The index stores words (search_index.py). A query word matches every
+indexed word that contains it, so part of a word (御苑 in 新宿御苑前駅) and a
+single character (森) work, and a query word is always one unbroken piece of
+one field: 東京都 never matches 東京 in one place and 京都 in another.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Characters that belong to words: letters, digits, and the combining marks
@@ -86,30 +83,6 @@ def split_words(normalized: str) -> list[tuple[int, str]]:
     if start >= 0:
         words.append((start, normalized[start:]))
     return words
-
-
-@dataclass(frozen=True)
-class IndexToken:
-    term: str
-    position: int  # code-point offset of the term's first character in the field's text
-
-
-def word_terms(word: str) -> list[tuple[int, str]]:
-    """(offset in word, term): the bigrams, then the last character alone."""
-    terms = [(i, word[i : i + 2]) for i in range(len(word) - 1)]
-    terms.append((len(word) - 1, word[-1]))
-    return terms
-
-
-def index_tokens(values: Iterable[str]) -> list[IndexToken]:
-    """The terms of one field. Several values (stations, features) are joined by a space."""
-    text = normalize(" ".join(v for v in values if v))
-    return [IndexToken(term, start + offset) for start, word in split_words(text) for offset, term in word_terms(word)]
-
-
-def field_text(values: Iterable[str]) -> str:
-    """The normalized text of a field, as index_tokens sees it."""
-    return normalize(" ".join(v for v in values if v))
 
 
 @dataclass(frozen=True)

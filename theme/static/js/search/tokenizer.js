@@ -1,6 +1,6 @@
 /**
  * The browser twin of plugins/facility_site/tokenizer.py: the same
- * normalization and the same n-grams, so a typed query meets the index the
+ * normalization and the same words, so a typed query meets the index the
  * build wrote. tests/test_tokenizer_parity.py runs both over one corpus and
  * requires identical output; change the two together.
  *
@@ -69,33 +69,6 @@ export function splitWords(normalized) {
   }
   if (start >= 0) words.push([start, current.join("")]);
   return words;
-}
-
-/**
- * (offset in word, term): the bigrams, then the last character alone.
- * @param {string} word
- * @returns {Array<[number, string]>}
- */
-export function wordTerms(word) {
-  const chars = Array.from(word);
-  const terms = [];
-  for (let i = 0; i < chars.length - 1; i++) terms.push([i, chars[i] + chars[i + 1]]);
-  terms.push([chars.length - 1, chars[chars.length - 1]]);
-  return terms;
-}
-
-/**
- * The terms of one field, as the build indexes them: [term, position] pairs.
- * @param {string[]} values
- * @returns {Array<[string, number]>}
- */
-export function indexTokens(values) {
-  const text = normalize(values.filter(Boolean).join(" "));
-  const tokens = [];
-  for (const [start, word] of splitWords(text)) {
-    for (const [offset, term] of wordTerms(word)) tokens.push([term, start + offset]);
-  }
-  return tokens;
 }
 
 /**
