@@ -403,6 +403,35 @@ def test_axe_finds_no_wcag_aa_violations(page, fixture_server, query):
     assert violations == [], format_violations(violations)
 
 
+SAMPLE_CASES = [
+    # The five sample facilities (facilities/*.yaml); name order is reading order.
+    ("", ["access-job-saitama", "current", "coco-color", "shukare-works", "pinto"]),
+    ("?pref=tokyo", ["current"]),
+    ("?pref=chiba,saitama", ["access-job-saitama", "pinto"]),
+    ("?dis=physical,intractable", ["access-job-saitama", "coco-color", "shukare-works", "pinto"]),
+    ("?svc=life-training", ["coco-color"]),
+    ("?svc=retention&sort=hires", ["pinto", "current", "shukare-works", "access-job-saitama", "coco-color"]),
+    # Four tie at 6〜12ヶ月: prefecture order (埼玉, 千葉, 東京, 大阪), then 12〜18ヶ月.
+    ("?sort=stay", ["access-job-saitama", "pinto", "current", "coco-color", "shukare-works"]),
+    ("?walk=5", ["access-job-saitama", "current", "pinto"]),
+    ("?q=ｶﾚﾝﾄ", ["current"]),
+    ("?q=御苑", ["current"]),
+    ("?q=森", ["pinto"]),
+    ("?q=ぴんと", ["pinto"]),
+    ("?q=COCO", ["coco-color"]),
+    ("?q=関内+JR", ["shukare-works"]),
+    ("?q=東大宮", ["access-job-saitama"]),
+    ("?q=大宮&pref=osaka", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SAMPLE_CASES, ids=[unquote(q) or "(none)" for q, _ in SAMPLE_CASES])
+def test_sample_site_by_url(page, sample_server, query, expected):
+    open_search(page, sample_server, query)
+    assert shown_ids(page) == expected
+    assert page.errors == []
+
+
 def test_axe_on_the_sample_site_search(page, sample_server):
     open_search(page, sample_server, "?q=支援")
     assert len(shown_ids(page)) == 5
