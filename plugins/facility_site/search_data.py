@@ -13,9 +13,9 @@ in one or two card files. All files are compact JSON a static host compresses:
   facilities of several prefectures by name.
 - sort-<metric>.json: a metric's rank per facility (-1 for 非公開), fetched
   only when the visitor sorts by it.
-- cards/…: what a result card shows, by chunks of CARD_CHUNK facilities, by
-  prefecture and one by one; the browser fetches whichever needs fewer files
-  for the cards on screen (card_files).
+- cards/…: what a result card shows, by chunks of CARD_CHUNK facilities and
+  by prefecture; the browser fetches whichever needs fewer files for the
+  cards on screen (card_files).
 
 Columns are written as {"values": [distinct values], "codes": "one base-64
 character per facility"}, which compresses to about a byte a facility; a
@@ -31,7 +31,9 @@ from .model import Facility
 from .tokenizer import normalize
 from .vocab import DISABILITIES, PREFECTURES, SERVICES
 
-CARD_CHUNK = 50
+# Cards per chunk file: small, so a page of cards scattered over the country
+# fetches little it does not show.
+CARD_CHUNK = 10
 NO_STATION = -1
 UNKNOWN_RANK = -1
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -138,11 +140,10 @@ def card_row(facility: Facility) -> list:
 
 
 def card_files(docs: Sequence[Facility]) -> dict[str, object]:
-    """The card rows three ways, so any page of results needs few small files:
+    """The card rows two ways, so any page of results needs few small files:
 
-    cards/doc-<k>.json      CARD_CHUNK rows in doc order (neighbours: a prefecture sorted by name)
+    cards/doc-<k>.json      CARD_CHUNK rows in doc order (neighbours, or a few scattered cards)
     cards/pref-<slug>.json  every row of a prefecture (many cards of one prefecture)
-    cards/one/<doc>.json    one row (a few cards scattered over the country)
     """
     rows = [card_row(f) for f in docs]
     files: dict[str, object] = {}
@@ -152,6 +153,4 @@ def card_files(docs: Sequence[Facility]) -> dict[str, object]:
     for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
         if end > start:
             files[f"cards/pref-{pref.slug}.json"] = rows[start:end]
-    for doc, row in enumerate(rows):
-        files[f"cards/one/{doc}.json"] = row
     return files

@@ -8,7 +8,7 @@
  * - facets.json                 prefecture runs; disability, service, walk per facility
  * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
- * - cards/doc-<k>.json, cards/pref-<slug>.json, cards/one/<doc>.json   what the cards show
+ * - cards/doc-<k>.json, cards/pref-<slug>.json   what the cards show
  * - text/chars.json, text/<hex>.json   the full-text index: one shard per character, fetched as words are typed
  *
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
@@ -436,10 +436,10 @@ export class SearchEngine {
   /**
    * Card data for ordered[offset, offset + limit): [{doc, pref, dis, svc, row}].
    *
-   * Card rows are stored in chunks of neighbours, by prefecture and one by one
+   * Card rows are stored in chunks of CARD_CHUNK neighbours and by prefecture
    * (search_data.card_files). Ties in every order are broken by doc order, so
-   * a page of cards is often a few neighbours (one or two chunks) or many cards
-   * of one prefecture (its file); cards scattered over the country come one by one.
+   * a page of cards is often a few neighbours (a chunk or two) or many cards of
+   * one prefecture (its file, fetched once for the following keystrokes too).
    */
   async cards(ordered, offset, limit) {
     const facets = await this.facets();
@@ -452,22 +452,17 @@ export class SearchEngine {
       if (!byPref.has(facets.pref[d])) byPref.set(facets.pref[d], []);
       byPref.get(facets.pref[d]).push(d);
     }
-    const place = new Map(); // doc -> [path, index in that file, or -1 for a one-row file]
+    const place = new Map(); // doc -> [path, index in that file]
     for (const [p, docs] of byPref) {
       const prefFile = `cards/pref-${this.config.prefectures[p]}.json`;
       const newChunks = new Set(docs.map(chunkOf).filter((path) => !known(path)));
-      const whole = known(prefFile) || (newChunks.size > 2 && docs.length >= MANY_IN_ONE_PREFECTURE);
-      for (const d of docs) {
-        if (whole) place.set(d, [prefFile, d - facets.prefStarts[p]]);
-        else if (newChunks.size <= 2 || known(chunkOf(d))) place.set(d, [chunkOf(d), d % chunk]);
-        else place.set(d, [`cards/one/${d}.json`, -1]);
-      }
+      const whole = known(prefFile) || (newChunks.size > FEW_CHUNKS && docs.length >= MANY_IN_ONE_PREFECTURE);
+      for (const d of docs) place.set(d, whole ? [prefFile, d - facets.prefStarts[p]] : [chunkOf(d), d % chunk]);
     }
     const rows = await Promise.all(
       picked.map(async (d) => {
         const [path, index] = place.get(d);
-        const data = await this.file(path);
-        return index < 0 ? data : data[index];
+        return (await this.file(path))[index];
       }),
     );
     return picked.map((d, i) => ({ doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] }));
@@ -475,8 +470,9 @@ export class SearchEngine {
 }
 
 // A page with at least this many cards of one prefecture, spread over more
-// than two chunks, fetches the prefecture's whole card file.
+// than FEW_CHUNKS new chunks, fetches the prefecture's whole card file.
 const MANY_IN_ONE_PREFECTURE = 8;
+const FEW_CHUNKS = 3;
 
 const PREF = 1;
 const DIS = 2;
