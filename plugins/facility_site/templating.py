@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .metrics import METRIC_SPECS, UNKNOWN_LABEL, display_metric
 from .vocab import DISABILITIES, REGIONS, SERVICES
@@ -27,6 +28,20 @@ def install(env: Environment, options: dict) -> None:
         base = options["canonical_base"]
         return f"{base}/{page_path(output_file)}" if base and output_file else ""
 
+    # A facility appears on up to eleven list pages (its prefecture, each
+    # disability subpage, each national disability list) but its card only
+    # differs by the page's depth (SITEURL) and heading level. Rendering each
+    # variant once saves most of a national build's template time.
+    rendered_cards: dict[tuple, Markup] = {}
+
+    def facility_card_html(facility, site_url: str, heading_level: int = 3) -> Markup:
+        key = (facility.id, site_url, heading_level)
+        card = rendered_cards.get(key)
+        if card is None:
+            macros = env.get_template("_macros.html").module
+            card = rendered_cards[key] = Markup(macros.facility_card(facility, site_url, heading_level))
+        return card
+
     env.filters.update({"metric": display_metric, "date_ja": date_ja})
     env.globals.update(
         {
@@ -37,5 +52,6 @@ def install(env: Environment, options: dict) -> None:
             "UNKNOWN_LABEL": UNKNOWN_LABEL,
             "FACILITY_OPTIONS": options,
             "canonical_url": canonical_url,
+            "facility_card_html": facility_card_html,
         }
     )
