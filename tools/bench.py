@@ -136,6 +136,14 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
         status = 200
         if target is None:
             status, target = 404, self.root / "404.html"
+        stat = target.stat()
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if status == 200 and self.headers.get("If-None-Match") == etag:  # revalidation, as static hosts answer it
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.log.add(Fetch(urlsplit(self.path).path, 304, 0, "identity"))
+            return
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if target.suffix == ".mjs":
             ctype = "text/javascript"
@@ -144,7 +152,8 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") or ctype.endswith("json") else ""))
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", "no-cache")  # revalidate each time (ETag), like many static hosts
+        self.send_header("ETag", etag)
         if encoding:
             self.send_header("Content-Encoding", encoding)
             self.send_header("Vary", "Accept-Encoding")
@@ -266,15 +275,22 @@ def fetch_scenario(browser, server: GzipServer, url_path: str) -> dict:
         context.close()
 
 
-def type_and_time(tab, queries: tuple[str, ...]) -> list[list[float | None]]:
-    """Type each query one key at a time; per key, ms from keystroke to final results (None: no update)."""
+def type_and_time(tab, queries: tuple[str, ...], log: FetchLog | None = None) -> tuple[list[list[float | None]], list[list[list[int]]]]:
+    """Type each query one key at a time.
+
+    Returns, per key, ms from keystroke to final results (None: no update),
+    and [requests, bytes] the page fetched for that key (when a log is given).
+    """
     box = tab.locator(TEXT_BOX_SELECTOR).first
-    per_query = []
+    per_query, fetched = [], []
     for query in queries:
         box.fill("")
         tab.wait_for_selector(READY_SELECTOR, state="attached", timeout=PAGE_TIMEOUT_MS)
         box.focus()
         times: list[float | None] = []
+        fetches: list[list[int]] = []
+        if log is not None:
+            log.take()
         for char in query:
             done = tab.evaluate("() => { window.__benchProbe.arm(); return window.__benchProbe.times.length; }")
             tab.keyboard.type(char)
@@ -283,8 +299,12 @@ def type_and_time(tab, queries: tuple[str, ...]) -> list[list[float | None]]:
                 times.append(tab.evaluate("(n) => window.__benchProbe.times[n]", done))
             except Exception:  # noqa: BLE001 - a key whose results never updated is a measured fact
                 times.append(None)
+            if log is not None:  # what the page fetched for this key (not the browser's favicon checks)
+                taken = [f for f in log.take() if f.body_bytes and "favicon" not in f.path]
+                fetches.append([len(taken), sum(f.body_bytes for f in taken)])
         per_query.append(times)
-    return per_query
+        fetched.append(fetches)
+    return per_query, fetched
 
 
 def measure_latency(browser, server: GzipServer, url_path: str = "search/", queries: tuple[str, ...] = TYPED_QUERIES) -> dict:
@@ -295,7 +315,7 @@ def measure_latency(browser, server: GzipServer, url_path: str = "search/", quer
         tab.wait_for_selector(READY_SELECTOR, state="attached", timeout=PAGE_TIMEOUT_MS)
         tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
         tab.evaluate(LATENCY_PROBE, RESULTS_SELECTOR)
-        per_query = type_and_time(tab, queries)
+        per_query, fetched = type_and_time(tab, queries, server.log)
         flat = [t for times in per_query for t in times]
         measured = [t for t in flat if t is not None]
         warm = [t for t in flat[1:] if t is not None]
@@ -307,11 +327,25 @@ def measure_latency(browser, server: GzipServer, url_path: str = "search/", quer
             "p95_ms": percentile(measured, 95) if measured else None,
             "warm_median_ms": statistics.median(warm) if warm else None,
             "warm_p95_ms": percentile(warm, 95) if warm else None,
-            "per_key_ms": per_query,
+            "per_key_ms": [[None if t is None else round(t, 1) for t in times] for times in per_query],
+            "per_key_fetches": fetched,
+            "slow_keys": _slow_keys(queries, per_query, fetched),
             "page_errors": tab.errors,
         }
     finally:
         context.close()
+
+
+def _slow_keys(queries, per_query, fetched, limit_ms: float = 50.0) -> dict:
+    """How many later keystrokes were over the limit, and how many of those fetched something."""
+    slow = fetching = 0
+    for qi, times in enumerate(per_query):
+        for ki, t in enumerate(times):
+            if (qi, ki) == (0, 0) or t is None or t <= limit_ms:
+                continue
+            slow += 1
+            fetching += bool(fetched and fetched[qi][ki][0])
+    return {"over_ms": limit_ms, "slow": slow, "slow_that_fetched": fetching}
 
 
 # --- building and sizing ----------------------------------------------------------
@@ -551,6 +585,12 @@ def report(rows: list[dict], machine: dict) -> str:
             elif data.get("result_count_text") is not None and row.get("search") == "ok":
                 notes.append(f"- {row['size']:,} ({key}) {SCENARIOS[key][0]}: page said “{data['result_count_text']}”, {data['cards_shown']} cards shown")
         lat = row.get("latency", {})
+        if lat.get("slow_keys", {}).get("slow"):
+            slow = lat["slow_keys"]
+            notes.append(
+                f"- {row['size']:,}: {slow['slow']} later keystrokes took over {slow['over_ms']:g} ms;"
+                f" {slow['slow_that_fetched']} of them fetched data from the server before showing results"
+            )
         if lat.get("keys_without_update"):
             notes.append(f"- {row['size']:,}: {lat['keys_without_update']} of {lat['keys']} keystrokes never produced final results within {KEY_TIMEOUT_MS} ms")
         if "error" in lat:
