@@ -136,8 +136,8 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
         status = 200
         if target is None:
             status, target = 404, self.root / "404.html"
-        stat = target.stat()
-        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        stat = target.stat() if target.is_file() else None
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"' if stat else '"none"'
         if status == 200 and self.headers.get("If-None-Match") == etag:  # revalidation, as static hosts answer it
             self.send_response(304)
             self.send_header("ETag", etag)
