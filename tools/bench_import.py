@@ -44,7 +44,7 @@ START, END = "<!-- bench-import:start -->", "<!-- bench-import:end -->"
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from facility_site.open_data.csv_reader import HEADER  # noqa: E402
-from facility_site.vocab import PREFECTURES  # noqa: E402
+from facility_site.records.vocab import PREFECTURES  # noqa: E402
 
 # Rows per service file at 30,000 (about the national counts of 2025).
 SHARES = {"60": 3400, "62": 1900, "45": 4600, "46": 20100}

@@ -32,7 +32,7 @@ TOOLS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TOOLS), str(TOOLS.parent / "plugins")]
 
 import bench  # noqa: E402 - after the path set-up above
-from facility_site.records import load_facilities  # noqa: E402
+from facility_site.records.reader import load_facilities  # noqa: E402
 from peers import plain_sites  # noqa: E402
 from peers.queries import Query, ReferenceMatcher, derive_queries  # noqa: E402
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
 
 from facility_site.errors import RecordError  # noqa: E402
-from facility_site.records import load_facilities  # noqa: E402
+from facility_site.records.reader import load_facilities  # noqa: E402
 
 BOMB = "\n".join(
     ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

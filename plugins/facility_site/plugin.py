@@ -2,13 +2,21 @@
 
 from pelican import signals
 
-from . import templating
-from .generator import FacilityGenerator
+from .compare.pages import write_compare_output
+from .pages import templating
+from .pages.generator import FacilityGenerator
+from .search.page import write_search_output
 from .settings import resolve
 
 
+class SiteGenerator(FacilityGenerator):
+    """The facility pages, then each output part in turn."""
+
+    output_parts = (write_compare_output, write_search_output)
+
+
 def get_generators(_pelican):
-    return FacilityGenerator
+    return SiteGenerator
 
 
 def install_template_helpers(generator):

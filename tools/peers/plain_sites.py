@@ -11,9 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
-from facility_site.metrics import display_metric
-from facility_site.model import Facility
-from facility_site.vocab import PREFECTURES
+from facility_site.records.metrics import display_metric
+from facility_site.records.model import Facility
+from facility_site.records.vocab import PREFECTURES
 
 HERE = Path(__file__).resolve().parent
 WEB = HERE / "web"

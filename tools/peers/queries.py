@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from facility_site.model import Facility
+from facility_site.records.model import Facility
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..records import display_path
+from ..records.reader import display_path
 from .csv_reader import CsvFileError, read_csv
 from .merge import match, plan_new, plan_update, scope_of
 from .offices import group_offices

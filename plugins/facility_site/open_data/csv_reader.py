@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem
-from ..records import KANA_RE, TEXT_LIMITS, display_path
-from ..vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
+from ..records.reader import KANA_RE, TEXT_LIMITS, display_path
+from ..records.vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
 
 # The header row exactly as 障害福祉サービス等情報公表システム publishes it.
 HEADER: tuple[str, ...] = (

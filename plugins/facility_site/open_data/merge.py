@@ -36,7 +36,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..records import OFFICE_NUMBER_RE
+from ..records.reader import OFFICE_NUMBER_RE
 from .csv_reader import CODE_BY_LABEL
 from .offices import Office, normalize, place_key
 from .yaml_store import DELETE, FIELD_ORDER, Change, StoredRecord

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import Problem
-from ..records import display_path
+from ..records.reader import display_path
 from .merge import Conflict, Disappeared, Plan
 
 STATUSES = ("new", "updated", "unchanged", "conflicting")

@@ -33,7 +33,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from ..errors import Problem
-from ..records import RECORD_SUFFIXES, display_path
+from ..records.reader import RECORD_SUFFIXES, display_path
 
 STR_TAG = "tag:yaml.org,2002:str"
 # Record keys in the order README.md documents them; new keys are inserted in this order.

@@ -1,0 +1,140 @@
+"""What the comparison shows for one facility: rows, display strings, ranking bounds.
+
+The comparison page (`/compare/?ids=…`) and the static per-prefecture
+tables (`/pref/<slug>/table/`) both read their cells from `compare_cells()`,
+which formats values with the same functions the cards and facility pages
+use (`display_metric`, `Station.walk_label`, `date_ja`). The browser gets the
+same cells as one small JSON file per facility (`compare/data/<id>.json`),
+so the comparison never loads the national search index.
+
+Best values. A numeric cell also carries `rank`: the bound the published
+value *guarantees* on the side that matters, as `[number, strict]`.
+
+- "Higher is better" (定着率, 就職人数, 定員) ranks by the lower bound:
+  `90%以上` → 90, `92%` → 92, `10〜14名` → 10. So `92%` beats `90%以上`.
+- "Lower is better" (平均利用期間, 徒歩) ranks by the upper bound:
+  `6〜12ヶ月` → 12, `3分` → 3.
+- `strict` is 1 for 超/未満, which guarantee a little more than 以上/以下
+  at the same number (`90%超` beats `90%以上`, loses to `91%`).
+- A value that guarantees nothing on that side (`5名未満` when higher is
+  better, `6ヶ月以上` when lower is better) and 非公開 have no rank and are
+  never marked best. Equal ranks are all marked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from ..pages.templating import date_ja
+from ..records.metrics import Metric, display_metric
+from ..records.model import Facility, Station
+
+HIGHER = "higher"
+LOWER = "lower"
+NO_STATION_LABEL = "情報なし"
+NO_FEATURES_LABEL = "登録なし"
+UNCHECKED_DISABILITIES_LABEL = "未確認"
+DATA_DIR = "compare/data"
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    key: str
+    label: str
+    better: str | None = None  # HIGHER, LOWER, or None for rows that are not ranked
+    best_label: str = ""  # the visible mark on the best cell, e.g. 最高
+
+
+COMPARE_ROWS: tuple[CompareRow, ...] = (
+    CompareRow("retention_support", "定着支援"),
+    CompareRow("retention_rate", "就職定着率", HIGHER, "最高"),
+    CompareRow("hires_last_year", "昨年の就職人数", HIGHER, "最多"),
+    CompareRow("capacity", "定員", HIGHER, "最多"),
+    CompareRow("average_stay", "平均利用期間", LOWER, "最短"),
+    CompareRow("disabilities", "対象障害"),
+    CompareRow("services", "サービス"),
+    CompareRow("access", "最寄り駅と徒歩", LOWER, "最短"),
+    CompareRow("address", "所在地"),
+    CompareRow("features", "特徴"),
+    CompareRow("updated", "情報更新日"),
+)
+ROW_BY_KEY = {row.key: row for row in COMPARE_ROWS}
+
+
+def station_text(station: Station) -> str:
+    """Same words as the `station_text` macro in _macros.html: `線 駅名駅 徒歩N分`."""
+    line = f"{station.line} " if station.line else ""
+    return f"{line}{station.name}駅 {station.walk_label}"
+
+
+def metric_rank(metric: Metric | None, better: str) -> list | None:
+    """The guaranteed bound `[number, strict]` used to find the best value, or None."""
+    if metric is None:
+        return None
+    if better == HIGHER:
+        if metric.low is None:
+            return None
+        return [_json_number(metric.low), 0 if metric.low_inclusive else 1]
+    if metric.high is None:
+        return None
+    return [_json_number(metric.high), 0 if metric.high_inclusive else 1]
+
+
+def _exact(number: float | None) -> Metric | None:
+    return None if number is None else Metric("", number, number)
+
+
+def compare_cells(facility: Facility) -> dict[str, dict]:
+    """Every row's cell for one facility: `text` or `items`, plus `rank` on ranked rows."""
+    cells: dict[str, dict] = {
+        "retention_support": {"text": "あり" if facility.offers_retention else "なし"},
+        "capacity": {"text": f"{facility.capacity}名"},
+        # Same words as the card's disability_list macro: 精神・知的・発達, or 未確認.
+        "disabilities": {"text": "・".join(d.label for d in facility.disabilities) or UNCHECKED_DISABILITIES_LABEL},
+        "services": {"items": [s.label for s in facility.services]},
+        "access": {"items": [station_text(s) for s in facility.access]} if facility.access else {"text": NO_STATION_LABEL},
+        "address": {"text": facility.full_address},
+        "features": {"items": list(facility.features)} if facility.features else {"text": NO_FEATURES_LABEL},
+        "updated": {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()},
+    }
+    for field in ("retention_rate", "hires_last_year", "average_stay"):
+        cells[field] = {"text": display_metric(getattr(facility, field))}
+    ranked = {
+        "retention_rate": facility.retention_rate,
+        "hires_last_year": facility.hires_last_year,
+        "capacity": _exact(facility.capacity),
+        "average_stay": facility.average_stay,
+        "access": _exact(facility.min_walk),
+    }
+    for key, metric in ranked.items():
+        rank = metric_rank(metric, ROW_BY_KEY[key].better)
+        if rank is not None:
+            cells[key]["rank"] = rank
+    return {row.key: cells[row.key] for row in COMPARE_ROWS}
+
+
+def compare_record(facility: Facility) -> dict:
+    """The JSON the comparison page fetches for one facility."""
+    return {"id": facility.id, "name": facility.name, "url": facility.url_path, "cells": compare_cells(facility)}
+
+
+def rows_config() -> list[dict]:
+    """Row definitions for the page's JSON block, so the browser and Python agree on them."""
+    return [asdict(row) for row in COMPARE_ROWS]
+
+
+def to_json(value) -> str:
+    # Sorted keys and fixed separators: the same records give byte-identical files.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write_compare_data(site, facilities: list[Facility]) -> int:
+    """Write `compare/data/<id>.json` for every facility through the SiteOutput; return how many were written."""
+    for facility in facilities:
+        site.write_data(f"{DATA_DIR}/{facility.id}.json", (to_json(compare_record(facility)) + "\n").encode("utf-8"))
+    return len(facilities)
+
+
+def _json_number(number: float) -> float | int:
+    return int(number) if number == int(number) else number

@@ -1,0 +1,48 @@
+"""Comparison output: the /compare/ page, per-facility JSON, static prefecture tables.
+
+An output part: the generator calls write_compare_output with its SiteOutput.
+Pages go through Pelican's Writer there, so they get the same relative URLs,
+canonical links and sitemap entries as every other page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..pages.output import BY_CITY, EPOCH, SiteOutput
+from .data import COMPARE_ROWS, compare_cells, rows_config, write_compare_data
+
+logger = logging.getLogger(__name__)
+
+
+def table_url(prefecture) -> str:
+    """Site-relative URL of a prefecture's static comparison table (no JavaScript needed)."""
+    return f"pref/{prefecture.slug}/table/"
+
+
+def write_compare_output(site: SiteOutput) -> None:
+    """Write /compare/, /pref/<slug>/table/ (paginated like the card list) and compare/data/<id>.json."""
+    catalog = site.catalog
+    prefectures = [(p, len(catalog.in_prefecture(p))) for p in catalog.prefectures_with_facilities()]
+    newest = max((f.updated for f in catalog.facilities), default=EPOCH)
+    site.write_page(
+        "compare/",
+        "compare",
+        newest,
+        compare_rows=COMPARE_ROWS,
+        compare_rows_config=rows_config(),
+        table_prefectures=prefectures,
+        table_url=table_url,
+    )
+    for prefecture, _count in prefectures:
+        site.write_list(
+            table_url(prefecture),
+            "compare_table",
+            catalog.in_prefecture(prefecture),
+            BY_CITY,
+            prefecture=prefecture,
+            compare_rows=COMPARE_ROWS,
+            compare_cells=compare_cells,
+        )
+    count = write_compare_data(site, catalog.facilities)
+    logger.debug("facility_site: compare: wrote %d facility data files", count)

@@ -1,0 +1,83 @@
+"""Group validated facilities the ways the site lists them.
+
+The generator asks the catalog for "facilities in 東京都 that accept 精神"
+and the like; the grouping and ordering rules live here in one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..records.model import Facility
+from ..records.vocab import DISABILITIES, PREFECTURES, REGIONS, Prefecture, Term
+
+
+def listing_key(facility: Facility) -> tuple:
+    """List pages order: by city, then by reading (kana, else name), then id."""
+    return (facility.city, facility.name_kana or facility.name, facility.id)
+
+
+def national_key(facility: Facility) -> tuple:
+    return (facility.prefecture.code, *listing_key(facility))
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    name: str
+    prefectures: tuple[tuple[Prefecture, int], ...]  # (prefecture, facility count)
+
+
+class Catalog:
+    """Every facility, sorted for listing, with the lookups the pages need."""
+
+    def __init__(self, facilities: list[Facility]):
+        self.facilities = sorted(facilities, key=national_key)
+        self.by_id = {f.id: f for f in self.facilities}
+
+    @cached_property
+    def _by_prefecture(self) -> dict[str, list[Facility]]:
+        groups: dict[str, list[Facility]] = {p.slug: [] for p in PREFECTURES}
+        for facility in self.facilities:
+            groups[facility.prefecture.slug].append(facility)
+        return groups
+
+    def in_prefecture(self, pref: Prefecture, disability: Term | None = None) -> list[Facility]:
+        found = self._by_prefecture[pref.slug]
+        if disability is not None:
+            found = [f for f in found if f.accepts(disability)]
+        return found
+
+    def with_disability(self, disability: Term) -> list[Facility]:
+        return [f for f in self.facilities if f.accepts(disability)]
+
+    @cached_property
+    def prefecture_counts(self) -> Counter:
+        return Counter(f.prefecture.slug for f in self.facilities)
+
+    @cached_property
+    def disability_counts(self) -> dict[str, int]:
+        return {d.slug: sum(1 for f in self.facilities if f.accepts(d)) for d in DISABILITIES}
+
+    def prefectures_with_facilities(self) -> list[Prefecture]:
+        return [p for p in PREFECTURES if self.prefecture_counts[p.slug]]
+
+    def disability_counts_in(self, pref: Prefecture) -> list[tuple[Term, int]]:
+        """(disability type, count) for one prefecture, every type, in vocabulary order."""
+        facilities = self.in_prefecture(pref)
+        return [(d, sum(1 for f in facilities if f.accepts(d))) for d in DISABILITIES]
+
+    def prefecture_counts_for(self, disability: Term) -> list[tuple[Prefecture, int]]:
+        """(prefecture, count) of the prefectures with facilities accepting `disability`, JIS order."""
+        counts = Counter(f.prefecture.slug for f in self.with_disability(disability))
+        return [(p, counts[p.slug]) for p in PREFECTURES if counts[p.slug]]
+
+    def regions(self) -> list[RegionGroup]:
+        return [
+            RegionGroup(
+                name=region,
+                prefectures=tuple((p, self.prefecture_counts[p.slug]) for p in PREFECTURES if p.region == region),
+            )
+            for region in REGIONS
+        ]

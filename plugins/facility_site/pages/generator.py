@@ -1,0 +1,133 @@
+"""The Pelican generator: validated facilities in, pages out through Pelican's Writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from pelican.generators import Generator
+
+from ..records.model import Facility
+from ..records.reader import load_facilities
+from ..records.vocab import DISABILITIES
+from ..settings import resolve
+from .catalog import Catalog
+from .embed import embed_cards
+from .output import BY_CITY, BY_PREFECTURE, EPOCH, SiteOutput, day_start, site_url_for
+
+logger = logging.getLogger(__name__)
+
+
+class FacilityGenerator(Generator):
+    """Reads the records in generate_context (so errors stop the build before any write).
+
+    `output_parts` are the functions that write the rest of the site (compare,
+    search, …), each given the same SiteOutput; plugin.py lists them.
+    """
+
+    output_parts: tuple[Callable[[SiteOutput], None], ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = resolve(self.settings)
+        self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        self.catalog: Catalog | None = None
+        self.newest_input = EPOCH
+
+    # --- context ---------------------------------------------------------
+
+    def generate_context(self) -> None:
+        facilities = load_facilities(self.options["records_path"])
+        self._warn_stale(facilities)
+        self.catalog = Catalog(facilities)
+        self.context["facility_catalog"] = self.catalog
+        embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
+        self.newest_input = self._newest_input_date()
+        self._date_undated_pages()
+
+    def _warn_stale(self, facilities: list[Facility]) -> None:
+        today = self.options["today"] or dt.date.today()
+        limit = self.options["stale_after_days"]
+        for facility in facilities:
+            age = (today - facility.updated).days
+            if age > limit:
+                logger.warning(
+                    "facility_site: %s: updated: last checked %s, %d days ago (limit %d)",
+                    facility.source_path,
+                    facility.updated.isoformat(),
+                    age,
+                    limit,
+                )
+
+    def _newest_input_date(self) -> dt.date:
+        """The newest record or article date: when the home page (which lists both) last changed."""
+        days = [f.updated for f in self.catalog.facilities]
+        days += [a.date.date() for a in self.context.get("articles") or ()]
+        return max(days, default=EPOCH)
+
+    def _date_undated_pages(self) -> None:
+        # pelican-sitemap dates a page without Date or Modified with the build
+        # time, so two builds would differ. The newest input date is a fixed
+        # stand-in; a page's own Modified: header still wins.
+        for content in self.context.get("pages") or ():
+            if not getattr(content, "modified", None) and not getattr(content, "date", None):
+                content.modified = day_start(self.newest_input, self.timezone)
+
+    def _render_embedded_card(self, facility_id: str, content) -> str:
+        return self.get_template("embedded_card").render(
+            facility=self.catalog.by_id[facility_id],
+            SITEURL=site_url_for(self.settings, content.save_as),
+            SITENAME=self.context.get("SITENAME", ""),
+        )
+
+    # --- output ----------------------------------------------------------
+
+    def generate_output(self, writer) -> None:
+        site = SiteOutput(self, writer, self.catalog, self.newest_input)
+        write_core_pages(site)
+        for write_part in self.output_parts:
+            write_part(site)
+
+
+def write_core_pages(site: SiteOutput) -> None:
+    """Home, 404, one page per facility, and the prefecture and disability lists."""
+    catalog = site.catalog
+    site.write_page("", "home", site.newest_input, regions=catalog.regions())
+    # The 404 page is served for any missing path, at any depth, so its
+    # links must be root-based rather than relative.
+    root = urlsplit(site.options["canonical_base"] or site.settings["SITEURL"]).path.rstrip("/")
+    site.write_page("404.html", "404", site.newest_input, SITEURL=root)
+    for facility in catalog.facilities:
+        site.write_page(facility.url_path, "facility", facility.updated, facility=facility)
+    for pref in catalog.prefectures_with_facilities():
+        disability_counts = catalog.disability_counts_in(pref)
+        site.write_list(
+            f"pref/{pref.slug}/",
+            "prefecture",
+            catalog.in_prefecture(pref),
+            BY_CITY,
+            prefecture=pref,
+            disability_counts=disability_counts,
+        )
+        for disability, count in disability_counts:
+            if count:
+                site.write_list(
+                    f"pref/{pref.slug}/{disability.slug}/",
+                    "prefecture_disability",
+                    catalog.in_prefecture(pref, disability),
+                    BY_CITY,
+                    prefecture=pref,
+                    disability=disability,
+                )
+    for disability in DISABILITIES:
+        site.write_list(
+            f"disability/{disability.slug}/",
+            "disability",
+            catalog.with_disability(disability),
+            BY_PREFECTURE,
+            disability=disability,
+            prefecture_counts=catalog.prefecture_counts_for(disability),
+        )

@@ -1,0 +1,107 @@
+"""The one writing interface every output part gets: pages, paginated lists and data files.
+
+The generator builds a SiteOutput per build and hands it to each part
+(compare, search, …). A part reads the catalog and options from it and
+writes only through it, so no part needs the generator's internals and
+every page gets the same relative URLs, canonical links and sitemap entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from pelican.utils import get_relative_path, path_to_url
+
+from ..records.model import Facility
+from .catalog import Catalog
+from .pagination import paginate
+
+# Written when there are no records at all, so the dates stay fixed.
+EPOCH = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """What pelican-sitemap reads from the `page` template variable: a URL and a date.
+
+    Passing our own date keeps sitemap.xml deterministic (it would use "now").
+    """
+
+    url: str
+    modified: dt.datetime
+    status: str = "published"
+
+
+@dataclass(frozen=True)
+class Sections:
+    """How a list page is divided: the heading each facility falls under, and the headings' id prefix."""
+
+    title_of: Callable[[Facility], str]
+    anchor_prefix: str
+
+
+BY_CITY = Sections(lambda facility: facility.city, "city")
+BY_PREFECTURE = Sections(lambda facility: facility.prefecture.name, "pref")
+
+
+def save_as_for(url: str) -> str:
+    """The file a site URL is written to: "pref/tokyo/" -> "pref/tokyo/index.html"."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+def site_url_for(settings: dict, save_as: str) -> str:
+    """SITEURL as the Writer gives it to the page written to `save_as`."""
+    if settings["RELATIVE_URLS"]:
+        return path_to_url(get_relative_path(save_as))
+    return settings["SITEURL"]
+
+
+def day_start(day: dt.date, timezone: tzinfo) -> dt.datetime:
+    """Midnight of `day` in the site's time zone: the dates pages carry in the sitemap."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=timezone)
+
+
+class SiteOutput:
+    """Writes one build's pages (through Pelican's Writer) and data files (under the output folder)."""
+
+    def __init__(self, generator, writer, catalog: Catalog, newest_input: dt.date):
+        self._generator = generator
+        self._writer = writer
+        self.catalog = catalog
+        self.newest_input = newest_input
+        self.options: dict = generator.options
+        self.settings: dict = generator.settings
+        self.output_path = Path(generator.output_path)
+
+    def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
+        """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap."""
+        self._writer.write_file(
+            save_as_for(url),
+            self._generator.get_template(template),
+            self._generator.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_url=url,
+            page=SitemapEntry(url, day_start(modified, self._generator.timezone)),
+            **variables,
+        )
+
+    def write_list(self, base_url: str, template: str, facilities: list[Facility], sections: Sections, **variables) -> None:
+        """A paginated list of facility cards, divided into sections (cities or prefectures)."""
+        newest = max((f.updated for f in facilities), default=EPOCH)
+        per_page = self.options["per_page"]
+        for pagination in paginate(base_url, facilities, per_page, sections.title_of, sections.anchor_prefix):
+            self.write_page(pagination.url, template, newest, pagination=pagination, **variables)
+
+    def write_data(self, path: str, data: bytes, gzip_from: int | None = None) -> Path:
+        """A data file at `path` under the output folder; a .gz twin too when it is `gzip_from` bytes or more."""
+        target = self.output_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if gzip_from is not None and len(data) >= gzip_from:
+            target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        return target

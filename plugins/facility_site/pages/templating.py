@@ -1,0 +1,57 @@
+"""Jinja filters and globals the theme uses to show facility data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..records.metrics import METRIC_SPECS, UNKNOWN_LABEL, display_metric
+from ..records.vocab import DISABILITIES, REGIONS, SERVICES
+
+
+def date_ja(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def page_path(output_file: str) -> str:
+    """The URL path of a written file: "pref/tokyo/index.html" -> "pref/tokyo/"."""
+    if output_file == "index.html" or output_file.endswith("/index.html"):
+        return output_file[: -len("index.html")]
+    return output_file
+
+
+def install(env: Environment, options: dict) -> None:
+    def canonical_url(output_file: str | None) -> str:
+        """Absolute address of the page written to `output_file`; "" when no canonical_base is set."""
+        base = options["canonical_base"]
+        return f"{base}/{page_path(output_file)}" if base and output_file else ""
+
+    # A facility appears on up to eleven list pages (its prefecture, each
+    # disability subpage, each national disability list) but its card only
+    # differs by the page's depth (SITEURL) and heading level. Rendering each
+    # variant once saves most of a national build's template time.
+    rendered_cards: dict[tuple, Markup] = {}
+
+    def facility_card_html(facility, site_url: str, heading_level: int = 3) -> Markup:
+        key = (facility.id, site_url, heading_level)
+        card = rendered_cards.get(key)
+        if card is None:
+            macros = env.get_template("_macros.html").module
+            card = rendered_cards[key] = Markup(macros.facility_card(facility, site_url, heading_level))
+        return card
+
+    env.filters.update({"metric": display_metric, "date_ja": date_ja})
+    env.globals.update(
+        {
+            "DISABILITIES": DISABILITIES,
+            "SERVICES": SERVICES,
+            "REGIONS": REGIONS,
+            "METRIC_SPECS": METRIC_SPECS,
+            "UNKNOWN_LABEL": UNKNOWN_LABEL,
+            "FACILITY_OPTIONS": options,
+            "canonical_url": canonical_url,
+            "facility_card_html": facility_card_html,
+        }
+    )

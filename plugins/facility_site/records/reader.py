@@ -1,0 +1,617 @@
+"""Read facilities/*.yaml, validate every record, and build Facility models.
+
+Every problem in every file is collected and reported at once as
+`file:line: field: problem`; nothing is built from a folder with errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..errors import Problem, RecordError
+from .markup import render_description
+from .metrics import METRIC_SPECS, MetricError, parse_metric
+from .model import Facility, Location, Station
+from .vocab import (
+    DISABILITY_BY_LABEL,
+    PREFECTURE_BY_NAME,
+    SERVICE_BY_LABEL,
+    prefecture_suggestion,
+)
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RECORD_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 256 * 1024
+# A record is at most four levels deep (record > source > list > item); far
+# deeper nesting is hostile, and PyYAML's composer would recurse until it crashes.
+MAX_NESTING = 8
+OFFICE_NUMBER_RE = re.compile(r"^[0-9]{10}$")
+MAX_WALK_MINUTES = 240
+KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f0-9０-９ 　・ー]+$")
+
+REQUIRED = ("name", "prefecture", "city", "services", "capacity", "disabilities", "updated")
+OPTIONAL = (
+    "name_kana",
+    "address",
+    "access",
+    "retention_rate",
+    "hires_last_year",
+    "average_stay",
+    "catchphrase",
+    "description",
+    "features",
+    "url",
+    "phone",
+    "office_number",
+    "location",
+    "source",
+)
+KNOWN_KEYS = REQUIRED + OPTIONAL
+ACCESS_KEYS = ("line", "station", "walk_minutes")
+TEXT_LIMITS = {"name": 120, "name_kana": 120, "city": 60, "address": 200, "catchphrase": 200, "description": 20000}
+
+
+# libyaml (bundled in PyYAML's wheels) parses about eight times faster than
+# the pure-Python parser, which matters at 30,000 records. Without it the
+# records are read the same; only syntax-error wording differs.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _RecordLoader(_SafeLoader):
+    """SafeLoader that keeps dates as text, so an impossible date is our error, not a crash."""
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Source:
+    """One record file while it is being read: its raw values and where each sits."""
+
+    path: str
+    data: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+    nodes: dict = field(default_factory=dict)  # "access[0].station" -> its YAML node
+    problems: list[Problem] = field(default_factory=list)
+    parsed: bool = False  # the YAML was read; its fields can be validated
+
+    def line(self, key: str) -> int:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0] if "." in key else key.rpartition("[")[0]
+        return 1
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(key), key, message))
+
+
+def display_path(path: Path) -> str:
+    """The path as the operator would type it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def load_facilities(folder: str | os.PathLike) -> list[Facility]:
+    """Read and validate every record in `folder`; raise RecordError listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise RecordError([Problem(display_path(folder), 1, "records_path", "folder does not exist")])
+    facilities: list[Facility] = []
+    paths_by_id: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(folder.iterdir()):
+        # Suffixes match case-insensitively so that `Current.YAML` is reported, not skipped.
+        if path.name.startswith(".") or path.suffix.lower() not in RECORD_SUFFIXES or not path.is_file():
+            continue
+        paths_by_id[path.stem].append(path)
+        source = _read_source(path)
+        # A bad file name or a duplicate field still lets the fields be checked,
+        # so the operator sees every problem of the file in one run.
+        facility = _build(source, path.stem) if source.parsed else None
+        problems.extend(source.problems)
+        if facility is not None:
+            facilities.append(facility)
+    for record_id, paths in sorted(paths_by_id.items()):
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            for path in paths:
+                problems.append(Problem(display_path(path), 1, "file", f"id {record_id!r} is used by more than one file ({names})"))
+    if problems:
+        raise RecordError(problems)
+    return sorted(facilities, key=lambda f: f.id)
+
+
+def _read_source(path: Path) -> _Source:
+    source = _Source(display_path(path))
+    if not ID_RE.match(path.stem) or path.suffix not in RECORD_SUFFIXES:
+        source.problem(
+            "file",
+            f"file name {path.name!r} is not a valid id; name it <id>.yaml with lower-case a-z, 0-9 and '-', starting with a letter or digit",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source.problem("file", f"cannot read the file: {exc.strerror or exc}")
+        return source
+    if len(raw) > MAX_FILE_BYTES:
+        source.problem("file", f"file is {len(raw)} bytes; a record may be at most {MAX_FILE_BYTES}")
+        return source
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 (Shift_JIS and UTF-16 are not read)"
+        source.problems.append(Problem(source.path, line, "encoding", message))
+        return source
+    known = len(source.problems)
+    root = _compose(text, source)
+    if root is None:
+        if len(source.problems) == known:  # no YAML problem: nothing but blank lines and comments
+            source.problem("file", "file is empty; a record needs at least " + ", ".join(REQUIRED))
+        return source
+    if not isinstance(root, yaml.MappingNode):
+        source.problems.append(Problem(source.path, root.start_mark.line + 1, "file", "a record must be a mapping of `field: value` lines"))
+        return source
+    source.parsed = _collect_mapping(root, source)
+    return source
+
+
+# PyYAML's wording for the usual slips, with what to do about them.
+_SYNTAX_HINTS = (
+    ("tab character", "; indent with spaces, not tabs"),
+    ("mapping values are not allowed", "; check the indentation, and put a value containing ': ' in quotes"),
+    ("could not find expected ':'", "; each line needs `field: value`"),
+)
+# Characters YAML refuses (the same set as PyYAML's reader), found before
+# parsing so the message and line do not depend on the parser.
+_NOT_YAML_CHAR = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _event_problem(event: yaml.Event, depth: int, documents: int) -> str | None:
+    """Why this parse event is refused in a record, or None."""
+    if isinstance(event, yaml.DocumentStartEvent) and documents > 1:
+        return "a record file holds one document; remove the extra '---'"
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return "anchors and aliases (&name, *name) are not allowed in records"
+    if getattr(event, "tag", None) is not None:
+        # SafeLoader would refuse most tags with a traceback, and !!str/!!int
+        # only hide what a value is.
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        return f"the tag {tag!r} is not allowed in records; write plain values"
+    if depth > MAX_NESTING:
+        return f"values are nested more than {MAX_NESTING} levels deep"
+    return None
+
+
+def _compose(text: str, source: _Source) -> yaml.Node | None:
+    """Parse YAML into nodes, refusing anchors, aliases, tags and deep nesting first.
+
+    The checks run on the parser's event stream, before anything is composed
+    or expanded, so a "billion laughs" file fails in time linear in its size
+    and a deeply nested one cannot exhaust the composer's recursion.
+    """
+    if bad := _NOT_YAML_CHAR.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        source.problems.append(Problem(source.path, line, "yaml", f"the character U+{ord(bad.group()):04X} is not allowed in a YAML file"))
+        return None
+    try:
+        documents = depth = 0
+        for event in yaml.parse(text, Loader=_RecordLoader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            problem = _event_problem(event, depth, documents)
+            if problem:
+                source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", problem))
+                return None
+        return yaml.compose(text, Loader=_RecordLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = exc.problem or exc.context
+        opened_elsewhere = exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None)
+        if exc.context and exc.problem and opened_elsewhere and "plain scalar" not in exc.context:
+            # e.g. an unclosed quote or bracket: say where it was opened, not only where parsing gave up
+            message = f"{exc.problem} ({exc.context} started on line {exc.context_mark.line + 1})"
+        hint = next((h for needle, h in _SYNTAX_HINTS if needle in message), "")
+        source.problems.append(Problem(source.path, line, "yaml", f"syntax error: {message}{hint}"))
+    except yaml.YAMLError as exc:
+        source.problems.append(Problem(source.path, 1, "yaml", f"syntax error: {exc}"))
+    return None
+
+
+def _construct(node: yaml.Node):
+    return _RecordLoader("").construct_document(node)
+
+
+def _collect_mapping(root: yaml.MappingNode, source: _Source) -> bool:
+    """Fill source.data, .lines and .nodes from the top-level mapping; False if unreadable."""
+    readable = True
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            source.problems.append(Problem(source.path, line, "file", "field names must be plain text"))
+            continue
+        key = str(key_node.value)
+        if key in source.data:
+            source.problems.append(Problem(source.path, line, key, f"duplicate field (first given on line {source.lines[key]})"))
+            continue
+        try:
+            value = _construct(value_node)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:  # e.g. a list used as a mapping key
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else str(exc).splitlines()[0]
+            source.problems.append(Problem(source.path, line, key, f"cannot read the value: {reason}"))
+            readable = False
+            continue
+        source.lines[key] = line
+        _note_nodes(key, value_node, source)
+        _report_nested_duplicates(key, value_node, source)
+        source.data[key] = value
+    return readable
+
+
+def _report_nested_duplicates(key: str, node: yaml.Node, source: _Source) -> None:
+    """PyYAML keeps the last of two equal keys silently; inside a value that hides a typo too."""
+    pending = [(key, node)]
+    while pending:
+        where, node = pending.pop()
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend((f"{where}[{i}]", item) for i, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first_lines: dict[str, int] = {}
+            for sub_key, sub_value in node.value:
+                name = f"{where}.{sub_key.value}" if isinstance(sub_key, yaml.ScalarNode) else where
+                line = sub_key.start_mark.line + 1
+                if name in first_lines:
+                    source.problems.append(Problem(source.path, line, name, f"duplicate field (first given on line {first_lines[name]})"))
+                else:
+                    first_lines[name] = line
+                pending.append((name, sub_value))
+
+
+def _note_nodes(key: str, node: yaml.Node, source: _Source) -> None:
+    """Remember each value's node (for its line and its text as written), two levels deep."""
+    source.nodes[key] = node
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            source.lines[f"{key}[{i}]"] = item.start_mark.line + 1
+            source.nodes[f"{key}[{i}]"] = item
+            if isinstance(item, yaml.MappingNode):
+                for sub_key, sub_value in item.value:
+                    source.lines[f"{key}[{i}].{sub_key.value}"] = sub_value.start_mark.line + 1
+                    source.nodes[f"{key}[{i}].{sub_key.value}"] = sub_value
+    elif isinstance(node, yaml.MappingNode):
+        for sub_key, sub_value in node.value:
+            source.lines[f"{key}.{sub_key.value}"] = sub_value.start_mark.line + 1
+            source.nodes[f"{key}.{sub_key.value}"] = sub_value
+
+
+def _as_written(source: _Source, key: str, value: object) -> object:
+    """For a text field, the scalar exactly as written.
+
+    YAML reads `0110400123` as an octal number, `yes` as True and `1.50` as
+    1.5; in a text field the operator meant the characters they typed.
+    """
+    node = source.nodes.get(key)
+    if value is not None and not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return value
+
+
+# --- validation -----------------------------------------------------------
+
+
+def _build(source: _Source, record_id: str) -> Facility | None:
+    data = source.data
+    for key in data:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(KNOWN_KEYS)}"
+            source.problem(key, f"unknown field{hint}")
+    imported = "source" in data
+    for key in REQUIRED:
+        if key == "disabilities" and imported:
+            continue  # imported records may not know them yet: shown as 未確認
+        if _blank(data.get(key)):
+            source.problem(key, "required field is missing" if key not in data else "required field is empty")
+
+    values = {
+        "name": _text(source, "name"),
+        "name_kana": _kana(source),
+        "prefecture": _prefecture(source),
+        "city": _text(source, "city"),
+        "address": _text(source, "address"),
+        "access": _access(source),
+        "services": _terms(source, "services", SERVICE_BY_LABEL),
+        "capacity": _capacity(source),
+        "disabilities": _terms(source, "disabilities", DISABILITY_BY_LABEL),
+        "catchphrase": _text(source, "catchphrase"),
+        "description": _text(source, "description", multiline=True),
+        "features": _features(source),
+        "url": _url(source),
+        "phone": _phone(source),
+        "office_number": _office_number(source),
+        "updated": _date(source),
+        "location": _location(source),
+        "source": _source_block(source),
+    }
+    for field_name, spec in METRIC_SPECS.items():
+        try:
+            values[field_name] = parse_metric(data.get(field_name), spec)
+        except MetricError as exc:
+            source.problem(field_name, str(exc))
+    _check_city(source, values["prefecture"], values["city"])
+    if source.problems:
+        return None
+    return Facility(
+        id=record_id,
+        source_path=source.path,
+        description_html=render_description(values["description"]) if values["description"] else "",
+        # None means "not given": leave those to the model's defaults.
+        **{k: v for k, v in values.items() if v is not None},
+    )
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _has(source: _Source, key: str) -> bool:
+    return not _blank(source.data.get(key))
+
+
+def _text(source: _Source, key: str, multiline: bool = False) -> str | None:
+    if not _has(source, key):
+        return None
+    value = _as_written(source, key, source.data[key])
+    if not isinstance(value, str):
+        source.problem(key, "must be text, not a list or mapping")
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if not multiline and ("\n" in text):
+        source.problem(key, "must be a single line")
+        return None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        source.problem(key, "contains control characters")
+        return None
+    limit = TEXT_LIMITS.get(key)
+    if limit and len(text) > limit:
+        source.problem(key, f"is {len(text)} characters long; at most {limit}")
+        return None
+    return text
+
+
+def _kana(source: _Source) -> str | None:
+    text = _text(source, "name_kana")
+    if text is not None and not KANA_RE.match(text):
+        source.problem("name_kana", f"{text!r} is not a reading in hiragana or katakana")
+        return None
+    return text
+
+
+def _check_city(source: _Source, pref, city: str | None) -> None:
+    # The prefecture is shown before the city everywhere (東京都新宿区), so a
+    # city written with it would read 東京都東京都新宿区.
+    if pref is not None and city and city.startswith(pref.name) and len(city) > len(pref.name):
+        source.problem("city", f"write the city without the prefecture: {city[len(pref.name):]!r}")
+
+
+def _prefecture(source: _Source):
+    if not _has(source, "prefecture"):
+        return None
+    value = source.data["prefecture"]
+    name = str(value).strip()
+    pref = PREFECTURE_BY_NAME.get(name)
+    if pref is None:
+        suggestion = prefecture_suggestion(name)
+        hint = f"; did you mean {suggestion!r}?" if suggestion else "; use one of the 47 official names such as '東京都'"
+        source.problem("prefecture", f"unknown prefecture {name!r}{hint}")
+    return pref
+
+
+def _terms(source: _Source, key: str, vocabulary: dict) -> tuple:
+    if not _has(source, key):
+        return ()
+    value = source.data[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        source.problem(key, "must be a list")
+        return ()
+    terms = []
+    for i, item in enumerate(value):
+        label = str(item).strip() if item is not None else ""
+        # Accept full-width brackets: 自立訓練（生活訓練）.
+        label = label.replace("（", "(").replace("）", ")")
+        # 精神障害, 精神障がい and 精神障碍 all name the term 精神.
+        term = vocabulary.get(label) or vocabulary.get(re.sub(r"(障害|障がい|障碍)$", "", label))
+        if term is None:
+            close = difflib.get_close_matches(label, vocabulary, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(vocabulary)
+            source.problem(f"{key}[{i}]", f"unknown value {label!r}; {hint}")
+        elif term in terms:
+            source.problem(f"{key}[{i}]", f"{label!r} is listed twice")
+        else:
+            terms.append(term)
+    order = list(vocabulary.values())
+    return tuple(sorted(terms, key=order.index))
+
+
+def _capacity(source: _Source) -> int | None:
+    if not _has(source, "capacity"):
+        return None
+    value = source.data["capacity"]
+    if isinstance(value, str):
+        cleaned = unicodedata.normalize("NFKC", value).strip().removesuffix("名").removesuffix("人")
+        value = int(cleaned) if cleaned.isdigit() else value
+    if isinstance(value, bool) or not isinstance(value, int):
+        source.problem("capacity", f"{value!r} is not a whole number")
+        return None
+    if value <= 0:
+        source.problem("capacity", f"must be greater than 0, got {value}")
+        return None
+    return value
+
+
+def _access(source: _Source) -> tuple[Station, ...]:
+    if not _has(source, "access"):
+        return ()
+    value = source.data["access"]
+    if not isinstance(value, list):
+        source.problem("access", "must be a list of {line, station, walk_minutes}")
+        return ()
+    stations = []
+    for i, item in enumerate(value):
+        where = f"access[{i}]"
+        if not isinstance(item, dict):
+            source.problem(where, "must be a mapping with station and walk_minutes")
+            continue
+        for key in item:
+            if key not in ACCESS_KEYS:
+                close = difflib.get_close_matches(str(key), ACCESS_KEYS, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                source.problem(f"{where}.{key}", f"unknown field{hint}")
+        station = _access_text(source, f"{where}.station", item.get("station")) or ""
+        station = station.removesuffix("駅").strip()  # 新宿駅 -> 新宿: the site adds 駅 itself
+        if not station and f"{where}.station" not in {p.field for p in source.problems}:
+            source.problem(f"{where}.station", "station is missing")
+        line = _access_text(source, f"{where}.line", item.get("line"))
+        walk = item.get("walk_minutes")
+        if walk is None:
+            source.problem(f"{where}.walk_minutes", "walk_minutes is missing")
+            continue
+        if isinstance(walk, bool) or not isinstance(walk, (int, float)):
+            source.problem(f"{where}.walk_minutes", f"{walk!r} is not a number of minutes (徒歩30秒 = 0.5)")
+            continue
+        if walk != walk or walk < 0 or walk > MAX_WALK_MINUTES:
+            source.problem(f"{where}.walk_minutes", f"{walk!r} is out of range; use minutes from 0 to {MAX_WALK_MINUTES}")
+            continue
+        if station:
+            stations.append(Station(name=station, walk_minutes=float(walk), line=line))
+    return tuple(stations)
+
+
+def _access_text(source: _Source, key: str, value: object) -> str | None:
+    value = _as_written(source, key, value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\n" in value.strip():
+        source.problem(key, "must be one line of text")
+        return None
+    return unicodedata.normalize("NFC", value).strip() or None
+
+
+def _features(source: _Source) -> tuple[str, ...]:
+    if not _has(source, "features"):
+        return ()
+    value = source.data["features"]
+    if not isinstance(value, list):
+        source.problem("features", "must be a list of short tags")
+        return ()
+    tags = []
+    for i, item in enumerate(value):
+        item = _as_written(source, f"features[{i}]", item)
+        if not isinstance(item, str) or not item.strip() or "\n" in item.strip():
+            source.problem(f"features[{i}]", "must be a short text tag")
+            continue
+        tag = unicodedata.normalize("NFC", item).strip()
+        if len(tag) > 40:
+            source.problem(f"features[{i}]", f"is {len(tag)} characters long; at most 40")
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _url(source: _Source) -> str | None:
+    text = _text(source, "url")
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in text):
+        source.problem("url", f"{text!r} is not an http(s) address")
+        return None
+    return text
+
+
+def _phone(source: _Source) -> str | None:
+    if not _has(source, "phone"):
+        return None
+    value = _as_written(source, "phone", source.data["phone"])
+    if not isinstance(value, str):
+        source.problem("phone", "must be a phone number such as '03-1234-5678'")
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    digits = re.sub(r"[\s\-()]", "", text)
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        source.problem("phone", f"{value!r} is not a phone number")
+        return None
+    return text
+
+
+def _office_number(source: _Source) -> str | None:
+    if not _has(source, "office_number"):
+        return None
+    value = _as_written(source, "office_number", source.data["office_number"])
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not isinstance(value, str) or not OFFICE_NUMBER_RE.match(text):
+        source.problem("office_number", f"{value!r} is not a 10-digit 事業所番号 such as '1310400123'")
+        return None
+    return text
+
+
+def _date(source: _Source) -> dt.date | None:
+    if not _has(source, "updated"):
+        return None
+    text = str(source.data["updated"]).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        source.problem("updated", f"{text!r} is not a date in YYYY-MM-DD form")
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        source.problem("updated", f"{text!r} is not a real date")
+        return None
+
+
+def _location(source: _Source) -> Location | None:
+    if not _has(source, "location"):
+        return None
+    value = source.data["location"]
+    if not isinstance(value, dict) or set(value) != {"lat", "lng"}:
+        source.problem("location", "must be {lat: …, lng: …}")
+        return None
+    lat, lng = value["lat"], value["lng"]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lng)):
+        source.problem("location", "lat and lng must be numbers")
+        return None
+    if not (20 <= lat <= 46 and 122 <= lng <= 154):
+        source.problem("location", f"({lat}, {lng}) is not in Japan")
+        return None
+    return Location(float(lat), float(lng))
+
+
+def _source_block(source: _Source) -> dict:
+    if not _has(source, "source"):
+        return {}
+    value = source.data["source"]
+    if not isinstance(value, dict):
+        source.problem("source", "must be a mapping")
+        return {}
+    return value

@@ -1,0 +1,156 @@
+"""The facet table, sort columns and result cards the search page filters and shows.
+
+Every facility gets a doc number: its place in (prefecture, reading, id)
+order. A prefecture is then one run of doc numbers, and every sort breaks
+ties in that order, so the cards of a page of results are usually neighbours
+in one or two card files. All files are compact JSON a static host compresses:
+
+- facets.json: where each prefecture's run starts, and one column per facet
+  (disability and service bitmasks, nearest-station walk) for every facility:
+  enough to filter, count every choice and sort by walk, without lunr.
+- name-order.json: the prefecture of each facility in national reading
+  order, from which the browser rebuilds that order; fetched only to sort
+  facilities of several prefectures by name.
+- sort-<metric>.json: a metric's rank per facility (-1 for 非公開), fetched
+  only when the visitor sorts by it.
+- cards/…: what a result card shows, by chunks of CARD_CHUNK facilities and
+  by prefecture; the browser fetches whichever needs fewer files for the
+  cards on screen (card_files).
+
+Columns are written as {"values": [distinct values], "codes": "one base-64
+character per facility"}, which compresses to about a byte a facility; a
+column with more than 64 distinct values is written as {"plain": [values]}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..records.metrics import Metric, display_metric
+from ..records.model import Facility
+from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
+from .tokenizer import normalize
+
+# Cards per chunk file: small, so a page of cards scattered over the country
+# fetches little it does not show.
+CARD_CHUNK = 10
+NO_STATION = -1
+UNKNOWN_RANK = -1
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+# Sort columns fetched on demand: URL value -> facility attribute.
+METRIC_SORTS: dict[str, str] = {
+    "retention": "retention_rate",
+    "hires": "hires_last_year",
+    "capacity": "capacity",
+    "stay": "average_stay",
+}
+
+
+def reading_key(facility: Facility) -> tuple[str, str]:
+    """Kana order: the normalized reading (katakana folded to hiragana), then the id."""
+    return (normalize(facility.name_kana or facility.name), facility.id)
+
+
+def doc_order(facilities: Sequence[Facility]) -> list[Facility]:
+    """Doc numbers: by prefecture (JIS order), then reading."""
+    keys = {f.id: (f.prefecture.code, *reading_key(f)) for f in facilities}
+    return sorted(facilities, key=lambda f: keys[f.id])
+
+
+def name_order(docs: Sequence[Facility]) -> list[int]:
+    """Doc numbers in national reading order."""
+    keys = [reading_key(f) for f in docs]
+    return sorted(range(len(docs)), key=keys.__getitem__)
+
+
+def encode_column(values: Sequence[int]) -> dict:
+    distinct = sorted(set(values))
+    if len(distinct) > len(CODE_ALPHABET):
+        return {"plain": list(values)}
+    code = {value: CODE_ALPHABET[i] for i, value in enumerate(distinct)}
+    return {"values": distinct, "codes": "".join(code[v] for v in values)}
+
+
+def bitmask(chosen: Sequence, vocabulary: Sequence) -> int:
+    return sum(1 << i for i, term in enumerate(vocabulary) if term in chosen)
+
+
+def walk_tenths(facility: Facility) -> int:
+    """Minutes to the nearest listed station in tenths (徒歩30秒 = 5), or NO_STATION."""
+    walk = facility.min_walk
+    return NO_STATION if walk is None else round(walk * 10)
+
+
+def prefecture_starts(docs: Sequence[Facility]) -> list[int]:
+    """starts[i] is the first doc number of the prefecture with code i + 1; starts[47] is the count."""
+    starts, position = [], 0
+    for pref in PREFECTURES:
+        starts.append(position)
+        while position < len(docs) and docs[position].prefecture.code == pref.code:
+            position += 1
+    return [*starts, len(docs)]
+
+
+def facets_file(docs: Sequence[Facility]) -> dict:
+    return {
+        "count": len(docs),
+        "prefStarts": prefecture_starts(docs),
+        "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
+        "svc": encode_column([bitmask(f.services, SERVICES) for f in docs]),
+        "walk": encode_column([walk_tenths(f) for f in docs]),
+    }
+
+
+def name_order_file(docs: Sequence[Facility], order: Sequence[int]) -> dict:
+    """The prefecture of each facility in reading order; within a prefecture, doc order is reading order."""
+    return {"prefs": encode_column([docs[d].prefecture.code - 1 for d in order])}
+
+
+def _sort_value(value: Metric | int | None) -> float | None:
+    if value is None:
+        return None
+    return float(value) if isinstance(value, int) else value.representative
+
+
+def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
+    """Each facility's rank among the distinct values (0 = smallest), UNKNOWN_RANK when 非公開."""
+    values = [_sort_value(getattr(f, attribute)) for f in docs]
+    ranks = {value: rank for rank, value in enumerate(sorted({v for v in values if v is not None}))}
+    return {"ranks": encode_column([UNKNOWN_RANK if v is None else ranks[v] for v in values])}
+
+
+def card_row(facility: Facility) -> list:
+    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員, 平均利用期間] as the card shows them.
+
+    access is [line or "", station, walk label] for the nearest station, or None.
+    """
+    station = facility.nearest_station
+    access = [station.line or "", station.name, station.walk_label] if station else None
+    return [
+        facility.id,
+        facility.name,
+        facility.city,
+        access,
+        display_metric(facility.retention_rate),
+        display_metric(facility.hires_last_year),
+        facility.capacity,
+        display_metric(facility.average_stay),
+    ]
+
+
+def card_files(docs: Sequence[Facility]) -> dict[str, object]:
+    """The card rows two ways, so any page of results needs few small files:
+
+    cards/doc-<k>.json      CARD_CHUNK rows in doc order (neighbours, or a few scattered cards)
+    cards/pref-<slug>.json  every row of a prefecture (many cards of one prefecture)
+    """
+    rows = [card_row(f) for f in docs]
+    files: dict[str, object] = {}
+    for number, start in enumerate(range(0, len(rows), CARD_CHUNK)):
+        files[f"cards/doc-{number}.json"] = rows[start : start + CARD_CHUNK]
+    starts = prefecture_starts(docs)
+    for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
+        if end > start:
+            files[f"cards/pref-{pref.slug}.json"] = rows[start:end]
+    return files

@@ -1,0 +1,220 @@
+"""The full-text index: facilities in, lunr's term weights and a sharded wire form out.
+
+Terms are the words of the tokenizer (tokenizer.py): runs of letters and
+digits after normalization, so 新宿御苑前駅 is one term. A query word matches
+every term that contains it (lunr's `*word*`), which makes 御苑, 緑区 and a
+lone 森 work and can never join pieces of two different words or fields.
+
+Each (term, field, facility) posting carries lunr's weight: BM25 with lunr's
+k1 and b, the field boost, rounded to three decimals, exactly what lunr.py
+puts into its field vectors. Two builders produce that:
+
+- `build_with_lunr_py` runs lunr.py's own Builder. It is the reference.
+- `build_fast` computes the same numbers without lunr.py's per-token
+  objects. lunr.py needs minutes for a national site (about 600,000 tokens for
+  30,000 facilities); this takes seconds. tests/test_search_index.py checks
+  that both give identical postings.
+
+`build_index` uses lunr.py for sites up to LUNR_PY_LIMIT facilities and the
+fast builder above that.
+
+The wire form is one shard per character (char_shards), so a query fetches
+one small file per word. theme/static/js/search/engine.js reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..records.model import Facility
+from .tokenizer import normalize, split_words
+
+logger = logging.getLogger(__name__)
+
+# lunr's BM25 parameters (lunr.Builder defaults; lunr.py uses the same).
+K1 = 1.2
+B = 0.75
+# Up to this many facilities the index is built by lunr.py itself.
+LUNR_PY_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SearchField:
+    name: str
+    boost: int
+    values: Callable[[Facility], Sequence[str | None]]
+
+
+# Name matches rank highest. A station is indexed with 駅 (新宿御苑前駅): a
+# query matches any term that contains it, so 新宿御苑前 and 新宿御苑前駅 both find it.
+SEARCH_FIELDS: tuple[SearchField, ...] = (
+    SearchField("name", 10, lambda f: [f.name]),
+    SearchField("kana", 8, lambda f: [f.name_kana]),
+    SearchField("place", 3, lambda f: [f.prefecture.name, f.city, f.address]),
+    SearchField("station", 3, lambda f: [f"{s.name}駅" for s in f.access]),
+    SearchField("line", 2, lambda f: [s.line for s in f.access]),
+    SearchField("feature", 1, lambda f: [*f.features, f.catchphrase]),
+    SearchField("disability", 1, lambda f: [d.label for d in f.disabilities]),
+    SearchField("service", 1, lambda f: [s.label for s in f.services]),
+)
+FIELD_NAMES = tuple(field.name for field in SEARCH_FIELDS)
+
+
+def field_words(values: Sequence[str | None]) -> list[str]:
+    """The terms of one field, in order, repeats kept (they count as term frequency)."""
+    return [word for value in values if value for _, word in split_words(normalize(value))]
+
+
+def document_words(facilities: Sequence[Facility]) -> list[list[list[str]]]:
+    """For each facility (in doc order), for each search field, its words."""
+    cache: dict[tuple, list[str]] = {}  # cities, stations, features repeat thousands of times
+    documents = []
+    for facility in facilities:
+        fields = []
+        for field in SEARCH_FIELDS:
+            values = tuple(field.values(facility))
+            if values not in cache:
+                cache[values] = field_words(values)
+            fields.append(cache[values])
+        documents.append(fields)
+    return documents
+
+
+@dataclass
+class TextIndex:
+    """terms: sorted; postings[term][field index] = [(doc number, weight in thousandths), …] by doc."""
+
+    terms: list[str]
+    postings: dict[str, list[list[tuple[int, int]]]]
+
+
+def _thousandths(score: float) -> int:
+    # lunr.py stores round(score, 3); as an integer that is exact on both sides.
+    return round(round(score, 3) * 1000)
+
+
+def build_fast(documents: list[list[list[str]]]) -> TextIndex:
+    """lunr's weights, computed directly (same formula and rounding as lunr.py's Builder)."""
+    field_count = len(SEARCH_FIELDS)
+    doc_count = len(documents)
+    frequencies: dict[str, list[dict[int, int]]] = defaultdict(lambda: [{} for _ in range(field_count)])
+    length_sums = [0] * field_count
+    for doc, fields in enumerate(documents):
+        for f, words in enumerate(fields):
+            length_sums[f] += len(words)
+            for word in words:
+                counts = frequencies[word][f]
+                counts[doc] = counts.get(doc, 0) + 1
+    averages = [total / doc_count if doc_count else 0 for total in length_sums]
+    lengths = [[len(words) for words in fields] for fields in documents]
+    postings: dict[str, list[list[tuple[int, int]]]] = {}
+    for term, per_field in frequencies.items():
+        with_term = sum(len(counts) for counts in per_field)
+        idf = math.log(1 + abs((doc_count - with_term + 0.5) / (with_term + 0.5)))
+        entry = []
+        for f, counts in enumerate(per_field):
+            boost = SEARCH_FIELDS[f].boost
+            weights: dict[tuple[int, int], int] = {}  # (tf, field length) -> weight: most postings share a few
+            row = []
+            for doc in sorted(counts):
+                tf = counts[doc]
+                length = lengths[doc][f]
+                weight = weights.get((tf, length))
+                if weight is None:
+                    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / averages[f])) + tf)
+                    score *= boost
+                    weight = weights[(tf, length)] = _thousandths(score)
+                row.append((doc, weight))
+            entry.append(row)
+        postings[term] = entry
+    return TextIndex(sorted(postings), postings)
+
+
+def lunr_py_index(documents: list[list[list[str]]]):
+    """lunr.py's own index of the documents (refs are doc numbers)."""
+    from lunr.builder import Builder
+
+    builder = Builder()  # no stemmer, stop words or trimmer: terms are already normalized
+    builder.ref("doc")
+    for field in SEARCH_FIELDS:
+        builder.field(field.name, boost=field.boost)
+    for doc, fields in enumerate(documents):
+        builder.add({"doc": str(doc), **{name: words for name, words in zip(FIELD_NAMES, fields, strict=True)}})
+    return builder.build()
+
+
+def build_with_lunr_py(documents: list[list[list[str]]]) -> TextIndex:
+    """The index through lunr.py's Builder (slow at scale; the reference)."""
+    index = lunr_py_index(documents)
+    vectors = {ref: dict(zip(vector.elements[::2], vector.elements[1::2], strict=True)) for ref, vector in index.field_vectors.items()}
+    postings: dict[str, list[list[tuple[int, int]]]] = {}
+    for term, posting in index.inverted_index.items():
+        term_index = posting["_index"]
+        postings[term] = [
+            sorted((int(ref), round(vectors[f"{name}/{ref}"][term_index] * 1000)) for ref in posting[name]) for name in FIELD_NAMES
+        ]
+    return TextIndex(sorted(postings), postings)
+
+
+def build_index(facilities: Sequence[Facility]) -> TextIndex:
+    """The index of `facilities`, whose positions are the doc numbers."""
+    documents = document_words(facilities)
+    if len(documents) <= LUNR_PY_LIMIT:
+        logger.debug("facility_site: search: lunr.py builds the index of %d facilities", len(documents))
+        return build_with_lunr_py(documents)
+    logger.debug("facility_site: search: fast builder for %d facilities (lunr.py's weights)", len(documents))
+    return build_fast(documents)
+
+
+# --- wire form -----------------------------------------------------------------
+
+
+def term_entry(per_field: list[list[tuple[int, int]]]) -> list:
+    """[field, [doc deltas…], [weights…]] for each field that has the term."""
+    entry = []
+    for f, row in enumerate(per_field):
+        if not row:
+            continue
+        deltas, previous = [], 0
+        for doc, _ in row:
+            deltas.append(doc - previous)
+            previous = doc
+        entry.append([f, deltas, [weight for _, weight in row]])
+    return entry
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
+    """(text/chars.json content, {file name: JSON}): one shard per character.
+
+    Shard text/<code point in hex>.json holds every term containing that
+    character, with its postings. Any term that contains a query word contains
+    each of the word's characters, so one shard (the smallest of them, which
+    chars.json tells) finds all of the word's terms; and the shard fetched for
+    the first character typed still serves every longer word typed after it.
+    A term is repeated in the shard of each of its characters: the output is
+    several times the index, but a query fetches one small file per word.
+    """
+    entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
+    by_char: dict[str, list[str]] = defaultdict(list)
+    for term in index.terms:  # sorted, so each shard's terms are sorted too
+        for char in dict.fromkeys(term):
+            by_char[char].append(term)
+    shards: dict[str, str] = {}
+    chars, sizes = [], []
+    for char in sorted(by_char):
+        terms = by_char[char]
+        text = '{"postings":[' + ",".join(entries[term] for term in terms) + '],"terms":' + to_json(terms) + "}"
+        shards[f"{ord(char):x}.json"] = text
+        chars.append(char)
+        sizes.append(len(text.encode("utf-8")))
+    directory = {"fields": list(FIELD_NAMES), "chars": "".join(chars), "sizes": sizes}
+    return directory, shards

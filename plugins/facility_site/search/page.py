@@ -1,0 +1,142 @@
+"""The /search/ page and the data files its script reads.
+
+An output part: the generator calls write_search_output with its SiteOutput.
+The page goes through Pelican's Writer like every other page; the data files are written
+under search/<version>/, where <version> is a hash of their content, so a CDN
+may cache them forever and a new build never mixes with an old one.
+
+    search/<version>/facets.json            search_data.facets_file
+    search/<version>/name-order.json        search_data.name_order_file
+    search/<version>/sort-<metric>.json     search_data.sort_column
+    search/<version>/cards/…                search_data.card_files
+    search/<version>/text/chars.json        search_index.char_shards
+    search/<version>/text/<hex>.json        search_index.char_shards
+    theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
+
+Files of PRECOMPRESS_BYTES or more also get a gzip twin (<name>.gz).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FacilitySiteError
+from ..pages.output import SiteOutput
+from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
+from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
+from .index import build_index, char_shards, to_json
+
+logger = logging.getLogger(__name__)
+
+LUNR_VERSION = "2.3.9"
+LUNR_MODULE = f"theme/vendor/lunr-{LUNR_VERSION}.js"
+# Data files at least this large also get a .gz twin, for hosts that serve
+# precompressed files (nginx gzip_static and the like); others ignore it.
+PRECOMPRESS_BYTES = 4096
+# The select offers these limits (minutes); `walk` in the URL must be one of them.
+WALK_OPTIONS = (5, 10, 15, 20, 30)
+SORT_LABELS = (
+    ("relevance", "キーワードに近い順"),
+    ("retention", "就職定着率が高い順"),
+    ("hires", "昨年の就職人数が多い順"),
+    ("capacity", "定員が多い順"),
+    ("stay", "平均利用期間が短い順"),
+    ("walk", "駅から近い順"),
+    ("name", "名前順（五十音）"),
+)
+
+
+class SearchBuildError(FacilitySiteError):
+    """The search page cannot be built (for example, lunr.js is not installed)."""
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    version: str
+    files: dict[str, str]  # path under search/<version>/ -> JSON text
+
+
+def search_files(facilities) -> SearchFiles:
+    docs = doc_order(facilities)
+    by_name = name_order(docs)
+    files = {"facets.json": to_json(facets_file(docs)), "name-order.json": to_json(name_order_file(docs, by_name))}
+    for sort, attribute in METRIC_SORTS.items():
+        files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
+    for path, rows in card_files(docs).items():
+        files[path] = to_json(rows)
+    directory, shards = char_shards(build_index(docs))
+    files["text/chars.json"] = to_json(directory)
+    for name, text in shards.items():
+        files[f"text/{name}"] = text
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode())
+        digest.update(b"\0")
+        digest.update(files[path].encode())
+    return SearchFiles(digest.hexdigest()[:12], files)
+
+
+def lunr_module(lunr_js: str | Path) -> str:
+    """lunr.min.js as an ES module: its UMD wrapper takes the CommonJS branch, which the module exports."""
+    path = Path(lunr_js)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SearchBuildError(f"lunr_js: cannot read {path} ({exc.strerror}); run `npm ci` in the project folder") from None
+    if not re.search(r'version\s*=\s*"' + re.escape(LUNR_VERSION) + '"', source):
+        raise SearchBuildError(f"lunr_js: {path} is not lunr.js {LUNR_VERSION}")
+    return (
+        f"// lunr.js {LUNR_VERSION} (MIT, Oliver Nightingale), copied from {path.name} by the site build.\n"
+        "const module = { exports: {} };\n"
+        "const exports = module.exports;\n"
+        f"{source.strip()}\n"
+        "export default module.exports;\n"
+    )
+
+
+def search_config(version: str, facility_count: int) -> dict:
+    """The JSON block the page script reads: where the data is and the vocabularies, in bit order."""
+    return {
+        "data": f"search/{version}/",
+        "lunr": LUNR_MODULE,
+        "count": facility_count,
+        "cardChunk": CARD_CHUNK,
+        "prefectures": [p.slug for p in PREFECTURES],
+        "prefectureNames": [p.name for p in PREFECTURES],
+        "disabilities": [d.slug for d in DISABILITIES],
+        "disabilityLabels": [d.label for d in DISABILITIES],
+        "services": [s.slug for s in SERVICES],
+        "serviceLabels": [s.label for s in SERVICES],
+        "serviceShort": [s.short for s in SERVICES],
+        "walkOptions": list(WALK_OPTIONS),
+    }
+
+
+def write_search_output(site: SiteOutput) -> None:
+    """Write /search/ and its data files."""
+    catalog = site.catalog
+    built = search_files(catalog.facilities)
+    for path, text in built.files.items():
+        site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
+    site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
+    logger.debug("facility_site: search: wrote %d data files under search/%s/", len(built.files), built.version)
+
+    facilities = catalog.facilities
+    site.write_page(
+        "search/",
+        "search",
+        site.newest_input,
+        search_config=search_config(built.version, len(facilities)),
+        pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
+        disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
+        service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},
+        walk_counts={m: sum(1 for f in facilities if f.min_walk is not None and f.min_walk <= m) for m in WALK_OPTIONS},
+        walk_options=WALK_OPTIONS,
+        sort_labels=SORT_LABELS,
+        unchecked_count=sum(1 for f in facilities if not f.disabilities),
+        regions=catalog.regions(),
+    )
