@@ -67,6 +67,7 @@ RECORDS = {
         city: 中野区
         services: [就労移行支援, 就労定着支援, 自立訓練(生活訓練)]
         capacity: 10
+        retention_rate: 非公開
         hires_last_year: 5名未満
         average_stay: 6ヶ月以上
         disabilities: [発達]

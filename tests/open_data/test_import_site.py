@@ -53,7 +53,7 @@ def test_an_imported_facility_page_says_disabilities_are_unconfirmed(imported_si
     assert facts["就労定着支援"] == "なし"
     assert facts["所在地"] == "東京都八王子市旭町9-1"
     metrics = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in doc.select("dl.metrics > div")}
-    assert metrics == {"就職定着率": "非公開", "昨年の就職人数": "非公開", "定員": "6名", "平均利用期間": "非公開"}
+    assert metrics == {"就職定着率": "未掲載", "昨年の就職人数": "未掲載", "定員": "6名", "平均利用期間": "未掲載"}
     card = page(imported_site, "pref/tokyo/").select_one('article.card[data-facility-id="1310500002"]')
     assert card.select_one(".card__disabilities").get_text(strip=True) == "対象障害：未確認"
 

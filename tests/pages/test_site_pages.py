@@ -165,10 +165,10 @@ def test_facility_page_without_retention_support_or_metrics(fixture_site):
     assert main.select_one(".facility__kana") is None
     assert main.select_one(".facility__catch") is None
     assert definitions(main.select_one("dl.metrics")) == {
-        "就職定着率": "非公開",
-        "昨年の就職人数": "非公開",
+        "就職定着率": "未掲載",
+        "昨年の就職人数": "未掲載",
         "定員": "8名",
-        "平均利用期間": "非公開",
+        "平均利用期間": "未掲載",
     }
     assert definitions(main.select_one("dl.facts")) == {
         "就労定着支援": "なし",
@@ -219,7 +219,7 @@ def test_facility_card_shows_the_listing_facts(fixture_site):
             "place": "東京都港区",
             "access": None,
             "retention": "定着支援なし",
-            "metrics": {"就職定着率": "非公開", "昨年の就職人数": "非公開", "定員": "8名", "平均利用期間": "非公開"},
+            "metrics": {"就職定着率": "未掲載", "昨年の就職人数": "未掲載", "定員": "8名", "平均利用期間": "未掲載"},
             "disabilities": "対象障害： 身体",
         },
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from facility_site.records.metrics import METRIC_SPECS, UNKNOWN_LABEL, Metric, MetricError, display_metric, parse_metric
+from facility_site.records.metrics import METRIC_SPECS, Metric, MetricError, display_metric, parse_metric, says_not_published
 
 RATE = METRIC_SPECS["retention_rate"]
 HIRES = METRIC_SPECS["hires_last_year"]
@@ -80,14 +80,17 @@ def test_inclusive_flags_keep_the_difference_between_over_and_at_least():
     assert parse_metric("5以下", HIRES) == Metric("名", None, 5, high_inclusive=True)
 
 
-UNKNOWN = [None, "", "非公開", "不明", "未公開", "-", "〜", "  "]
+# (raw value, the record says it is not published)
+NO_VALUE = [(None, False), ("", False), ("不明", False), ("-", False), ("〜", False), ("  ", False),
+            ("非公開", True), ("未公開", True), (" 非公開 ", True), ("ー", False)]
 
 
-@pytest.mark.parametrize("raw", UNKNOWN)
-def test_unknown_value_is_shown_as_hikokai(raw):
+@pytest.mark.parametrize(("raw", "withheld"), NO_VALUE)
+def test_no_value_reads_hikokai_only_when_the_record_says_so(raw, withheld):
     metric = parse_metric(raw, RATE)
     assert metric is None
-    assert display_metric(metric) == UNKNOWN_LABEL == "非公開"
+    assert says_not_published(raw) is withheld
+    assert display_metric(metric, says_not_published(raw)) == ("非公開" if withheld else "未掲載")
 
 
 # (spec, raw value, exact message)

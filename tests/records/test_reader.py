@@ -286,6 +286,9 @@ def test_metrics_left_out_or_marked_unpublished_are_unknown(folder):
     write(folder, "x.yaml", with_lines("retention_rate: 非公開", "hires_last_year:"))
     [facility] = load_facilities(folder)
     assert (facility.retention_rate, facility.hires_last_year, facility.average_stay) == (None, None, None)
+    # Only the value the record marks 非公開 reads so; the others were never entered.
+    assert facility.not_published == {"retention_rate"}
+    assert [facility.metric_text(f) for f in ("retention_rate", "hires_last_year", "average_stay")] == ["非公開", "未掲載", "未掲載"]
 
 
 # --- YAML itself --------------------------------------------------------------------

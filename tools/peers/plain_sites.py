@@ -11,7 +11,6 @@ import json
 import shutil
 from pathlib import Path
 
-from facility_site.records.metrics import display_metric
 from facility_site.records.model import Facility
 from facility_site.records.vocab import PREFECTURES
 
@@ -34,9 +33,9 @@ def markdown_body(f: Facility) -> str:
         f"- サービス: {'、'.join(t.label for t in f.services)}",
         f"- 対象: {'、'.join(t.label for t in f.disabilities)}",
         f"- 定員: {f.capacity}名",
-        f"- 就職定着率: {display_metric(f.retention_rate)}",
-        f"- 昨年の就職人数: {display_metric(f.hires_last_year)}",
-        f"- 平均利用期間: {display_metric(f.average_stay)}",
+        f"- 就職定着率: {f.metric_text('retention_rate')}",
+        f"- 昨年の就職人数: {f.metric_text('hires_last_year')}",
+        f"- 平均利用期間: {f.metric_text('average_stay')}",
         f"- 特徴: {'、'.join(f.features) or '—'}",
         "",
         f.catchphrase or "",

@@ -3,7 +3,7 @@
 The comparison page (`/compare/?ids=…`) and the static per-prefecture
 tables (`/pref/<slug>/table/`) both read their cells from `compare_cells()`,
 which formats values with the same functions the cards and facility pages
-use (`display_metric`, `Station.walk_label`, `date_ja`). The browser gets the
+use (`Facility.metric_text`, `Station.walk_label`, `date_ja`). The browser gets the
 same cells as one small JSON file per facility (`compare/data/<id>.json`),
 so the comparison never loads the national search index.
 
@@ -27,7 +27,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from ..pages.templating import date_ja
-from ..records.metrics import Metric, display_metric
+from ..records.metrics import Metric
 from ..records.model import Facility, Station
 
 HIGHER = "higher"
@@ -99,7 +99,7 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         "updated": {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()},
     }
     for field in ("retention_rate", "hires_last_year", "average_stay"):
-        cells[field] = {"text": display_metric(getattr(facility, field))}
+        cells[field] = {"text": facility.metric_text(field)}
     ranked = {
         "retention_rate": facility.retention_rate,
         "hires_last_year": facility.hires_last_year,

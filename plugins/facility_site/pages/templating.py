@@ -7,7 +7,7 @@ import datetime as dt
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..records.metrics import METRIC_SPECS, UNKNOWN_LABEL, display_metric
+from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
 from ..records.vocab import DISABILITIES, REGIONS, SERVICES
 
 
@@ -42,14 +42,15 @@ def install(env: Environment, options: dict) -> None:
             card = rendered_cards[key] = Markup(macros.facility_card(facility, site_url, heading_level))
         return card
 
-    env.filters.update({"metric": display_metric, "date_ja": date_ja})
+    env.filters.update({"date_ja": date_ja})
     env.globals.update(
         {
             "DISABILITIES": DISABILITIES,
             "SERVICES": SERVICES,
             "REGIONS": REGIONS,
             "METRIC_SPECS": METRIC_SPECS,
-            "UNKNOWN_LABEL": UNKNOWN_LABEL,
+            "NOT_PUBLISHED_LABEL": NOT_PUBLISHED_LABEL,
+            "NOT_ENTERED_LABEL": NOT_ENTERED_LABEL,
             "FACILITY_OPTIONS": options,
             "canonical_url": canonical_url,
             "facility_card_html": facility_card_html,

@@ -14,7 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-UNKNOWN_LABEL = "非公開"
+# A metric the record says is not published, and one nobody has entered.
+# They must read differently: 非公開 tells a visitor the office withholds it.
+NOT_PUBLISHED_LABEL = "非公開"
+NOT_ENTERED_LABEL = "未掲載"
+NOT_PUBLISHED_WORDS = ("非公開", "未公開")
+_NO_VALUE_WORDS = ("", *NOT_PUBLISHED_WORDS, "不明", "-", "~")
 RANGE_DASH = "〜"
 
 
@@ -89,8 +94,16 @@ class Metric:
         return [_json_num(self.low), _json_num(self.high)]
 
 
-def display_metric(metric: Metric | None) -> str:
-    return metric.display() if metric is not None else UNKNOWN_LABEL
+def display_metric(metric: Metric | None, not_published: bool = False) -> str:
+    """The metric as every page shows it; without a value, 非公開 or 未掲載."""
+    if metric is not None:
+        return metric.display()
+    return NOT_PUBLISHED_LABEL if not_published else NOT_ENTERED_LABEL
+
+
+def says_not_published(value: object) -> bool:
+    """True when a raw YAML value states that the figure is not published (非公開, 未公開)."""
+    return isinstance(value, str) and _normalize(value) in NOT_PUBLISHED_WORDS
 
 
 class MetricError(ValueError):
@@ -163,7 +176,7 @@ def _strip_unit(text: str, spec: MetricSpec) -> str:
 
 def _parse_text(raw: str, spec: MetricSpec) -> Metric | None:
     text = _normalize(raw)
-    if text in ("", "非公開", "不明", "未公開", "-", "~"):
+    if text in _NO_VALUE_WORDS:
         return None
     bare = _strip_unit(text, spec)
     if m := _EXACT_RE.match(bare):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .metrics import Metric
+from .metrics import Metric, display_metric
 from .vocab import RETENTION_SERVICE, Prefecture, Term
 
 
@@ -48,6 +48,8 @@ class Facility:
     retention_rate: Metric | None = None
     hires_last_year: Metric | None = None
     average_stay: Metric | None = None
+    # Metric fields the record marks 非公開; any other metric without a value was never entered.
+    not_published: frozenset[str] = frozenset()
     catchphrase: str | None = None
     description: str | None = None  # Markdown source
     description_html: str = ""  # rendered, raw HTML escaped, links checked
@@ -88,6 +90,10 @@ class Facility:
             return None
         digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
         return f"tel:{digits}" if digits else None
+
+    def metric_text(self, field_name: str) -> str:
+        """A metric as shown everywhere: its value, 非公開 when the record says so, else 未掲載."""
+        return display_metric(getattr(self, field_name), field_name in self.not_published)
 
     def accepts(self, disability: Term) -> bool:
         return disability in self.disabilities

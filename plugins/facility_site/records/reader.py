@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import Problem, RecordError
 from .markup import render_description
-from .metrics import METRIC_SPECS, MetricError, parse_metric
+from .metrics import METRIC_SPECS, MetricError, parse_metric, says_not_published
 from .model import Facility, Location, Station
 from .vocab import (
     DISABILITY_BY_LABEL,
@@ -357,6 +357,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
             values[field_name] = parse_metric(data.get(field_name), spec)
         except MetricError as exc:
             source.problem(field_name, str(exc))
+    values["not_published"] = frozenset(f for f in METRIC_SPECS if says_not_published(data.get(f))) or None
     _check_city(source, values["prefecture"], values["city"])
     if source.problems:
         return None

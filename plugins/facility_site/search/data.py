@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..records.metrics import Metric, display_metric
+from ..records.metrics import Metric
 from ..records.model import Facility
 from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
 from .tokenizer import normalize
@@ -132,10 +132,10 @@ def card_row(facility: Facility) -> list:
         facility.name,
         facility.city,
         access,
-        display_metric(facility.retention_rate),
-        display_metric(facility.hires_last_year),
+        facility.metric_text("retention_rate"),
+        facility.metric_text("hires_last_year"),
         facility.capacity,
-        display_metric(facility.average_stay),
+        facility.metric_text("average_stay"),
     ]
 
 

@@ -6,7 +6,7 @@
  * guarantees — the lower bound when higher is better (`90%以上` → 90,
  * `92%` → 92), the upper bound when lower is better (`6〜12ヶ月` → 12) —
  * and whether it is strict (超/未満 guarantee a little more than 以上/以下).
- * Cells without a rank (非公開, or nothing guaranteed on that side) are never best.
+ * Cells without a rank (非公開 or 未掲載, or nothing guaranteed on that side) are never best.
  * Ties are all best; when every column ties, nothing stands out and nothing is marked.
  */
 

@@ -421,7 +421,7 @@ export class SearchEngine {
       return countingSort(docs, tier, distinct.length);
     }
     const values = sort === "walk" ? facets.walk : await this.sortColumn(sort);
-    // Unknown (非公開, no station) always last, in either direction.
+    // Unknown (非公開 or 未掲載, no station) always last, in either direction.
     let max = 0;
     for (const d of docs) if (values[d] > max) max = values[d];
     const keys = new Int32Array(facets.count);
