@@ -28,21 +28,8 @@ def build_site(output: Path, facilities: Path = SAMPLE_FACILITIES, content: Path
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options},
     )
-    _forget_unfinished_sitemap()
     Pelican(settings).run()
     return output
-
-
-def _forget_unfinished_sitemap() -> None:
-    """pelican-sitemap keeps one module-level state per process and resets it
-    only when a build finishes; after a build that failed (as some tests
-    mean to), it would skip every later sitemap and mix in the failed build's
-    pages. A fresh process per build, as `make html` runs, never sees this.
-    """
-    from pelican.plugins.sitemap import sitemap
-
-    sitemap.generator._main_pelican = None
-    sitemap.generator.page_queue = []
 
 
 def parse(path: Path) -> BeautifulSoup:

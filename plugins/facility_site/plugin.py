@@ -5,6 +5,7 @@ from pelican import signals
 from .compare.pages import write_compare_output
 from .pages import templating
 from .pages.generator import FacilityGenerator
+from .pages.sitemap import start_sitemap
 from .search.page import write_search_output
 from .settings import resolve
 
@@ -30,3 +31,4 @@ def install_template_helpers(generator):
 def register():
     signals.generator_init.connect(install_template_helpers)
     signals.get_generators.connect(get_generators)
+    signals.get_generators.connect(start_sitemap)
