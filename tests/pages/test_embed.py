@@ -87,3 +87,18 @@ def test_marker_lines_skip_fenced_and_indented_code():
         ]
     )
     assert list(marker_lines(text)) == [(1, "a"), (7, "b"), (13, "c")]
+
+
+def test_the_same_facility_twice_gets_distinct_element_ids(tmp_path):
+    site = build_site(tmp_path / "output", content=FIXTURES / "content" / "embed_twice")
+    doc = page(site, "articles/twice/")
+    ids = [element["id"] for element in doc.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(ids)
+    cards = doc.select(".embedded-card > article.card")
+    assert [card["data-facility-id"] for card in cards] == ["current", "pinto", "current"]
+    # Each card is still named by its own heading.
+    for card in cards:
+        heading = card.select_one(".card__name")
+        assert card["aria-labelledby"] == heading["id"]
+        assert doc.find_all(id=heading["id"]) == [heading]
+    assert [card["aria-labelledby"] for card in cards] == ["card-current", "card-pinto", "card-current-2"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -35,8 +36,15 @@ def marker_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, match["id"]
 
 
-def embed_cards(context: dict, known_ids: set[str], render_card: Callable[[str, object], str]) -> None:
+RenderCard = Callable[[str, object, int], str]
+
+
+def embed_cards(context: dict, known_ids: set[str], render_card: RenderCard) -> None:
     """Check every marker against `known_ids`, then swap each for its rendered card.
+
+    `render_card(facility_id, content, occurrence)` gets 1 for the first card
+    of a facility in that content, 2 for the second, …, so the same facility
+    embedded twice gets element ids of its own each time.
 
     Unknown ids are collected from the source files (so the error names the
     line the author wrote) and raised together before anything is changed.
@@ -56,9 +64,14 @@ def embed_cards(context: dict, known_ids: set[str], render_card: Callable[[str, 
         raise ContentError(problems)
     for content in contents:
         if content._content and "facility" in content._content:
-            content._content = HTML_MARKER.sub(lambda m, c=content: _card_or_marker(m, c, known_ids, render_card), content._content)
+            seen: Counter[str] = Counter()
+            content._content = HTML_MARKER.sub(lambda m, c=content, s=seen: _card_or_marker(m, c, s, known_ids, render_card), content._content)
 
 
-def _card_or_marker(match: re.Match, content, known_ids: set[str], render_card: Callable[[str, object], str]) -> str:
+def _card_or_marker(match: re.Match, content, seen: Counter, known_ids: set[str], render_card: RenderCard) -> str:
     # A marker the line scan did not see (inside a quote, say) is left as written.
-    return render_card(match["id"], content) if match["id"] in known_ids else match[0]
+    facility_id = match["id"]
+    if facility_id not in known_ids:
+        return match[0]
+    seen[facility_id] += 1
+    return render_card(facility_id, content, seen[facility_id])

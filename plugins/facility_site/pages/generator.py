@@ -76,9 +76,11 @@ class FacilityGenerator(Generator):
             if not getattr(content, "modified", None) and not getattr(content, "date", None):
                 content.modified = day_start(self.newest_input, self.timezone)
 
-    def _render_embedded_card(self, facility_id: str, content) -> str:
+    def _render_embedded_card(self, facility_id: str, content, occurrence: int) -> str:
         return self.get_template("embedded_card").render(
             facility=self.catalog.by_id[facility_id],
+            # The first card of a facility keeps the usual id; a repeat gets -2, -3 …
+            card_id=f"card-{facility_id}" if occurrence == 1 else f"card-{facility_id}-{occurrence}",
             SITEURL=site_url_for(self.settings, content.save_as),
             SITENAME=self.context.get("SITENAME", ""),
         )
