@@ -74,6 +74,8 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.toc": {"permalink": False},
+        # A line break inside a Japanese paragraph joins without a space.
+        "facility_site.records.markup:JoinJapaneseLines": {},
     },
     "output_format": "html5",
 }
