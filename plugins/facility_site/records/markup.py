@@ -71,7 +71,8 @@ _BARRIERS = {"code", "kbd", "samp", "br", "pre", "script", "style"}
 class _JapaneseLineJoiner(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         for element in root.iter():
-            if element.tag in _TEXT_BLOCKS:
+            # itertext() is cheap and finds every candidate (it also sees code, which _join_lines leaves alone).
+            if element.tag in _TEXT_BLOCKS and _LINE_BREAK_BETWEEN_JAPANESE.search("".join(element.itertext())):
                 _join_lines(element)
 
 
