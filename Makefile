@@ -32,10 +32,27 @@ endif
 export PYTHONPATH := $(CURDIR)/plugins
 export CONTENT FACILITIES
 
+# Building needs only requirements.txt and package.json's dependencies; tests,
+# lint and benchmarks add requirements-dev.txt, devDependencies and Chromium.
 VENV_STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
+NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup html serve devserver publish test lint clean chromium synth bench bench-peers hugo import
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import
+
+# Checked before anything is installed or built, so the mistake costs one line.
+ifneq ($(filter publish,$(MAKECMDGOALS)),)
+ifeq ($(strip $(SITEURL)),)
+$(error make publish needs the site's address: make publish SITEURL=https://your-site.jp (see README "Start your own site"))
+endif
+endif
+ifneq ($(filter serve devserver,$(MAKECMDGOALS)),)
+PORT_IN_USE := $(shell $(PY) tools/serve.py --check --bind '$(BIND)' --port '$(PORT)' 2>&1)
+ifneq ($(PORT_IN_USE),)
+$(error $(PORT_IN_USE))
+endif
+endif
 
 help:
 	@echo 'Usage:'
@@ -44,7 +61,8 @@ help:
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
 	@echo '  make publish      build with $(PUBLISHCONF) (SITEURL=https://… for the real address)'
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
-	@echo '  make setup        only install: venv, npm packages, Chromium for browser tests'
+	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
+	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
@@ -57,9 +75,19 @@ $(VENV_STAMP): requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV_STAMP) $@
+
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+# npm ci starts from an empty node_modules, so the full install marks both stamps.
+$(NODE_DEV_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP) $@
 
 # Browser tests use Debian's Chromium (no browser download is possible here).
 chromium:
@@ -74,12 +102,14 @@ chromium:
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
+setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP) chromium
+
 html: setup
 	$(PYTHON) -m facility_site.build -s $(CONFFILE) -o $(OUTPUTDIR) $(BUILD_FLAGS)
 
 serve: html
 	@echo 'Serving $(OUTPUTDIR)/ on http://$(BIND):$(PORT)/ (Ctrl+C to stop)'
-	$(PYTHON) -m http.server --directory $(OUTPUTDIR) --bind $(BIND) $(PORT)
+	@$(PYTHON) tools/serve.py --directory $(OUTPUTDIR) --bind $(BIND) --port $(PORT)
 
 devserver: setup
 	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
@@ -87,10 +117,10 @@ devserver: setup
 publish: setup
 	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
 
-lint: $(VENV_STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check plugins tests tools pelicanconf.py publishconf.py
 
-test: setup chromium lint
+test: setup-dev lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
@@ -99,10 +129,10 @@ clean:
 synth: $(VENV_STAMP)
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
 
-bench: setup chromium
+bench: setup-dev
 	$(PYTHON) tools/bench.py --sizes $(SIZES)
 
-bench-peers: setup chromium hugo
+bench-peers: setup-dev hugo
 	$(PYTHON) tools/bench_peers.py --sizes $(PEER_SIZES) --repeats $(PEER_REPEATS)
 
 # Hugo is one of the peers when Debian's package installs; the benchmark reports it missing otherwise.
