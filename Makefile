@@ -56,10 +56,10 @@ endif
 
 help:
 	@echo 'Usage:'
-	@echo '  make serve        build the sample site and serve it on http://$(BIND):$(PORT)/'
+	@echo '  make serve        build the sample site and serve it on http://$(BIND):$(PORT)/ (PORT= to change)'
 	@echo '  make test         install what is missing, then run lint and every test'
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
-	@echo '  make publish      build with $(PUBLISHCONF) (SITEURL=https://… for the real address)'
+	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required)'
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
