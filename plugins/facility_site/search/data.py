@@ -11,7 +11,7 @@ in one or two card files. All files are compact JSON a static host compresses:
 - name-order.json: the prefecture of each facility in national reading
   order, from which the browser rebuilds that order; fetched only to sort
   facilities of several prefectures by name.
-- sort-<metric>.json: a metric's rank per facility (-1 for 非公開), fetched
+- sort-<metric>.json: a metric's rank per facility (-1 for 非公開 or 未掲載), fetched
   only when the visitor sorts by it.
 - cards/…: what a result card shows, by chunks of CARD_CHUNK facilities and
   by prefecture; the browser fetches whichever needs fewer files for the
@@ -114,7 +114,7 @@ def _sort_value(value: Metric | int | None) -> float | None:
 
 
 def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
-    """Each facility's rank among the distinct values (0 = smallest), UNKNOWN_RANK when 非公開."""
+    """Each facility's rank among the distinct values (0 = smallest), UNKNOWN_RANK without a value."""
     values = [_sort_value(getattr(f, attribute)) for f in docs]
     ranks = {value: rank for rank, value in enumerate(sorted({v for v in values if v is not None}))}
     return {"ranks": encode_column([UNKNOWN_RANK if v is None else ranks[v] for v in values])}
