@@ -221,7 +221,7 @@ def test_facility_card_shows_the_listing_facts(fixture_site):
             "href": "../../facilities/full-record/",
             "place": "東京都新宿区",
             "access": "JR山手線 新宿駅 徒歩5分",
-            "services": ["移行", "定着"],
+            "services": ["移行", "定着", "生活訓練"],
             "retention": "定着支援あり",
             "metrics": {"就職定着率": "92.5%", "昨年の就職人数": "10〜14名", "定員": "20名", "平均利用期間": "6〜12ヶ月"},
             "disabilities": "対象障害： 精神・発達",
