@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from facility_site.records.municipalities import city_order_key, municipality_code
 from facility_site.search.data import CODE_ALPHABET
-from list_records import BADGES, CITY_ORDER, DEVELOPMENTAL_CITY_ORDER, NAMES, RETENTION, TAGS, write_content, write_records
+from list_records import BADGES, CITY_ORDER, DEVELOPMENTAL_CITY_ORDER, RETENTION, TAGS, write_content, write_records
 from sitebuild import build_site, page
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from facility_site.records.reader import load_facilities
 from facility_site.records.metrics import metric_order_key
+from facility_site.records.reader import load_facilities
 from facility_site.search.data import CODE_ALPHABET, doc_order, encode_column, name_order, prefecture_starts, sort_column
 from facility_site.search.index import FIELD_NAMES, build_fast, build_with_lunr_py, char_shards, document_words
 from sitebuild import FIXTURES, ROOT, SAMPLE_FACILITIES
