@@ -151,3 +151,14 @@ def test_phone_layout_of_a_list_and_the_comparison(browser, server, width):
         NAMES["kawasaki-range"],
     ]
     context.close()
+
+
+def test_axe_with_the_undo_offer(page, server):
+    page.goto(server.url + "pref/kanagawa/")
+    page.locator('[data-compare-button="yamato-a"]').click()
+    page.get_by_role("button", name="すべて外す").click()
+    assert page.get_by_role("button", name="元に戻す").is_visible()
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)
+    box = page.get_by_role("button", name="元に戻す").bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
