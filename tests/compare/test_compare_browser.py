@@ -43,7 +43,12 @@ def server(site):
 
 
 def toggle(tab, facility_id):
-    return tab.get_by_role("button", name=f"{NAMES[facility_id]}を比較に追加", exact=True)
+    """A facility's toggle, whatever it says now (its name changes once added)."""
+    return tab.locator(f'[data-compare-button="{facility_id}"]')
+
+
+def accessible_name(locator) -> str:
+    return locator.evaluate("b => b.getAttribute('aria-label')")
 
 
 def stored(tab):
@@ -126,6 +131,9 @@ def test_add_from_cards_by_mouse_persists_across_pages_and_visits(page, server):
     assert page.locator("[data-compare-tray]").is_hidden()
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
+    # Once added, the words say so, not only the ✓ and the colour.
+    assert button.inner_text().strip() == "比較リストに追加済み"
+    assert page.get_by_role("button", name="アルファ就労支援を比較リストに追加済み", exact=True).count() == 1
     assert "アルファ就労支援を比較リストに追加しました" in announced(page, "追加しました")
     tray = page.get_by_role("region", name="比較リスト")
     assert tray.is_visible() and tray_count(page) == "1件（最大4件）"
@@ -208,17 +216,89 @@ def test_limit_is_explained_not_silent(page, server):
     assert page.errors == []
 
 
-def test_clear_empties_the_list_and_keeps_focus_in_the_tray(page, server):
+def test_added_button_says_so_by_keyboard(page, server):
+    page.goto(server.url + "pref/tokyo/")
+    button = toggle(page, "charlie")
+    button.focus()
+    assert accessible_name(button) == "チャーリー・キャリアを比較に追加"
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert button.inner_text().strip() == "比較リストに追加済み"
+    # The accessible name keeps the facility name and contains the visible words.
+    assert accessible_name(button) == "チャーリー・キャリアを比較リストに追加済み"
+    assert page.evaluate("() => document.activeElement.dataset.compareButton") == "charlie"
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-pressed") == "false"
+    assert button.inner_text().strip() == "比較に追加" and accessible_name(button) == "チャーリー・キャリアを比較に追加"
+    # A list changed elsewhere (another page's toggle, the facility page) shows the same words here.
+    page.goto(server.url + "facilities/charlie/")
+    toggle(page, "charlie").click()
+    page.goto(server.url + "pref/tokyo/")
+    assert toggle(page, "charlie").inner_text().strip() == "比較リストに追加済み"
+    assert page.errors == []
+
+
+def test_clear_empties_the_list_and_offers_undo(page, server):
     page.goto(server.url + "pref/tokyo/")
     toggle(page, "alpha").click()
     toggle(page, "charlie").click()
     page.get_by_role("button", name="すべて外す").click()
     assert stored(page) == []
     assert [toggle(page, f).get_attribute("aria-pressed") for f in ("alpha", "charlie")] == ["false", "false"]
-    assert page.evaluate("() => document.activeElement.id") == "compare-tray-title"
+    # Focus goes to the offer to undo, inside the tray.
+    undo = page.get_by_role("button", name="元に戻す", exact=True)
+    assert undo.is_visible()
+    assert page.evaluate("() => document.activeElement.dataset.compareUndo") == ""
     assert tray_count(page) == "空です"
-    assert "比較リストを空にしました" in announced(page, "空にしました")
+    assert "比較リストを空にしました。元に戻すボタンで戻せます。" in announced(page, "空にしました")
     assert page.get_by_role("link", name="比較表を見る").count() == 0
+
+
+def test_clear_is_undone_by_keyboard(page, server):
+    page.goto(server.url + "pref/tokyo/")
+    toggle(page, "delta").click()
+    toggle(page, "alpha").click()
+    page.get_by_role("button", name="すべて外す").focus()
+    page.keyboard.press("Enter")
+    assert stored(page) == []
+    announced(page, "元に戻すボタンで戻せます")
+    page.keyboard.press("Enter")  # the focus is on 元に戻す
+    assert stored(page) == ["delta", "alpha"]
+    assert [toggle(page, f).get_attribute("aria-pressed") for f in ("delta", "alpha")] == ["true", "true"]
+    assert toggle(page, "alpha").inner_text().strip() == "比較リストに追加済み"
+    assert tray_count(page) == "2件（最大4件）"
+    assert "比較リストを元に戻しました。比較リストは2件です。" in announced(page, "元に戻しました")
+    assert page.get_by_role("button", name="元に戻す", exact=True).count() == 0
+    assert page.evaluate("() => document.activeElement.id") == "compare-tray-title"
+    page.reload()
+    assert stored(page) == ["delta", "alpha"] and tray_count(page) == "2件（最大4件）"
+    assert page.errors == []
+
+
+def test_undo_waits_while_focused_then_goes_after_a_few_seconds(page, server):
+    page.clock.install()
+    page.goto(server.url + "pref/tokyo/")
+    toggle(page, "bravo").click()
+    page.get_by_role("button", name="すべて外す").click()
+    undo = page.get_by_role("button", name="元に戻す", exact=True)
+    # While the focus is on it, the offer stays.
+    page.clock.run_for(60_000)
+    assert undo.is_visible()
+    # Once the visitor moves on, it goes after a few seconds; the list stays empty.
+    page.keyboard.press("Shift+Tab")
+    page.mouse.move(0, 0)
+    page.clock.run_for(5_000)
+    assert undo.is_visible()
+    page.clock.run_for(6_000)
+    assert undo.count() == 0 or undo.is_hidden()
+    assert stored(page) == [] and tray_count(page) == "空です"
+    # Adding something also ends the offer at once.
+    toggle(page, "bravo").click()
+    page.get_by_role("button", name="すべて外す").click()
+    assert undo.is_visible()
+    toggle(page, "alpha").click()
+    assert undo.is_hidden()
+    assert stored(page) == ["alpha"]
 
 
 def test_toggles_mount_in_cards_added_later(page, server):

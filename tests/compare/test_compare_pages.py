@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from compare_records import EXPECTED_CELLS, HOSTILE_NAME, NAMES, empty_content, write_records
-from facility_site.compare.data import COMPARE_ROWS, HIGHER, LOWER, metric_rank
+from facility_site.compare.data import COMPARE_ROWS, HIGHER, LOWER, cell_rank
 from facility_site.records.metrics import METRIC_SPECS, parse_metric
 from sitebuild import build_site, page
 
@@ -35,7 +35,7 @@ def cell_value(cell):
 
 
 def rank(text: str, field: str, better: str):
-    return metric_rank(parse_metric(text, METRIC_SPECS[field]), better)
+    return cell_rank(parse_metric(text, METRIC_SPECS[field]), better)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,8 @@ def test_rank_orders_ranges_as_documented():
 def test_rows_are_the_issue_rows_in_order():
     assert [row.label for row in COMPARE_ROWS] == ROW_LABELS
     ranked = {row.label: row.better for row in COMPARE_ROWS if row.better}
-    assert ranked == {"就職定着率": HIGHER, "昨年の就職人数": HIGHER, "定員": HIGHER, "平均利用期間": LOWER, "最寄り駅と徒歩": LOWER}
+    # ★ only where better is unambiguous: 定員, 平均利用期間 and 昨年の就職人数 are shown without a mark.
+    assert ranked == {"就職定着率": HIGHER, "最寄り駅と徒歩": LOWER}
 
 
 # --- per-facility JSON -----------------------------------------------------------------
@@ -148,7 +149,7 @@ def test_compare_limit_setting_reaches_the_page(tmp_path):
 def test_cards_and_facility_pages_have_a_toggle_slot(compare_site):
     doc = page(compare_site, "pref/tokyo/")
     slots = {slot["data-compare-toggle"]: slot["data-compare-name"] for slot in doc.select(".card [data-compare-toggle]")}
-    assert slots == {"charlie": NAMES["charlie"], "alpha": NAMES["alpha"]}  # page 1 of 3: 中野区, then 新宿区
+    assert slots == {"alpha": NAMES["alpha"], "delta": NAMES["delta"]}  # page 1 of 3: 新宿区 (13104) comes first
     facility = page(compare_site, "facilities/hostile/")
     [slot] = facility.select("[data-compare-toggle]")
     assert slot["data-compare-toggle"] == "hostile" and slot["data-compare-name"] == HOSTILE_NAME

@@ -9,10 +9,10 @@ from facility_site.pages.pagination import paginate
 from page_records import no_articles, numbered_records, write_records
 from sitebuild import build_site, page
 
-# 120 offices in 東京都: 30 in 千代田区, 45 in 新宿区, 45 in 港区 (the order cities sort in).
-# With 50 a page: page 1 = 千代田区 1–30 + 新宿区 31–50, page 2 = 新宿区 51–75 + 港区 76–100,
-# page 3 = 港区 101–120.
-CITIES = [("千代田区", 30), ("新宿区", 45), ("港区", 45)]
+# 120 offices in 東京都: 30 in 千代田区, 45 in 港区, 45 in 新宿区 (municipality-code order: 13101, 13103, 13104).
+# With 50 a page: page 1 = 千代田区 1–30 + 港区 31–50, page 2 = 港区 51–75 + 新宿区 76–100,
+# page 3 = 新宿区 101–120.
+CITIES = [("千代田区", 30), ("港区", 45), ("新宿区", 45)]
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +93,8 @@ def test_city_index_links_to_the_page_and_heading_where_each_city_starts(big_sit
         index = doc.find(id="city-nav-title").find_parent("nav")
         assert [(a.get_text(strip=True), a["href"]) for a in index.select("a")] == [
             ("千代田区（30件）", f"{prefix}pref/tokyo/#city-1"),
-            ("新宿区（45件）", f"{prefix}pref/tokyo/#city-2"),
-            ("港区（45件）", f"{prefix}pref/tokyo/page/2/#city-3"),
+            ("港区（45件）", f"{prefix}pref/tokyo/#city-2"),
+            ("新宿区（45件）", f"{prefix}pref/tokyo/page/2/#city-3"),
         ]
     # Each target page has that heading; a city continued from an earlier page says so.
     sections = {
@@ -102,9 +102,9 @@ def test_city_index_links_to_the_page_and_heading_where_each_city_starts(big_sit
         for url in ("pref/tokyo/", "pref/tokyo/page/2/", "pref/tokyo/page/3/")
     }
     assert sections == {
-        "pref/tokyo/": [("city-1", "千代田区", 30), ("city-2", "新宿区", 20)],
-        "pref/tokyo/page/2/": [("city-2", "新宿区（前のページから続く）", 25), ("city-3", "港区", 25)],
-        "pref/tokyo/page/3/": [("city-3", "港区（前のページから続く）", 20)],
+        "pref/tokyo/": [("city-1", "千代田区", 30), ("city-2", "港区", 20)],
+        "pref/tokyo/page/2/": [("city-2", "港区（前のページから続く）", 25), ("city-3", "新宿区", 25)],
+        "pref/tokyo/page/3/": [("city-3", "新宿区（前のページから続く）", 20)],
     }
 
 

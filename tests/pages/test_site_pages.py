@@ -193,6 +193,7 @@ def card_parts(card) -> dict:
         "href": name["href"],
         "place": text(card.select_one(".card__place")),
         "access": text(card.select_one(".card__access")) if card.select_one(".card__access") else None,
+        "services": [li.get_text() for li in card.select(".card__services .service-tags li")],
         "retention": text(card.select_one(".card__retention")),
         "metrics": definitions(card.select_one("dl.metrics")),
         "disabilities": text(card.select_one(".card__disabilities")),
@@ -201,26 +202,29 @@ def card_parts(card) -> dict:
 
 def test_facility_card_shows_the_listing_facts(fixture_site):
     cards = page(fixture_site, "pref/tokyo/").select("main article.card")
+    # 港区 (13103) before 新宿区 (13104): cities in municipality-code order.
     assert [card_parts(c) for c in cards] == [
-        {
-            "id": "full-record",
-            "name": "フルレコード就労支援センター",
-            "href": "../../facilities/full-record/",
-            "place": "東京都新宿区",
-            "access": "JR山手線 新宿駅 徒歩5分",
-            "retention": "定着支援あり",
-            "metrics": {"就職定着率": "92.5%", "昨年の就職人数": "10〜14名", "定員": "20名", "平均利用期間": "6〜12ヶ月"},
-            "disabilities": "対象障害： 精神・発達",
-        },
         {
             "id": "minimal",
             "name": "ミニマル事業所",
             "href": "../../facilities/minimal/",
             "place": "東京都港区",
             "access": None,
+            "services": ["移行"],
             "retention": "定着支援なし",
             "metrics": {"就職定着率": "未掲載", "昨年の就職人数": "未掲載", "定員": "8名", "平均利用期間": "未掲載"},
             "disabilities": "対象障害： 身体",
+        },
+        {
+            "id": "full-record",
+            "name": "フルレコード就労支援センター",
+            "href": "../../facilities/full-record/",
+            "place": "東京都新宿区",
+            "access": "JR山手線 新宿駅 徒歩5分",
+            "services": ["移行", "定着", "生活訓練"],
+            "retention": "定着支援あり",
+            "metrics": {"就職定着率": "92.5%", "昨年の就職人数": "10〜14名", "定員": "20名", "平均利用期間": "6〜12ヶ月"},
+            "disabilities": "対象障害： 精神・発達",
         },
     ]
 
@@ -241,13 +245,13 @@ def test_prefecture_page_groups_cards_by_city(fixture_site):
     assert canonical(doc) == f"{BASE}/pref/tokyo/"
     assert text(main.select_one(".list-count")) == "2件中 1〜2件目を表示"
     assert sections_with_cards(main) == [
-        ("新宿区", ["full-record"]),
         ("港区", ["minimal"]),
+        ("新宿区", ["full-record"]),
     ]
     # The city index links to the heading where each city starts.
     index = main.find(id="city-nav-title").find_parent("nav")
     entries = [(a.get_text(strip=True), a["href"]) for a in index.select("a")]
-    assert entries == [("新宿区（1件）", "../../pref/tokyo/#city-1"), ("港区（1件）", "../../pref/tokyo/#city-2")]
+    assert entries == [("港区（1件）", "../../pref/tokyo/#city-1"), ("新宿区（1件）", "../../pref/tokyo/#city-2")]
     for _, href in entries:
         assert main.find(id=href.split("#")[1]).name == "h3"
     assert main.select_one("nav.pager") is None  # one page only

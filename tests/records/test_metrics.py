@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from facility_site.records.metrics import METRIC_SPECS, Metric, MetricError, display_metric, parse_metric, says_not_published
+from facility_site.records.metrics import (
+    METRIC_SPECS,
+    Metric,
+    MetricError,
+    display_metric,
+    metric_order_key,
+    metric_rank,
+    parse_metric,
+    says_not_published,
+)
 
 RATE = METRIC_SPECS["retention_rate"]
 HIRES = METRIC_SPECS["hires_last_year"]
@@ -162,12 +171,31 @@ def test_refused_notation(spec, raw, message):
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize(
-    ("raw", "representative"),
-    [("90以上", 90), ("5未満", 5), ("10~14", 12), (8, 8)],
-)
-def test_representative_value_for_sorting(raw, representative):
-    assert parse_metric(raw, HIRES if raw != "90以上" else RATE).representative == representative
+def best_first(texts, spec):
+    return sorted(texts, key=lambda t: metric_order_key(parse_metric(t, spec), spec.higher_is_better))
+
+
+def test_one_rule_ranks_a_range_by_what_it_guarantees():
+    # 70〜80% guarantees 70, so it ranks below 72.5% (the midpoint 75 used to rank it above).
+    assert best_first(["70〜80%", "72.5%"], RATE) == ["72.5%", "70〜80%"]
+    assert metric_rank(parse_metric("70〜80%", RATE), True) == (70, 0)
+    assert best_first(["90%以上", "非公開", "91%", "5%未満", "90%超", "92%", "0%"], RATE) == [
+        "92%",
+        "91%",
+        "90%超",
+        "90%以上",
+        "0%",
+        "5%未満",  # guarantees nothing on the side that matters: after every ranked value
+        "非公開",
+    ]
+    assert best_first(["6〜12ヶ月", "6〜9ヶ月", "6ヶ月以上", "12ヶ月未満", "12ヶ月以下", "-"], STAY) == [
+        "6〜9ヶ月",
+        "12ヶ月未満",
+        "6〜12ヶ月",  # ties with 12ヶ月以下 (same bound, same strictness): the stable order keeps them
+        "12ヶ月以下",
+        "6ヶ月以上",
+        "-",
+    ]
 
 
 def test_json_form_uses_null_for_an_open_side_and_ints_where_whole():

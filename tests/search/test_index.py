@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from facility_site.records.metrics import metric_order_key
 from facility_site.records.reader import load_facilities
 from facility_site.search.data import CODE_ALPHABET, doc_order, encode_column, name_order, prefecture_starts, sort_column
 from facility_site.search.index import FIELD_NAMES, build_fast, build_with_lunr_py, char_shards, document_words
@@ -98,7 +99,8 @@ def test_doc_order_prefecture_runs_and_name_order(synthetic):
 def test_sort_column_ranks_values_and_marks_unknown(synthetic):
     ranks = sort_column(synthetic, "retention_rate")["ranks"]
     values = ranks["plain"] if "plain" in ranks else [ranks["values"][CODE_ALPHABET.index(c)] for c in ranks["codes"]]
-    known = [(f.retention_rate.representative, r) for f, r in zip(synthetic, values, strict=True) if f.retention_rate]
+    # The comparison's rule, best first; the column's rank 0 is the worst (the browser shows high ranks first).
+    known = [(metric_order_key(f.retention_rate, True), -r) for f, r in zip(synthetic, values, strict=True) if f.retention_rate]
     assert all(r == -1 for f, r in zip(synthetic, values, strict=True) if f.retention_rate is None)
-    assert sorted(known) == sorted(known, key=lambda pair: pair[1])  # rank order = value order
+    assert sorted(known) == sorted(known, key=lambda pair: pair[1])  # rank order = the comparison's order
     assert len({r for _, r in known}) > 3

@@ -97,8 +97,9 @@ SORT_CASES = {
         *["sagamihara-midori", "shibuya-it", "tokyo-station", "yokohama-midori", "kyoto-trap"],
         *["osaka-unchecked", "tokyo-current", "nagareyama-mori", "hostile"],
     ],
-    # Short first; the two 9-month facilities in doc order (東京都 before 京都府).
-    "stay": ["nagareyama-mori", "tokyo-current", "kyoto-trap", "tokyo-station", "yokohama-midori", *UNKNOWN_LAST],
+    # Short first, by the upper bound a value guarantees (the comparison's rule): 6ヶ月未満, 9, 6〜12 (12),
+    # 12〜18 (18), then 18ヶ月以上, which guarantees no upper bound.
+    "stay": ["nagareyama-mori", "kyoto-trap", "tokyo-current", "tokyo-station", "yokohama-midori", *UNKNOWN_LAST],
     "walk": [
         *["nagareyama-mori", "tokyo-station", "tokyo-current", "osaka-unchecked", "kyoto-trap"],
         *["hostile", "yokohama-midori", "sagamihara-midori", "shibuya-it"],

@@ -7,18 +7,15 @@ use (`Facility.metric_text`, `Station.walk_label`, `date_ja`). The browser gets 
 same cells as one small JSON file per facility (`compare/data/<id>.json`),
 so the comparison never loads the national search index.
 
-Best values. A numeric cell also carries `rank`: the bound the published
-value *guarantees* on the side that matters, as `[number, strict]`.
-
-- "Higher is better" (定着率, 就職人数, 定員) ranks by the lower bound:
-  `90%以上` → 90, `92%` → 92, `10〜14名` → 10. So `92%` beats `90%以上`.
-- "Lower is better" (平均利用期間, 徒歩) ranks by the upper bound:
-  `6〜12ヶ月` → 12, `3分` → 3.
-- `strict` is 1 for 超/未満, which guarantee a little more than 以上/以下
-  at the same number (`90%超` beats `90%以上`, loses to `91%`).
-- A value that guarantees nothing on that side (`5名未満` when higher is
-  better, `6ヶ月以上` when lower is better) and 非公開 have no rank and are
-  never marked best. Equal ranks are all marked.
+Best values. A cell of a row where better is unambiguous also carries
+`rank`: `[number, strict]` from `records.metrics.metric_rank`, the rule the
+search's sorts use too (the bound a published range *guarantees* on the side
+that matters; see there). Only two rows are ranked: 就職定着率 (higher is
+better) and the walk to the nearest station (shorter is better). 定員,
+平均利用期間 and 昨年の就職人数 are shown without a mark: a small group or a
+longer stay is what some people look for. Cells without a rank (非公開, or
+nothing guaranteed on that side) are never marked best; equal ranks are all
+marked.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from ..pages.templating import date_ja
-from ..records.metrics import Metric
+from ..records.metrics import Metric, metric_rank
 from ..records.model import Facility, Station
 
 HIGHER = "higher"
@@ -49,9 +46,9 @@ class CompareRow:
 COMPARE_ROWS: tuple[CompareRow, ...] = (
     CompareRow("retention_support", "定着支援"),
     CompareRow("retention_rate", "就職定着率", HIGHER, "最高"),
-    CompareRow("hires_last_year", "昨年の就職人数", HIGHER, "最多"),
-    CompareRow("capacity", "定員", HIGHER, "最多"),
-    CompareRow("average_stay", "平均利用期間", LOWER, "最短"),
+    CompareRow("hires_last_year", "昨年の就職人数"),
+    CompareRow("capacity", "定員"),
+    CompareRow("average_stay", "平均利用期間"),
     CompareRow("disabilities", "対象障害"),
     CompareRow("services", "サービス"),
     CompareRow("access", "最寄り駅と徒歩", LOWER, "最短"),
@@ -68,17 +65,10 @@ def station_text(station: Station) -> str:
     return f"{line}{station.name}駅 {station.walk_label}"
 
 
-def metric_rank(metric: Metric | None, better: str) -> list | None:
-    """The guaranteed bound `[number, strict]` used to find the best value, or None."""
-    if metric is None:
-        return None
-    if better == HIGHER:
-        if metric.low is None:
-            return None
-        return [_json_number(metric.low), 0 if metric.low_inclusive else 1]
-    if metric.high is None:
-        return None
-    return [_json_number(metric.high), 0 if metric.high_inclusive else 1]
+def cell_rank(metric: Metric | None, better: str) -> list | None:
+    """`metric_rank` as the JSON the browser compares: `[number, strict]`, or None."""
+    rank = metric_rank(metric, better == HIGHER)
+    return None if rank is None else [_json_number(rank[0]), rank[1]]
 
 
 def _exact(number: float | None) -> Metric | None:
@@ -100,15 +90,9 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
     }
     for field in ("retention_rate", "hires_last_year", "average_stay"):
         cells[field] = {"text": facility.metric_text(field)}
-    ranked = {
-        "retention_rate": facility.retention_rate,
-        "hires_last_year": facility.hires_last_year,
-        "capacity": _exact(facility.capacity),
-        "average_stay": facility.average_stay,
-        "access": _exact(facility.min_walk),
-    }
+    ranked = {"retention_rate": facility.retention_rate, "access": _exact(facility.min_walk)}
     for key, metric in ranked.items():
-        rank = metric_rank(metric, ROW_BY_KEY[key].better)
+        rank = cell_rank(metric, ROW_BY_KEY[key].better)
         if rank is not None:
             cells[key]["rank"] = rank
     return {row.key: cells[row.key] for row in COMPARE_ROWS}

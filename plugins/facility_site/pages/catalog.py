@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..records.model import Facility
+from ..records.municipalities import city_order_key
 from ..records.vocab import DISABILITIES, PREFECTURES, REGIONS, Prefecture, Term
 
 
 def listing_key(facility: Facility) -> tuple:
-    """List pages order: by city, then by reading (kana, else name), then id."""
-    return (facility.city, facility.name_kana or facility.name, facility.id)
+    """List pages order: by city in municipality-code order, then by reading (kana, else name), then id."""
+    return (city_order_key(facility.prefecture.code, facility.city), facility.name_kana or facility.name, facility.id)
 
 
 def national_key(facility: Facility) -> tuple:

@@ -72,13 +72,6 @@ class Metric:
     def is_exact(self) -> bool:
         return self.low is not None and self.low == self.high
 
-    @property
-    def representative(self) -> float:
-        """One number for sorting: the midpoint of a closed range, else the known bound."""
-        if self.low is not None and self.high is not None:
-            return (self.low + self.high) / 2
-        return self.low if self.low is not None else self.high  # type: ignore[return-value]
-
     def display(self) -> str:
         unit = self.unit
         if self.is_exact:
@@ -104,6 +97,40 @@ def display_metric(metric: Metric | None, not_published: bool = False) -> str:
 def says_not_published(value: object) -> bool:
     """True when a raw YAML value states that the figure is not published (非公開, 未公開)."""
     return isinstance(value, str) and _normalize(value) in NOT_PUBLISHED_WORDS
+
+
+# --- ranking: the one rule the search's sorts and the comparison's ★ share ---------------
+#
+# A published value is often a range, so it is ranked by the number it
+# *guarantees* on the side that matters: the lower bound when higher is better
+# (`90%以上` → 90, `92%` → 92, `70〜80%` → 70), the upper bound when lower is
+# better (`6〜12ヶ月` → 12, `3分` → 3). At the same number 超 and 未満 guarantee
+# a little more than 以上 and 以下, so `strict` is 1 for them and breaks the tie
+# (`91%` > `90%超` > `90%以上`). A value that guarantees nothing on that side
+# (`5名未満` when higher is better, `6ヶ月以上` when lower is better) has no rank.
+
+
+def metric_rank(metric: Metric | None, higher_is_better: bool) -> tuple[float, int] | None:
+    """The guaranteed bound `(number, strict)` on the side that matters, or None."""
+    if metric is None:
+        return None
+    if higher_is_better:
+        return None if metric.low is None else (metric.low, 0 if metric.low_inclusive else 1)
+    return None if metric.high is None else (metric.high, 0 if metric.high_inclusive else 1)
+
+
+def metric_order_key(metric: Metric | None, higher_is_better: bool) -> tuple:
+    """Sort key, best first: ranked values by their guaranteed bound, then values
+    that guarantee nothing on that side (by their other bound), then 非公開."""
+    if metric is None:
+        return (2, 0.0, 0)
+    rank = metric_rank(metric, higher_is_better)
+    if rank is not None:
+        number, strict = rank
+        return (0, -number, -strict) if higher_is_better else (0, number, -strict)
+    # Open on the side that matters: `5名未満` (at most 5) beats `3名以下` (at most 3).
+    other = metric.high if higher_is_better else metric.low
+    return (1, -other, 0) if higher_is_better else (1, other, 0)
 
 
 class MetricError(ValueError):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .metrics import Metric, display_metric
-from .vocab import RETENTION_SERVICE, Prefecture, Term
+from .vocab import RETENTION_SERVICE, SERVICES, TRANSITION_SERVICE, Prefecture, Term
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,30 @@ class Facility:
     @property
     def offers_retention(self) -> bool:
         return any(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def offers_transition(self) -> bool:
+        return any(s.label == TRANSITION_SERVICE for s in self.services)
+
+    @property
+    def service_tags(self) -> list[str]:
+        """The short labels cards show (移行・定着・A型 …), in vocabulary order."""
+        return [term.tag for term in SERVICES if term in self.services]
+
+    @property
+    def retention_badge(self) -> bool | None:
+        """定着支援あり (True) / なし (False) where the question arises — for offices of
+        就労移行支援 or 就労定着支援 — and None for the others (an A型-only office has
+        no 定着支援 to lack; its service tags say what it is)."""
+        if self.offers_retention:
+            return True
+        return False if self.offers_transition else None
+
+    @property
+    def shows_retention_rate(self) -> bool:
+        """Whether cards show 就職定着率: always when published; as 非公開 only for
+        offices of 就労移行支援 or 就労定着支援, whose figure it is."""
+        return self.retention_rate is not None or self.retention_badge is not None
 
     @property
     def nearest_station(self) -> Station | None:

@@ -24,6 +24,7 @@ class Term:
     label: str
     slug: str
     short: str = ""  # a shorter label for tight places, e.g. 定着支援
+    tag: str = ""  # the shortest label, for the service tags on cards, e.g. 定着
 
 
 REGIONS: tuple[str, ...] = (
@@ -106,13 +107,14 @@ DISABILITY_BY_LABEL = {t.label: t for t in DISABILITIES}
 DISABILITY_BY_SLUG = {t.slug: t for t in DISABILITIES}
 
 RETENTION_SERVICE = "就労定着支援"
+TRANSITION_SERVICE = "就労移行支援"
 SERVICES: tuple[Term, ...] = (
-    Term("就労移行支援", "transition", "移行支援"),
-    Term(RETENTION_SERVICE, "retention", "定着支援"),
-    Term("就労継続支援A型", "type-a", "A型"),
-    Term("就労継続支援B型", "type-b", "B型"),
-    Term("自立訓練(生活訓練)", "life-training", "生活訓練"),
-    Term("自立訓練(機能訓練)", "functional-training", "機能訓練"),
+    Term(TRANSITION_SERVICE, "transition", "移行支援", "移行"),
+    Term(RETENTION_SERVICE, "retention", "定着支援", "定着"),
+    Term("就労継続支援A型", "type-a", "A型", "A型"),
+    Term("就労継続支援B型", "type-b", "B型", "B型"),
+    Term("自立訓練(生活訓練)", "life-training", "生活訓練", "生活訓練"),
+    Term("自立訓練(機能訓練)", "functional-training", "機能訓練", "機能訓練"),
 )
 SERVICE_BY_LABEL = {t.label: t for t in SERVICES}
 SERVICE_BY_SLUG = {t.slug: t for t in SERVICES}

@@ -12,7 +12,9 @@ in one or two card files. All files are compact JSON a static host compresses:
   order, from which the browser rebuilds that order; fetched only to sort
   facilities of several prefectures by name.
 - sort-<metric>.json: a metric's rank per facility (-1 for 非公開 or 未掲載), fetched
-  only when the visitor sorts by it.
+  only when the visitor sorts by it. Ranges are ranked by the rule the
+  comparison's ★ uses (records.metrics.metric_order_key), so 70〜80% sorts
+  below 72.5% in both.
 - cards/…: what a result card shows, by chunks of CARD_CHUNK facilities and
   by prefecture; the browser fetches whichever needs fewer files for the
   cards on screen (card_files).
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..records.metrics import Metric
+from ..records.metrics import Metric, metric_order_key
 from ..records.model import Facility
 from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
 from .tokenizer import normalize
@@ -45,6 +47,8 @@ METRIC_SORTS: dict[str, str] = {
     "capacity": "capacity",
     "stay": "average_stay",
 }
+# The browser shows these sorts high first (engine.js DESCENDING), the others low first.
+HIGH_FIRST = {"retention_rate": True, "hires_last_year": True, "capacity": True, "average_stay": False}
 
 
 def reading_key(facility: Facility) -> tuple[str, str]:
@@ -107,23 +111,32 @@ def name_order_file(docs: Sequence[Facility], order: Sequence[int]) -> dict:
     return {"prefs": encode_column([docs[d].prefecture.code - 1 for d in order])}
 
 
-def _sort_value(value: Metric | int | None) -> float | None:
-    if value is None:
-        return None
-    return float(value) if isinstance(value, int) else value.representative
+def _as_metric(value: Metric | int | None) -> Metric | None:
+    return Metric("", float(value), float(value)) if isinstance(value, int) else value
 
 
 def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
-    """Each facility's rank among the distinct values (0 = smallest), UNKNOWN_RANK without a value."""
-    values = [_sort_value(getattr(f, attribute)) for f in docs]
-    ranks = {value: rank for rank, value in enumerate(sorted({v for v in values if v is not None}))}
-    return {"ranks": encode_column([UNKNOWN_RANK if v is None else ranks[v] for v in values])}
+    """Each facility's rank among the distinct values, UNKNOWN_RANK without a value (非公開 or 未掲載).
+
+    Rank 0 is the end the browser shows last: the worst value of a high-first
+    sort (就職定着率), the best of a low-first one (平均利用期間). The order
+    itself is metric_order_key's, the comparison's rule.
+    """
+    high_first = HIGH_FIRST[attribute]
+    keys = [metric_order_key(_as_metric(getattr(f, attribute)), high_first) for f in docs]
+    known = sorted({k for k, f in zip(keys, docs, strict=True) if getattr(f, attribute) is not None})
+    if high_first:
+        known.reverse()  # best first -> rank 0 is the worst
+    ranks = {key: rank for rank, key in enumerate(known)}
+    return {"ranks": encode_column([UNKNOWN_RANK if getattr(f, attribute) is None else ranks[k] for k, f in zip(keys, docs, strict=True)])}
 
 
 def card_row(facility: Facility) -> list:
     """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員, 平均利用期間] as the card shows them.
 
     access is [line or "", station, walk label] for the nearest station, or None.
+    就職定着率 is None where the card leaves it out (Facility.shows_retention_rate).
+    The services and 定着支援あり／なし come from the facet table's service bits.
     """
     station = facility.nearest_station
     access = [station.line or "", station.name, station.walk_label] if station else None
@@ -132,7 +145,7 @@ def card_row(facility: Facility) -> list:
         facility.name,
         facility.city,
         access,
-        facility.metric_text("retention_rate"),
+        facility.metric_text("retention_rate") if facility.shows_retention_rate else None,
         facility.metric_text("hires_last_year"),
         facility.capacity,
         facility.metric_text("average_stay"),

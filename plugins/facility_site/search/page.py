@@ -112,6 +112,7 @@ def search_config(version: str, facility_count: int) -> dict:
         "services": [s.slug for s in SERVICES],
         "serviceLabels": [s.label for s in SERVICES],
         "serviceShort": [s.short for s in SERVICES],
+        "serviceTags": [s.tag for s in SERVICES],
         "walkOptions": list(WALK_OPTIONS),
     }
 

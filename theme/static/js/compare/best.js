@@ -1,10 +1,11 @@
 /**
  * Which cells of a row hold the best value.
  *
- * Each numeric cell carries `rank: [bound, strict]`, computed at build time
- * (plugins/facility_site/compare_data.py): the bound the published value
+ * Each cell of a ranked row (就職定着率, the walk) carries `rank: [bound, strict]`,
+ * computed at build time by metric_rank() in plugins/facility_site/records/metrics.py,
+ * the rule the search's sorts use too: the bound the published value
  * guarantees — the lower bound when higher is better (`90%以上` → 90,
- * `92%` → 92), the upper bound when lower is better (`6〜12ヶ月` → 12) —
+ * `92%` → 92), the upper bound when lower is better (`3分` → 3) —
  * and whether it is strict (超/未満 guarantee a little more than 以上/以下).
  * Cells without a rank (非公開 or 未掲載, or nothing guaranteed on that side) are never best.
  * Ties are all best; when every column ties, nothing stands out and nothing is marked.

@@ -80,6 +80,10 @@ export function createSelection({ limit, storage }) {
     clear() {
       commit([], { type: "cleared" });
     },
+    /** Put back a list taken out by clear() (the tray's 元に戻す); valid ids only, up to the limit. */
+    restore(previous) {
+      commit([...new Set(previous.filter(isFacilityId))].slice(0, limit), { type: "restored" });
+    },
     /** Call `listener(change)` after every change; returns an unsubscribe function. */
     subscribe(listener) {
       listeners.add(listener);

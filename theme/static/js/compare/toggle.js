@@ -31,8 +31,16 @@ function facilityOf(slot) {
   return { id, name };
 }
 
+/** The words on the button: what pressing it does now, and — once added — that it is in the list. */
+export const ADD_TEXT = "比較に追加";
+export const ADDED_TEXT = "比較リストに追加済み";
+
 function render(button, pressed) {
   button.setAttribute("aria-pressed", pressed ? "true" : "false");
+  // The accessible name keeps the facility name and contains the visible words (voice control).
+  const text = pressed ? ADDED_TEXT : ADD_TEXT;
+  button.setAttribute("aria-label", `${button.dataset.compareName}を${text}`);
+  button.querySelector("[data-compare-label]").textContent = text;
 }
 
 function mountToggle(slot, selection) {
@@ -44,11 +52,11 @@ function mountToggle(slot, selection) {
   const note = el("p", { class: "compare-toggle__note", hidden: true, "data-compare-note": id });
   const button = el(
     "button",
-    // The facility name makes each button's accessible name unique (「カレントを比較に追加」);
-    // it still contains the visible words, for voice control.
-    { type: "button", class: "compare-toggle", "data-compare-button": id, "aria-label": `${name}を比較に追加` },
+    // The facility name makes each button's accessible name unique (「カレントを比較に追加」,
+    // once added 「カレントを比較リストに追加済み」); it contains the visible words, for voice control.
+    { type: "button", class: "compare-toggle", "data-compare-button": id, "data-compare-name": name },
     el("span", { class: "compare-toggle__icon", "aria-hidden": "true" }),
-    "比較に追加",
+    el("span", { "data-compare-label": "" }),
   );
   render(button, selection.has(id));
   button.addEventListener("click", () => {

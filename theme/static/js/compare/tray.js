@@ -2,11 +2,17 @@
  * The compact 比較リスト tray: how many facilities are chosen, a link to the
  * comparison, and a control to empty the list. It stays at the bottom of
  * the window (position: sticky) and appears once something is chosen.
+ *
+ * すべて外す can be undone: a 元に戻す button takes its place (and the focus)
+ * for UNDO_SECONDS, counted only while the pointer and the focus are elsewhere,
+ * so nobody is rushed; any other change to the list ends the offer.
  */
 import { siteUrl } from "../config.js";
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
 import { comparePath, getSelection } from "./selection.js";
+
+export const UNDO_SECONDS = 10;
 
 /** Mount the tray after <main>; returns the tray element. */
 export function mountCompareTray() {
@@ -15,13 +21,16 @@ export function mountCompareTray() {
   const count = el("p", { class: "compare-tray__count", "data-compare-count": "" });
   const open = el("a", { class: "button compare-tray__open", "data-compare-open": "" }, "比較表を見る");
   const clear = el("button", { type: "button", class: "secondary compare-tray__clear", "data-compare-clear": "" }, "すべて外す");
+  const undoText = el("span", {}, "比較リストを空にしました。");
+  const undoButton = el("button", { type: "button", class: "secondary compare-tray__undo", "data-compare-undo": "" }, "元に戻す");
+  const undo = el("p", { class: "compare-tray__undo-row", hidden: true }, undoText, undoButton);
   const memoryNote = selection.persistent
     ? null
     : el("p", { class: "compare-tray__note" }, "この端末では比較リストを保存できません。ページを移動すると選択は消えます。");
   const tray = el(
     "section",
     { class: "compare-tray", "aria-labelledby": "compare-tray-title", "data-compare-tray": "", hidden: true },
-    el("div", { class: "compare-tray__inner" }, title, count, el("div", { class: "compare-tray__actions" }, open, clear), memoryNote),
+    el("div", { class: "compare-tray__inner" }, title, count, el("div", { class: "compare-tray__actions" }, open, clear), undo, memoryNote),
   );
 
   let shown = false;
@@ -36,12 +45,49 @@ export function mountCompareTray() {
     open.setAttribute("href", siteUrl(comparePath(ids)));
   };
 
+  // The offer to undo すべて外す: the ids taken out, and the time left while nobody is at the button.
+  let taken = null;
+  let timer = 0;
+  const endUndo = () => {
+    window.clearTimeout(timer);
+    taken = null;
+    if (!undo.hidden && undo.contains(document.activeElement)) title.focus();
+    undo.hidden = true;
+  };
+  const countDown = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(endUndo, UNDO_SECONDS * 1000);
+  };
+  const hold = () => window.clearTimeout(timer);
+  const release = () => {
+    if (taken && !undo.matches(":hover") && !undo.contains(document.activeElement)) countDown();
+  };
+  undoButton.addEventListener("focus", hold);
+  undoButton.addEventListener("pointerenter", hold);
+  undoButton.addEventListener("blur", release);
+  undoButton.addEventListener("pointerleave", release);
+
   clear.addEventListener("click", () => {
-    selection.clear();
-    title.focus();
-    announce("比較リストを空にしました。");
+    const previous = selection.ids;
+    selection.clear(); // ends any earlier offer (see subscribe below)
+    taken = previous;
+    undo.hidden = false;
+    undoButton.focus();
+    countDown();
+    announce("比較リストを空にしました。元に戻すボタンで戻せます。");
   });
-  selection.subscribe(update);
+  undoButton.addEventListener("click", () => {
+    const previous = taken;
+    taken = null;
+    selection.restore(previous || []);
+    endUndo();
+    title.focus();
+    announce(`比較リストを元に戻しました。比較リストは${selection.ids.length}件です。`);
+  });
+  selection.subscribe((change) => {
+    if (change.type !== "cleared" && change.type !== "full") endUndo();
+    update();
+  });
   update();
 
   const main = document.querySelector("main");

@@ -32,8 +32,10 @@ export function el(tag, attributes = {}, ...children) {
  */
 export function renderCard(card, config, link) {
   const [id, name, city, access, retention, hires, capacity, stay] = card.row;
-  const retentionBit = 1 << config.services.indexOf("retention");
-  const offers = (card.svc & retentionBit) !== 0;
+  const offers = (slug) => (card.svc & (1 << config.services.indexOf(slug))) !== 0;
+  // 定着支援あり／なし only for offices of 就労移行支援 or 就労定着支援 (Facility.retention_badge).
+  const badge = offers("retention") ? true : offers("transition") ? false : null;
+  const tags = config.serviceTags.filter((_, i) => card.svc & (1 << i));
   const disabilities = config.disabilityLabels.filter((_, i) => card.dis & (1 << i));
   const metric = (label, value) => el("div", {}, el("dt", {}, label), el("dd", {}, value));
   const headingId = `card-${id}`;
@@ -47,14 +49,22 @@ export function renderCard(card, config, link) {
       el("p", { class: "card__place" }, `${config.prefectureNames[card.pref]}${city}`),
       access ? el("p", { class: "card__access" }, `${access[0] ? `${access[0]} ` : ""}${access[1]}駅 ${access[2]}`) : null,
       el(
-        "p",
-        { class: "card__retention" },
-        el("span", { class: offers ? "badge badge--yes" : "badge badge--no" }, offers ? "定着支援あり" : "定着支援なし"),
+        "div",
+        { class: "card__services" },
+        el("span", { class: "card__label" }, "サービス："),
+        el("ul", { class: "service-tags" }, ...tags.map((tag) => el("li", {}, tag))),
       ),
+      badge === null
+        ? null
+        : el(
+            "p",
+            { class: "card__retention" },
+            el("span", { class: badge ? "badge badge--yes" : "badge badge--no" }, badge ? "定着支援あり" : "定着支援なし"),
+          ),
       el(
         "dl",
         { class: "metrics" },
-        metric("就職定着率", retention),
+        retention === null ? null : metric("就職定着率", retention),
         metric("昨年の就職人数", hires),
         metric("定員", `${capacity}名`),
         metric("平均利用期間", stay),
