@@ -157,17 +157,33 @@ def _read_source(path: Path) -> _Source:
         message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 (Shift_JIS and UTF-16 are not read)"
         source.problems.append(Problem(source.path, line, "encoding", message))
         return source
+    _parse_text(text, source)
+    return source
+
+
+def _parse_text(text: str, source: _Source) -> None:
     known = len(source.problems)
     root = _compose(text, source)
     if root is None:
         if len(source.problems) == known:  # no YAML problem: nothing but blank lines and comments
             source.problem("file", "file is empty; a record needs at least " + ", ".join(REQUIRED))
-        return source
+        return
     if not isinstance(root, yaml.MappingNode):
         source.problems.append(Problem(source.path, root.start_mark.line + 1, "file", "a record must be a mapping of `field: value` lines"))
-        return source
+        return
     source.parsed = _collect_mapping(root, source)
-    return source
+
+
+def validate_record_text(text: str, record_id: str, path: str) -> tuple[Facility | None, list[Problem]]:
+    """Validate one record's YAML text exactly as the build reads it, before it is written.
+
+    For tools that write records (`make sheet-import`): the Facility, or None
+    and every problem, each naming its field (`access[0].walk_minutes`).
+    """
+    source = _Source(path)
+    _parse_text(text, source)
+    facility = _build(source, record_id) if source.parsed else None
+    return facility, list(source.problems)
 
 
 # PyYAML's wording for the usual slips, with what to do about them.

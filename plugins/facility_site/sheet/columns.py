@@ -1,0 +1,198 @@
+"""The spreadsheet's columns: the one place that says which record fields a sheet shows and edits.
+
+A new record field reaches the sheet as one more line in COLUMNS (for
+example the contact and visit fields of issue 11: `Column("メール", "email",
+TEXT)`); export, import, validation-to-cell mapping and the report's header
+all follow from this list.
+
+Cells are compared as text (`cell_text`) on both sides: export writes
+`cell_value(column, data)`, and import changes a field only when the cell's
+text differs from what the record would export now. An untouched row is
+therefore never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..records.metrics import METRIC_SPECS
+from ..records.vocab import DISABILITIES, DISABILITY_BY_LABEL, PREFECTURES, SERVICE_BY_LABEL, SERVICES
+
+SHEET_TITLE = "対象"
+MARK = "○"
+# Typed in place of ○ by hand or by an IME: all mean "yes".
+MARK_ALIASES = frozenset({"○", "〇", "◯", "o", "O", "ｏ", "Ｏ", "1", "true", "TRUE", "True", "yes", "はい"})
+# Typed in a ○ column to mean "no" (a blank cell means no as well).
+NO_MARKS = frozenset({"", "-", "×", "x", "X", "－"})
+# In any other column a cell holding only this removes the field; a blank cell leaves it as it is.
+CLEAR = "-"
+CLEAR_ALIASES = frozenset({"-", "－", "ー"})
+TAG_SEPARATORS = re.compile(r"[、,，]")
+
+# Column kinds
+ID = "id"
+READ_ONLY = "read-only"
+TEXT = "text"
+INTEGER = "integer"
+METRIC = "metric"
+DATE = "date"
+TAGS = "tags"
+PREFECTURE = "prefecture"
+MARKS = "marks"  # one ○ column per term of a list field
+ACCESS = "access"  # one part of the nearest station, access[0]
+FINGERPRINT = "fingerprint"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the Japanese header row text
+    field: str  # the record key ("" for the fingerprint)
+    kind: str
+    width: int = 14
+    term: str = ""  # MARKS: the term this column marks
+    part: str = ""  # ACCESS: station, line or walk_minutes
+    note: str = ""  # shown as the header cell's comment in .xlsx
+
+    @property
+    def editable(self) -> bool:
+        return self.kind not in (ID, READ_ONLY, FINGERPRINT)
+
+
+def _marks(field: str, terms, width: int) -> tuple[Column, ...]:
+    return tuple(Column(t.label, field, MARKS, width, term=t.label, note=f"{MARK} = 対象、空欄 = 対象外") for t in terms)
+
+
+_METRICS = tuple(
+    Column(spec.label, field, METRIC, 14, note=f"例: 90{spec.unit}以上、10~14{spec.unit}、非公開。{CLEAR} で削除")
+    for field, spec in METRIC_SPECS.items()
+)
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "id", ID, 22, note="変更不可: 行と記録を結びつけます"),
+    Column("事業所名（変更不可）", "name", READ_ONLY, 36, note="変更不可: 名前は記録の YAML で直してください"),
+    Column("都道府県", "prefecture", PREFECTURE, 11),
+    Column("市区町村", "city", TEXT, 16),
+    *_marks("disabilities", DISABILITIES, 6),
+    *_marks("services", SERVICES, 12),
+    Column("最寄り駅", "access", ACCESS, 14, part="station", note=f"いちばん近い駅（駅は省略可）。{CLEAR} で最寄り駅ごと削除"),
+    Column("路線", "access", ACCESS, 18, part="line"),
+    Column("徒歩（分）", "access", ACCESS, 9, part="walk_minutes", note="0〜240。徒歩30秒 = 0.5"),
+    *_METRICS,
+    Column("定員", "capacity", INTEGER, 7),
+    Column("特徴", "features", TAGS, 30, note="「、」で区切る"),
+    Column("URL", "url", TEXT, 30),
+    Column("電話番号", "phone", TEXT, 15),
+    # The contact and visit fields (email, fax, inquiry_url, hours, visit,
+    # conditions) go here, one Column each, once records/reader.py reads them.
+    Column("更新日", "updated", DATE, 12, note="事実を確かめた日 YYYY-MM-DD"),
+    Column("fingerprint", "", FINGERPRINT, 18, note="変更検出用（編集しないでください）"),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+BY_HEADER = {c.header: c for c in COLUMNS}
+PREFECTURE_NAMES = tuple(p.name for p in PREFECTURES)
+VOCABULARIES = {"disabilities": DISABILITY_BY_LABEL, "services": SERVICE_BY_LABEL}
+
+
+def fingerprint(text: str) -> str:
+    """The record file as exported: any change to the file after the export changes this."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def cell_text(value) -> str:
+    """One cell as text, the same for a value written by export and one read back from .xlsx or CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value == int(value) else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def terms_of(data: dict, field: str) -> list[str]:
+    """The term labels a record lists (精神障害 → 精神), in vocabulary order; unknown labels are left out."""
+    raw = data.get(field)
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        return []
+    vocabulary = VOCABULARIES[field]
+    found = set()
+    for item in raw:
+        label = str(item).strip().replace("（", "(").replace("）", ")")
+        label = label if label in vocabulary else re.sub(r"(障害|障がい|障碍)$", "", label)
+        if label in vocabulary:
+            found.add(label)
+    return [label for label in vocabulary if label in found]
+
+
+def nearest(data: dict) -> dict:
+    access = data.get("access")
+    if isinstance(access, list) and access and isinstance(access[0], dict):
+        return access[0]
+    return {}
+
+
+def cell_value(column: Column, record_id: str, data: dict, text: str = ""):
+    """What export writes in this column for a record (`text` is the file, for the fingerprint)."""
+    if column.kind == ID:
+        return record_id
+    if column.kind == FINGERPRINT:
+        return fingerprint(text)
+    if column.kind == MARKS:
+        return MARK if column.term in terms_of(data, column.field) else None
+    if column.kind == ACCESS:
+        return _plain(nearest(data).get(column.part))
+    value = data.get(column.field)
+    if column.kind == TAGS and isinstance(value, list):
+        return "、".join(cell_text(v) for v in value)
+    if column.kind == METRIC and isinstance(value, dict):
+        return _range_text(value)
+    return _plain(value)
+
+
+def _plain(value):
+    if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value
+    return cell_text(value)
+
+
+def _range_text(value: dict) -> str:
+    low, high = cell_text(value.get("min")), cell_text(value.get("max"))
+    if low and high:
+        return f"{low}~{high}"
+    return f"{low}以上" if low else f"{high}以下"
+
+
+def yaml_value(column: Column, text: str):
+    """The YAML value a changed cell stores: numbers as numbers, dates as dates, the rest as typed."""
+    if column.kind == TAGS:
+        return [tag.strip() for tag in TAG_SEPARATORS.split(text) if tag.strip()]
+    if column.kind in (INTEGER, METRIC) or column.part == "walk_minutes":
+        number = unicodedata.normalize("NFKC", text)
+        if re.fullmatch(r"[0-9]+", number):
+            return int(number)
+        if re.fullmatch(r"[0-9]+\.[0-9]+", number):
+            return float(number)
+        return text
+    if column.kind == DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # the reader names the impossible date
+    return text
+
+
+def is_missing(data: dict) -> bool:
+    """ONLY=missing: the record lacks disability types, a station or any of the three metrics."""
+    if not terms_of(data, "disabilities") or not nearest(data).get("station"):
+        return True
+    return any(data.get(field) in (None, "", "非公開", "不明", "未公開", "-") for field in METRIC_SPECS)

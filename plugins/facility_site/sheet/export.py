@@ -1,0 +1,136 @@
+"""Records → one row each in an .xlsx workbook (or a CSV when the file name ends in .csv)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..open_data.yaml_store import StoredRecord, load_folder
+from ..records.vocab import PREFECTURE_BY_NAME, PREFECTURE_BY_SLUG
+from .columns import COLUMNS, FINGERPRINT, HEADERS, MARK, MARKS, PREFECTURE, PREFECTURE_NAMES, SHEET_TITLE, cell_value, is_missing
+
+ONLY_CHOICES = ("missing",)
+
+
+class ExportError(Exception):
+    """The export cannot start (unknown prefecture, unknown ONLY=…); nothing was written."""
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    rows: int
+    records: int  # in the folder
+
+
+def parse_prefectures(text: str | None) -> set[str] | None:
+    """PREF=tokyo,kanagawa (slugs or official names) → official names; None means all."""
+    if not text:
+        return None
+    names = set()
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        pref = PREFECTURE_BY_SLUG.get(item.lower()) or PREFECTURE_BY_NAME.get(item)
+        if pref is None:
+            raise ExportError(f"PREF: unknown prefecture {item!r}; use slugs such as tokyo,kanagawa or names such as 東京都")
+        names.add(pref.name)
+    return names
+
+
+def select(records: dict[str, StoredRecord], prefectures: set[str] | None, only: str | None) -> list[StoredRecord]:
+    if only is not None and only not in ONLY_CHOICES:
+        raise ExportError(f"ONLY: unknown value {only!r}; use {', '.join(ONLY_CHOICES)}")
+    chosen = []
+    for record_id in sorted(records):
+        record = records[record_id]
+        if prefectures is not None and str(record.data.get("prefecture", "")).strip() not in prefectures:
+            continue
+        if only == "missing" and not is_missing(record.data):
+            continue
+        chosen.append(record)
+    return chosen
+
+
+def rows(records: list[StoredRecord]):
+    for record in records:
+        yield [cell_value(column, record.id, record.data, record.text) for column in COLUMNS]
+
+
+def export(folder: Path, target: Path, prefectures: str | None = None, only: str | None = None) -> ExportSummary:
+    """Write the selected records to `target` (.xlsx, or .csv); return what was written."""
+    wanted = parse_prefectures(prefectures)
+    records = load_folder(folder)
+    chosen = select(records, wanted, only)
+    if target.suffix.lower() == ".csv":
+        write_csv(target, rows(chosen))
+    elif target.suffix.lower() == ".xlsx":
+        write_xlsx(target, rows(chosen))
+    else:
+        raise ExportError(f"SHEET: {target.name}: name the file .xlsx or .csv")
+    return ExportSummary(target, len(chosen), len(records))
+
+
+def write_csv(target: Path, body) -> None:
+    """UTF-8 with a BOM and CRLF line ends: Excel opens it with the Japanese intact."""
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        writer.writerows(body)
+
+
+def write_xlsx(target: Path, body) -> None:
+    """A real workbook: frozen header, widths, ○ and prefecture drop-downs, a hidden fingerprint column.
+
+    Streamed (openpyxl's write-only mode), so 30,000 rows stay small in memory.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.freeze_panes = "C2"  # the header row and the id and name columns stay in view
+    letters = {column.header: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
+    for column in COLUMNS:
+        dimension = sheet.column_dimensions[letters[column.header]]
+        dimension.width = column.width
+        dimension.hidden = column.kind == FINGERPRINT
+
+    bold = Font(bold=True)
+    locked = PatternFill("solid", fgColor="E7E6E6")  # grey: the read-only columns
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if not column.editable:
+            cell.fill = locked
+        if column.note:
+            cell.comment = Comment(column.note, "しゅうろうナビ")
+        header.append(cell)
+    sheet.append(header)
+
+    count = 0
+    for row in body:
+        sheet.append(row)
+        count += 1
+    last = max(count + 1, 2)
+
+    def validation(formula: str, headers: list[str], prompt: str) -> None:
+        if not headers:
+            return
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+        rule.error = prompt
+        rule.errorTitle = "入力できない値です"
+        for name in headers:
+            rule.add(f"{letters[name]}2:{letters[name]}{last}")
+        sheet.data_validations.append(rule)
+
+    validation(f'"{MARK}"', [c.header for c in COLUMNS if c.kind == MARKS], f"{MARK} を選ぶか、空欄にしてください")
+    validation('"' + ",".join(PREFECTURE_NAMES) + '"', [c.header for c in COLUMNS if c.kind == PREFECTURE], "47 都道府県の正式名から選んでください")
+    workbook.save(target)
