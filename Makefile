@@ -23,6 +23,12 @@ PEER_REPEATS ?= 3
 # Open-data import: `make import CSV="a.csv b.csv" [ARGS=--dry-run]`.
 CSV ?=
 ARGS ?=
+# Spreadsheet curation: `make sheet-export SHEET=tokyo.xlsx PREF=tokyo ONLY=missing`, then `make sheet-import SHEET=tokyo.xlsx`.
+SHEET ?=
+PREF ?=
+ONLY ?=
+# `make report` writes its HTML page here (outside $(OUTPUTDIR)/: not part of the public site).
+REPORT_HTML ?= reports/completeness.html
 
 BUILD_FLAGS :=
 ifeq ($(DEBUG), 1)
@@ -39,7 +45,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -68,6 +74,9 @@ help:
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
 	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
 	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
+	@echo '  make sheet-export SHEET=<file.xlsx|.csv> one row per record to curate in Excel (PREF=tokyo,kanagawa ONLY=missing)'
+	@echo '  make sheet-import SHEET=<file>  apply the edited sheet to $(FACILITIES)/ (ARGS=--dry-run, --force, -v)'
+	@echo '  make report       per prefecture, what records still lack; also writes $(REPORT_HTML)'
 	@echo 'Set DEBUG=1 for tracebacks and debug logs.'
 
 $(VENV_STAMP): requirements.txt
@@ -149,3 +158,14 @@ hugo:
 import: $(VENV_STAMP)
 	@test -n "$(CSV)" || { echo 'Usage: make import CSV="<file> [<file> …]" [FACILITIES=<dir>] [ARGS=--dry-run]' >&2; exit 2; }
 	$(PYTHON) -m facility_site.open_data --facilities $(FACILITIES) $(ARGS) $(CSV)
+
+sheet-export: $(VENV_STAMP)
+	@test -n "$(SHEET)" || { echo 'Usage: make sheet-export SHEET=<file.xlsx|file.csv> [PREF=tokyo,kanagawa] [ONLY=missing] [FACILITIES=<dir>]' >&2; exit 2; }
+	$(PYTHON) -m facility_site.sheet export --facilities $(FACILITIES) $(if $(PREF),--pref $(PREF)) $(if $(ONLY),--only $(ONLY)) $(SHEET)
+
+sheet-import: $(VENV_STAMP)
+	@test -n "$(SHEET)" || { echo 'Usage: make sheet-import SHEET=<file.xlsx|file.csv> [FACILITIES=<dir>] [ARGS="--dry-run --force -v"]' >&2; exit 2; }
+	$(PYTHON) -m facility_site.sheet import --facilities $(FACILITIES) $(ARGS) $(SHEET)
+
+report: $(VENV_STAMP)
+	$(PYTHON) -m facility_site.sheet report --facilities $(FACILITIES) --conf $(CONFFILE) --html $(REPORT_HTML)
