@@ -200,11 +200,13 @@ def _changes(sheet: Sheet, row: Row, record: StoredRecord, problems: list) -> tu
             change = _marks_change(sheet, row, data, name, columns, problems)
             if change is not None:
                 marks[name] = [] if change[1] is DELETE else change[1]
+                current = terms_of(data, name)
+                headers.extend(c.header for c in columns if (c.term in current) != (c.term in marks[name]))
         else:
-            change = _access_change(row, data, columns)
+            change, parts = _access_change(row, data, columns)
+            headers.extend(c.header for c in columns if c.part in parts)
         if change is not None:
             changes.append(change)
-            headers.extend(c.header for c in columns if c.header in row.cells or c.kind == MARKS)
     return changes, _unique(headers), marks
 
 
@@ -234,22 +236,24 @@ def _marks_change(sheet: Sheet, row: Row, data: dict, name: str, columns: list[C
 def _access_change(row: Row, data: dict, columns: list[Column]):
     access = data.get("access") if isinstance(data.get("access"), list) else []
     first = dict(nearest(data))
-    changed = remove_first = False
+    parts: list[str] = []  # the parts that changed
+    remove_first = False
     for column in columns:
         typed = row.text(column.header)
         if not typed:
             continue
         if typed in CLEAR_ALIASES:
             if column.part == "station" and first:
-                remove_first = changed = True
+                remove_first = True
+                parts.append(column.part)
             elif column.part in first:
                 first.pop(column.part)
-                changed = True
+                parts.append(column.part)
         elif typed != cell_text(first.get(column.part)):
             first[column.part] = yaml_value(column, typed)
-            changed = True
-    if not changed:
-        return None
+            parts.append(column.part)
+    if not parts:
+        return None, parts
     rest = list(access[1:]) if access and isinstance(access[0], dict) else list(access)
     if remove_first:
         new = rest
@@ -258,8 +262,8 @@ def _access_change(row: Row, data: dict, columns: list[Column]):
         ordered.update((key, value) for key, value in first.items() if key not in ordered)
         new = [ordered, *rest]
     if not new:
-        return (("access",), DELETE) if "access" in data else None
-    return (("access",), new)
+        return ((("access",), DELETE) if "access" in data else None), parts
+    return (("access",), new), parts
 
 
 _INDEXED = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?")
