@@ -218,6 +218,7 @@ def _marks_change(sheet: Sheet, row: Row, data: dict, name: str, columns: list[C
     current = terms_of(data, name)
     shown = {c.term for c in columns}
     chosen = set(term for term in current if term not in shown)  # terms whose column was removed from the sheet
+    unreadable = False
     for column in columns:
         typed = row.text(column.header)
         if typed in MARK_ALIASES:
@@ -225,6 +226,9 @@ def _marks_change(sheet: Sheet, row: Row, data: dict, name: str, columns: list[C
         elif typed not in NO_MARKS:
             where = sheet.where(row.number, sheet.letters[column.header])
             problems.append(CellProblem(row.number, _order(column), where, column.header, f"{typed!r}: write ○ or leave the cell blank"))
+            unreadable = True
+    if unreadable:
+        return None  # reported above; the list is not guessed
     new = [term for term in VOCABULARIES[name] if term in chosen]
     if new == current:
         return None
