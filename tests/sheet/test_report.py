@@ -53,7 +53,8 @@ def test_the_html_page_shows_the_same_counts_with_bars(tmp_path):
     report = completeness(load_facilities(write_records(tmp_path / "f")), TODAY, 365)
     doc = BeautifulSoup(render_html(report), "html.parser")
     assert doc.html["lang"] == "ja"
-    assert [th.get_text() for th in doc.select("thead th")] == ["都道府県", "件数", "対象障害", "最寄り駅", "就職定着率", "昨年の就職人数", "平均利用期間", "連絡先", "情報が古い"]
+    headers = ["都道府県", "件数", "対象障害", "最寄り駅", "就職定着率", "昨年の就職人数", "平均利用期間", "連絡先", "情報が古い"]
+    assert [th.get_text() for th in doc.select("thead th")] == headers
     rows = {tr.th.get_text(): tr for tr in doc.select("tbody tr")}
     assert list(rows) == ["東京都", "大阪府"]
     osaka = rows["大阪府"].find_all("td")

@@ -91,54 +91,11 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>記録の充足状況（{{ report.total.records }}件）</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 1rem; color: #1a1a1a; background: #fff; line-height: 1.5; }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: .875rem; }
-th, td { border-bottom: 1px solid #ccc; padding: .25rem .5rem; text-align: right; white-space: nowrap; vertical-align: middle; }
-th[scope=row], thead th:first-child { text-align: left; }
-tfoot th, tfoot td { font-weight: bold; border-top: 2px solid #1a1a1a; }
-meter { display: block; width: 5rem; height: .75rem; }
-</style>
-</head>
-<body>
-<main>
-<h1>記録の充足状況</h1>
-<p>{{ report.total.records }}件の記録のうち、各項目が未入力の件数と割合です。
-割合が高い都道府県から手を付けると、絞り込みで見つかる事業所が早く増えます。
-「情報が古い」は更新日が{{ report.today.isoformat() }}より{{ report.stale_after_days }}日以上前の記録です。</p>
-<div class="scroll">
-<table>
-<caption>都道府県別の未入力件数（バーは未入力の割合）</caption>
-<thead><tr><th scope="col">都道府県</th><th scope="col">件数</th>
-{%- for key, label in report.columns %}<th scope="col">{{ label }}</th>{% endfor %}</tr></thead>
-<tbody>
-{%- for line in report.lines %}
-<tr><th scope="row">{{ line.name }}</th><td>{{ line.records }}</td>
-{%- for key, label in report.columns %}<td>{{ line.gaps[key] }}（{{ line.share(key) }}%）
-<meter min="0" max="100" value="{{ line.share(key) }}" aria-label="{{ line.name }} {{ label }} 未入力 {{ line.share(key) }}%"></meter></td>
-{%- endfor %}</tr>
-{%- endfor %}
-</tbody>
-<tfoot><tr><th scope="row">{{ report.total.name }}</th><td>{{ report.total.records }}</td>
-{%- for key, label in report.columns %}<td>{{ report.total.gaps[key] }}（{{ report.total.share(key) }}%）</td>{% endfor %}</tr></tfoot>
-</table>
-</div>
-</main>
-</body>
-</html>
-"""
-
+TEMPLATE = Path(__file__).with_name("report.html")
 
 def render_html(report: Completeness) -> str:
-    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return environment.from_string(_PAGE).render(report=report)
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
+    return environment.from_string(TEMPLATE.read_text(encoding="utf-8")).render(report=report)
 
 
 def write_html(report: Completeness, target: Path) -> None:
