@@ -138,3 +138,15 @@ def test_a_sheet_without_the_fingerprint_column_needs_force(exported, tmp_path):
     result = run_import(sheet, folder, force=True)
     assert [c.record.id for c in result.changed] == ["naniwa"]
     assert "capacity: 30" in (folder / "naniwa.yaml").read_text(encoding="utf-8")
+
+
+def test_untouched_rows_are_not_read_and_edited_rows_are(exported):
+    folder, sheet = exported
+    broken = folder / "furui.yaml"
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    assert run_import(sheet, folder).unchanged == 4  # furui's row is as exported: its file is not needed
+    edit = Edit(sheet)
+    edit.set("furui", "定員", 11)
+    edit.save()
+    with pytest.raises(SheetImportError, match=r"furui.yaml:2: yaml: cannot be read"):
+        run_import(sheet, folder)

@@ -105,8 +105,8 @@ class StoredRecord:
         return values if isinstance(values, dict) else {}
 
 
-def load_folder(folder: Path) -> dict[str, StoredRecord]:
-    """Every record in `folder` by id. Unreadable records stop the import (listing all of them)."""
+def load_folder(folder: Path, only: set[str] | None = None) -> dict[str, StoredRecord]:
+    """Every record in `folder` by id (or only those in `only`). Unreadable records stop the import (listing all of them)."""
     records: dict[str, StoredRecord] = {}
     problems: list[Problem] = []
     if not folder.exists():
@@ -115,6 +115,8 @@ def load_folder(folder: Path) -> dict[str, StoredRecord]:
         raise StoreError([Problem(display_path(folder), 1, "records_path", "is not a folder")])
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.suffix not in RECORD_SUFFIXES or not path.is_file():
+            continue
+        if only is not None and path.stem not in only:
             continue
         shown = display_path(path)
         try:

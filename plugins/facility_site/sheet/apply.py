@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..open_data.yaml_store import DELETE, StoredRecord, StoreError, apply_changes, load_folder, write_atomic
-from ..records.reader import display_path, validate_record_text
+from ..records.reader import RECORD_SUFFIXES, display_path, validate_record_text
 from .columns import (
     ACCESS,
     CLEAR_ALIASES,
     COLUMNS,
+    DATA_COLUMNS,
     FINGERPRINT,
     ID,
     MARK_ALIASES,
@@ -31,6 +32,8 @@ from .columns import (
     cell_value,
     fingerprint,
     nearest,
+    row_digest,
+    split_fingerprint,
     terms_of,
     yaml_value,
 )
@@ -111,28 +114,42 @@ def run_import(path: Path, folder: Path, dry_run: bool = False, force: bool = Fa
     if FINGERPRINT_HEADER not in sheet.headers and not force:
         reason = "so changes made to the records after the export cannot be seen; export again, or pass --force"
         raise SheetImportError([f"{sheet.path}: no {FINGERPRINT_HEADER!r} column, {reason}"])
-    try:
-        records = load_folder(folder)
-    except StoreError as exc:
-        raise SheetImportError(exc.problems) from None
-
-    result = SheetImport(sheet, dry_run, force)
-    problems: list[CellProblem] = []
     rows_by_id: dict[str, list[int]] = {}
     for row in sheet.rows:
         rows_by_id.setdefault(row.text(ID_HEADER), []).append(row.number)
+    # A row whose cells are still those exported is left alone without reading its record.
+    digest_headers = [c.header for c in DATA_COLUMNS]
+    whole = all(header in sheet.headers for header in digest_headers)
+    untouched = set()
+    if whole:
+        for row in sheet.rows:
+            digest = split_fingerprint(row.text(FINGERPRINT_HEADER))[1]
+            if digest and digest == row_digest(row.text(header) for header in digest_headers):
+                untouched.add(row.number)
+    needed = {row.text(ID_HEADER) for row in sheet.rows if row.number not in untouched}
+    try:
+        records = load_folder(folder, only=needed)
+    except StoreError as exc:
+        raise SheetImportError(exc.problems) from None
+    existing = _record_ids(folder)
+
+    result = SheetImport(sheet, dry_run, force)
+    problems: list[CellProblem] = []
     for row in sheet.rows:
         record_id = row.text(ID_HEADER)
-        note = _rejection(sheet, row, record_id, records, rows_by_id)
+        note = _rejection(sheet, row, record_id, records, existing, rows_by_id)
         if note:
             result.rejected.append(note)
+            continue
+        if row.number in untouched:
+            result.unchanged += 1
             continue
         record = records[record_id]
         changes, headers, marks = _changes(sheet, row, record, problems)
         if not changes:
             result.unchanged += 1
             continue
-        forced = row.text(FINGERPRINT_HEADER) != fingerprint(record.text)
+        forced = split_fingerprint(row.text(FINGERPRINT_HEADER))[0] != fingerprint(record.text)
         if forced and not force:
             reason = f"{display_path(record.path)} changed after the export; row left alone (export again, or pass --force to apply it anyway)"
             result.conflicts.append(RowNote(row.number, sheet.where(row.number, sheet.letters[ID_HEADER]), record_id, reason))
@@ -150,16 +167,24 @@ def run_import(path: Path, folder: Path, dry_run: bool = False, force: bool = Fa
     return result
 
 
-def _rejection(sheet: Sheet, row: Row, record_id: str, records: dict, rows_by_id: dict) -> RowNote | None:
+def _record_ids(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {path.stem for path in folder.iterdir() if path.suffix in RECORD_SUFFIXES and not path.name.startswith(".")}
+
+
+def _rejection(sheet: Sheet, row: Row, record_id: str, records: dict, existing: set[str], rows_by_id: dict) -> RowNote | None:
     where = sheet.where(row.number, sheet.letters.get(ID_HEADER, "A"))
     if not record_id:
         return RowNote(row.number, where, "", "no id; a row is matched to its record by id (new records are written as YAML, not added here)")
     if len(rows_by_id[record_id]) > 1:
         others = ", ".join(str(n) for n in rows_by_id[record_id])
         return RowNote(row.number, where, record_id, f"the id is on more than one row ({others}); keep one")
-    if record_id not in records:
+    if record_id not in existing:
         return RowNote(row.number, where, record_id, "unknown id: no such record in the records folder")
-    record = records[record_id]
+    record = records.get(record_id)
+    if record is None:
+        return None  # an untouched row: its read-only cells are as exported
     for column in COLUMNS:
         if column.kind != READ_ONLY or column.header not in row.cells:
             continue

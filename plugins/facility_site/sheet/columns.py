@@ -92,6 +92,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("fingerprint", "", FINGERPRINT, 18, note="変更検出用（編集しないでください）"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+# Every column but the fingerprint, in order: what the row digest covers.
+DATA_COLUMNS = tuple(c for c in COLUMNS if c.kind != FINGERPRINT)
+assert COLUMNS[-1].kind == FINGERPRINT  # export appends it after the data columns
 BY_HEADER = {c.header: c for c in COLUMNS}
 PREFECTURE_NAMES = tuple(p.name for p in PREFECTURES)
 VOCABULARIES = {"disabilities": DISABILITY_BY_LABEL, "services": SERVICE_BY_LABEL}
@@ -100,6 +103,22 @@ VOCABULARIES = {"disabilities": DISABILITY_BY_LABEL, "services": SERVICE_BY_LABE
 def fingerprint(text: str) -> str:
     """The record file as exported: any change to the file after the export changes this."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def row_digest(texts) -> str:
+    """The row's cells as exported (as `cell_text`, in COLUMNS order): an untouched row is known without reading its record."""
+    return hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()[:16]
+
+
+def fingerprint_cell(record_text: str, values: list) -> str:
+    """The hidden column: `<file fingerprint>.<row digest>`."""
+    return f"{fingerprint(record_text)}.{row_digest(cell_text(v) for v in values)}"
+
+
+def split_fingerprint(text: str) -> tuple[str, str]:
+    """(file fingerprint, row digest) from the hidden column; empty parts when it is missing."""
+    file_part, _, row_part = text.partition(".")
+    return file_part, row_part
 
 
 def cell_text(value) -> str:
@@ -141,12 +160,10 @@ def nearest(data: dict) -> dict:
     return {}
 
 
-def cell_value(column: Column, record_id: str, data: dict, text: str = ""):
-    """What export writes in this column for a record (`text` is the file, for the fingerprint)."""
+def cell_value(column: Column, record_id: str, data: dict):
+    """What export writes in this column for a record (the fingerprint column excepted: `fingerprint_cell`)."""
     if column.kind == ID:
         return record_id
-    if column.kind == FINGERPRINT:
-        return fingerprint(text)
     if column.kind == MARKS:
         return MARK if column.term in terms_of(data, column.field) else None
     if column.kind == ACCESS:

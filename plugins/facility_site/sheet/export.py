@@ -8,7 +8,20 @@ from pathlib import Path
 
 from ..open_data.yaml_store import StoredRecord, load_folder
 from ..records.vocab import PREFECTURE_BY_NAME, PREFECTURE_BY_SLUG
-from .columns import COLUMNS, FINGERPRINT, HEADERS, MARK, MARKS, PREFECTURE, PREFECTURE_NAMES, SHEET_TITLE, cell_value, is_missing
+from .columns import (
+    COLUMNS,
+    DATA_COLUMNS,
+    FINGERPRINT,
+    HEADERS,
+    MARK,
+    MARKS,
+    PREFECTURE,
+    PREFECTURE_NAMES,
+    SHEET_TITLE,
+    cell_value,
+    fingerprint_cell,
+    is_missing,
+)
 
 ONLY_CHOICES = ("missing",)
 
@@ -55,7 +68,8 @@ def select(records: dict[str, StoredRecord], prefectures: set[str] | None, only:
 
 def rows(records: list[StoredRecord]):
     for record in records:
-        yield [cell_value(column, record.id, record.data, record.text) for column in COLUMNS]
+        values = [cell_value(column, record.id, record.data) for column in DATA_COLUMNS]
+        yield [*values, fingerprint_cell(record.text, values)]
 
 
 def export(folder: Path, target: Path, prefectures: str | None = None, only: str | None = None) -> ExportSummary:
@@ -115,9 +129,15 @@ def write_xlsx(target: Path, body) -> None:
         header.append(cell)
     sheet.append(header)
 
+    def as_text(value):
+        # openpyxl would store a string starting with "=" as a formula; a record's text stays text.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
     count = 0
     for row in body:
-        sheet.append(row)
+        sheet.append([as_text(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
         count += 1
     last = max(count + 1, 2)
 
