@@ -55,6 +55,11 @@ def test_one_row_per_record_with_marks_station_and_metrics_as_records_write_them
 def test_frozen_header_widths_drop_downs_and_a_hidden_fingerprint(workbook):
     folder, sheet = workbook
     assert sheet.freeze_panes == "C2"
+    naniwa = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "naniwa")
+    formats = {sheet.cell(row=1, column=cell.column).value: cell.number_format for cell in naniwa}
+    # Typed as text: 10-14 stays a range, not a date; a phone number keeps its leading 0.
+    assert formats["就職定着率"] == formats["平均利用期間"] == formats["電話番号"] == "@"
+    assert formats["定員"] == "General"
     header = {cell.value: cell.column_letter for cell in sheet[1]}
     fp = header["fingerprint"]
     assert sheet.column_dimensions[fp].hidden

@@ -15,6 +15,7 @@ from .columns import (
     HEADERS,
     MARK,
     MARKS,
+    METRIC,
     PREFECTURE,
     PREFECTURE_NAMES,
     SHEET_TITLE,
@@ -24,6 +25,8 @@ from .columns import (
 )
 
 ONLY_CHOICES = ("missing",)
+# Columns formatted as text in .xlsx (kinds or fields): what Excel would otherwise turn into dates or numbers.
+TEXT_FORMAT = (METRIC, "phone", "city")
 
 
 class ExportError(Exception):
@@ -132,11 +135,19 @@ def write_xlsx(target: Path, body) -> None:
     def as_text(value):
         # openpyxl would store a string starting with "=" as a formula; a record's text stays text.
         cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
+        if isinstance(value, str):
+            cell.data_type = "s"
+        # Formatted as text, so Excel keeps what is typed: 10-14 is not made a date, 0312345678 keeps its 0.
+        cell.number_format = "@"
         return cell
 
+    text_at = [i for i, column in enumerate(COLUMNS) if column.kind in TEXT_FORMAT or column.field in TEXT_FORMAT]
+    for i in text_at:
+        sheet.column_dimensions[get_column_letter(i + 1)].number_format = "@"
     count = 0
     for row in body:
+        for i in text_at:
+            row[i] = as_text(row[i])
         sheet.append([as_text(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
         count += 1
     last = max(count + 1, 2)
