@@ -150,3 +150,15 @@ def test_untouched_rows_are_not_read_and_edited_rows_are(exported):
     edit.save()
     with pytest.raises(SheetImportError, match=r"furui.yaml:2: yaml: cannot be read"):
         run_import(sheet, folder)
+
+
+def test_a_name_changed_in_the_file_after_the_export_is_a_conflict_not_a_read_only_edit(exported):
+    folder, sheet = exported
+    edit = Edit(sheet)
+    edit.set("naniwa", "定員", 16)
+    edit.save()
+    record = folder / "naniwa.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("テスト事業所 なにわ", "テスト事業所 なにわ北"), encoding="utf-8")
+    result = run_import(sheet, folder)
+    assert result.rejected == []
+    assert [note.record_id for note in result.conflicts] == ["naniwa"]

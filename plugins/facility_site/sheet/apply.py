@@ -185,6 +185,8 @@ def _rejection(sheet: Sheet, row: Row, record_id: str, records: dict, existing: 
     record = records.get(record_id)
     if record is None:
         return None  # an untouched row: its read-only cells are as exported
+    if split_fingerprint(row.text(FINGERPRINT_HEADER))[0] != fingerprint(record.text):
+        return None  # the file changed after the export (a new name, say): a conflict, not an edit here
     for column in COLUMNS:
         if column.kind != READ_ONLY or column.header not in row.cells:
             continue
