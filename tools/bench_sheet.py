@@ -54,12 +54,15 @@ def run(args: list[str], log: Path) -> tuple[float, float, float]:
 
 
 def edit_rows(rows: list[list], header: list[str], count: int, seed: int) -> None:
-    """Edit `count` data rows in place: a ○ toggled, 就職定着率, 最寄り駅 and 徒歩（分）."""
+    """Edit `count` data rows in place: a ○ added (or one of five removed), 就職定着率, 最寄り駅 and 徒歩（分）."""
     rng = random.Random(seed)
     col = {name: header.index(name) for name in ("就職定着率", "最寄り駅", "徒歩（分）", *DISABILITIES)}
     for row in rng.sample(rows, count):
-        mark = col[rng.choice(DISABILITIES)]
-        row[mark] = None if row[mark] else "○"
+        blank = [col[label] for label in DISABILITIES if not row[col[label]]]
+        if blank:
+            row[rng.choice(blank)] = "○"
+        else:  # all five marked: one taken away, four stay
+            row[col[rng.choice(DISABILITIES)]] = None
         row[col["就職定着率"]] = f"{rng.randrange(50, 100)}%以上"
         row[col["最寄り駅"]] = rng.choice(("新宿", "梅田", "天神", "栄", "札幌"))
         row[col["徒歩（分）"]] = rng.randrange(1, 20)
