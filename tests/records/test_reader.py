@@ -734,3 +734,24 @@ def test_description_headings_start_below_the_pages_own_section_heading():
 
     html = render_description("# 大見出し\n\n## 中見出し\n\n###### 小見出し")
     assert html == "<h3>大見出し</h3>\n<h4>中見出し</h4>\n<h6>小見出し</h6>"
+
+
+def test_validate_record_text_reports_what_the_build_reports_for_one_record(tmp_path):
+    from facility_site.records.reader import validate_record_text
+
+    for path in sorted((FIXTURES / "records" / "broken").glob("*.yaml")):
+        if path.stem in ("Bad_Name", "same-id", "shift-jis"):
+            continue  # file-name, folder-wide and encoding problems belong to the folder reader
+        single = tmp_path / path.stem
+        single.mkdir()
+        (single / path.name).write_bytes(path.read_bytes())
+        try:
+            expected, built = [], load_facilities(single)
+        except RecordError as exc:
+            expected, built = exc.problems, []
+        facility, problems = validate_record_text(path.read_text(encoding="utf-8"), path.stem, display_path(single / path.name))
+        assert sorted(problems) == expected, path.name
+        assert ([facility] if facility else []) == built
+    text = (FIXTURES / "records" / "valid_minimal" / "minimal.yaml").read_text(encoding="utf-8")
+    facility, problems = validate_record_text(text, "minimal", "minimal.yaml")
+    assert problems == [] and facility.id == "minimal" and facility.prefecture.name == "大阪府"
