@@ -51,3 +51,13 @@ def test_a_bad_csv_cell_is_named_by_its_position(tmp_path):
     with pytest.raises(SheetImportError) as caught:
         run_import(sheet, folder)
     assert [str(p) for p in caught.value.problems] == [f"{display_path(sheet)}:{where[('naniwa', '就職定着率')]}: 就職定着率: 120 is above 100"]
+
+
+def test_a_cell_with_a_line_break_inside_quotes_stays_one_cell(tmp_path):
+    folder = write_records(tmp_path / "facilities")
+    sheet = tmp_path / "all.csv"
+    export(folder, sheet)
+    where = edit_csv(sheet, {("naniwa", "市区町村"): "大阪市\n北区"})
+    with pytest.raises(SheetImportError) as caught:
+        run_import(sheet, folder)
+    assert [str(p) for p in caught.value.problems] == [f"{display_path(sheet)}:{where[('naniwa', '市区町村')]}: 市区町村: must be a single line"]

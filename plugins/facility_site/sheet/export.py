@@ -77,15 +77,16 @@ def rows(records: list[StoredRecord]):
 
 def export(folder: Path, target: Path, prefectures: str | None = None, only: str | None = None) -> ExportSummary:
     """Write the selected records to `target` (.xlsx, or .csv); return what was written."""
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise ExportError(f"SHEET: {target.name}: name the file .xlsx or .csv")
     wanted = parse_prefectures(prefectures)
     records = load_folder(folder)
     chosen = select(records, wanted, only)
+    target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".csv":
         write_csv(target, rows(chosen))
-    elif target.suffix.lower() == ".xlsx":
-        write_xlsx(target, rows(chosen))
     else:
-        raise ExportError(f"SHEET: {target.name}: name the file .xlsx or .csv")
+        write_xlsx(target, rows(chosen))
     return ExportSummary(target, len(chosen), len(records))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _csv_rows(path: Path):
             text, encoding = raw.decode("cp932"), "Shift_JIS (cp932)"
         except UnicodeDecodeError:
             raise SheetFileError(f"{display_path(path)}: neither UTF-8 nor Shift_JIS; save it as CSV UTF-8") from None
-    return encoding, list(csv.reader(text.splitlines()))
+    return encoding, list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _letter(index: int) -> str:
