@@ -60,13 +60,14 @@ phone: 06-0000-0000
 updated: 2026-09-01
 """
 
-# Not checked for a long time, and no way to contact it.
+# Not checked for a long time, no way to contact it; says its 就職定着率 is not published.
 STALE = """\
 name: テスト事業所 ふるい
 prefecture: 大阪府
 city: 堺市堺区
 services: [就労移行支援]
 capacity: 10
+retention_rate: 非公開
 disabilities: [精神]
 updated: 2024-01-10
 """

@@ -19,13 +19,18 @@ from ..records.vocab import PREFECTURES
 # fields of issue 11 (email, fax, inquiry_url) join this tuple once records have them.
 CONTACT_FIELDS = ("phone", "url")
 
+def _not_entered(facility: Facility, field_name: str) -> bool:
+    return getattr(facility, field_name) is None and field_name not in facility.not_published
+
+
 # (key, Japanese label, does the facility lack it?)
 GAPS: tuple[tuple[str, str, object], ...] = (
     ("disabilities", "対象障害", lambda f: not f.disabilities),
     ("station", "最寄り駅", lambda f: not f.access),
-    ("retention_rate", "就職定着率", lambda f: f.retention_rate is None),
-    ("hires_last_year", "昨年の就職人数", lambda f: f.hires_last_year is None),
-    ("average_stay", "平均利用期間", lambda f: f.average_stay is None),
+    # A metric the record says is 非公開 is known, not missing: only 未掲載 ones count.
+    ("retention_rate", "就職定着率", lambda f: _not_entered(f, "retention_rate")),
+    ("hires_last_year", "昨年の就職人数", lambda f: _not_entered(f, "hires_last_year")),
+    ("average_stay", "平均利用期間", lambda f: _not_entered(f, "average_stay")),
     ("contact", "連絡先", lambda f: not any(getattr(f, name, None) for name in CONTACT_FIELDS)),
 )
 STALE = ("stale", "情報が古い")
