@@ -63,6 +63,16 @@ class Hours:
     def published(self) -> bool:
         return bool(self.days or self.closed or self.note)
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Short lines for tight places: 平日 9:00〜17:00, …, 定休日 日曜・祝日, 備考 …."""
+        lines = [f"{label} {text}" for label, text in self.days]
+        if self.closed:
+            lines.append(f"定休日 {self.closed}")
+        if self.note:
+            lines.append(f"備考 {self.note}")
+        return tuple(lines)
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -77,6 +87,11 @@ class Visit:
     def answers(self) -> tuple[tuple[Term, str, str], ...]:
         """(kind, yes|no|unknown, label) in the vocabulary's order."""
         return tuple((kind, getattr(self, kind.slug), ANSWER_LABELS[getattr(self, kind.slug)]) for kind in VISIT_KINDS)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """見学 あり, 体験 不明, …, then the note."""
+        return tuple(f"{kind.label} {label}" for kind, _, label in self.answers) + ((self.note,) if self.note else ())
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,25 @@ class Facility:
     @property
     def mailto_href(self) -> str | None:
         return f"mailto:{self.email}" if self.email else None
+
+    @property
+    def contact_links(self) -> tuple[dict, ...]:
+        """Every published way to reach the office, as {label, text[, href][, external]}.
+
+        The facility page's 見学・体験・問い合わせ section and the comparison
+        both show these. Every href was checked by the reader: tel: digits,
+        a validated address, an http(s) form.
+        """
+        links = []
+        if self.phone:
+            links.append({"label": "電話", "text": self.phone, "href": self.tel_href})
+        if self.fax:
+            links.append({"label": "FAX", "text": self.fax})
+        if self.email:
+            links.append({"label": "メール", "text": self.email, "href": self.mailto_href})
+        if self.inquiry_url:
+            links.append({"label": "問い合わせフォーム", "text": "フォームを開く", "href": self.inquiry_url, "external": True})
+        return tuple({k: v for k, v in link.items() if v is not None} for link in links)
 
     @property
     def phone_only(self) -> bool:
