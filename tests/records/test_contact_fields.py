@@ -189,3 +189,13 @@ def test_hostile_text_in_hours_and_visit_note_is_kept_as_text(folder):
 def test_full_width_email_is_normalised(folder):
     write(folder, "x.yaml", with_lines("email: ｉｎｆｏ＠ｅｘａｍｐｌｅ．ｊｐ"))
     assert load_facilities(folder)[0].email == "info@example.jp"
+
+
+def test_the_readme_example_of_the_contact_fields_is_valid(folder):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Contact, hours, visits and conditions", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    write(folder, "x.yaml", VALID + example)
+    [facility] = load_facilities(folder)
+    assert facility.inquiry_url == "https://example.jp/contact/"
+    assert facility.conditions.offered == ("remote",)
