@@ -347,7 +347,7 @@ def test_comparison_rows_match_the_records(page, server):
     headers = page.eval_on_selector_all("[data-compare] thead th", "ths => ths.map(th => [th.getAttribute('scope'), th.textContent])")
     assert headers == [["col", "項目"]] + [["col", NAMES[f]] for f in FOUR]
     row_headers = page.eval_on_selector_all("[data-compare] tbody th", "ths => ths.map(th => th.getAttribute('scope'))")
-    assert row_headers == ["row"] * 11
+    assert row_headers == ["row"] * 18
     # Names link to the facility pages.
     page.get_by_role("link", name=NAMES["charlie"]).click()
     assert page.url == server.url + "facilities/charlie/"
@@ -586,3 +586,57 @@ def test_print_layout_is_a_clean_sheet(page, server):
     assert border == "rgb(0, 0, 0)"
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1  # four facilities fit one A4 sheet
+
+
+# --- contact row and the printed sheet (issue 11) -----------------------------------------
+
+
+def test_contact_row_links_each_way_to_reach_the_office(page, server):
+    open_comparison(page, server, FOUR)
+    row = page.locator('[data-compare] tr[data-row="contact"]')
+    assert row.locator("th").inner_text() == "連絡先"
+    links = row.locator("td").nth(0).locator("a")
+    assert links.evaluate_all("as => as.map(a => [a.getAttribute('href'), a.textContent])") == [
+        ["tel:0311112222", "03-1111-2222"],
+        ["mailto:alpha@example.jp", "alpha@example.jp"],
+        ["https://example.jp/alpha/contact/", "フォームを開く（外部サイト）"],
+    ]
+    assert row.locator("td").nth(1).locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))") == ["tel:0333334444"]
+    assert row.locator("td").nth(2).inner_text() == "登録なし"
+    assert row.locator("td").nth(3).locator("a").count() == 0  # a fax number is text
+    # Reachable by keyboard: Tab from the table's scroll region lands on the links in order.
+    page.locator(".compare-scroll").focus()
+    hrefs = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        href = page.evaluate("() => document.activeElement.getAttribute('href')")
+        if href and (href.startswith("tel:") or href.startswith("mailto:") or "contact" in href):
+            hrefs.append(href)
+    assert hrefs[:4] == ["tel:0311112222", "mailto:alpha@example.jp", "https://example.jp/alpha/contact/", "tel:0333334444"]
+    target = links.nth(0).bounding_box()
+    assert target["height"] >= 44
+    assert page.errors == []
+
+
+def test_printed_comparison_carries_contacts_address_and_date(page, server):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    open_comparison(page, server, FOUR)
+    info = page.locator("[data-compare-print-info]")
+    assert info.is_hidden()  # on screen the address bar says it already
+    page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert info.is_visible()
+    today = page.evaluate("() => { const d = new Date(); return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; }")
+    assert info.inner_text() == f"このページ：{server.url}compare/?ids={','.join(FOUR)}\n印刷日：{today}"
+    assert page.locator('[data-compare] tr[data-row="contact"]').is_visible()
+    # On paper the form link shows its address after the text.
+    after = page.evaluate(
+        "() => getComputedStyle(document.querySelector('[data-compare] a[data-print-href]'), '::after').content"
+    )
+    assert after == '"（" attr(href) "）"' or "https://example.jp/alpha/contact/" in after
+    page.screenshot(path=str(SCREENSHOTS / "print-compare-contact.png"), full_page=True)
+    # Removing a facility changes the address the sheet prints.
+    page.emulate_media(media="screen")
+    page.get_by_role("button", name=f"{NAMES['delta']}を比較から外す").click()
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("[data-print-address]").text_content() == f"{server.url}compare/?ids=alpha,bravo,charlie"

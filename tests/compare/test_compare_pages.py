@@ -15,7 +15,26 @@ from facility_site.compare.data import COMPARE_ROWS, HIGHER, LOWER, cell_rank
 from facility_site.records.metrics import METRIC_SPECS, parse_metric
 from sitebuild import build_site, page
 
-ROW_LABELS = ["定着支援", "就職定着率", "昨年の就職人数", "定員", "平均利用期間", "対象障害", "サービス", "最寄り駅と徒歩", "所在地", "特徴", "情報更新日"]
+ROW_LABELS = [
+    "定着支援",
+    "就職定着率",
+    "昨年の就職人数",
+    "定員",
+    "平均利用期間",
+    "対象障害",
+    "サービス",
+    "最寄り駅と徒歩",
+    "所在地",
+    "連絡先",
+    "利用できる時間帯",
+    "見学・体験",
+    "在宅訓練",
+    "昼食の提供",
+    "交通費の支援",
+    "送迎",
+    "特徴",
+    "情報更新日",
+]
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +238,33 @@ def test_static_table_pages_have_breadcrumbs_and_a_way_back(compare_site):
     assert [li.get_text(strip=True) for li in doc.select(".breadcrumbs li")] == ["ホーム", "神奈川県", "比較表"]
     links = {a.get_text(): a["href"] for a in doc.select(".related-links a")}
     assert links == {"神奈川県の事業所をカードの一覧で見る": "../../../pref/kanagawa/", "選んだ事業所だけを比べる": "../../../compare/"}
+
+
+# --- contact, hours, visits and conditions (issue 11) ----------------------------------------
+
+
+def test_contact_cells_in_the_json_carry_checked_links(compare_site):
+    cells = json.loads((compare_site / "compare" / "data" / "alpha.json").read_text(encoding="utf-8"))["cells"]
+    assert cells["contact"] == {
+        "links": [
+            {"label": "電話", "text": "03-1111-2222", "href": "tel:0311112222"},
+            {"label": "メール", "text": "alpha@example.jp", "href": "mailto:alpha@example.jp"},
+            {"label": "問い合わせフォーム", "text": "フォームを開く", "href": "https://example.jp/alpha/contact/", "external": True},
+        ]
+    }
+    assert cells["hours"] == {"items": ["平日 9:00〜17:00", "土曜 9:00〜12:00", "定休日 日曜・祝日"]}
+    assert cells["condition_remote"] == {"text": "あり"} and cells["condition_pickup"] == {"text": "なし"}
+    delta = json.loads((compare_site / "compare" / "data" / "delta.json").read_text(encoding="utf-8"))["cells"]
+    assert delta["contact"] == {"links": [{"label": "FAX", "text": "03-5555-6666"}]}  # fax: text, no link
+
+
+def test_static_table_contact_cells_link_like_the_facility_page(compare_site):
+    row = page(compare_site, "pref/tokyo/table/").select_one('tr[data-facility-id="alpha"]')
+    contact = row.find_all("td")[ROW_LABELS.index("連絡先")]
+    assert [(a["href"], a.get_text()) for a in contact.find_all("a")] == [
+        ("tel:0311112222", "03-1111-2222"),
+        ("mailto:alpha@example.jp", "alpha@example.jp"),
+        ("https://example.jp/alpha/contact/", "フォームを開く（外部サイト）"),
+    ]
+    facility = page(compare_site, "facilities/alpha/").select_one("[data-contact-ways]")
+    assert [a["href"] for a in contact.find_all("a")] == [a["href"] for a in facility.find_all("a")]

@@ -18,6 +18,7 @@ const engine = new SearchEngine(
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,
+    options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
   },
@@ -25,7 +26,7 @@ const engine = new SearchEngine(
 );
 const out = [];
 for (const { state, limit } of JSON.parse(searchesJson)) {
-  const full = { q: "", pref: [], dis: [], svc: [], walk: null, sort: null, ...state };
+  const full = { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null, ...state };
   const result = await engine.search(full, limit ?? 100000);
   out.push({
     total: result.total,

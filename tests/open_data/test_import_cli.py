@@ -62,12 +62,12 @@ Values left out and rows collapsed:
   {base}/csvdownload060.csv:6: 事業所URL: "javascript:alert('step')" is a script, not a web address; not imported
 
 Records that would change:
-  new: {folder}/0110000009.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number, location
-  new: {folder}/1310400123.yaml: name, name_kana, prefecture, city, address, services, capacity, url, phone, office_number, location
-  new: {folder}/1310400123-2.yaml: name, prefecture, city, address, services, capacity, url, phone, office_number
-  new: {folder}/1310500002.yaml: name, prefecture, city, address, services, capacity, phone, office_number
-  new: {folder}/1410000005.yaml: name, prefecture, city, address, services, capacity, url, office_number
-  new: {folder}/2710000001.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number
+  new: {folder}/0110000009.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number, hours, location
+  new: {folder}/1310400123.yaml: name, name_kana, prefecture, city, address, services, capacity, url, phone, office_number, hours, location
+  new: {folder}/1310400123-2.yaml: name, prefecture, city, address, services, capacity, url, phone, office_number, hours
+  new: {folder}/1310500002.yaml: name, prefecture, city, address, services, capacity, phone, office_number, hours
+  new: {folder}/1410000005.yaml: name, prefecture, city, address, services, capacity, url, office_number, hours
+  new: {folder}/2710000001.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number, hours
 """
     assert result.stdout == expected
 

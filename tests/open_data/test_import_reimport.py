@@ -111,7 +111,7 @@ def test_untouched_official_values_follow_the_open_data(curated):
         "catchphrase",
         "phone",  # a new key goes where README.md lists it
         "office_number",
-        "updated",
+        "hours",
     ]
     satellite = load(folder, "1310400123-2")
     assert satellite["location"] == {"lat": 35.7128, "lng": 139.7036}
@@ -162,7 +162,7 @@ def test_dry_run_writes_nothing_and_reports_the_same(tmp_path):
     assert dry.written == 0
     text = dry.format(folder)
     assert "dry run: nothing was written" in text
-    assert f"  new: {folder / '1310900001.yaml'}: name, name_kana, prefecture, city, address, services, capacity, phone, office_number, location" in text
+    assert f"  new: {folder / '1310900001.yaml'}: name, name_kana, prefecture, city, address, services, capacity, phone, office_number, hours, location" in text
     real = run_import(release2, folder, today=SECOND_DAY)
     assert real.counts == dry.counts
 

@@ -98,13 +98,15 @@ def test_imported_offices_are_in_the_search_data(imported_site):
 
 @pytest.mark.browser
 def test_a_visitor_finds_an_imported_office_by_searching(imported_site, page):
+    # text_content, not inner_text: result cards below the fold skip rendering (content-visibility: auto),
+    # and the search form grew a fieldset (issue 11) that pushes them there.
     with StaticServer(imported_site) as server:
         page.goto(f"{server.url}search/?q={quote('八王子')}")
         page.wait_for_selector('[data-results][aria-busy="false"]')
-        names = page.locator("[data-results] [data-facility-id] .card__name").all_inner_texts()
+        names = [name.strip() for name in page.locator("[data-results] [data-facility-id] .card__name").all_text_contents()]
         assert names == ["ステップ八王子"]
         page.goto(f"{server.url}search/?dis=mental")
         page.wait_for_selector('[data-results][aria-busy="false"]')
-        names = page.locator("[data-results] [data-facility-id] .card__name").all_inner_texts()
+        names = [name.strip() for name in page.locator("[data-results] [data-facility-id] .card__name").all_text_contents()]
         assert names == ["就労移行支援事業所カレント"]  # offices with unconfirmed disabilities are left out
     assert page.errors == []

@@ -46,6 +46,17 @@ features: [少人数制, 在宅訓練可]
 url: https://example.jp/full-record/
 phone: "03-1234-5678"
 office_number: "1310400123"
+email: info@example.jp
+fax: 03-1234-5679
+inquiry_url: https://example.jp/full-record/contact/
+hours:
+  weekdays: 9:00〜17:00
+  saturday: 9:00〜12:00
+  sunday: ""
+  closed: 日曜・祝日
+  note: 年末年始は休み
+visit: {tour: yes, trial: yes, online: unknown, note: 見学は予約制です}
+conditions: {remote: yes, lunch: no, transport: unknown, pickup: no}
 updated: 2026-10-01
 """
 

@@ -128,13 +128,14 @@ def test_facility_page_shows_every_field_of_a_full_record(fixture_site):
         "対象障害": "精神障害 発達障害",
         "最寄り駅": "JR山手線 新宿駅 徒歩5分 都庁前駅 徒歩30秒",
         "所在地": "東京都新宿区西新宿2-8-1 テストビル3階",
-        "電話番号": "03-1234-5678",
         "ウェブサイト": "https://example.jp/full-record/ （外部サイト）",
         "事業所番号": "1310400123",
     }
     stations = [li.get_text(strip=True) for li in facts.select(".plain-list li")]
     assert stations == ["JR山手線 新宿駅 徒歩5分", "都庁前駅 徒歩30秒"]
-    phone = facts.find("a", string="03-1234-5678")
+    # The phone number moved to the 見学・体験・問い合わせ section (issue 11), with every other way to reach the office.
+    assert facts.find("a", href=re.compile("^tel:")) is None
+    phone = main.select_one("[data-contact-ways]").find("a", string="03-1234-5678")
     assert phone["href"] == "tel:0312345678"
     website = facts.find("a", href="https://example.jp/full-record/")
     assert set(website["rel"]) == {"external", "noopener", "noreferrer"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from facility_site.errors import RecordError
 from facility_site.records.metrics import Metric
-from facility_site.records.model import Location, Station
+from facility_site.records.model import Conditions, Hours, Location, Station, Visit
 from facility_site.records.reader import display_path, load_facilities
 from facility_site.records.vocab import DISABILITY_BY_LABEL, PREFECTURE_BY_NAME, SERVICE_BY_LABEL
 from sitebuild import FIXTURES
@@ -95,6 +95,12 @@ def test_minimal_record_gives_defaults_for_every_optional_field():
         "url": None,
         "phone": None,
         "office_number": None,
+        "email": None,
+        "fax": None,
+        "inquiry_url": None,
+        "hours": Hours(),
+        "visit": Visit(tour="unknown", trial="unknown", online="unknown"),
+        "conditions": Conditions(remote="unknown", lunch="unknown", transport="unknown", pickup="unknown"),
         "location": None,
         "source": {},
     }
@@ -133,6 +139,13 @@ def test_full_record_fills_every_field():
     assert facility.office_number == "0110400123"  # unquoted, yet not read as an octal number
     assert facility.location == Location(35.51, 139.54)
     assert facility.updated == dt.date(2026, 11, 1)
+    assert facility.email == "info@example.jp"
+    assert facility.fax == "045-000-0001"  # full width accepted, like phone
+    assert facility.inquiry_url == "https://example.jp/contact/"
+    # `9:00` alone is text as written, not YAML 1.1's sexagesimal 540; "" and left out are unpublished
+    assert facility.hours == Hours(weekdays="9:00〜17:00", saturday="9:00", closed="日曜・祝日", note="年末年始は休み")
+    assert facility.visit == Visit(tour="yes", trial="no", online="unknown", note="見学は予約制です")
+    assert facility.conditions == Conditions(remote="yes", lunch="no", transport="unknown", pickup="unknown")
 
 
 def test_records_are_returned_sorted_by_id(folder):
@@ -249,7 +262,7 @@ def test_unknown_key_without_close_match_lists_the_known_fields(folder):
     write(folder, "x.yaml", with_lines("colour: blue"))
     [line] = problems(folder)
     assert line.startswith("facilities/x.yaml:9: colour: unknown field; known fields are name, prefecture, city, services,")
-    assert line.endswith("office_number, location, source")
+    assert line.endswith("office_number, email, fax, inquiry_url, hours, visit, conditions, location, source")
 
 
 def test_unknown_key_inside_access(folder):

@@ -446,3 +446,34 @@ def test_a_link_near_the_keyword_box_goes_to_the_results(page, fixture_server):
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash === '#search-results-title'")
     assert page.evaluate("document.activeElement.id") == "search-results-title"
+
+
+# --- practical conditions (opt, issue 11) -------------------------------------------------
+
+
+def test_conditions_filter_by_url_click_and_advice(page, fixture_server):
+    open_search(page, fixture_server, "?opt=lunch,remote,bogus")
+    assert shown_ids(page) == ["tokyo-current", "yokohama-midori"]
+    assert urlsplit(page.url).query == "opt=remote,lunch"  # canonical order; the bad slug dropped
+    assert "opt=bogus" in page.text_content("[data-search-notices]")
+    assert page.is_checked('input[name="opt"][value="remote"]') and page.is_checked('input[name="opt"][value="lunch"]')
+    transport = page.locator("label", has=page.locator('input[name="opt"][value="transport"]'))
+    assert transport.text_content().strip() == "交通費の支援（1件）"
+    pickup = page.locator("label", has=page.locator('input[name="opt"][value="pickup"]'))
+    assert pickup.text_content().strip() == "送迎（0件）"
+    assert "choice--empty" in pickup.get_attribute("class")
+    settle(page, lambda: pickup.click())
+    assert shown_ids(page) == []
+    advice = page.locator("[data-search-advice]")
+    buttons = advice.get_by_role("button").all_inner_texts()
+    assert buttons == ["条件「昼食の提供」を外す（1件）", "条件「送迎」を外す（2件）"]  # dropping 在宅訓練 gives 0: not offered
+    settle(page, lambda: advice.get_by_role("button", name="条件「昼食の提供」を外す（1件）").click())
+    assert shown_ids(page) == ["tokyo-station"]
+    assert url_state(page) == {"opt": "remote,pickup"}
+    assert page.errors == []
+
+
+def test_axe_with_conditions_chosen(page, fixture_server):
+    open_search(page, fixture_server, "?opt=remote")
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from facility_site.records.reader import load_facilities
-from facility_site.records.vocab import DISABILITIES, PREFECTURES, SERVICES
+from facility_site.records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from facility_site.search.data import doc_order
 from facility_site.search.index import document_words, lunr_py_index
 from facility_site.search.tokenizer import parse_query
@@ -73,6 +73,15 @@ FILTER_CASES = [
     ({"svc": ["transition", "retention", "life-training"]}, ["yokohama-midori"]),
     ({"walk": 5}, ["nagareyama-mori", "tokyo-current", "tokyo-station", "osaka-unchecked"]),
     ({"pref": ["hokkaido"], "svc": ["type-a"]}, []),
+    # Practical conditions (opt): offers every one chosen; unknown and no never match.
+    ({"opt": ["remote"]}, ["tokyo-current", "tokyo-station", "yokohama-midori"]),
+    ({"opt": ["lunch"]}, ["tokyo-current", "kyoto-trap", "yokohama-midori"]),
+    ({"opt": ["remote", "lunch"]}, ["tokyo-current", "yokohama-midori"]),
+    ({"opt": ["transport"]}, ["yokohama-midori"]),
+    ({"opt": ["pickup"]}, ["tokyo-station"]),
+    ({"opt": ["remote", "lunch", "transport", "pickup"]}, []),
+    ({"opt": ["lunch"], "pref": ["kyoto"]}, ["kyoto-trap"]),
+    ({"opt": ["remote"], "svc": ["retention"]}, ["tokyo-current", "yokohama-midori"]),
 ]
 
 
@@ -202,14 +211,16 @@ def expected_counts(facilities, state: dict) -> dict:
     prefs = set(state.get("pref", []))
     dis = set(state.get("dis", []))
     svc = set(state.get("svc", []))
+    opt = set(state.get("opt", []))
     walk = state.get("walk")
 
-    def ok(f, pref=prefs, dis=dis, svc=svc, walk=walk) -> bool:
+    def ok(f, pref=prefs, dis=dis, svc=svc, opt=opt, walk=walk) -> bool:
         return (
             has_text(f)
             and (not pref or f.prefecture.slug in pref)
             and dis <= {d.slug for d in f.disabilities}
             and svc <= {s.slug for s in f.services}
+            and opt <= {c.slug for c in CONDITIONS if getattr(f.conditions, c.slug) == "yes"}
             and (walk is None or (f.min_walk is not None and f.min_walk <= walk))
         )
 
@@ -217,6 +228,7 @@ def expected_counts(facilities, state: dict) -> dict:
         "pref": [sum(ok(f, pref={p.slug}) for f in facilities) for p in PREFECTURES],
         "dis": [sum(ok(f, dis=dis | {d.slug}) for f in facilities) for d in DISABILITIES],
         "svc": [sum(ok(f, svc=svc | {s.slug}) for f in facilities) for s in SERVICES],
+        "opt": [sum(ok(f, opt=opt | {c.slug}) for f in facilities) for c in CONDITIONS],
         "walk": [sum(ok(f, walk=m) for f in facilities) for m in (5, 10, 15, 20, 30)],
         "anyWalk": sum(ok(f, walk=None) for f in facilities),
     }
@@ -231,6 +243,10 @@ COUNT_STATES = [
     {"q": "東京"},
     {"q": "緑区", "dis": ["physical"], "walk": 10},
     {"q": "ない言葉"},
+    {"opt": ["remote"]},
+    {"opt": ["remote", "lunch"], "pref": ["tokyo", "kanagawa"]},
+    {"opt": ["pickup"], "dis": ["mental"], "walk": 10},
+    {"q": "東京", "opt": ["lunch"]},
 ]
 
 
@@ -314,3 +330,19 @@ def test_scores_are_not_all_equal(synthetic_site):
     name_order = [f.id for f in docs if f.id in ids]
     assert len(ids) > 2
     assert ids != name_order
+
+
+def test_condition_counts_are_exact(site):
+    [nothing, remote, tokyo] = run_engine(site, [{"state": {}}, {"state": {"opt": ["remote"]}}, {"state": {"pref": ["tokyo"]}}])
+    # remote, lunch, transport, pickup
+    assert nothing["counts"]["opt"] == [3, 3, 1, 1]
+    assert remote["counts"]["opt"] == [3, 2, 1, 1]
+    assert tokyo["counts"]["opt"] == [2, 1, 0, 1]
+
+
+def test_no_results_offers_to_drop_one_condition(site):
+    result = search(site, opt=["remote", "pickup"], pref=["kanagawa"])
+    assert result["total"] == 0
+    relax = {(item["kind"], item.get("value")): item["count"] for item in result["relax"]}
+    # Without 神奈川県: tokyo-station; without 送迎: yokohama-midori; without 在宅訓練: nobody in 神奈川県 picks up.
+    assert relax == {("pref", None): 1, ("opt", "remote"): 0, ("opt", "pickup"): 1}

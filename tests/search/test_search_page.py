@@ -163,3 +163,23 @@ def test_missing_lunr_js_stops_the_build_with_a_clear_message(tmp_path):
     (tmp_path / "content").mkdir()
     with pytest.raises(FacilitySiteError, match=r"lunr_js: cannot read .*nowhere/lunr.min.js .*run `npm ci`"):
         build_site(tmp_path / "out", SEARCH_RECORDS, tmp_path / "content", lunr_js=str(tmp_path / "nowhere" / "lunr.min.js"))
+
+
+def test_condition_choices_with_counts(site):
+    """The practical conditions (issue 11): one fieldset, name=opt, counted like the other facets."""
+    doc = page(site, "search/")
+    opt = doc.find("fieldset", attrs={"data-facet": "opt"})
+    assert text(opt.legend) == "通うときの条件（選んだすべてがある）"
+    assert [(box["name"], box["value"]) for box in opt.find_all("input")] == [
+        ("opt", "remote"),
+        ("opt", "lunch"),
+        ("opt", "transport"),
+        ("opt", "pickup"),
+    ]
+    labels = [text(box.parent) for box in opt.find_all("input")]
+    assert labels == ["在宅訓練（3件）", "昼食の提供（3件）", "交通費の支援（1件）", "送迎（1件）"]
+    # Placed like the service fieldset: right after it, before the selects.
+    svc = doc.find("fieldset", attrs={"data-facet": "svc"})
+    assert svc.find_next_sibling("fieldset") is opt
+    cfg = config(doc)
+    assert (cfg["options"], cfg["optionLabels"]) == (["remote", "lunch", "transport", "pickup"], ["在宅訓練", "昼食の提供", "交通費の支援", "送迎"])

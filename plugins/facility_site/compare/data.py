@@ -26,12 +26,14 @@ from dataclasses import asdict, dataclass
 from ..pages.templating import date_ja
 from ..records.metrics import Metric, metric_rank
 from ..records.model import Facility, Station
+from ..records.vocab import ANSWER_LABELS, CONDITIONS
 
 HIGHER = "higher"
 LOWER = "lower"
 NO_STATION_LABEL = "情報なし"
 NO_FEATURES_LABEL = "登録なし"
 UNCHECKED_DISABILITIES_LABEL = "未確認"
+NOT_PUBLISHED_LABEL = "登録なし"
 DATA_DIR = "compare/data"
 
 
@@ -53,6 +55,10 @@ COMPARE_ROWS: tuple[CompareRow, ...] = (
     CompareRow("services", "サービス"),
     CompareRow("access", "最寄り駅と徒歩", LOWER, "最短"),
     CompareRow("address", "所在地"),
+    CompareRow("contact", "連絡先"),
+    CompareRow("hours", "利用できる時間帯"),
+    CompareRow("visit", "見学・体験"),
+    *(CompareRow(f"condition_{c.slug}", c.label) for c in CONDITIONS),
     CompareRow("features", "特徴"),
     CompareRow("updated", "情報更新日"),
 )
@@ -85,6 +91,10 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         "services": {"items": [s.label for s in facility.services]},
         "access": {"items": [station_text(s) for s in facility.access]} if facility.access else {"text": NO_STATION_LABEL},
         "address": {"text": facility.full_address},
+        "contact": {"links": list(facility.contact_links)} if facility.contact_links else {"text": NOT_PUBLISHED_LABEL},
+        "hours": {"items": list(facility.hours.lines)} if facility.hours.published else {"text": NOT_PUBLISHED_LABEL},
+        "visit": {"items": list(facility.visit.lines)},
+        **{f"condition_{c.slug}": {"text": ANSWER_LABELS[getattr(facility.conditions, c.slug)]} for c in CONDITIONS},
         "features": {"items": list(facility.features)} if facility.features else {"text": NO_FEATURES_LABEL},
         "updated": {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()},
     }

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem
-from ..records.reader import KANA_RE, TEXT_LIMITS, display_path
+from ..records.reader import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, TEXT_LIMITS, display_path
 from ..records.vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
 
 # The header row exactly as 障害福祉サービス等情報公表システム publishes it.
@@ -67,6 +67,16 @@ COL_URL = "事業所URL"
 COL_LAT = "事業所緯度"
 COL_LNG = "事業所経度"
 COL_CAPACITY = "定員"
+COL_FAX = "事業所FAX番号"
+# The record's hours.<key> and the column each comes from.
+HOURS_COLUMNS: dict[str, str] = {
+    "weekdays": "利用可能な時間帯（平日）",
+    "saturday": "利用可能な時間帯（土曜）",
+    "sunday": "利用可能な時間帯（日曜）",
+    "holidays": "利用可能な時間帯（祝日）",
+    "closed": "定休日",
+    "note": "利用可能曜日特記事項（留意事項）",
+}
 
 # Service codes of the four published files, in the order a record lists them.
 SERVICE_CODES: dict[str, Term] = {
@@ -116,6 +126,8 @@ class ServiceRow:
     location: tuple[float, float] | None
     capacity: int | None
     fingerprint: tuple[str, ...]  # every cell but NO, to spot fully duplicate rows
+    fax: str | None = None
+    hours: tuple[tuple[str, str], ...] = ()  # (record key, text) for each published hours column
 
 
 @dataclass
@@ -254,6 +266,8 @@ class _RowDecoder:
             location=self._location(cell[COL_LAT], cell[COL_LNG], line, notes),
             capacity=self._capacity(cell[COL_CAPACITY], line, notes),
             fingerprint=tuple(value.strip() for i, value in enumerate(cells) if i != self.no_index),
+            fax=self._phone(cell[COL_FAX], line, notes, COL_FAX),
+            hours=self._hours(cell, line, notes),
         )
         self.result.rows.append(row)
         self.result.notes.extend(notes)
@@ -336,14 +350,29 @@ class _RowDecoder:
             return None
         return address
 
-    def _phone(self, value: str, line: int, notes: list[Problem]) -> str | None:
+    def _phone(self, value: str, line: int, notes: list[Problem], column: str = COL_PHONE) -> str | None:
         phone = unicodedata.normalize("NFKC", _one_line(value))
         if not phone:
             return None
         if not re.fullmatch(r"\+?\d{6,15}", _PHONE_NOISE.sub("", phone)):
-            self._note(notes, line, COL_PHONE, f"{phone!r} is not a phone number; not imported")
+            kind = "fax" if column == COL_FAX else "phone"
+            self._note(notes, line, column, f"{phone!r} is not a {kind} number; not imported")
             return None
         return phone
+
+    def _hours(self, cell: dict[str, str], line: int, notes: list[Problem]) -> tuple[tuple[str, str], ...]:
+        """The published hours, closed days and note, one line each, within the record's limits."""
+        hours = []
+        for key, column in HOURS_COLUMNS.items():
+            text = _one_line(cell[column])
+            if not text:
+                continue
+            limit = NESTED_TEXT_LIMITS.get(key, NESTED_TEXT_LIMIT)
+            if len(text) > limit:
+                self._note(notes, line, column, f"is {len(text)} characters long (at most {limit}); not imported")
+                continue
+            hours.append((key, text))
+        return tuple(hours)
 
     def _url(self, value: str, line: int, notes: list[Problem]) -> str | None:
         url = value.strip()

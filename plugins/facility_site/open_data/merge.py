@@ -8,7 +8,8 @@ official name and address recorded there), not through the id.
 
 Merge rules, field by field, for every value the open data supplies
 (name, name_kana, prefecture, city, address, services, capacity, url,
-phone, office_number, location). `source.values` holds the official value
+phone, office_number, fax, location, and each of hours.weekdays, .saturday,
+.sunday, .holidays, .closed and .note on its own). `source.values` holds the official value
 last imported; comparing it with the record tells a hand edit from an
 untouched value:
 
@@ -36,13 +37,27 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..records.reader import OFFICE_NUMBER_RE
+from ..records.reader import HOURS_KEYS, OFFICE_NUMBER_RE
 from .csv_reader import CODE_BY_LABEL
 from .offices import Office, normalize, place_key
 from .yaml_store import DELETE, FIELD_ORDER, Change, StoredRecord
 
 DATASET = "障害福祉サービス等情報公表システム"
-IMPORTED_FIELDS = ("name", "name_kana", "prefecture", "city", "address", "services", "capacity", "url", "phone", "office_number", "location")
+IMPORTED_FIELDS = (
+    "name",
+    "name_kana",
+    "prefecture",
+    "city",
+    "address",
+    "services",
+    "capacity",
+    "url",
+    "phone",
+    "office_number",
+    "fax",
+    *(f"hours.{key}" for key in HOURS_KEYS),  # merged one by one: a hand-edited note keeps the imported hours flowing
+    "location",
+)
 SERVICE_LABEL_ORDER = tuple(CODE_BY_LABEL)
 
 
@@ -171,7 +186,8 @@ def plan_new(office: Office, record_id: str, today: dt.date) -> Plan:
     data = {key: official[key] for key in FIELD_ORDER if official.get(key) is not None}
     data["updated"] = today
     data["source"] = _source_block(office, official, today)
-    return Plan(record_id, office, None, data=data, changed_fields=[k for k in IMPORTED_FIELDS if official.get(k) is not None])
+    given = [key.partition(".")[0] for key in IMPORTED_FIELDS if _get(official, key) is not None]
+    return Plan(record_id, office, None, data=data, changed_fields=list(dict.fromkeys(given)))  # `hours` once
 
 
 def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]], today: dt.date) -> Plan:
@@ -182,8 +198,8 @@ def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]
     official["services"] = _official_services(official, previous, scope)
     recorded: dict[str, object] = {}
     for key in IMPORTED_FIELDS:
-        new = official.get(key)
-        old = previous.get(key)
+        new = _get(official, key)
+        old = _get(previous, key)
         if key == "services":
             merged = _merge_services(current.get(key), old, new)
             if merged != _labels(current.get(key)):
@@ -212,22 +228,34 @@ def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]
                 if record.source.get(key) != source[key]:
                     plan.changes.append((("source", key), source[key]))
             for key, value in recorded.items():
-                plan.changes.append((("source", "values", key), DELETE if value is None else value))
+                plan.changes.append((("source", "values", *key.split(".")), DELETE if value is None else value))
     return plan
 
 
+def _get(values: dict, key: str):
+    """values[key], where `hours.closed` reads values["hours"]["closed"]; None when absent."""
+    for part in key.split("."):
+        if not isinstance(values, dict):
+            return None
+        values = values.get(part)
+    return values
+
+
 def _merge_value(plan: Plan, key: str, current: dict, old, new) -> None:
-    has_value = current.get(key) not in (None, "")
-    mine = _comparable(key, current.get(key)) if has_value else None
+    value = _get(current, key)
+    has_value = value not in (None, "")
+    mine = _comparable(key, value) if has_value else None
     old_c, new_c = _comparable(key, old), _comparable(key, new)
     if mine == new_c or old_c == new_c:
         return  # already what the open data says, or the open data did not change: keep the record's value
-    if mine == old_c:  # untouched since the last import (or never there): follow the open data
-        plan.changes.append(((key,), DELETE if new is None else new))
+    parent = _get(current, key.rpartition(".")[0]) if "." in key else current
+    if mine == old_c and isinstance(parent, dict | type(None)):  # untouched since the last import (or never there): follow the open data
+        plan.changes.append((tuple(key.split(".")), DELETE if new is None else new))
         plan.changed_fields.append(key)
         return
-    # The operator wrote, changed or removed this value, and the open data changed too.
-    plan.conflicts.append(Conflict(key, current.get(key) if has_value else None, old, new))
+    # The operator wrote, changed or removed this value, and the open data changed too
+    # (or wrote something other than a mapping where the value would go).
+    plan.conflicts.append(Conflict(key, value if has_value else None, old, new))
 
 
 def _official_services(official: dict, previous: dict, scope: set[tuple[str, str]]) -> list[str]:
@@ -289,5 +317,5 @@ def _source_block(office: Office, official: dict, today: dt.date) -> dict:
         "imported": today,
         "files": office.files,
         "office_number": office.office_number,
-        "values": {key: official[key] for key in IMPORTED_FIELDS if official.get(key) is not None},
+        "values": {key: official[key] for key in FIELD_ORDER if key in official and official[key] is not None},
     }

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import Problem
-from .csv_reader import COL_CAPACITY, SERVICE_CODES, ServiceRow
+from .csv_reader import COL_CAPACITY, HOURS_COLUMNS, SERVICE_CODES, ServiceRow
 
 SERVICE_ORDER = tuple(SERVICE_CODES)  # 60, 62, 45, 46
 CAPACITY_ORDER = ("60", "45", "46", "62")
@@ -70,6 +70,17 @@ class Office:
                 return value
         return None
 
+    def _hours(self) -> dict[str, str]:
+        """Each hours entry from the first row (in service order) that publishes it."""
+        hours = {}
+        for key in HOURS_COLUMNS:
+            for row in self._in_service_order:
+                value = dict(row.hours).get(key)
+                if value is not None:
+                    hours[key] = value
+                    break
+        return hours
+
     @property
     def files(self) -> list[str]:
         return sorted({r.file_name for r in self.rows})
@@ -89,6 +100,8 @@ class Office:
             "url": self._first("url"),
             "phone": self._first("phone"),
             "office_number": self.office_number,
+            "fax": self._first("fax"),
+            "hours": self._hours() or None,
             "location": {"lat": location[0], "lng": location[1]} if location else None,
         }
 

@@ -33,7 +33,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from ..errors import Problem
-from ..records.reader import RECORD_SUFFIXES, display_path
+from ..records.reader import HOURS_KEYS, RECORD_SUFFIXES, display_path
 
 STR_TAG = "tag:yaml.org,2002:str"
 # Record keys in the order README.md documents them; new keys are inserted in this order.
@@ -56,10 +56,17 @@ FIELD_ORDER = (
     "url",
     "phone",
     "office_number",
+    "email",
+    "fax",
+    "inquiry_url",
+    "hours",
+    "visit",
+    "conditions",
     "location",
     "updated",
     "source",
 )
+HOURS_ORDER = HOURS_KEYS
 SOURCE_ORDER = ("dataset", "imported", "files", "office_number", "values")
 LOCATION_ORDER = ("lat", "lng")
 DELETE = object()  # marks a key to remove in a change list
@@ -445,11 +452,21 @@ def _apply(document: dict, changes: list[Change], plain: bool) -> dict:
         key = path[-1]
         if value is DELETE:
             parent.pop(key, None)
+            if not parent and len(path) > 1 and path[-2] == "hours":
+                _drop_empty(document, path[:-1])  # hours without its last entry: no `hours: {}` left behind
         elif not plain and isinstance(parent.get(key), CommentedSeq) and isinstance(value, list):
             parent[key][:] = [yaml_value(item) for item in value]  # keeps flow or block style
         else:
             _insert(parent, key, value if plain else yaml_value(value), _order_for(path[:-1]))
     return document
+
+
+def _drop_empty(document: dict, path: tuple[str, ...]) -> None:
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    if not parent[path[-1]]:
+        parent.pop(path[-1])
 
 
 def _order_for(parent_path: tuple[str, ...]) -> tuple[str, ...]:
@@ -461,6 +478,8 @@ def _order_for(parent_path: tuple[str, ...]) -> tuple[str, ...]:
         return FIELD_ORDER
     if parent_path[-1] == "location":
         return LOCATION_ORDER
+    if parent_path[-1] == "hours":
+        return HOURS_ORDER
     return ()
 
 

@@ -8,7 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
-from ..records.vocab import DISABILITIES, REGIONS, SERVICES
+from ..records.vocab import CONDITIONS, DISABILITIES, REGIONS, SERVICES
 
 
 def date_ja(value: dt.date) -> str:
@@ -47,6 +47,7 @@ def install(env: Environment, options: dict) -> None:
         {
             "DISABILITIES": DISABILITIES,
             "SERVICES": SERVICES,
+            "CONDITIONS": CONDITIONS,
             "REGIONS": REGIONS,
             "METRIC_SPECS": METRIC_SPECS,
             "NOT_PUBLISHED_LABEL": NOT_PUBLISHED_LABEL,

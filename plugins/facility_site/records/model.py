@@ -6,7 +6,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .metrics import Metric, display_metric
-from .vocab import RETENTION_SERVICE, SERVICES, TRANSITION_SERVICE, Prefecture, Term
+from .vocab import (
+    ANSWER_LABELS,
+    CONDITIONS,
+    HOURS_DAYS,
+    RETENTION_SERVICE,
+    SERVICES,
+    TRANSITION_SERVICE,
+    UNKNOWN,
+    VISIT_KINDS,
+    YES,
+    Prefecture,
+    Term,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,77 @@ class Station:
 class Location:
     lat: float
     lng: float
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening hours as published: free text for each kind of day; None = not published."""
+
+    weekdays: str | None = None
+    saturday: str | None = None
+    sunday: str | None = None
+    holidays: str | None = None
+    closed: str | None = None  # 定休日
+    note: str | None = None  # 利用可能曜日特記事項
+
+    @property
+    def days(self) -> tuple[tuple[str, str], ...]:
+        """(label, hours) for each kind of day with published hours, weekdays first."""
+        return tuple((label, getattr(self, key)) for key, label in HOURS_DAYS if getattr(self, key))
+
+    @property
+    def published(self) -> bool:
+        return bool(self.days or self.closed or self.note)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Short lines for tight places: 平日 9:00〜17:00, …, 定休日 日曜・祝日, 備考 …."""
+        lines = [f"{label} {text}" for label, text in self.days]
+        if self.closed:
+            lines.append(f"定休日 {self.closed}")
+        if self.note:
+            lines.append(f"備考 {self.note}")
+        return tuple(lines)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Whether 見学, 体験 and オンライン見学 are offered: yes, no or unknown each."""
+
+    tour: str = UNKNOWN
+    trial: str = UNKNOWN
+    online: str = UNKNOWN
+    note: str | None = None
+
+    @property
+    def answers(self) -> tuple[tuple[Term, str, str], ...]:
+        """(kind, yes|no|unknown, label) in the vocabulary's order."""
+        return tuple((kind, getattr(self, kind.slug), ANSWER_LABELS[getattr(self, kind.slug)]) for kind in VISIT_KINDS)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """見学 あり, 体験 不明, …, then the note."""
+        return tuple(f"{kind.label} {label}" for kind, _, label in self.answers) + ((self.note,) if self.note else ())
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The practical conditions: 在宅訓練, 昼食, 交通費, 送迎 — yes, no or unknown each."""
+
+    remote: str = UNKNOWN
+    lunch: str = UNKNOWN
+    transport: str = UNKNOWN
+    pickup: str = UNKNOWN
+
+    @property
+    def answers(self) -> tuple[tuple[Term, str, str], ...]:
+        """(condition, yes|no|unknown, label) in the vocabulary's order."""
+        return tuple((c, getattr(self, c.slug), ANSWER_LABELS[getattr(self, c.slug)]) for c in CONDITIONS)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """Slugs of the conditions the office says it offers."""
+        return tuple(c.slug for c in CONDITIONS if getattr(self, c.slug) == YES)
 
 
 @dataclass(frozen=True)
@@ -57,6 +140,12 @@ class Facility:
     url: str | None = None
     phone: str | None = None
     office_number: str | None = None
+    email: str | None = None
+    fax: str | None = None
+    inquiry_url: str | None = None
+    hours: Hours = Hours()
+    visit: Visit = Visit()
+    conditions: Conditions = Conditions()
     location: Location | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -118,6 +207,34 @@ class Facility:
     def metric_text(self, field_name: str) -> str:
         """A metric as shown everywhere: its value, 非公開 when the record says so, else 未掲載."""
         return display_metric(getattr(self, field_name), field_name in self.not_published)
+
+    @property
+    def mailto_href(self) -> str | None:
+        return f"mailto:{self.email}" if self.email else None
+
+    @property
+    def contact_links(self) -> tuple[dict, ...]:
+        """Every published way to reach the office, as {label, text[, href][, external]}.
+
+        The facility page's 見学・体験・問い合わせ section and the comparison
+        both show these. Every href was checked by the reader: tel: digits,
+        a validated address, an http(s) form.
+        """
+        links = []
+        if self.phone:
+            links.append({"label": "電話", "text": self.phone, "href": self.tel_href})
+        if self.fax:
+            links.append({"label": "FAX", "text": self.fax})
+        if self.email:
+            links.append({"label": "メール", "text": self.email, "href": self.mailto_href})
+        if self.inquiry_url:
+            links.append({"label": "問い合わせフォーム", "text": "フォームを開く", "href": self.inquiry_url, "external": True})
+        return tuple({k: v for k, v in link.items() if v is not None} for link in links)
+
+    @property
+    def phone_only(self) -> bool:
+        """Only a phone number is published: no fax, email or form to write to."""
+        return bool(self.phone) and not (self.fax or self.email or self.inquiry_url)
 
     def accepts(self, disability: Term) -> bool:
         return disability in self.disabilities

@@ -21,11 +21,16 @@ import yaml
 from ..errors import Problem, RecordError
 from .markup import render_description
 from .metrics import METRIC_SPECS, MetricError, parse_metric, says_not_published
-from .model import Facility, Location, Station
+from .model import Conditions, Facility, Hours, Location, Station, Visit
 from .vocab import (
+    ANSWERS,
+    CONDITIONS,
     DISABILITY_BY_LABEL,
+    HOURS_DAYS,
     PREFECTURE_BY_NAME,
     SERVICE_BY_LABEL,
+    UNKNOWN,
+    VISIT_KINDS,
     prefecture_suggestion,
 )
 
@@ -53,12 +58,29 @@ OPTIONAL = (
     "url",
     "phone",
     "office_number",
+    "email",
+    "fax",
+    "inquiry_url",
+    "hours",
+    "visit",
+    "conditions",
     "location",
     "source",
 )
 KNOWN_KEYS = REQUIRED + OPTIONAL
 ACCESS_KEYS = ("line", "station", "walk_minutes")
+HOURS_KEYS = tuple(key for key, _ in HOURS_DAYS) + ("closed", "note")
+VISIT_KEYS = tuple(kind.slug for kind in VISIT_KINDS) + ("note",)
+CONDITION_KEYS = tuple(c.slug for c in CONDITIONS)
 TEXT_LIMITS = {"name": 120, "name_kana": 120, "city": 60, "address": 200, "catchphrase": 200, "description": 20000}
+# Each hours entry is one line of free text (9:00〜17:00, 第2土曜のみ 10:00〜15:00).
+NESTED_TEXT_LIMITS = {"note": 200}
+NESTED_TEXT_LIMIT = 100
+# An address as people write it on a brochure: ASCII local part, a domain with a dot.
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+MAX_EMAIL = 254
 
 
 # libyaml (bundled in PyYAML's wheels) parses about eight times faster than
@@ -361,9 +383,15 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "catchphrase": _text(source, "catchphrase"),
         "description": _text(source, "description", multiline=True),
         "features": _features(source),
-        "url": _url(source),
-        "phone": _phone(source),
+        "url": _url(source, "url"),
+        "phone": _phone(source, "phone"),
         "office_number": _office_number(source),
+        "email": _email(source),
+        "fax": _phone(source, "fax"),
+        "inquiry_url": _url(source, "inquiry_url"),
+        "hours": _hours(source),
+        "visit": _answers(source, "visit", VISIT_KEYS, Visit),
+        "conditions": _answers(source, "conditions", CONDITION_KEYS, Conditions),
         "updated": _date(source),
         "location": _location(source),
         "source": _source_block(source),
@@ -556,30 +584,115 @@ def _features(source: _Source) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _url(source: _Source) -> str | None:
-    text = _text(source, "url")
+def _url(source: _Source, key: str) -> str | None:
+    text = _text(source, key)
     if text is None:
         return None
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in text):
-        source.problem("url", f"{text!r} is not an http(s) address")
+        source.problem(key, f"{text!r} is not an http(s) address")
         return None
     return text
 
 
-def _phone(source: _Source) -> str | None:
-    if not _has(source, "phone"):
+def _phone(source: _Source, key: str) -> str | None:
+    """A phone or fax number: digits with optional -, spaces, brackets and a leading +."""
+    if not _has(source, key):
         return None
-    value = _as_written(source, "phone", source.data["phone"])
+    value = _as_written(source, key, source.data[key])
     if not isinstance(value, str):
-        source.problem("phone", "must be a phone number such as '03-1234-5678'")
+        source.problem(key, f"must be a {key} number such as '03-1234-5678'")
         return None
     text = unicodedata.normalize("NFKC", value).strip()
     digits = re.sub(r"[\s\-()]", "", text)
     if not re.fullmatch(r"\+?\d{6,15}", digits):
-        source.problem("phone", f"{value!r} is not a phone number")
+        source.problem(key, f"{value!r} is not a {key} number")
         return None
     return text
+
+
+def _email(source: _Source) -> str | None:
+    text = _text(source, "email")
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFKC", text)  # ｉｎｆｏ＠… typed in full width
+    if text.lower().startswith("mailto:"):
+        source.problem("email", f"{text!r}: write the address alone, without 'mailto:'")
+        return None
+    if len(text) > MAX_EMAIL or not EMAIL_RE.match(text):
+        source.problem("email", f"{text!r} is not an email address such as 'info@example.jp'")
+        return None
+    return text
+
+
+def _block(source: _Source, key: str, known: tuple[str, ...], shape: str) -> dict | None:
+    """A mapping field's value with its unknown keys reported; None when left out or not a mapping."""
+    if not _has(source, key):
+        return None
+    value = source.data[key]
+    if not isinstance(value, dict):
+        source.problem(key, f"must be a mapping such as {shape}")
+        return None
+    for sub_key in value:
+        if sub_key not in known:
+            close = difflib.get_close_matches(str(sub_key), known, n=1, cutoff=0.7)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(known)}"
+            source.problem(f"{key}.{sub_key}", f"unknown field{hint}")
+    return value
+
+
+def _nested_text(source: _Source, key: str, value: object) -> str | None:
+    """One line of free text inside hours or visit; empty means not published."""
+    value = _as_written(source, key, value)  # 9:00 stays 9:00, not YAML 1.1's 540
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        source.problem(key, "must be text, not a list or mapping")
+        return None
+    text = unicodedata.normalize("NFC", value).strip()
+    if "\n" in text:
+        source.problem(key, "must be a single line")
+        return None
+    if any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in text):
+        source.problem(key, "contains control characters")
+        return None
+    limit = NESTED_TEXT_LIMITS.get(key.rpartition(".")[2], NESTED_TEXT_LIMIT)
+    if len(text) > limit:
+        source.problem(key, f"is {len(text)} characters long; at most {limit}")
+        return None
+    return text or None
+
+
+def _hours(source: _Source) -> Hours | None:
+    value = _block(source, "hours", HOURS_KEYS, "{weekdays: 9:00〜17:00, closed: 日曜・祝日}")
+    if value is None:
+        return None
+    return Hours(**{k: _nested_text(source, f"hours.{k}", value.get(k)) for k in HOURS_KEYS})
+
+
+def _answer(source: _Source, key: str, value: object) -> str:
+    """yes, no or unknown; YAML reads a bare yes/no as a boolean, so the text as written decides."""
+    written = _as_written(source, key, value)
+    if _blank(written):
+        return UNKNOWN
+    text = str(written).strip().lower() if isinstance(written, str) else None
+    if text not in ANSWERS:
+        shown = written if isinstance(written, str) else value
+        source.problem(key, f"{shown!r} is not one of yes, no, unknown")
+        return UNKNOWN
+    return text
+
+
+def _answers(source: _Source, key: str, known: tuple[str, ...], model):
+    """visit or conditions: yes/no/unknown for each known key (plus visit's note)."""
+    shape = "{" + ", ".join(f"{k}: yes" for k in known if k != "note") + "}"
+    value = _block(source, key, known, shape)
+    if value is None:
+        return None
+    fields = {k: _answer(source, f"{key}.{k}", value.get(k)) for k in known if k != "note"}
+    if "note" in known:
+        fields["note"] = _nested_text(source, f"{key}.note", value.get("note"))
+    return model(**fields)
 
 
 def _office_number(source: _Source) -> str | None:

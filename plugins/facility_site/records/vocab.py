@@ -133,3 +133,37 @@ def prefecture_suggestion(text: str) -> str | None:
         if text in pref.name or pref.name in text:
             return pref.name
     return None
+
+
+# --- contact, visits and practical conditions (issue 11) ---------------------
+
+# Whether an office offers something. A record writes yes, no or unknown;
+# left out means unknown (not published), which is never shown as "no".
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+ANSWERS: tuple[str, ...] = (YES, NO, UNKNOWN)
+ANSWER_LABELS = {YES: "あり", NO: "なし", UNKNOWN: "不明"}
+
+# The opening-hours fields in the order the page shows them; `closed` and
+# `note` follow them. The labels match the official CSV's 平日/土曜/日曜/祝日.
+HOURS_DAYS: tuple[tuple[str, str], ...] = (
+    ("weekdays", "平日"),
+    ("saturday", "土曜"),
+    ("sunday", "日曜"),
+    ("holidays", "祝日"),
+)
+
+VISIT_KINDS: tuple[Term, ...] = (
+    Term("見学", "tour"),
+    Term("体験", "trial"),
+    Term("オンライン見学", "online"),
+)
+
+# The practical conditions: shown on pages and in the comparison, and
+# filters on /search/ (URL parameter `opt`, these slugs).
+CONDITIONS: tuple[Term, ...] = (
+    Term("在宅訓練", "remote", "在宅訓練"),
+    Term("昼食の提供", "lunch", "昼食"),
+    Term("交通費の支援", "transport", "交通費"),
+    Term("送迎", "pickup", "送迎"),
+)
+CONDITION_BY_SLUG = {t.slug: t for t in CONDITIONS}

@@ -6,7 +6,8 @@ ties in that order, so the cards of a page of results are usually neighbours
 in one or two card files. All files are compact JSON a static host compresses:
 
 - facets.json: where each prefecture's run starts, and one column per facet
-  (disability and service bitmasks, nearest-station walk) for every facility:
+  (disability, service and practical-condition bitmasks, nearest-station
+  walk) for every facility:
   enough to filter, count every choice and sort by walk, without lunr.
 - name-order.json: the prefecture of each facility in national reading
   order, from which the browser rebuilds that order; fetched only to sort
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 
 from ..records.metrics import Metric, metric_order_key
 from ..records.model import Facility
-from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
+from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from .tokenizer import normalize
 
 # Cards per chunk file: small, so a page of cards scattered over the country
@@ -103,6 +104,8 @@ def facets_file(docs: Sequence[Facility]) -> dict:
         "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
         "svc": encode_column([bitmask(f.services, SERVICES) for f in docs]),
         "walk": encode_column([walk_tenths(f) for f in docs]),
+        # Practical conditions the office says it offers (yes); no and unknown are both 0.
+        "opt": encode_column([bitmask(f.conditions.offered, [c.slug for c in CONDITIONS]) for f in docs]),
     }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import FacilitySiteError
 from ..pages.output import SiteOutput
-from ..records.vocab import DISABILITIES, PREFECTURES, SERVICES
+from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
 from .index import build_index, char_shards, to_json
 
@@ -114,6 +114,8 @@ def search_config(version: str, facility_count: int) -> dict:
         "serviceShort": [s.short for s in SERVICES],
         "serviceTags": [s.tag for s in SERVICES],
         "walkOptions": list(WALK_OPTIONS),
+        "options": [c.slug for c in CONDITIONS],
+        "optionLabels": [c.label for c in CONDITIONS],
     }
 
 
@@ -135,6 +137,7 @@ def write_search_output(site: SiteOutput) -> None:
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},
+        option_counts={c.slug: sum(1 for f in facilities if c.slug in f.conditions.offered) for c in CONDITIONS},
         walk_counts={m: sum(1 for f in facilities if f.min_walk is not None and f.min_walk <= m) for m in WALK_OPTIONS},
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,

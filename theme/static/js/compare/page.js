@@ -45,6 +45,28 @@ function setAddress(ids) {
   window.history.replaceState(null, "", url.href);
 }
 
+/** "2026年11月28日": the date a sheet is printed, in the visitor's own calendar day. */
+export function printedDate(date = new Date()) {
+  return `${date.getFullYear()}年${date.getMonth() + 1}月${date.getDate()}日`;
+}
+
+/**
+ * The printed comparison's footer: the page address (so a printed sheet leads
+ * back to the same table) and the date printed. Shown only in print; filled
+ * again just before printing, since the address changes when a facility is removed.
+ */
+function printInfo() {
+  const address = el("span", { "data-print-address": "" });
+  const date = el("span", { "data-print-date": "" });
+  const fill = () => {
+    address.textContent = window.location.href;
+    date.textContent = printedDate();
+  };
+  fill();
+  window.addEventListener("beforeprint", fill);
+  return el("p", { class: "print-only compare-print-info", "data-compare-print-info": "" }, "このページ：", address, el("br"), "印刷日：", date);
+}
+
 function notice(text, kind = "info") {
   return el("p", { class: `compare-notice compare-notice--${kind}` }, text);
 }
@@ -116,6 +138,7 @@ export async function mountComparePage(root) {
   }
   notices.replaceChildren(...messages);
 
+  const footer = printInfo();
   const render = (focusIndex = null) => {
     if (!facilities.length) {
       output.replaceChildren(emptyState(selection, limit));
@@ -129,6 +152,7 @@ export async function mountComparePage(root) {
         { class: "compare-legend" },
         "★最高（就職定着率）と★最短（駅からの徒歩）は、この表の中でいちばん良い値の印です。幅のある値（「90%以上」など）は、確実に言える下限で比べています。定員・平均利用期間・昨年の就職人数には印を付けません。",
       ),
+      footer,
     );
     if (focusIndex !== null) {
       const buttons = output.querySelectorAll("[data-compare-remove]");

@@ -8,7 +8,25 @@ import { siteUrl } from "../config.js";
 import { bestColumns } from "./best.js";
 import { el } from "./dom.js";
 
+// Links in cells come from the reader's checked values; anything else is shown as text.
+const SAFE_HREF = /^(tel:|mailto:|https?:\/\/)/i;
+
+/** One way to reach an office: "電話：" then a tel:/mailto: link, the form's link, or plain text (fax). */
+function contactItem(link) {
+  const text = String(link.text ?? "");
+  let value = document.createTextNode(text);
+  if (typeof link.href === "string" && SAFE_HREF.test(link.href)) {
+    value = link.external
+      ? el("a", { href: link.href, rel: "noopener noreferrer external", "data-print-href": "" }, text, el("span", { class: "visually-hidden" }, "（外部サイト）"))
+      : el("a", { href: link.href }, text);
+  }
+  return el("li", {}, `${String(link.label ?? "")}：`, value);
+}
+
 function cellContent(cell) {
+  if (Array.isArray(cell.links) && cell.links.length) {
+    return el("ul", { class: "compare-table__list" }, ...cell.links.map(contactItem));
+  }
   if (Array.isArray(cell.items) && cell.items.length) {
     return el("ul", { class: "compare-table__list" }, ...cell.items.map((item) => el("li", {}, String(item))));
   }

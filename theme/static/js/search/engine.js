@@ -5,7 +5,7 @@
  * for the tests.
  *
  * Data (written by plugins/facility_site/search_page.py under search/<version>/):
- * - facets.json                 prefecture runs; disability, service, walk per facility
+ * - facets.json                 prefecture runs; disability, service, condition, walk per facility
  * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
  * - cards/doc-<k>.json, cards/pref-<slug>.json   what the cards show
@@ -23,7 +23,7 @@ const DESCENDING = { retention: true, hires: true, capacity: true, stay: false }
 const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
- * @typedef {{q: string, pref: string[], dis: string[], svc: string[], walk: number|null, sort: string|null}} SearchState
+ * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], walk: number|null, sort: string|null}} SearchState
  */
 
 async function fetchJson(url) {
@@ -68,7 +68,7 @@ function countingSort(docs, keys, buckets) {
 export class SearchEngine {
   /**
    * @param {{dataUrl: string, lunrUrl: string, prefectures: string[], disabilities: string[],
-   *          services: string[], walkOptions: number[], cardChunk: number}} config
+   *          services: string[], options: string[], walkOptions: number[], cardChunk: number}} config
    *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order.
    * @param {(url: string) => Promise<any>} [load] how to fetch a JSON file (tests pass their own)
    */
@@ -113,6 +113,7 @@ export class SearchEngine {
         dis: decodeColumn(data.dis),
         svc: decodeColumn(data.svc),
         walk: decodeColumn(data.walk),
+        opt: decodeColumn(data.opt),
       };
     });
   }
@@ -282,16 +283,17 @@ export class SearchEngine {
 
   /**
    * Per facility, a bit for each condition group it fails (pref, dis, svc,
-   * walk), so counting "every choice given the other groups" is one pass.
+   * opt, walk), so counting "every choice given the other groups" is one pass.
    */
   filterFor(state, facets) {
-    const { prefectures, disabilities, services } = this.config;
+    const { prefectures, disabilities, services, options } = this.config;
     const prefs = new Uint8Array(prefectures.length);
     for (const slug of state.pref) if (prefectures.includes(slug)) prefs[prefectures.indexOf(slug)] = 1;
     const anyPref = state.pref.some((slug) => prefectures.includes(slug));
     const mask = (slugs, vocabulary) => slugs.reduce((m, slug) => (vocabulary.includes(slug) ? m | (1 << vocabulary.indexOf(slug)) : m), 0);
     const dis = mask(state.dis, disabilities);
     const svc = mask(state.svc, services);
+    const opt = mask(state.opt, options);
     const walk = state.walk == null ? null : state.walk * 10;
     const fails = new Uint8Array(facets.count);
     for (let d = 0; d < facets.count; d++) {
@@ -299,10 +301,11 @@ export class SearchEngine {
       if (anyPref && !prefs[facets.pref[d]]) f |= PREF;
       if ((facets.dis[d] & dis) !== dis) f |= DIS;
       if ((facets.svc[d] & svc) !== svc) f |= SVC;
+      if ((facets.opt[d] & opt) !== opt) f |= OPT;
       if (walk !== null && (facets.walk[d] === NO_STATION || facets.walk[d] > walk)) f |= WALK;
       fails[d] = f;
     }
-    return { anyPref, dis, svc, walk, fails };
+    return { anyPref, dis, svc, opt, walk, fails };
   }
 
   select(facets, filter, universe) {
@@ -319,11 +322,12 @@ export class SearchEngine {
 
   /** For every choice, how many results it would give with the other groups as chosen. */
   countChoices(facets, filter, universe) {
-    const { prefectures, disabilities, services, walkOptions } = this.config;
+    const { prefectures, disabilities, services, options, walkOptions } = this.config;
     // Histograms first (one pass), then each choice from them.
     const prefHist = new Int32Array(prefectures.length);
     const disHist = new Int32Array(1 << disabilities.length);
     const svcHist = new Int32Array(1 << services.length);
+    const optHist = new Int32Array(1 << options.length);
     const walkHist = new Map(); // walk in tenths -> facilities passing everything but walk
     const fails = filter.fails;
     const n = universe === null ? facets.count : universe.length;
@@ -334,12 +338,13 @@ export class SearchEngine {
         prefHist[facets.pref[d]]++;
         disHist[facets.dis[d]]++;
         svcHist[facets.svc[d]]++;
+        optHist[facets.opt[d]]++;
       } else if (f === PREF) {
         prefHist[facets.pref[d]]++;
       }
       if ((f & ~WALK) === 0) walkHist.set(facets.walk[d], (walkHist.get(facets.walk[d]) || 0) + 1);
     }
-    // Disabilities and services combine with AND: a choice gives the results that also have it.
+    // Disabilities, services and conditions combine with AND: a choice gives the results that also have it.
     const bitCounts = (hist, size) =>
       Array.from({ length: size }, (_, b) => hist.reduce((sum, count, mask) => (mask & (1 << b) ? sum + count : sum), 0));
     let anyWalk = 0;
@@ -352,6 +357,7 @@ export class SearchEngine {
       pref: Array.from(prefHist),
       dis: bitCounts(disHist, disabilities.length),
       svc: bitCounts(svcHist, services.length),
+      opt: bitCounts(optHist, options.length),
       walk,
       anyWalk,
     };
@@ -393,6 +399,10 @@ export class SearchEngine {
       const bit = 1 << services.indexOf(slug);
       const m = filter.svc & ~bit;
       out.push({ kind: "svc", value: slug, count: count(universe, (d) => (fails[d] & ~SVC) === 0 && (facets.svc[d] & m) === m) });
+    }
+    for (const slug of state.opt) {
+      const m = filter.opt & ~(1 << this.config.options.indexOf(slug));
+      out.push({ kind: "opt", value: slug, count: count(universe, (d) => (fails[d] & ~OPT) === 0 && (facets.opt[d] & m) === m) });
     }
     if (filter.walk !== null) out.push({ kind: "walk", count: count(universe, (d) => (fails[d] & ~WALK) === 0) });
     return out;
@@ -478,6 +488,7 @@ const PREF = 1;
 const DIS = 2;
 const SVC = 4;
 const WALK = 8;
+const OPT = 16;
 
 /**
  * lunr.js scores the matches. Facilities whose summed weights per (query

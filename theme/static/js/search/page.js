@@ -9,7 +9,7 @@
  */
 import { readConfig } from "../config.js";
 import { countView, el, formatCount, renderCard } from "./render.js";
-import { emptyState, readState, stateToSearch } from "./state.js";
+import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
 
 // Cards per batch: few enough that a keystroke's results appear at once.
 const PAGE_SIZE = 20;
@@ -74,10 +74,11 @@ function mountSearch(form) {
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,
+    options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
   };
-  const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, walkOptions: config.walkOptions };
+  const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, options: config.options, walkOptions: config.walkOptions };
   const nodes = {
     text: form.querySelector("[data-search-text]"),
     walk: form.querySelector("[data-search-walk]"),
@@ -113,7 +114,7 @@ function mountSearch(form) {
     const data = new FormData(form);
     const next = emptyState();
     next.q = String(data.get("q") || "");
-    for (const name of ["pref", "dis", "svc"]) next[name] = data.getAll(name).map(String);
+    for (const name of LISTS) next[name] = data.getAll(name).map(String);
     const walk = String(data.get("walk") || "");
     next.walk = walk ? Number(walk) : null;
     // The select always shows the order in use; a chosen order goes into the URL unless it is the default.
@@ -155,18 +156,21 @@ function mountSearch(form) {
         return `障害の種類「${config.disabilityLabels[config.disabilities.indexOf(item.value)]}」を外す（${n}）`;
       case "svc":
         return `サービス「${config.serviceLabels[config.services.indexOf(item.value)]}」を外す（${n}）`;
+      case "opt":
+        return `条件「${config.optionLabels[config.options.indexOf(item.value)]}」を外す（${n}）`;
       default:
         return `徒歩の指定を外す（${n}）`;
     }
   }
 
   function relaxed(item) {
-    const next = { ...state, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc] };
+    const next = { ...state, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc], opt: [...state.opt] };
     if (item.kind === "word") {
       next.q = lastWords.filter((word) => word !== item.value).join(" ");
     } else if (item.kind === "pref") next.pref = [];
     else if (item.kind === "dis") next.dis = next.dis.filter((slug) => slug !== item.value);
     else if (item.kind === "svc") next.svc = next.svc.filter((slug) => slug !== item.value);
+    else if (item.kind === "opt") next.opt = next.opt.filter((slug) => slug !== item.value);
     else next.walk = null;
     return next;
   }

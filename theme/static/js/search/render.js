@@ -86,11 +86,11 @@ export function renderCard(card, config, link) {
  * nothing marked (still usable). Finds its nodes once; writes only what changed.
  * @param {HTMLFormElement} form
  * @param {object} config the page's search config
- * @returns {(counts: {pref: number[], dis: number[], svc: number[], walk: number[], anyWalk: number}) => void}
+ * @returns {(counts: {pref: number[], dis: number[], svc: number[], opt: number[], walk: number[], anyWalk: number}) => void}
  */
 export function countView(form, config) {
   const slots = [];
-  for (const [group, slugs] of Object.entries({ pref: config.prefectures, dis: config.disabilities, services: config.services })) {
+  for (const [group, slugs] of Object.entries({ pref: config.prefectures, dis: config.disabilities, services: config.services, opt: config.options })) {
     const key = group === "services" ? "svc" : group;
     slugs.forEach((slug, i) => {
       const target = form.querySelector(`[data-count="${key}:${slug}"]`);

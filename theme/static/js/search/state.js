@@ -1,7 +1,7 @@
 /**
  * The search state and its URL form:
  *
- *   ?q=新宿&pref=tokyo,kanagawa&dis=mental&svc=retention&walk=10&sort=retention
+ *   ?q=新宿&pref=tokyo,kanagawa&dis=mental&svc=retention&opt=remote,lunch&walk=10&sort=retention
  *
  * Lists are comma-separated slugs; the plain HTML form's repeated parameters
  * (pref=tokyo&pref=kanagawa) are read too. Unknown parameters and values are
@@ -18,27 +18,29 @@ export function effectiveSort(state, hasText) {
 }
 
 /**
- * @typedef {{q: string, pref: string[], dis: string[], svc: string[], walk: number|null, sort: string|null}} SearchState
+ * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], walk: number|null, sort: string|null}} SearchState
+ *   opt: practical conditions (remote, lunch, transport, pickup), "offers every one chosen"
  */
 
-const LISTS = ["pref", "dis", "svc"];
+/** The list parameters, in URL order. */
+export const LISTS = ["pref", "dis", "svc", "opt"];
 const KNOWN = new Set(["q", ...LISTS, "walk", "sort"]);
 
 /** @returns {SearchState} */
 export function emptyState() {
-  return { q: "", pref: [], dis: [], svc: [], walk: null, sort: null };
+  return { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null };
 }
 
 /**
  * @param {string} search location.search
- * @param {{prefectures: string[], disabilities: string[], services: string[], walkOptions: number[]}} vocab
+ * @param {{prefectures: string[], disabilities: string[], services: string[], options: string[], walkOptions: number[]}} vocab
  * @returns {{state: SearchState, ignored: string[]}} ignored: "name=value" pieces
  */
 export function readState(search, vocab) {
   const params = new URLSearchParams(search);
   const state = emptyState();
   const ignored = [];
-  const allowed = { pref: vocab.prefectures, dis: vocab.disabilities, svc: vocab.services };
+  const allowed = { pref: vocab.prefectures, dis: vocab.disabilities, svc: vocab.services, opt: vocab.options };
   for (const [name, value] of params) {
     if (!KNOWN.has(name)) {
       ignored.push(`${name}=${value}`);
