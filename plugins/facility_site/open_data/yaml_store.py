@@ -60,7 +60,7 @@ FIELD_ORDER = (
     "updated",
     "source",
 )
-SOURCE_ORDER = ("dataset", "imported", "files", "office_number", "values")
+SOURCE_ORDER = ("dataset", "imported", "confirmed", "files", "office_number", "values")
 LOCATION_ORDER = ("lat", "lng")
 DELETE = object()  # marks a key to remove in a change list
 
@@ -113,12 +113,19 @@ def load_folder(folder: Path) -> dict[str, StoredRecord]:
         return records
     if not folder.is_dir():
         raise StoreError([Problem(display_path(folder), 1, "records_path", "is not a folder")])
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        raise StoreError([Problem(display_path(folder), 1, "records_path", f"cannot be read: {exc.strerror or exc}")]) from None
+    for path in paths:
         if path.name.startswith(".") or path.suffix not in RECORD_SUFFIXES or not path.is_file():
             continue
         shown = display_path(path)
         try:
             text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            problems.append(Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}; fix its permissions before importing"))
+            continue
         except UnicodeDecodeError:
             problems.append(Problem(shown, 1, "encoding", "file is not valid UTF-8; fix it before importing"))
             continue

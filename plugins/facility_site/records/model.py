@@ -38,10 +38,10 @@ class Facility:
     prefecture: Prefecture
     city: str
     services: tuple[Term, ...]
-    capacity: int
     disabilities: tuple[Term, ...]  # empty means 未確認 (imported, not yet checked)
     updated: dt.date
     source_path: str
+    capacity: int | None = None  # None: not published (or, offering only 就労定着支援, none to have)
     name_kana: str | None = None
     address: str | None = None
     access: tuple[Station, ...] = ()
@@ -87,6 +87,33 @@ class Facility:
         """Whether cards show 就職定着率: always when published; as 非公開 only for
         offices of 就労移行支援 or 就労定着支援, whose figure it is."""
         return self.retention_rate is not None or self.retention_badge is not None
+
+    @property
+    def retention_only(self) -> bool:
+        """Offers only 就労定着支援, which is not a day service and has no 定員."""
+        return bool(self.services) and all(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def capacity_label(self) -> str:
+        """定員 as shown: 20名, 定員なし（定着支援）, or 未掲載 when the record does not give it."""
+        if self.capacity is not None:
+            return f"{self.capacity}名"
+        return "定員なし（定着支援）" if self.retention_only else "未掲載"
+
+    @property
+    def confirmed(self) -> dt.date | None:
+        """The day the last import found this office in the open data (source.confirmed)."""
+        value = self.source.get("confirmed") if isinstance(self.source, dict) else None
+        try:
+            return dt.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    @property
+    def checked_since(self) -> dt.date:
+        """The later of `updated` and source.confirmed: what staleness counts from."""
+        confirmed = self.confirmed
+        return max(self.updated, confirmed) if confirmed else self.updated
 
     @property
     def nearest_station(self) -> Station | None:

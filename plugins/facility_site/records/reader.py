@@ -37,10 +37,16 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_NESTING = 8
 OFFICE_NUMBER_RE = re.compile(r"^[0-9]{10}$")
 MAX_WALK_MINUTES = 240
+MAX_CAPACITY = 1000
+# Bidirectional embedding, override and isolate controls: they can make text read backwards.
+BIDI_RE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing; a name made only of these is blank.
+INVISIBLE_RE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\u180e\u3164\uffa0\u115f\u1160\u00ad\u034f\ufeff]+")
 KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f0-9０-９ 　・ー]+$")
 
-REQUIRED = ("name", "prefecture", "city", "services", "capacity", "disabilities", "updated")
+REQUIRED = ("name", "prefecture", "city", "services", "disabilities", "updated")
 OPTIONAL = (
+    "capacity",
     "name_kana",
     "address",
     "access",
@@ -392,6 +398,12 @@ def _text(source: _Source, key: str, multiline: bool = False) -> str | None:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         source.problem(key, "contains control characters")
         return None
+    if BIDI_RE.search(text):
+        source.problem(key, "contains bidirectional override characters (U+202A–202E, U+2066–2069), which can make text read backwards; remove them")
+        return None
+    if key == "name" and not INVISIBLE_RE.sub("", text):
+        source.problem(key, "has no visible characters")
+        return None
     limit = TEXT_LIMITS.get(key)
     if limit and len(text) > limit:
         source.problem(key, f"is {len(text)} characters long; at most {limit}")
@@ -466,7 +478,10 @@ def _capacity(source: _Source) -> int | None:
         source.problem("capacity", f"{value!r} is not a whole number")
         return None
     if value <= 0:
-        source.problem("capacity", f"must be greater than 0, got {value}")
+        source.problem("capacity", f"must be greater than 0, got {value}; leave it out if the office publishes none")
+        return None
+    if value > MAX_CAPACITY:
+        source.problem("capacity", f"{value} is over {MAX_CAPACITY:,}; no office of these services is that large")
         return None
     return value
 

@@ -132,7 +132,7 @@ def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
 
 
 def card_row(facility: Facility) -> list:
-    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員, 平均利用期間] as the card shows them.
+    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員 (label), 平均利用期間] as the card shows them.
 
     access is [line or "", station, walk label] for the nearest station, or None.
     就職定着率 is None where the card leaves it out (Facility.shows_retention_rate).
@@ -147,7 +147,7 @@ def card_row(facility: Facility) -> list:
         access,
         facility.metric_text("retention_rate") if facility.shows_retention_rate else None,
         facility.metric_text("hires_last_year"),
-        facility.capacity,
+        facility.capacity_label,
         facility.metric_text("average_stay"),
     ]
 
