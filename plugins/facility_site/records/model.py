@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .metrics import Metric, display_metric
-from .vocab import RETENTION_SERVICE, SERVICES, TRANSITION_SERVICE, Prefecture, Term
+from .vocab import RETENTION_SERVICE, SERVICE_BY_LABEL, SERVICES, TRANSITION_SERVICE, Prefecture, Term
+
+RETENTION_TERM = SERVICE_BY_LABEL[RETENTION_SERVICE]
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,21 @@ class Facility:
     office_number: str | None = None
     location: Location | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
+    updated_line: int = field(default=1, compare=False)  # the line of `updated` in the record file, for messages
+    # The id of the main office (same 事業所番号) that offers 就労定着支援, for a satellite listed without it.
+    retention_via: str | None = None
 
     @property
     def offers_retention(self) -> bool:
-        return any(s.label == RETENTION_SERVICE for s in self.services)
+        """定着支援 here, or through the main office of the same 事業所番号 (a satellite, 従たる事業所)."""
+        return self.retention_via is not None or any(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def services_offered(self) -> tuple[Term, ...]:
+        """`services`, plus 就労定着支援 when the main office of a satellite offers it."""
+        if self.retention_via is None:
+            return self.services
+        return (*self.services, RETENTION_TERM)
 
     @property
     def offers_transition(self) -> bool:
@@ -100,14 +113,29 @@ class Facility:
             return f"{self.capacity}名"
         return "定員なし（定着支援）" if self.retention_only else "未掲載"
 
-    @property
-    def confirmed(self) -> dt.date | None:
-        """The day the last import found this office in the open data (source.confirmed)."""
-        value = self.source.get("confirmed") if isinstance(self.source, dict) else None
+    def _source_date(self, key: str) -> dt.date | None:
+        value = self.source.get(key) if isinstance(self.source, dict) else None
         try:
             return dt.date.fromisoformat(str(value)) if value else None
         except ValueError:
             return None
+
+    @property
+    def confirmed(self) -> dt.date | None:
+        """The day the last import found this office in the open data (source.confirmed, else source.imported)."""
+        return self._source_date("confirmed") or self._source_date("imported")
+
+    @property
+    def person_checked(self) -> dt.date | None:
+        """The day a person last checked the record: `updated`, unless the import set it (then None: 未確認).
+
+        An import writes `updated` as the import day; a person checking the
+        record afterwards moves it later than source.imported.
+        """
+        imported = self._source_date("imported")
+        if imported is not None and self.updated <= imported:
+            return None
+        return self.updated
 
     @property
     def checked_since(self) -> dt.date:

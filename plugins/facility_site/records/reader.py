@@ -6,6 +6,7 @@ Every problem in every file is collected and reported at once as
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -138,7 +139,25 @@ def load_facilities(folder: str | os.PathLike) -> list[Facility]:
                 problems.append(Problem(display_path(path), 1, "file", f"id {record_id!r} is used by more than one file ({names})"))
     if problems:
         raise RecordError(problems)
-    return sorted(facilities, key=lambda f: f.id)
+    return sorted(_link_satellites(facilities), key=lambda f: f.id)
+
+
+def _link_satellites(facilities: list[Facility]) -> list[Facility]:
+    """A satellite (従たる事業所, same 事業所番号) of an office offering 就労定着支援 offers it too.
+
+    The open data lists 就労定着支援 once per 事業所番号, under the main office;
+    its satellites' own rows never mention it.
+    """
+    offering: dict[str, str] = {}
+    for facility in sorted(facilities, key=lambda f: (len(f.id), f.id)):  # the plain number first
+        if facility.office_number and facility.offers_retention:
+            offering.setdefault(facility.office_number, facility.id)
+    return [
+        dataclasses.replace(facility, retention_via=offering[facility.office_number])
+        if facility.office_number in offering and not facility.offers_retention
+        else facility
+        for facility in facilities
+    ]
 
 
 def _read_source(path: Path) -> _Source:
@@ -370,6 +389,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
     return Facility(
         id=record_id,
         source_path=source.path,
+        updated_line=source.line("updated"),
         description_html=render_description(values["description"]) if values["description"] else "",
         # None means "not given": leave those to the model's defaults.
         **{k: v for k, v in values.items() if v is not None},

@@ -101,7 +101,7 @@ def facets_file(docs: Sequence[Facility]) -> dict:
         "count": len(docs),
         "prefStarts": prefecture_starts(docs),
         "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
-        "svc": encode_column([bitmask(f.services, SERVICES) for f in docs]),
+        "svc": encode_column([bitmask(f.services_offered, SERVICES) for f in docs]),
         "walk": encode_column([walk_tenths(f) for f in docs]),
     }
 
