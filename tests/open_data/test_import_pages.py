@@ -140,3 +140,38 @@ def test_staleness_counts_from_the_later_of_updated_and_confirmed_and_names_the_
     with caplog.at_level(logging.WARNING, logger="facility_site.pages.generator"):
         build_site(tmp_path / "out2", facilities=folder, content=content)
     assert [r.getMessage() for r in caplog.records if "updated" in r.getMessage()] == []
+
+
+@pytest.mark.browser
+def test_capacity_sort_in_the_browser_puts_missing_capacity_last_and_pages_pass_axe(site, page):
+    from urllib.parse import quote
+
+    from conftest import format_violations, run_axe
+    from sitebuild import StaticServer
+
+    with StaticServer(site) as server:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server.url}search/?pref={quote('tokyo,kanagawa')}&sort=capacity")
+        page.wait_for_selector('[data-results][aria-busy="false"]')
+        cards = page.locator("[data-results] [data-facility-id]")
+        ids = [cards.nth(i).get_attribute("data-facility-id") for i in range(cards.count())]
+        assert ids[:2] == ["1310400123", "1310400123-2"]  # 20名, then 10名
+        assert sorted(ids[2:]) == ["1310500002", "1410000005"]  # no 定員: last
+        shown = {}
+        for i in range(cards.count()):
+            card = cards.nth(i)
+            label = card.evaluate("c => [...c.querySelectorAll('dt')].find(dt => dt.textContent === '定員').nextElementSibling.textContent")
+            shown[card.get_attribute("data-facility-id")] = label
+        assert shown == {"1310400123": "20名", "1310400123-2": "10名", "1310500002": "未掲載", "1410000005": "定員なし（定着支援）"}
+        violations = run_axe(page)
+        assert violations == [], format_violations(violations)
+        page.screenshot(path="/tmp/issue19-search-390.png", full_page=True)
+        for record_id in ("1310400123-2", "1410000005"):
+            page.goto(f"{server.url}facilities/{record_id}/")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            violations = run_axe(page)
+            assert violations == [], format_violations(violations)
+            page.screenshot(path=f"/tmp/issue19-facility-{record_id}-390.png", full_page=True)
+        page.set_viewport_size({"width": 320, "height": 700})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.errors == []
