@@ -115,6 +115,15 @@ def test_an_unclosed_quote_does_not_make_the_offices_after_it_disappear(tmp_path
     assert "swallowed line 3; this line skipped, reading went on at line 3" in skipped.message
 
 
+def test_a_huge_field_skips_its_row_and_its_office_is_held_not_disappeared(tmp_path, imported_tokyo):
+    folder = imported_tokyo
+    huge = dict(HACHIOJI, address="旭町" + "あ" * 200_000)  # beyond the csv module's field limit
+    second = write_csv(tmp_path / "r2" / "csvdownload060.csv", [row(service="60", **CURRENT_MAIN), row(service="60", **huge)])
+    report = run_import([second], folder, today=SECOND_DAY)
+    assert [f"{p.line}: {p.message}" for p in report.skipped] == ["3: not readable as CSV (field larger than field limit (131072)); row skipped"]
+    assert report.disappeared == [] and [held.record.id for held in report.held] == ["1310500002"]
+
+
 def test_an_office_that_leaves_the_60_file_but_stays_in_the_62_file_keeps_its_record(tmp_path, imported_tokyo):
     folder = imported_tokyo
     second = [

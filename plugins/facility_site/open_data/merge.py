@@ -26,7 +26,10 @@ operator left them. Fields the open data never supplies (disabilities,
 access, metrics, description …) are never touched.
 
 After a conflict the new official value is recorded in `source.values`, so
-the same conflict is reported once, not on every import.
+the same conflict is reported once, not on every import. A new official
+value that is unusable (garbage coordinates, a `javascript:` URL: the
+office's `invalid` fields) changes nothing: the record keeps its value and
+`source.values` its last good official one; the report lists it as kept.
 """
 
 from __future__ import annotations
