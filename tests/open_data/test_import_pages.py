@@ -107,6 +107,11 @@ def test_imported_pages_show_when_the_official_data_was_confirmed_and_when_a_per
     unchecked = {"公的データで確認した日": "2026年11月1日", "運営者が内容を確認した日": "未確認（公的データを取り込んだまま）"}
     assert dates(page(site, "facilities/1310500002/")) == unchecked
     assert "情報更新日" not in page(site, "facilities/1310500002/").get_text()
+    cells = {i: json.loads((site / "compare" / "data" / f"{i}.json").read_text(encoding="utf-8"))["cells"]["updated"] for i in ("1310400123", "1310500002")}
+    assert cells == {
+        "1310400123": {"text": "2026年11月20日（公的データ確認：2026年11月1日）", "datetime": "2026-11-20"},
+        "1310500002": {"text": "運営者は未確認（公的データ確認：2026年11月1日）"},
+    }
 
 
 def test_a_satellite_of_an_office_offering_retention_shows_it(site):

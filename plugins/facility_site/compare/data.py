@@ -86,7 +86,7 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         "access": {"items": [station_text(s) for s in facility.access]} if facility.access else {"text": NO_STATION_LABEL},
         "address": {"text": facility.full_address},
         "features": {"items": list(facility.features)} if facility.features else {"text": NO_FEATURES_LABEL},
-        "updated": {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()},
+        "updated": _updated_cell(facility),
     }
     for field in ("retention_rate", "hires_last_year", "average_stay"):
         cells[field] = {"text": facility.metric_text(field)}
@@ -96,6 +96,18 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         if rank is not None:
             cells[key]["rank"] = rank
     return {row.key: cells[row.key] for row in COMPARE_ROWS}
+
+
+def _updated_cell(facility: Facility) -> dict:
+    """When the facts were last checked. For an imported record `updated` may be only the import day,
+    so the cell says when a person checked (or 未確認) and when the official data confirmed it."""
+    if not facility.source:
+        return {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()}
+    person = facility.person_checked
+    official = f"（公的データ確認：{date_ja(facility.confirmed)}）" if facility.confirmed else ""
+    if person is None:
+        return {"text": f"運営者は未確認{official}"}
+    return {"text": f"{date_ja(person)}{official}", "datetime": person.isoformat()}
 
 
 def compare_record(facility: Facility) -> dict:
