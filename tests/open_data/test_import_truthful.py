@@ -174,7 +174,8 @@ def test_a_prefecture_code_that_contradicts_the_office_number_skips_the_row(tmp_
     hakodate = dict(MIRAI, code="012025", city="函館市", number="0110000009")
     run_import([write_csv(tmp_path / "r1" / "60.csv", [row(service="60", **hakodate)])], folder, today=FIRST_DAY)
     before = (folder / "0110000009.yaml").read_bytes()
-    wrong = write_csv(tmp_path / "r2" / "60.csv", [row(service="60", **dict(hakodate, code="271276"))])
+    # 指定機関名 left blank: only the 事業所番号 can tell the code is wrong.
+    wrong = write_csv(tmp_path / "r2" / "60.csv", [row(service="60", **dict(hakodate, code="271276", authority=""))])
     report = run_import([wrong], folder, today=SECOND_DAY)
     assert [f"{p.line}: {p.field}: {p.message}" for p in report.skipped] == [
         "2: 都道府県コード又は市区町村コード: says 大阪府, but 事業所番号 0110000009 is a number of 北海道; check which of the two is wrong; row skipped"
@@ -182,6 +183,33 @@ def test_a_prefecture_code_that_contradicts_the_office_number_skips_the_row(tmp_
     assert (folder / "0110000009.yaml").read_bytes() == before
     assert load(folder, "0110000009")["prefecture"] == "北海道"
     assert report.disappeared == [] and [held.record.id for held in report.held] == ["0110000009"]
+
+
+@pytest.mark.parametrize(
+    ("authority", "number", "reason"),
+    [
+        # 指定機関 大阪市 with an office in 函館市: the city contradicts the code (and its 指定機関).
+        ("大阪市", "2710000031", "事業所住所（市区町村）: '函館市' is not in 大阪市, the 指定機関 that designated the office; check the code and the city"),
+        ("北海道", "2710000031", "指定機関名: 北海道 designated the office, but the row's code says 大阪府; check which is wrong"),
+    ],
+)
+def test_a_city_that_is_not_in_the_codes_prefecture_skips_the_row(tmp_path, authority, number, reason):
+    folder = tmp_path / "facilities"
+    wrong = dict(MIRAI, code="271276", authority=authority, city="函館市", number=number)
+    report = run_import([write_csv(tmp_path / "60.csv", [row(service="60", **wrong)])], folder, today=FIRST_DAY)
+    assert [f"{p.line}: {p.field}: {p.message}" for p in report.skipped] == [f"2: {reason}; row skipped"]
+    assert report.plans == []
+
+
+def test_wards_and_prefecture_authorities_that_agree_are_imported(tmp_path):
+    folder = tmp_path / "facilities"
+    rows = [
+        row(service="60", **dict(MIRAI, code="011002", authority="札幌市", city="札幌市中央区")),
+        row(service="60", **dict(MIRAI, code="012025", authority="北海道", city="函館市", number="0110000019", address="本町1")),
+        row(service="60", **dict(MIRAI, code="011002", authority="札幌市", city="中央区", number="0110000029", address="北2条")),
+    ]
+    report = run_import([write_csv(tmp_path / "60.csv", rows)], folder, today=FIRST_DAY)
+    assert report.skipped == [] and report.counts["new"] == 3
 
 
 # --- 4. two releases of one file ------------------------------------------------------------

@@ -57,6 +57,7 @@ HEADER: tuple[str, ...] = (
     "定員",
 )
 COL_CODE = "都道府県コード又は市区町村コード"
+COL_AUTHORITY = "指定機関名"
 COL_NO = "NO（※システム内の固有の番号、連番）"
 COL_SERVICE = "サービス種別"
 COL_NAME = "事業所の名称"
@@ -78,6 +79,7 @@ SERVICE_CODES: dict[str, Term] = {
     "46": SERVICE_BY_LABEL["就労継続支援B型"],
 }
 CODE_BY_LABEL = {term.label: code for code, term in SERVICE_CODES.items()}
+PREFECTURE_NAMES = frozenset(p.name for p in PREFECTURES)
 
 # Bounds records.py accepts for `location`.
 LAT_RANGE = (20.0, 46.0)
@@ -327,6 +329,7 @@ class _RowDecoder:
         try:
             prefecture = self._prefecture(cell[COL_CODE])
             city = self._city(cell[COL_CITY], prefecture)
+            self._authority(cell[COL_AUTHORITY], prefecture, city)
             code, service = self._service(cell[COL_SERVICE])
             office_number = self._office_number(cell[COL_NUMBER], prefecture)
             name = self._name(cell[COL_NAME])
@@ -402,6 +405,22 @@ class _RowDecoder:
         if len(city) > TEXT_LIMITS["city"]:
             raise _SkipRowError(COL_CITY, f"is {len(city)} characters long; at most {TEXT_LIMITS['city']}")
         return city
+
+    def _authority(self, value: str, prefecture: Prefecture, city: str) -> None:
+        """The 指定機関 (designating prefecture or city) must agree with the code and the city.
+
+        Only plain contradictions count: a prefecture other than the code's,
+        or a city (市) authority while the office's address is in another 市.
+        """
+        authority = _one_line(value)
+        if not authority:
+            return
+        if authority in PREFECTURE_NAMES:
+            if authority != prefecture.name:
+                raise _SkipRowError(COL_AUTHORITY, f"{authority} designated the office, but the row's code says {prefecture.name}; check which is wrong")
+            return
+        if authority.endswith("市") and "市" in city and not city.startswith(authority):
+            raise _SkipRowError(COL_CITY, f"{city!r} is not in {authority}, the 指定機関 that designated the office; check the code and the city")
 
     def _service(self, value: str) -> tuple[str, Term]:
         text = unicodedata.normalize("NFKC", value).strip()
