@@ -237,6 +237,17 @@ def test_two_releases_of_one_service_and_prefecture_stop_the_import_naming_both(
     assert not folder.exists()
 
 
+def test_two_national_releases_give_one_line(tmp_path):
+    from fixtures.opendata.csvdata import UMEDA
+
+    rows = [row(service="60", **CURRENT_MAIN), row(service="60", **UMEDA), row(service="60", **MIRAI), row(service="60", **dict(YOKOHAMA, code="141003"))]
+    old = write_csv(tmp_path / "old" / "csvdownload060.csv", rows)
+    new = write_csv(tmp_path / "new" / "csvdownload060.csv", rows)
+    with pytest.raises(ImportAbortedError) as caught:
+        run_import([old, new], tmp_path / "facilities", today=FIRST_DAY)
+    assert [p.message.split(":")[0] for p in caught.value.problems] == [f"holds 北海道 60, 東京都 60, 神奈川県 60 and 1 more, as {old} does"]
+
+
 def test_the_preferred_release_wins_whatever_the_order(tmp_path, two_releases):
     old, new = two_releases
     for order in ([old, new], [new, old]):

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ..errors import Problem
 from ..records.reader import display_path
+from ..records.vocab import PREFECTURE_BY_NAME
 from .csv_reader import CsvFile, CsvFileError, read_csv
 from .merge import match, plan_new, plan_update, scope_of
 from .offices import group_offices
@@ -107,24 +108,29 @@ def _resolve_releases(csv_files: list[CsvFile], prefer: list[Path], report: Impo
     """Two files holding the same service and prefecture: keep the preferred one's rows there, or stop."""
     preferred = {_same_file_key(path) for path in prefer}
     keys = {csv_file.path: _same_file_key(Path(csv_file.path)) for csv_file in csv_files}
-    problems = []
+    clashes: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (earlier file, later file) → pairs both hold
     covered: dict[tuple[str, str], CsvFile] = {}
     for csv_file in csv_files:
-        for pair in sorted(_pairs_of(csv_file)):
+        for pair in sorted(_pairs_of(csv_file), key=lambda p: (PREFECTURE_BY_NAME[p[0]].code, p[1])):
             other = covered.get(pair)
             if other is None:
                 covered[pair] = csv_file
                 continue
             mine, theirs = keys.get(csv_file.path) in preferred, keys.get(other.path) in preferred
             if mine == theirs:
-                hint = "give only one of them" if mine else f'name the newer release with --prefer FILE (make import … ARGS="--prefer {csv_file.path}")'
-                message = f"holds {pair[0]} {pair[1]}, as {other.path} does: two releases of one service and prefecture; {hint}"
-                problems.append(Problem(csv_file.path, 1, "file", message))
+                clashes.setdefault((other.path, csv_file.path), []).append(pair)
                 continue
             loser, winner = (other, csv_file) if mine else (csv_file, other)
             covered[pair] = winner
             left_out = _drop_pair(loser, pair)
             report.notes.append(Problem(loser.path, 1, "file", f"{left_out} row(s) of {pair[0]} {pair[1]} left out: --prefer gives {winner.path}"))
+    problems = []
+    for (earlier, later), pairs in clashes.items():
+        held = ", ".join(f"{pref} {code}" for pref, code in pairs[:3]) + (f" and {len(pairs) - 3} more" if len(pairs) > 3 else "")
+        both_preferred = keys.get(later) in preferred
+        hint = "give only one of them" if both_preferred else f'name the newer release with --prefer FILE (make import … ARGS="--prefer {later}")'
+        message = f"holds {held}, as {earlier} does: two releases of one service and prefecture; {hint}"
+        problems.append(Problem(later, 1, "file", message))
     return problems
 
 
@@ -140,7 +146,8 @@ def _drop_pair(csv_file: CsvFile, pair: tuple[str, str]) -> int:
     dropped_lines = {row.line for row in csv_file.seen if (row.prefecture, row.code) == pair}
     csv_file.seen = [row for row in csv_file.seen if row.line not in dropped_lines]
     csv_file.skipped = [problem for problem in csv_file.skipped if problem.line not in dropped_lines]
-    csv_file.notes = [note for note in csv_file.notes if any(row.line == note.line for row in csv_file.rows)]
+    kept_lines = {row.line for row in csv_file.rows}
+    csv_file.notes = [note for note in csv_file.notes if note.line in kept_lines]
     return before - len(csv_file.rows) - len(csv_file.seen)
 
 
