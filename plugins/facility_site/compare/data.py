@@ -79,7 +79,7 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
     """Every row's cell for one facility: `text` or `items`, plus `rank` on ranked rows."""
     cells: dict[str, dict] = {
         "retention_support": {"text": "あり" if facility.offers_retention else "なし"},
-        "capacity": {"text": facility.capacity_label},  # 20名, 定員なし（定着支援） or 未掲載: no rank, so never 最多
+        "capacity": {"text": facility.capacity_label},  # 20名, 定員なし（定着支援） or 未掲載
         # Same words as the card's disability_list macro: 精神・知的・発達, or 未確認.
         "disabilities": {"text": "・".join(d.label for d in facility.disabilities) or UNCHECKED_DISABILITIES_LABEL},
         "services": {"items": [s.label for s in facility.services]},
