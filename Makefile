@@ -155,6 +155,8 @@ hugo:
 		fi; \
 	fi
 
+# Exit status 0: imported (even with skipped rows); 2: stopped, nothing written (the
+# command's own status, which is also what make gives for any failed recipe).
 import: $(VENV_STAMP)
 	@test -n "$(CSV)" || { echo 'Usage: make import CSV="<file> [<file> …]" [FACILITIES=<dir>] [ARGS=--dry-run]' >&2; exit 2; }
 	$(PYTHON) -m facility_site.open_data --facilities $(FACILITIES) $(ARGS) $(CSV)

@@ -26,7 +26,7 @@ EXPECTED_RECORD_PROBLEMS = [
     f"{BROKEN}/bad-metrics.yaml:9: hires_last_year: cannot read 'たくさん'; write a number (12), a range (10~14名), "
     "an open range (90名以上, 5名未満) or {min: …, max: …}",
     f"{BROKEN}/bad-metrics.yaml:10: average_stay: range 14~10 runs backwards",
-    f"{BROKEN}/empty.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, capacity, disabilities, updated",
+    f"{BROKEN}/empty.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, disabilities, updated",
     f"{BROKEN}/impossible-date.yaml:7: updated: '2026-02-30' is not a real date",
     f"{BROKEN}/javascript-url.yaml:8: url: 'javascript:alert(document.cookie)' is not an http(s) address",
     f"{BROKEN}/missing-required.yaml:1: city: required field is missing",

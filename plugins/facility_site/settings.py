@@ -20,6 +20,15 @@ DEFAULTS = MappingProxyType(
         "today": None,
         # Absolute origin for canonical URLs and the sitemap, without a trailing slash.
         "canonical_base": "",
+        # The credit the open-data terms ask for, shown in the footer of every page
+        # once any record was imported (has a `source` block). `url` is the page
+        # the CSVs were downloaded from; check it matches yours.
+        "open_data_credit": MappingProxyType(
+            {
+                "text": "出典：障害福祉サービス等情報公表システム（WAM NET）のオープンデータを加工して作成",
+                "url": "https://www.wam.go.jp/sfkohyoout/",
+            }
+        ),
         # How many facilities the comparison can hold at once.
         "compare_limit": 4,
         # lunr.js 2.3.9 for the search page, copied into the output (theme/vendor/).
@@ -48,4 +57,9 @@ def resolve(settings: dict) -> dict:
     if not isinstance(merged["compare_limit"], int) or merged["compare_limit"] < 2:
         raise SettingsError("FACILITY_SITE: compare_limit must be a whole number ≥ 2")
     merged["canonical_base"] = str(merged["canonical_base"]).rstrip("/")
+    credit = merged["open_data_credit"]
+    if not (hasattr(credit, "keys") and set(credit) == {"text", "url"} and all(isinstance(credit[k], str) and credit[k].strip() for k in credit)):
+        raise SettingsError("FACILITY_SITE: open_data_credit must be {'text': '出典：…', 'url': 'https://…'}")
+    if not str(credit["url"]).startswith(("https://", "http://")):
+        raise SettingsError("FACILITY_SITE: open_data_credit url must start with https:// or http://")
     return merged

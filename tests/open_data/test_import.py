@@ -138,7 +138,7 @@ def test_malformed_rows_are_skipped_with_line_and_reason_and_the_rest_goes_on(im
         "csvdownload060.csv:7: row: has 20 columns, the header has 29; row skipped",
         "csvdownload060.csv:8: 事業所番号: '' is not a 10-digit 事業所番号; row skipped",
         "csvdownload060.csv:9: サービス種別: '生活介護' is not one of 60 就労移行支援, 62 就労定着支援, 45 就労継続支援A型, 46 就労継続支援B型; row skipped",
-        "csvdownload060.csv:10: 定員: blank in every row of this office; a record needs a capacity (定員); row skipped",
+        "csvdownload060.csv:10: 事業所の名称: '\\u200b\\u3000\\u200b' has no visible characters; a record needs a name; row skipped",
     ]
     # The skipped row's other problems are not reported as notes as well.
     assert not [n for n in problems(report.notes) if n.startswith("csvdownload060.csv:10:")]
@@ -218,15 +218,19 @@ def test_every_file_problem_is_reported_at_once(tmp_path):
     assert shown.count("wrong.csv:1: header") == 31  # 29 missing + 2 unexpected
 
 
-def test_an_unclosed_quote_is_reported_where_the_row_starts(tmp_path):
-    text = to_csv([row(service="60", **CURRENT_MAIN)])
-    text += '13000,9,東京都,"unclosed quote\r\n' + to_csv([row(service="60", **dict(CURRENT_MAIN, number="1310400999"))]).split("\r\n", 1)[1]
+def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed_and_reading_goes_on(tmp_path):
+    # Issue 19: an unclosed quote swallowed every row after it (44 in the report); now only its own line is lost.
+    good = [row(service="60", **dict(CURRENT_MAIN, number=f"13104009{i:02d}", name=f"事業所{i}", address=f"新宿{i}")) for i in range(3)]
+    body = to_csv(good).split("\r\n", 1)[1]
+    text = to_csv([row(service="60", **CURRENT_MAIN)]) + '131041,9,東京都,"unclosed quote,x\r\n' + body
     path = tmp_path / "quote.csv"
     path.write_text(text, encoding="utf-8")
     result = read_csv(path)
-    assert [r.office_number for r in result.rows] == ["1310400123"]
+    assert [r.office_number for r in result.rows] == ["1310400123", "1310400900", "1310400901", "1310400902"]
+    assert [r.line for r in result.rows] == [2, 4, 5, 6]
     assert problems(result.skipped) == [
-        "quote.csv:3: row: not readable as CSV (unexpected end of data, runs to line 4: check for an unclosed quote); row skipped",
+        "quote.csv:3: row: not readable as CSV (unexpected end of data): a quote opened here runs on and swallowed lines 4–6;"
+        " this line skipped, reading went on at line 4",
     ]
 
 

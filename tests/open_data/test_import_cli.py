@@ -48,13 +48,13 @@ disappeared        0
 skipped rows       4
 (new + updated + unchanged + conflicting = offices in the files; a conflicting record may have other fields updated too)
 
-Skipped rows:
+Skipped rows: not imported. Fix the file (or wait for the next release) and import again.
   {base}/csvdownload060.csv:7: row: has 20 columns, the header has 29; row skipped
   {base}/csvdownload060.csv:8: 事業所番号: '' is not a 10-digit 事業所番号; row skipped
   {base}/csvdownload060.csv:9: サービス種別: '生活介護' is not one of 60 就労移行支援, 62 就労定着支援, 45 就労継続支援A型, 46 就労継続支援B型; row skipped
-  {base}/csvdownload060.csv:10: 定員: blank in every row of this office; a record needs a capacity (定員); row skipped
+  {base}/csvdownload060.csv:10: 事業所の名称: '\\u200b\\u3000\\u200b' has no visible characters; a record needs a name; row skipped
 
-Values left out and rows collapsed:
+Values left out (a record that has the value keeps it) and rows collapsed:
   {base}/csvdownload046.csv:2: 事業所緯度/事業所経度: (135.4959, 34.7025) is not in Japan; location not imported
   {base}/csvdownload060.csv:3: 事業所緯度/事業所経度: 0.0 means unknown; location not imported
   {base}/csvdownload060.csv:4: row: duplicate of {base}/csvdownload060.csv:2; collapsed into one
@@ -101,7 +101,7 @@ def test_a_bad_file_fails_with_every_problem_and_writes_nothing(tmp_path):
     bad.write_text("事業所番号,名前\n1310400123,x\n", encoding="utf-8")
     folder = tmp_path / "facilities"
     result = run(sys.executable, "-m", "facility_site.open_data", "--facilities", str(folder), str(bad), *release1_files())
-    assert result.returncode == 1
+    assert result.returncode == 2  # issue 19: the same status as through make
     lines = result.stderr.splitlines()
     assert lines[0] == "import failed; nothing was written:"
     assert f"{bad}:1: header: missing column '都道府県コード又は市区町村コード'" in lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -26,6 +27,11 @@ def edit(path, old: str, new: str) -> None:
 
 def snapshot(folder) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def unconfirmed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A snapshot without the `source.confirmed` lines, which every import that finds an office moves."""
+    return {name: re.sub(rb"\n  confirmed: [0-9-]+\n", b"\n", text) for name, text in files.items()}
 
 
 @pytest.fixture
@@ -70,6 +76,7 @@ def test_hand_edits_and_comments_survive_and_official_changes_arrive(curated):
         ("url: https://current.example.jp/\n", "url: https://current.example.jp/ikou/\n"),
         ("updated: 2026-05-01\n", "updated: 2026-11-27\n"),
         ("  imported: 2026-05-01\n", "  imported: 2026-11-27\n"),
+        ("  confirmed: 2026-05-01\n", "  confirmed: 2026-11-27\n"),
         ("    capacity: 20\n", "    capacity: 24\n"),
         ("    url: https://current.example.jp/\n", "    url: https://current.example.jp/ikou/\n"),
     ):
@@ -118,11 +125,16 @@ def test_untouched_official_values_follow_the_open_data(curated):
     assert "url" not in satellite  # removed by hand, official unchanged: stays removed
 
 
-def test_a_record_whose_official_values_did_not_change_is_left_byte_identical(curated):
-    folder, before, _ = curated
-    # Its name was edited by hand and the open data still says the old name: nothing to do.
-    assert (folder / "0110000009.yaml").read_bytes() == before["0110000009.yaml"]
-    assert (folder / "1410000005.yaml").read_bytes() == before["1410000005.yaml"]
+def test_a_record_whose_official_values_did_not_change_only_gets_its_confirmed_date(curated):
+    folder, before, report = curated
+    # Its name was edited by hand and the open data still says the old name: nothing to merge.
+    # Issue 19: the import still records that this release confirmed the office (source.confirmed),
+    # so the site's staleness counts from it; `updated` and the rest stay byte for byte.
+    for name in ("0110000009.yaml", "1410000005.yaml"):
+        expected = before[name].decode("utf-8").replace("  confirmed: 2026-05-01\n", "  confirmed: 2026-11-27\n")
+        assert expected != before[name].decode("utf-8")
+        assert (folder / name).read_text(encoding="utf-8") == expected
+    assert {plan.id: plan.status for plan in report.plans}["0110000009"] == "unchanged"
 
 
 def test_disappeared_offices_are_reported_not_deleted(curated):
@@ -146,7 +158,8 @@ def test_a_conflict_is_reported_once_and_a_repeat_import_changes_nothing(curated
     after_first = snapshot(folder)
     again = run_import(write_release(csvdata.release2(), tmp_path / "again"), folder, today=dt.date(2027, 1, 10))
     assert again.counts == {"new": 0, "updated": 0, "unchanged": 6, "conflicting": 0, "disappeared": 1, "skipped rows": 0}
-    assert snapshot(folder) == after_first
+    assert unconfirmed(snapshot(folder)) == unconfirmed(after_first)
+    assert b"  confirmed: 2027-01-10\n" in snapshot(folder)["1310400123.yaml"]
 
 
 def test_dry_run_writes_nothing_and_reports_the_same(tmp_path):
@@ -206,7 +219,8 @@ def test_services_from_files_not_read_this_time_are_kept(tmp_path):
     # 1310400123 keeps 就労定着支援 and 1410000005 (定着 only) is not "disappeared": no 62 file was read.
     assert report.disappeared == []
     assert report.counts["unchanged"] == 5 and report.counts["updated"] == 0
-    assert snapshot(folder) == before
+    assert unconfirmed(snapshot(folder)) == unconfirmed(before)
+    assert snapshot(folder)["1410000005.yaml"] == before["1410000005.yaml"]  # not in the files read: not confirmed
 
 
 def test_an_office_not_in_the_prefectures_read_is_not_disappeared(tmp_path):

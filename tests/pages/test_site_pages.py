@@ -470,7 +470,8 @@ def test_stale_records_log_a_warning_and_the_build_succeeds(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="facility_site"):
         site = build_site(tmp_path / "output", records, no_articles(tmp_path))
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("facility_site") and r.levelno == logging.WARNING]
-    assert warnings == [f"facility_site: {records / 'old-office.yaml'}: updated: last checked 2025-11-26, 366 days ago (limit 365)"]
+    line = stale.splitlines().index("updated: 2025-11-26") + 1  # issue 19: the warning names the line of `updated`
+    assert warnings == [f"facility_site: {records / 'old-office.yaml'}:{line}: updated: last checked 2025-11-26, 366 days ago (limit 365)"]
     assert page(site, "facilities/old-office/").select_one(".facility__updated time")["datetime"] == "2025-11-26"
 
 
@@ -478,6 +479,7 @@ def test_stale_after_days_is_a_setting(tmp_path, caplog):
     records = write_records(tmp_path / "facilities", {"minimal": MINIMAL_RECORD})  # updated 2026-09-15, 73 days before TODAY
     with caplog.at_level(logging.WARNING, logger="facility_site"):
         build_site(tmp_path / "output", records, no_articles(tmp_path), stale_after_days=60)
+    line = MINIMAL_RECORD.splitlines().index("updated: 2026-09-15") + 1
     assert [r.getMessage() for r in caplog.records if r.name.startswith("facility_site")] == [
-        f"facility_site: {records / 'minimal.yaml'}: updated: last checked 2026-09-15, 73 days ago (limit 60)"
+        f"facility_site: {records / 'minimal.yaml'}:{line}: updated: last checked 2026-09-15, 73 days ago (limit 60)"
     ]

@@ -32,7 +32,7 @@ capacity: 12
 disabilities: [精神, 発達]
 updated: 2026-11-01
 """
-REQUIRED_FIELDS = ["name", "prefecture", "city", "services", "capacity", "disabilities", "updated"]
+REQUIRED_FIELDS = ["name", "prefecture", "city", "services", "disabilities", "updated"]
 
 
 @pytest.fixture
@@ -422,7 +422,7 @@ def test_two_files_with_the_same_id(folder):
 def test_empty_file(folder, text):
     write(folder, "x.yaml", text)
     assert problems(folder) == [
-        "facilities/x.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, capacity, disabilities, updated"
+        "facilities/x.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, disabilities, updated"
     ]
 
 
@@ -584,8 +584,9 @@ def test_leap_day_is_a_real_date(folder):
 @pytest.mark.parametrize(
     ("written", "message"),
     [
-        ("0", "must be greater than 0, got 0"),
-        ("-3", "must be greater than 0, got -3"),
+        ("0", "must be greater than 0, got 0; leave it out if the office publishes none"),
+        ("-3", "must be greater than 0, got -3; leave it out if the office publishes none"),
+        ("1001", "1001 is over 1,000; no office of these services is that large"),
         ("12.5", "12.5 is not a whole number"),
         ("多数", "'多数' is not a whole number"),
         ("true", "True is not a whole number"),
@@ -600,6 +601,29 @@ def test_bad_capacity(folder, written, message):
 def test_capacity_notations(folder, written):
     write(folder, "x.yaml", VALID.replace("capacity: 12", f"capacity: {written}"))
     assert load_facilities(folder)[0].capacity == 20
+
+
+def test_capacity_may_be_left_out(folder):
+    # Issue 19: a record without 定員 is valid; the model says None and the label says why.
+    write(folder, "x.yaml", VALID.replace("capacity: 12\n", ""))
+    facility = load_facilities(folder)[0]
+    assert facility.capacity is None
+    assert facility.capacity_label == "未掲載"
+    write(folder, "x.yaml", VALID.replace("capacity: 12\n", "").replace("services: [就労移行支援, 就労定着支援]", "services: [就労定着支援]"))
+    facility = load_facilities(folder)[0]
+    assert facility.capacity_label == "定員なし（定着支援）"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("'\u200b\u3000\u200b'", "has no visible characters"),
+        ("'\u202eトスエテ'", "contains bidirectional override characters (U+202A–202E, U+2066–2069), which can make text read backwards; remove them"),
+    ],
+)
+def test_invisible_and_bidi_override_names_are_refused(folder, name, message):
+    write(folder, "x.yaml", VALID.replace("name: テスト事業所", f"name: {name}"))
+    assert problems(folder) == [f"facilities/x.yaml:1: name: {message}"]
 
 
 # --- text fields ---------------------------------------------------------------------------
@@ -720,7 +744,7 @@ def test_every_problem_in_every_file_is_reported_once_sorted(folder):
             "facilities/b-bad.yaml:8: retention_rate: 120 is above 100",
             "facilities/b-bad.yaml:9: url: 'javascript:alert(1)' is not an http(s) address",
             "facilities/c.yaml:2: yaml: syntax error: found unexpected end of stream (while scanning a quoted scalar started on line 1)",
-            "facilities/empty.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, capacity, disabilities, updated",
+            "facilities/empty.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, disabilities, updated",
         ]
     )
 

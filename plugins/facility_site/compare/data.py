@@ -85,7 +85,7 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
     """Every row's cell for one facility: `text` or `items`, plus `rank` on ranked rows."""
     cells: dict[str, dict] = {
         "retention_support": {"text": "あり" if facility.offers_retention else "なし"},
-        "capacity": {"text": f"{facility.capacity}名"},
+        "capacity": {"text": facility.capacity_label},  # 20名, 定員なし（定着支援） or 未掲載
         # Same words as the card's disability_list macro: 精神・知的・発達, or 未確認.
         "disabilities": {"text": "・".join(d.label for d in facility.disabilities) or UNCHECKED_DISABILITIES_LABEL},
         "services": {"items": [s.label for s in facility.services]},
@@ -96,7 +96,7 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         "visit": {"items": list(facility.visit.lines)},
         **{f"condition_{c.slug}": {"text": ANSWER_LABELS[getattr(facility.conditions, c.slug)]} for c in CONDITIONS},
         "features": {"items": list(facility.features)} if facility.features else {"text": NO_FEATURES_LABEL},
-        "updated": {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()},
+        "updated": _updated_cell(facility),
     }
     for field in ("retention_rate", "hires_last_year", "average_stay"):
         cells[field] = {"text": facility.metric_text(field)}
@@ -106,6 +106,18 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
         if rank is not None:
             cells[key]["rank"] = rank
     return {row.key: cells[row.key] for row in COMPARE_ROWS}
+
+
+def _updated_cell(facility: Facility) -> dict:
+    """When the facts were last checked. For an imported record `updated` may be only the import day,
+    so the cell says when a person checked (or 未確認) and when the official data confirmed it."""
+    if not facility.source:
+        return {"text": date_ja(facility.updated), "datetime": facility.updated.isoformat()}
+    person = facility.person_checked
+    official = f"（公的データ確認：{date_ja(facility.confirmed)}）" if facility.confirmed else ""
+    if person is None:
+        return {"text": f"運営者は未確認{official}"}
+    return {"text": f"{date_ja(person)}{official}", "datetime": person.isoformat()}
 
 
 def compare_record(facility: Facility) -> dict:

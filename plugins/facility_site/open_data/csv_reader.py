@@ -8,13 +8,15 @@ line number; a value that cannot be used (a `javascript:` URL, coordinates of
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
-import io
 import math
+import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +57,7 @@ HEADER: tuple[str, ...] = (
     "定員",
 )
 COL_CODE = "都道府県コード又は市区町村コード"
+COL_AUTHORITY = "指定機関名"
 COL_NO = "NO（※システム内の固有の番号、連番）"
 COL_SERVICE = "サービス種別"
 COL_NAME = "事業所の名称"
@@ -86,6 +89,7 @@ SERVICE_CODES: dict[str, Term] = {
     "46": SERVICE_BY_LABEL["就労継続支援B型"],
 }
 CODE_BY_LABEL = {term.label: code for code, term in SERVICE_CODES.items()}
+PREFECTURE_NAMES = frozenset(p.name for p in PREFECTURES)
 
 # Bounds records.py accepts for `location`.
 LAT_RANGE = (20.0, 46.0)
@@ -94,6 +98,13 @@ LNG_RANGE = (122.0, 154.0)
 _BOM = b"\xef\xbb\xbf"
 # Line and paragraph separators and control characters: never part of a one-line value.
 _BREAKS = re.compile(r"[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]+")
+# Bidirectional embedding, override and isolate controls: they can make a name read backwards. Removed.
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Characters that show nothing: a name made only of these (and spaces) is blank.
+_INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060-\u2064\u180e\u3164\uffa0\u115f\u1160\u00ad\u034f]+")
+MAX_CAPACITY = 1000
+# Physical lines of a file; a quoted value may run over several of them.
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 _SPACES = re.compile(r"[ \t]{2,}")  # full-width spaces are part of how a name is written: kept
 _PHONE_NOISE = re.compile(r"[\s\-()]")
 
@@ -128,6 +139,19 @@ class ServiceRow:
     fingerprint: tuple[str, ...]  # every cell but NO, to spot fully duplicate rows
     fax: str | None = None
     hours: tuple[tuple[str, str], ...] = ()  # (record key, text) for each published hours column
+    invalid: frozenset[str] = frozenset()  # record fields whose value in this row was unusable
+
+
+@dataclass(frozen=True)
+class SeenRow:
+    """What can be told of a skipped row: enough to never call its office disappeared."""
+
+    path: str
+    line: int
+    office_number: str | None
+    prefecture: str | None
+    code: str | None
+    name: str | None
 
 
 @dataclass
@@ -139,10 +163,12 @@ class CsvFile:
     rows: list[ServiceRow]
     skipped: list[Problem]
     notes: list[Problem]
+    seen: list[SeenRow] = field(default_factory=list)  # the skipped rows, as far as they can be read
 
 
 def detect_encoding(raw: bytes, path: str) -> tuple[str, str]:
     """Return (encoding name, text). UTF-8 (with or without BOM) first, then cp932."""
+    _refuse_other_formats(raw, path)
     if raw.startswith(_BOM):
         try:
             return "UTF-8 (BOM)", raw[len(_BOM) :].decode("utf-8")
@@ -159,6 +185,28 @@ def detect_encoding(raw: bytes, path: str) -> tuple[str, str]:
             raise CsvFileError(
                 [Problem(path, line, "encoding", "neither UTF-8 nor Shift_JIS (cp932); save the file as UTF-8 or download it again")]
             ) from None
+
+
+def _refuse_other_formats(raw: bytes, path: str) -> None:
+    """Spreadsheets and UTF-16 text saved with a .csv name: say what the file is, in one line."""
+    if raw.startswith(b"PK\x03\x04"):
+        what = "an Excel workbook (.xlsx) with a .csv name; in Excel save it as 'CSV UTF-8 (comma delimited)', or download the CSV again"
+    elif raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        what = "an old Excel workbook (.xls) with a .csv name; in Excel save it as 'CSV UTF-8 (comma delimited)', or download the CSV again"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        what = "UTF-16 text (as Excel's 'Unicode text' writes it); save it as 'CSV UTF-8 (comma delimited)' or download the CSV again"
+    else:
+        return
+    raise CsvFileError([Problem(path, 1, "file", f"is {what}")])
+
+
+def _refuse_separators(first_line: str, path: str) -> None:
+    """A file separated by tabs or semicolons would otherwise give 31 header problems."""
+    if "," in first_line:
+        return
+    for separator, name in (("\t", "tabs"), (";", "semicolons")):
+        if separator in first_line:
+            raise CsvFileError([Problem(path, 1, "file", f"its columns are separated by {name}, not commas; save it as comma-separated CSV")])
 
 
 def check_header(header: list[str], path: str) -> dict[str, int]:
@@ -186,40 +234,80 @@ def check_header(header: list[str], path: str) -> dict[str, int]:
 def read_csv(path: Path, progress=None) -> CsvFile:
     """Decode every row of one file. `progress(n)` is called as lines are read."""
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CsvFileError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+    raw = read_file_bytes(path, shown)
     encoding, text = detect_encoding(raw, shown)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = [line for line in _LINE_END.split(text) if line]
+    if not lines:
+        raise CsvFileError([Problem(shown, 1, "file", "is empty; expected the published header row")])
+    _refuse_separators(lines[0], shown)
     try:
-        header = next(reader)
-    except StopIteration:
-        raise CsvFileError([Problem(shown, 1, "file", "is empty; expected the published header row")]) from None
+        header = next(csv.reader(lines[:1], strict=True))
     except csv.Error as exc:
         raise CsvFileError([Problem(shown, 1, "header", f"cannot be read as CSV: {exc}")]) from None
     columns = check_header(header, shown)
     result = CsvFile(shown, encoding, rows=[], skipped=[], notes=[])
     decoder = _RowDecoder(shown, path.name, columns, result)
-    line = reader.line_num
+    source = _Lines(lines, 1)
+    reader = csv.reader(source, strict=True)
     while True:
-        start = line + 1
+        start = source.position  # 0-based index of the row's first line
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            line = reader.line_num
-            spans = f", runs to line {line}: check for an unclosed quote" if line > start else ""
-            result.skipped.append(Problem(shown, start, "row", f"not readable as CSV ({exc}{spans}); row skipped"))
-            continue
-        line = reader.line_num
-        if progress is not None:
-            progress(line - start + 1)
-        if not any(cell.strip() for cell in cells):
+            cells, error = None, str(exc)
+        else:
+            error = None
+        end = source.position  # lines start … end-1 were read for this row
+        if cells is not None and not any(cell.strip() for cell in cells):
             continue  # blank line, e.g. at the end of the file
-        decoder.decode(cells, start, line)
+        if error is not None or (end - start > 1 and len(cells) != decoder.width):
+            # Most likely an unclosed quote that swallowed the lines after it: skip the
+            # first line only and read on from the next one.
+            decoder.malformed(lines[start], start + 1, end, error)
+            source = _Lines(lines, start + 1)
+            reader = csv.reader(source, strict=True)
+            if progress is not None:
+                progress(1)
+            continue
+        if progress is not None:
+            progress(end - start)
+        decoder.decode(cells, start + 1, end)
     return result
+
+
+def read_file_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a regular file; a FIFO, device or folder is refused without opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise CsvFileError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(mode):
+        kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+        kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+        raise CsvFileError([Problem(shown, 1, "file", f"is {kind}, not a CSV file; give the downloaded file")])
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CsvFileError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+
+
+class _Lines:
+    """The lines of a file from `position` on, for csv.reader; `position` tells how far it read."""
+
+    def __init__(self, lines: list[str], position: int):
+        self.lines = lines
+        self.position = position
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
 
 
 class _RowDecoder:
@@ -233,21 +321,32 @@ class _RowDecoder:
         self.width = len(HEADER)
         self.no_index = columns[COL_NO]
 
+    def malformed(self, first_line: str, line: int, end_line: int, error: str | None) -> None:
+        """A row that is not CSV, or that a quote ran on past its line: skip that line only."""
+        if end_line > line:
+            swallowed = f"line {end_line}" if end_line == line + 1 else f"lines {line + 1}–{end_line}"
+            why = f"not readable as CSV ({error})" if error else "has a quote that is never closed on its line"
+            message = f"{why}: a quote opened here runs on and swallowed {swallowed}; this line skipped, reading went on at line {line + 1}"
+        else:
+            message = f"not readable as CSV ({error}); row skipped"
+        self._skip(line, "row", message, first_line.rstrip("\r\n").split(","))
+
     def decode(self, cells: list[str], line: int, end_line: int) -> None:
         if len(cells) != self.width:
-            spans = f" (it runs to line {end_line}: check for an unclosed quote)" if end_line > line else ""
-            self._skip(line, "row", f"has {len(cells)} columns, the header has {self.width}{spans}; row skipped")
+            self._skip(line, "row", f"has {len(cells)} columns, the header has {self.width}; row skipped", cells)
             return
         cell = {name: cells[index] for name, index in self.columns.items()}
         notes: list[Problem] = []
+        self._invalid: set[str] = set()
         try:
             prefecture = self._prefecture(cell[COL_CODE])
             city = self._city(cell[COL_CITY], prefecture)
+            self._authority(cell[COL_AUTHORITY], prefecture, city)
             code, service = self._service(cell[COL_SERVICE])
             office_number = self._office_number(cell[COL_NUMBER], prefecture)
             name = self._name(cell[COL_NAME])
         except _SkipRowError as skip:
-            self._skip(line, skip.field, f"{skip.message}; row skipped")
+            self._skip(line, skip.field, f"{skip.message}; row skipped", cells)
             return
         row = ServiceRow(
             path=self.path,
@@ -268,12 +367,34 @@ class _RowDecoder:
             fingerprint=tuple(value.strip() for i, value in enumerate(cells) if i != self.no_index),
             fax=self._phone(cell[COL_FAX], line, notes, COL_FAX),
             hours=self._hours(cell, line, notes),
+            invalid=frozenset(self._invalid),
         )
         self.result.rows.append(row)
         self.result.notes.extend(notes)
 
-    def _skip(self, line: int, field: str, message: str) -> None:
+    def _skip(self, line: int, field: str, message: str, cells: list[str]) -> None:
         self.result.skipped.append(Problem(self.path, line, field, message))
+        self.result.seen.append(self._seen(line, cells))
+
+    def _seen(self, line: int, cells: list[str]) -> SeenRow:
+        """The office number, prefecture, service and name of a skipped row, where they can be read."""
+
+        def cell(column: str) -> str:
+            index = self.columns[column]
+            return cells[index] if index < len(cells) else ""
+
+        prefecture = code = None
+        with contextlib.suppress(_SkipRowError):
+            prefecture = self._prefecture(cell(COL_CODE))
+        with contextlib.suppress(_SkipRowError):
+            code = self._service(cell(COL_SERVICE))[0]
+        number = _digits(cell(COL_NUMBER))
+        if number is not None and len(number) == 9:
+            number = "0" + number
+        if number is None or len(number) != 10:
+            number = None
+        name = _one_line(cell(COL_NAME)) or None
+        return SeenRow(self.path, line, number, prefecture.name if prefecture else None, code, name)
 
     # --- values a record cannot do without: a problem skips the row -------
 
@@ -299,6 +420,22 @@ class _RowDecoder:
             raise _SkipRowError(COL_CITY, f"is {len(city)} characters long; at most {TEXT_LIMITS['city']}")
         return city
 
+    def _authority(self, value: str, prefecture: Prefecture, city: str) -> None:
+        """The 指定機関 (designating prefecture or city) must agree with the code and the city.
+
+        Only plain contradictions count: a prefecture other than the code's,
+        or a city (市) authority while the office's address is in another 市.
+        """
+        authority = _one_line(value)
+        if not authority:
+            return
+        if authority in PREFECTURE_NAMES:
+            if authority != prefecture.name:
+                raise _SkipRowError(COL_AUTHORITY, f"{authority} designated the office, but the row's code says {prefecture.name}; check which is wrong")
+            return
+        if authority.endswith("市") and "市" in city and not city.startswith(authority):
+            raise _SkipRowError(COL_CITY, f"{city!r} is not in {authority}, the 指定機関 that designated the office; check the code and the city")
+
     def _service(self, value: str) -> tuple[str, Term]:
         text = unicodedata.normalize("NFKC", value).strip()
         code = text.lstrip("0") if text.isdigit() else None
@@ -316,12 +453,22 @@ class _RowDecoder:
             digits = "0" + digits  # saved as a number: the leading zero of 01…09 is lost
         if digits is None or len(digits) != 10:
             raise _SkipRowError(COL_NUMBER, f"{value.strip()!r} is not a 10-digit 事業所番号")
+        if int(digits[:2]) != prefecture.code:
+            # A 事業所番号 starts with the code of the prefecture that designated the office.
+            owner = PREFECTURE_BY_CODE.get(int(digits[:2]))
+            owner_name = owner.name if owner else f"no prefecture ({digits[:2]})"
+            raise _SkipRowError(
+                COL_CODE,
+                f"says {prefecture.name}, but 事業所番号 {digits} is a number of {owner_name}; check which of the two is wrong",
+            )
         return digits
 
     def _name(self, value: str) -> str:
         name = _one_line(value)
         if not name:
             raise _SkipRowError(COL_NAME, "blank; a record needs a name")
+        if not _INVISIBLE.sub("", name):
+            raise _SkipRowError(COL_NAME, f"{name!r} has no visible characters; a record needs a name")
         if len(name) > TEXT_LIMITS["name"]:
             raise _SkipRowError(COL_NAME, f"is {len(name)} characters long; at most {TEXT_LIMITS['name']}")
         return name
@@ -329,7 +476,9 @@ class _RowDecoder:
     # --- optional values: a problem leaves the value out, with a note -------
 
     def _note(self, notes: list[Problem], line: int, field: str, message: str) -> None:
+        """An unusable value: left out of the row; an existing record keeps its current value."""
         notes.append(Problem(self.path, line, field, message))
+        self._invalid.add(_RECORD_FIELD[field])
 
     def _kana(self, value: str, line: int, notes: list[Problem]) -> str | None:
         # NFKC turns half-width ｶﾀｶﾅ into full-width カタカナ.
@@ -412,10 +561,30 @@ class _RowDecoder:
         text = unicodedata.normalize("NFKC", value).strip().removesuffix("名").removesuffix("人").strip()
         if not text:
             return None
-        if not text.isdigit():
+        if re.fullmatch(r"-\s*\d+", text):
+            self._note(notes, line, COL_CAPACITY, f"{value.strip()!r} is negative; not imported")
+            return None
+        if not text.isdigit() or not text.isascii():
             self._note(notes, line, COL_CAPACITY, f"{value.strip()!r} is not a whole number; not imported")
             return None
-        return int(text) or None  # 0 means no 定員 is set (e.g. 定着支援)
+        capacity = int(text)
+        if capacity > MAX_CAPACITY:
+            self._note(notes, line, COL_CAPACITY, f"{capacity} is over {MAX_CAPACITY:,}; not imported")
+            return None
+        return capacity or None  # 0 means no 定員 is published (e.g. 定着支援)
+
+
+# The record field each optional column fills.
+_RECORD_FIELD = {
+    COL_KANA: "name_kana",
+    COL_ADDRESS: "address",
+    COL_PHONE: "phone",
+    COL_URL: "url",
+    f"{COL_LAT}/{COL_LNG}": "location",
+    COL_CAPACITY: "capacity",
+    COL_FAX: "fax",
+    **{column: f"hours.{key}" for key, column in HOURS_COLUMNS.items()},
+}
 
 
 class _SkipRowError(Exception):
@@ -426,7 +595,8 @@ class _SkipRowError(Exception):
 
 def _one_line(value: str) -> str:
     """NFC text on one line: line breaks and control characters become one space."""
-    return _SPACES.sub(" ", _BREAKS.sub(" ", unicodedata.normalize("NFC", value))).strip()
+    text = BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", value))
+    return _SPACES.sub(" ", _BREAKS.sub(" ", text)).strip()
 
 
 def _digits(value: str) -> str | None:

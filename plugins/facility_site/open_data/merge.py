@@ -27,7 +27,10 @@ operator left them. Fields the open data never supplies (disabilities,
 access, metrics, description …) are never touched.
 
 After a conflict the new official value is recorded in `source.values`, so
-the same conflict is reported once, not on every import.
+the same conflict is reported once, not on every import. A new official
+value that is unusable (garbage coordinates, a `javascript:` URL: the
+office's `invalid` fields) changes nothing: the record keeps its value and
+`source.values` its last good official one; the report lists it as kept.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..records.reader import HOURS_KEYS, OFFICE_NUMBER_RE
-from .csv_reader import CODE_BY_LABEL
+from .csv_reader import CODE_BY_LABEL, SeenRow, ServiceRow
 from .offices import Office, normalize, place_key
 from .yaml_store import DELETE, FIELD_ORDER, Change, StoredRecord
 
@@ -79,6 +82,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     changed_fields: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # fields whose new official value was unusable: the record's value stays
+    confirm: Change | None = None  # source.confirmed moves to the import date; not a change of the record's values
     data: dict | None = None  # the whole record, for a new one
 
     @property
@@ -96,16 +101,40 @@ class Disappeared:
     scope: list[str]  # the 都道府県 × service files it was expected in, e.g. 東京都 60
 
 
-def scope_of(offices: list[Office]) -> set[tuple[str, str]]:
-    """(prefecture, service code) pairs this import covers: only there can an office disappear."""
-    return {(row.prefecture.name, row.code) for office in offices for row in office.rows}
+@dataclass
+class Held:
+    """A record left as it was because rows with its 事業所番号 were skipped."""
+
+    record: StoredRecord
+    rows: list[SeenRow]
+
+
+def scope_of(rows: list[ServiceRow], seen: list[SeenRow]) -> set[tuple[str, str]]:
+    """(prefecture, service code) pairs this import covers: only there can an office disappear.
+
+    Skipped rows count too: a file of 東京都 60 whose every row was skipped still covers 東京都 60.
+    """
+    scope = {(row.prefecture.name, row.code) for row in rows}
+    scope.update((row.prefecture, row.code) for row in seen if row.prefecture and row.code)
+    return scope
 
 
 Pair = tuple[Office, StoredRecord | None, str]  # office, its record (None: new), record id
 
 
-def match(offices: list[Office], records: dict[str, StoredRecord], scope: set[tuple[str, str]]) -> tuple[list[Pair], list[Disappeared]]:
-    """Pair each office with its existing record (or a new id); list imported records no longer published."""
+def match(
+    offices: list[Office], records: dict[str, StoredRecord], scope: set[tuple[str, str]], seen: list[SeenRow] = ()
+) -> tuple[list[Pair], list[Disappeared], list[Held]]:
+    """Pair each office with its existing record (or a new id).
+
+    Also returns the imported records no longer published (in none of the
+    rows read, skipped rows included) and those left alone because rows with
+    their 事業所番号 were skipped.
+    """
+    skipped_rows: dict[str, list[SeenRow]] = defaultdict(list)
+    for row in seen:
+        if row.office_number:
+            skipped_rows[row.office_number].append(row)
     candidates: dict[str, list[StoredRecord]] = defaultdict(list)
     for record in records.values():
         number = record.office_number
@@ -119,7 +148,7 @@ def match(offices: list[Office], records: dict[str, StoredRecord], scope: set[tu
         by_number[office.office_number].append(office)
     for number in sorted(by_number):
         places = by_number[number]  # main office first (offices.group_offices sorts them)
-        found = _pair_places(places, sorted(candidates.get(number, []), key=lambda r: r.id))
+        found = _pair_places(places, sorted(candidates.get(number, []), key=lambda r: r.id), guess=number not in skipped_rows)
         for office in places:
             record = found.get(id(office))
             if record is not None:
@@ -129,19 +158,22 @@ def match(offices: list[Office], records: dict[str, StoredRecord], scope: set[tu
                 new_id = _free_id(number, taken)
                 taken.add(new_id)
                 pairs.append((office, None, new_id))
-    disappeared = []
+    disappeared, held = [], []
     for record in sorted(records.values(), key=lambda r: r.id):
         if record.id in matched or not record.source:
+            continue
+        if record.office_number in skipped_rows:
+            held.append(Held(record, skipped_rows[record.office_number]))
             continue
         services = record.official.get("services") or []
         prefecture = record.official.get("prefecture")
         expected_in = [f"{prefecture} {CODE_BY_LABEL[s]}" for s in services if s in CODE_BY_LABEL and (prefecture, CODE_BY_LABEL[s]) in scope]
         if expected_in:
             disappeared.append(Disappeared(record, expected_in))
-    return pairs, disappeared
+    return pairs, disappeared, held
 
 
-def _pair_places(places: list[Office], records: list[StoredRecord]) -> dict[int, StoredRecord]:
+def _pair_places(places: list[Office], records: list[StoredRecord], guess: bool = True) -> dict[int, StoredRecord]:
     """Match places of one 事業所番号 to its records: same place, then same name, then same address."""
     found: dict[int, StoredRecord] = {}
     free = list(records)
@@ -164,7 +196,9 @@ def _pair_places(places: list[Office], records: list[StoredRecord]) -> dict[int,
                 found[id(office)] = hits[0]
                 free.remove(hits[0])
     left = [office for office in places if id(office) not in found]
-    if len(left) == 1 and len(free) == 1:  # one office, one record: it moved or was renamed
+    # One office, one record: it moved or was renamed. Not when rows of this number were
+    # skipped: the record may be the skipped place's.
+    if guess and len(left) == 1 and len(free) == 1:
         found[id(left[0])] = free[0]
     return found
 
@@ -200,6 +234,9 @@ def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]
     for key in IMPORTED_FIELDS:
         new = _get(official, key)
         old = _get(previous, key)
+        if key in office.invalid:
+            plan.kept.append(key)  # the new official value is unusable: keep the record's, and the recorded one
+            continue
         if key == "services":
             merged = _merge_services(current.get(key), old, new)
             if merged != _labels(current.get(key)):
@@ -224,11 +261,13 @@ def plan_update(office: Office, record: StoredRecord, scope: set[tuple[str, str]
         if not record.source:
             plan.changes.append((("source",), source))
         else:
-            for key in ("dataset", "imported", "files", "office_number"):
+            for key in ("dataset", "imported", "confirmed", "files", "office_number"):
                 if record.source.get(key) != source[key]:
                     plan.changes.append((("source", key), source[key]))
             for key, value in recorded.items():
                 plan.changes.append((("source", "values", *key.split(".")), DELETE if value is None else value))
+    if record.source and record.source.get("confirmed") != today and not any(path == ("source", "confirmed") for path, _ in plan.changes):
+        plan.confirm = (("source", "confirmed"), today)
     return plan
 
 
@@ -315,6 +354,7 @@ def _source_block(office: Office, official: dict, today: dt.date) -> dict:
     return {
         "dataset": DATASET,
         "imported": today,
+        "confirmed": today,  # the last import that found the office in the open data
         "files": office.files,
         "office_number": office.office_number,
         "values": {key: official[key] for key in FIELD_ORDER if key in official and official[key] is not None},

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import Problem
-from .csv_reader import COL_CAPACITY, HOURS_COLUMNS, SERVICE_CODES, ServiceRow
+from .csv_reader import HOURS_COLUMNS, SERVICE_CODES, ServiceRow
 
 SERVICE_ORDER = tuple(SERVICE_CODES)  # 60, 62, 45, 46
 CAPACITY_ORDER = ("60", "45", "46", "62")
@@ -106,6 +106,12 @@ class Office:
         }
 
     @functools.cached_property
+    def invalid(self) -> frozenset[str]:
+        """Fields whose official value was given but unusable (and no other row gave a good one)."""
+        official = self.official
+        return frozenset(name for row in self.rows for name in row.invalid if official.get(name) is None)
+
+    @functools.cached_property
     def place_key(self) -> str:
         return place_key(self.official["city"], self.official["address"], self.official["name"])
 
@@ -136,7 +142,7 @@ class Grouping:
 
 
 def group_offices(rows: list[ServiceRow]) -> Grouping:
-    """Collapse duplicates, split each 事業所番号 into places, and drop offices without a 定員."""
+    """Collapse duplicates and split each 事業所番号 into places (main office first)."""
     notes: list[Problem] = []
     skipped: list[Problem] = []
     seen: dict[tuple, ServiceRow] = {}
@@ -152,14 +158,7 @@ def group_offices(rows: list[ServiceRow]) -> Grouping:
     offices: list[Office] = []
     for number in sorted(by_number):
         places = _places(number, by_number[number], notes)
-        for office in sorted(places, key=Office.sort_key):
-            if office.official["capacity"] is None:
-                for row in office._in_service_order:
-                    skipped.append(
-                        Problem(row.path, row.line, COL_CAPACITY, "blank in every row of this office; a record needs a capacity (定員); row skipped")
-                    )
-                continue
-            offices.append(office)
+        offices.extend(sorted(places, key=Office.sort_key))
     return Grouping(offices, skipped, notes)
 
 
@@ -186,3 +185,4 @@ def _places(number: str, rows: list[ServiceRow], notes: list[Problem]) -> list[O
             office.rows.append(row)
         places.append(office)
     return places
+

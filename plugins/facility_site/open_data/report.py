@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem
 from ..records.reader import display_path
-from .merge import Conflict, Disappeared, Plan
+from .merge import Conflict, Disappeared, Held, Plan
 
 STATUSES = ("new", "updated", "unchanged", "conflicting")
 
@@ -26,6 +26,7 @@ class ImportReport:
     files: list[FileSummary] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
     disappeared: list[Disappeared] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     written: int = 0
@@ -42,7 +43,7 @@ class ImportReport:
 
     @property
     def to_write(self) -> list[Plan]:
-        return [plan for plan in self.plans if plan.status == "new" or plan.changes]
+        return [plan for plan in self.plans if plan.status == "new" or plan.changes or plan.confirm]
 
     def format(self, folder, verbose: bool = False) -> str:
         out: list[str] = []
@@ -58,6 +59,16 @@ class ImportReport:
             out.append(f"{name:<{width}}  {count:>6}")
         out.append("(new + updated + unchanged + conflicting = offices in the files; a conflicting record may have other fields updated too)")
 
+        if self.skipped:
+            out.append("")
+            out.append("Skipped rows: not imported. Fix the file (or wait for the next release) and import again.")
+            out.extend(f"  {problem}" for problem in sorted(self.skipped))
+        if self.held:
+            out.append("")
+            out.append("Left as they were: rows with their 事業所番号 were skipped (above), so these records were not updated.")
+            for held in self.held:
+                lines = ", ".join(f"{row.path}:{row.line}" for row in held.rows)
+                out.append(f"  {display_path(held.record.path)}: 事業所番号 {held.record.office_number}: skipped {lines}")
         conflicting = self.by_status("conflicting")
         if conflicting:
             out.append("")
@@ -66,19 +77,24 @@ class ImportReport:
             for plan in conflicting:
                 for conflict in plan.conflicts:
                     out.append(f"  {_record_path(folder, plan)}: {conflict.field}: {_describe(conflict)}")
+        kept = [plan for plan in self.plans if plan.kept and plan.record is not None]
+        if kept:
+            out.append("")
+            out.append("Kept: the new official value is not usable (see 'Values left out' below), so the record keeps its current value.")
+            for plan in kept:
+                for name in plan.kept:
+                    current = plan.record.data.get(name)
+                    shown = "none" if current in (None, "") else as_json(_plain(current))
+                    out.append(f"  {_record_path(folder, plan)}: {name}: kept {shown}")
         if self.disappeared:
             out.append("")
-            out.append("Disappeared: imported before, but not in this import's files. Kept; delete the file if the office has closed.")
+            out.append("Disappeared: imported before, but in none of the rows read. Kept; delete the file if the office has closed.")
             for gone in self.disappeared:
                 name = gone.record.official.get("name") or gone.record.data.get("name")
                 out.append(f"  {display_path(gone.record.path)}: 事業所番号 {gone.record.office_number} {name}: not in {', '.join(gone.scope)}")
-        if self.skipped:
-            out.append("")
-            out.append("Skipped rows:")
-            out.extend(f"  {problem}" for problem in sorted(self.skipped))
         if self.notes:
             out.append("")
-            out.append("Values left out and rows collapsed:")
+            out.append("Values left out (a record that has the value keeps it) and rows collapsed:")
             out.extend(f"  {problem}" for problem in sorted(self.notes))
         if verbose or self.dry_run:
             changed = [plan for plan in self.plans if plan.status != "unchanged"]

@@ -67,7 +67,7 @@ FIELD_ORDER = (
     "source",
 )
 HOURS_ORDER = HOURS_KEYS
-SOURCE_ORDER = ("dataset", "imported", "files", "office_number", "values")
+SOURCE_ORDER = ("dataset", "imported", "confirmed", "files", "office_number", "values")
 LOCATION_ORDER = ("lat", "lng")
 DELETE = object()  # marks a key to remove in a change list
 
@@ -120,7 +120,11 @@ def load_folder(folder: Path, only: set[str] | None = None) -> dict[str, StoredR
         return records
     if not folder.is_dir():
         raise StoreError([Problem(display_path(folder), 1, "records_path", "is not a folder")])
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        raise StoreError([Problem(display_path(folder), 1, "records_path", f"cannot be read: {exc.strerror or exc}")]) from None
+    for path in paths:
         if path.name.startswith(".") or path.suffix not in RECORD_SUFFIXES or not path.is_file():
             continue
         if only is not None and path.stem not in only:
@@ -128,6 +132,9 @@ def load_folder(folder: Path, only: set[str] | None = None) -> dict[str, StoredR
         shown = display_path(path)
         try:
             text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            problems.append(Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}; fix its permissions before importing"))
+            continue
         except UnicodeDecodeError:
             problems.append(Problem(shown, 1, "encoding", "file is not valid UTF-8; fix it before importing"))
             continue

@@ -44,6 +44,9 @@ class FacilityGenerator(Generator):
         self._warn_stale(facilities)
         self.catalog = Catalog(facilities)
         self.context["facility_catalog"] = self.catalog
+        # Every page of a site built from imported records credits the open data (its terms ask for it).
+        imported = any(f.source for f in facilities)
+        self.context["OPEN_DATA_CREDIT"] = self.options["open_data_credit"] if imported else None
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
         self.newest_input = self._newest_input_date()
         self._date_undated_pages()
@@ -52,12 +55,17 @@ class FacilityGenerator(Generator):
         today = self.options["today"] or dt.date.today()
         limit = self.options["stale_after_days"]
         for facility in facilities:
-            age = (today - facility.updated).days
+            # An import that found the office in the open data (source.confirmed) counts as a check too.
+            since = facility.checked_since
+            age = (today - since).days
             if age > limit:
+                confirmed = f"; official data last confirmed {facility.confirmed.isoformat()}" if facility.confirmed else ""
                 logger.warning(
-                    "facility_site: %s: updated: last checked %s, %d days ago (limit %d)",
+                    "facility_site: %s:%d: updated: last checked %s%s, %d days ago (limit %d)",
                     facility.source_path,
+                    facility.updated_line,
                     facility.updated.isoformat(),
+                    confirmed,
                     age,
                     limit,
                 )

@@ -11,6 +11,7 @@ from .vocab import (
     CONDITIONS,
     HOURS_DAYS,
     RETENTION_SERVICE,
+    SERVICE_BY_LABEL,
     SERVICES,
     TRANSITION_SERVICE,
     UNKNOWN,
@@ -19,6 +20,8 @@ from .vocab import (
     Prefecture,
     Term,
 )
+
+RETENTION_TERM = SERVICE_BY_LABEL[RETENTION_SERVICE]
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,10 @@ class Facility:
     prefecture: Prefecture
     city: str
     services: tuple[Term, ...]
-    capacity: int
     disabilities: tuple[Term, ...]  # empty means 未確認 (imported, not yet checked)
     updated: dt.date
     source_path: str
+    capacity: int | None = None  # None: not published (or, offering only 就労定着支援, none to have)
     name_kana: str | None = None
     address: str | None = None
     access: tuple[Station, ...] = ()
@@ -148,10 +151,21 @@ class Facility:
     conditions: Conditions = Conditions()
     location: Location | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
+    updated_line: int = field(default=1, compare=False)  # the line of `updated` in the record file, for messages
+    # The id of the main office (same 事業所番号) that offers 就労定着支援, for a satellite listed without it.
+    retention_via: str | None = None
 
     @property
     def offers_retention(self) -> bool:
-        return any(s.label == RETENTION_SERVICE for s in self.services)
+        """定着支援 here, or through the main office of the same 事業所番号 (a satellite, 従たる事業所)."""
+        return self.retention_via is not None or any(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def services_offered(self) -> tuple[Term, ...]:
+        """`services`, plus 就労定着支援 when the main office of a satellite offers it."""
+        if self.retention_via is None:
+            return self.services
+        return (*self.services, RETENTION_TERM)
 
     @property
     def offers_transition(self) -> bool:
@@ -176,6 +190,48 @@ class Facility:
         """Whether cards show 就職定着率: always when published; as 非公開 only for
         offices of 就労移行支援 or 就労定着支援, whose figure it is."""
         return self.retention_rate is not None or self.retention_badge is not None
+
+    @property
+    def retention_only(self) -> bool:
+        """Offers only 就労定着支援, which is not a day service and has no 定員."""
+        return bool(self.services) and all(s.label == RETENTION_SERVICE for s in self.services)
+
+    @property
+    def capacity_label(self) -> str:
+        """定員 as shown: 20名, 定員なし（定着支援）, or 未掲載 when the record does not give it."""
+        if self.capacity is not None:
+            return f"{self.capacity}名"
+        return "定員なし（定着支援）" if self.retention_only else "未掲載"
+
+    def _source_date(self, key: str) -> dt.date | None:
+        value = self.source.get(key) if isinstance(self.source, dict) else None
+        try:
+            return dt.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    @property
+    def confirmed(self) -> dt.date | None:
+        """The day the last import found this office in the open data (source.confirmed, else source.imported)."""
+        return self._source_date("confirmed") or self._source_date("imported")
+
+    @property
+    def person_checked(self) -> dt.date | None:
+        """The day a person last checked the record: `updated`, unless the import set it (then None: 未確認).
+
+        An import writes `updated` as the import day; a person checking the
+        record afterwards moves it later than source.imported.
+        """
+        imported = self._source_date("imported")
+        if imported is not None and self.updated <= imported:
+            return None
+        return self.updated
+
+    @property
+    def checked_since(self) -> dt.date:
+        """The later of `updated` and source.confirmed: what staleness counts from."""
+        confirmed = self.confirmed
+        return max(self.updated, confirmed) if confirmed else self.updated
 
     @property
     def nearest_station(self) -> Station | None:

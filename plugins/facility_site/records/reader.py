@@ -6,6 +6,7 @@ Every problem in every file is collected and reported at once as
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -42,10 +43,16 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_NESTING = 8
 OFFICE_NUMBER_RE = re.compile(r"^[0-9]{10}$")
 MAX_WALK_MINUTES = 240
+MAX_CAPACITY = 1000
+# Bidirectional embedding, override and isolate controls: they can make text read backwards.
+BIDI_RE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing; a name made only of these is blank.
+INVISIBLE_RE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\u180e\u3164\uffa0\u115f\u1160\u00ad\u034f\ufeff]+")
 KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f0-9０-９ 　・ー]+$")
 
-REQUIRED = ("name", "prefecture", "city", "services", "capacity", "disabilities", "updated")
+REQUIRED = ("name", "prefecture", "city", "services", "disabilities", "updated")
 OPTIONAL = (
+    "capacity",
     "name_kana",
     "address",
     "access",
@@ -154,7 +161,25 @@ def load_facilities(folder: str | os.PathLike) -> list[Facility]:
                 problems.append(Problem(display_path(path), 1, "file", f"id {record_id!r} is used by more than one file ({names})"))
     if problems:
         raise RecordError(problems)
-    return sorted(facilities, key=lambda f: f.id)
+    return sorted(_link_satellites(facilities), key=lambda f: f.id)
+
+
+def _link_satellites(facilities: list[Facility]) -> list[Facility]:
+    """A satellite (従たる事業所, same 事業所番号) of an office offering 就労定着支援 offers it too.
+
+    The open data lists 就労定着支援 once per 事業所番号, under the main office;
+    its satellites' own rows never mention it.
+    """
+    offering: dict[str, str] = {}
+    for facility in sorted(facilities, key=lambda f: (len(f.id), f.id)):  # the plain number first
+        if facility.office_number and facility.offers_retention:
+            offering.setdefault(facility.office_number, facility.id)
+    return [
+        dataclasses.replace(facility, retention_via=offering[facility.office_number])
+        if facility.office_number in offering and not facility.offers_retention
+        else facility
+        for facility in facilities
+    ]
 
 
 def _read_source(path: Path) -> _Source:
@@ -408,6 +433,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
     return Facility(
         id=record_id,
         source_path=source.path,
+        updated_line=source.line("updated"),
         description_html=render_description(values["description"]) if values["description"] else "",
         # None means "not given": leave those to the model's defaults.
         **{k: v for k, v in values.items() if v is not None},
@@ -435,6 +461,12 @@ def _text(source: _Source, key: str, multiline: bool = False) -> str | None:
         return None
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         source.problem(key, "contains control characters")
+        return None
+    if BIDI_RE.search(text):
+        source.problem(key, "contains bidirectional override characters (U+202A–202E, U+2066–2069), which can make text read backwards; remove them")
+        return None
+    if key == "name" and not INVISIBLE_RE.sub("", text):
+        source.problem(key, "has no visible characters")
         return None
     limit = TEXT_LIMITS.get(key)
     if limit and len(text) > limit:
@@ -510,7 +542,10 @@ def _capacity(source: _Source) -> int | None:
         source.problem("capacity", f"{value!r} is not a whole number")
         return None
     if value <= 0:
-        source.problem("capacity", f"must be greater than 0, got {value}")
+        source.problem("capacity", f"must be greater than 0, got {value}; leave it out if the office publishes none")
+        return None
+    if value > MAX_CAPACITY:
+        source.problem("capacity", f"{value} is over {MAX_CAPACITY:,}; no office of these services is that large")
         return None
     return value
 

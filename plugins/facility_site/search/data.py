@@ -102,7 +102,7 @@ def facets_file(docs: Sequence[Facility]) -> dict:
         "count": len(docs),
         "prefStarts": prefecture_starts(docs),
         "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
-        "svc": encode_column([bitmask(f.services, SERVICES) for f in docs]),
+        "svc": encode_column([bitmask(f.services_offered, SERVICES) for f in docs]),
         "walk": encode_column([walk_tenths(f) for f in docs]),
         # Practical conditions the office says it offers (yes); no and unknown are both 0.
         "opt": encode_column([bitmask(f.conditions.offered, [c.slug for c in CONDITIONS]) for f in docs]),
@@ -135,7 +135,7 @@ def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
 
 
 def card_row(facility: Facility) -> list:
-    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員, 平均利用期間] as the card shows them.
+    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員 (label), 平均利用期間] as the card shows them.
 
     access is [line or "", station, walk label] for the nearest station, or None.
     就職定着率 is None where the card leaves it out (Facility.shows_retention_rate).
@@ -150,7 +150,7 @@ def card_row(facility: Facility) -> list:
         access,
         facility.metric_text("retention_rate") if facility.shows_retention_rate else None,
         facility.metric_text("hires_last_year"),
-        facility.capacity,
+        facility.capacity_label,
         facility.metric_text("average_stay"),
     ]
 

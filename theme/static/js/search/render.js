@@ -66,7 +66,7 @@ export function renderCard(card, config, link) {
         { class: "metrics" },
         retention === null ? null : metric("就職定着率", retention),
         metric("昨年の就職人数", hires),
-        metric("定員", `${capacity}名`),
+        metric("定員", capacity),
         metric("平均利用期間", stay),
       ),
       el(
