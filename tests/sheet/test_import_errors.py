@@ -26,7 +26,7 @@ def test_every_bad_cell_is_named_in_one_run_and_nothing_is_written(exported):
         "url": edit.set("naniwa", "URL", "javascript:alert(1)"),
         "walk": edit.set("wakaba", "徒歩（分）", "すぐ"),
         "pref": edit.set("midori", "都道府県", "東京"),
-        "capacity": edit.set("midori", "定員", "-"),
+        "capacity": edit.set("midori", "定員", 1200),
         "mark": edit.set("furui", "精神", "はい?"),
         "date": edit.set("furui", "更新日", "2026-02-30"),
     }
@@ -43,7 +43,7 @@ def test_every_bad_cell_is_named_in_one_run_and_nothing_is_written(exported):
             f"{where}{cells['url']}: URL: 'javascript:alert(1)' is not an http(s) address",
             f"{where}{cells['walk']}: 徒歩（分）: 'すぐ' is not a number of minutes (徒歩30秒 = 0.5)",
             f"{where}{cells['pref']}: 都道府県: unknown prefecture '東京'; did you mean '東京都'?",
-            f"{where}{cells['capacity']}: 定員: required field is missing",
+            f"{where}{cells['capacity']}: 定員: 1200 is over 1,000; no office of these services is that large",
             f"{where}{cells['mark']}: 精神: 'はい?': write ○ or leave the cell blank",
             f"{where}{cells['date']}: 更新日: '2026-02-30' is not a real date",
             f"{where}{services.replace('M', 'J')}: 就労移行支援: required field is missing",
