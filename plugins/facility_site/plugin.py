@@ -8,12 +8,13 @@ from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
 from .search.page import write_search_output
 from .settings import resolve
+from .visit.pages import write_visit_output
 
 
 class SiteGenerator(FacilityGenerator):
     """The facility pages, then each output part in turn."""
 
-    output_parts = (write_compare_output, write_search_output)
+    output_parts = (write_compare_output, write_search_output, write_visit_output)
 
 
 def get_generators(_pelican):

@@ -35,6 +35,12 @@ DEFAULTS = MappingProxyType(
         # Relative paths are taken from the current working directory; `npm ci`
         # installs it under node_modules/ of the project.
         "lunr_js": "node_modules/lunr/lunr.min.js",
+        # The visit planner's optional relay: the planner POSTs a visitor's
+        # message to this URL (the operator's own form handler) when set.
+        # Absolute http(s) or site-absolute ("/inquiry"); None = no form.
+        "inquiry_endpoint": None,
+        # Required with inquiry_endpoint: the operator's privacy policy, linked beside the form.
+        "privacy_policy_url": None,
     }
 )
 
@@ -62,4 +68,23 @@ def resolve(settings: dict) -> dict:
         raise SettingsError("FACILITY_SITE: open_data_credit must be {'text': '出典：…', 'url': 'https://…'}")
     if not str(credit["url"]).startswith(("https://", "http://")):
         raise SettingsError("FACILITY_SITE: open_data_credit url must start with https:// or http://")
+    for key in ("inquiry_endpoint", "privacy_policy_url"):
+        value = merged[key]
+        if value is not None and not (isinstance(value, str) and _is_web_address(value)):
+            raise SettingsError(f"FACILITY_SITE: {key} must be an http(s) URL or a path starting with /, not {value!r}")
+    if merged["inquiry_endpoint"] and not merged["privacy_policy_url"]:
+        raise SettingsError(
+            "FACILITY_SITE: inquiry_endpoint is set but privacy_policy_url is not; "
+            "the inquiry form must link to the operator's privacy policy"
+        )
     return merged
+
+
+def _is_web_address(value: str) -> bool:
+    """An absolute http(s) URL with a host, or a site-absolute path ("/inquiry"), without spaces."""
+    if not value or any(ch.isspace() for ch in value):
+        return False
+    if value.startswith("/") and not value.startswith("//"):
+        return True
+    scheme, _, rest = value.partition("://")
+    return scheme.lower() in ("http", "https") and bool(rest.split("/", 1)[0])

@@ -10,7 +10,7 @@ import { readConfig, siteUrl } from "../config.js";
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
 import { parseIds } from "./ids.js";
-import { comparePath, getSelection } from "./selection.js";
+import { comparePath, getSelection, visitPath } from "./selection.js";
 import { renderCompareTable } from "./table.js";
 
 const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
@@ -43,6 +43,15 @@ function setAddress(ids) {
   const url = new URL(window.location.href);
   url.search = `?ids=${ids.join(",")}`;
   window.history.replaceState(null, "", url.href);
+  updateVisitLink(ids);
+}
+
+/** The 見学・問い合わせの準備 link under the table carries the ids shown. */
+function updateVisitLink(ids) {
+  const link = document.querySelector("[data-compare-visit-link]");
+  if (!link) return;
+  link.setAttribute("href", siteUrl(visitPath(ids)));
+  link.closest("[data-compare-visit]").hidden = ids.length === 0;
 }
 
 /** "2026年11月28日": the date a sheet is printed, in the visitor's own calendar day. */
@@ -172,5 +181,6 @@ export async function mountComparePage(root) {
   // The address keeps only what is shown, so a shared link shows the same table.
   // A facility that failed to load stays in it, to be tried again on reload.
   if (!failed) setAddress(facilities.map((f) => f.id));
+  updateVisitLink(facilities.map((f) => f.id));
   render();
 }

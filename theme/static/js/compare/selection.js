@@ -106,3 +106,8 @@ export function getSelection() {
 export function comparePath(ids) {
   return `compare/?ids=${ids.join(",")}`;
 }
+
+/** Site-relative address of the visit planner for these ids (the same list). */
+export function visitPath(ids) {
+  return `visit/?ids=${ids.join(",")}`;
+}

@@ -10,7 +10,7 @@
 import { siteUrl } from "../config.js";
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
-import { comparePath, getSelection } from "./selection.js";
+import { comparePath, getSelection, visitPath } from "./selection.js";
 
 export const UNDO_SECONDS = 10;
 
@@ -20,6 +20,7 @@ export function mountCompareTray() {
   const title = el("h2", { class: "compare-tray__title", id: "compare-tray-title", tabindex: "-1" }, "比較リスト");
   const count = el("p", { class: "compare-tray__count", "data-compare-count": "" });
   const open = el("a", { class: "button compare-tray__open", "data-compare-open": "" }, "比較表を見る");
+  const visit = el("a", { class: "button secondary compare-tray__visit", "data-compare-visit-open": "" }, "見学・問い合わせの準備");
   const clear = el("button", { type: "button", class: "secondary compare-tray__clear", "data-compare-clear": "" }, "すべて外す");
   const undoText = el("span", {}, "比較リストを空にしました。");
   const undoButton = el("button", { type: "button", class: "secondary compare-tray__undo", "data-compare-undo": "" }, "元に戻す");
@@ -30,7 +31,7 @@ export function mountCompareTray() {
   const tray = el(
     "section",
     { class: "compare-tray", "aria-labelledby": "compare-tray-title", "data-compare-tray": "", hidden: true },
-    el("div", { class: "compare-tray__inner" }, title, count, el("div", { class: "compare-tray__actions" }, open, clear), undo, memoryNote),
+    el("div", { class: "compare-tray__inner" }, title, count, el("div", { class: "compare-tray__actions" }, open, visit, clear), undo, memoryNote),
   );
 
   let shown = false;
@@ -43,6 +44,8 @@ export function mountCompareTray() {
     open.hidden = ids.length === 0;
     clear.hidden = ids.length === 0;
     open.setAttribute("href", siteUrl(comparePath(ids)));
+    visit.hidden = ids.length === 0;
+    visit.setAttribute("href", siteUrl(visitPath(ids)));
   };
 
   // The offer to undo すべて外す: the ids taken out, and the time left while nobody is at the button.

@@ -1,0 +1,1 @@
+"""The visit planner: /visit/?ids=… and the per-office data it fetches (visit/data/<id>.json)."""

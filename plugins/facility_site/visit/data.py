@@ -1,0 +1,88 @@
+"""What the visit planner needs for one office: how to reach it, when, and the facts for a 見学メモ.
+
+The planner (`/visit/?ids=…`) fetches one small JSON file per chosen office,
+`visit/data/<id>.json`, and nothing else. Every value is display text
+formatted here, with the same words as the facility page, so the browser
+only arranges it; addresses and links were validated by records/reader.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..records.metrics import display_metric
+from ..records.model import Facility, Station
+from ..records.vocab import ANSWER_LABELS, CONDITIONS
+
+DATA_DIR = "visit/data"
+
+
+def station_text(station: Station) -> str:
+    """Same words as the `station_text` macro in _macros.html: `線 駅名駅 徒歩N分`."""
+    line = f"{station.line} " if station.line else ""
+    return f"{line}{station.name}駅 {station.walk_label}"
+
+
+def contact_record(facility: Facility) -> dict:
+    """Ways to reach the office; absent keys were not published."""
+    contact = {
+        "phone": facility.phone,
+        "tel": facility.tel_href,
+        "fax": facility.fax,
+        "email": facility.email,
+        "form": facility.inquiry_url,
+        "website": facility.url,
+    }
+    return {key: value for key, value in contact.items() if value}
+
+
+def hours_record(facility: Facility) -> list[list[str]]:
+    """[label, text] lines: each kind of day with published hours, then 定休日 and 備考."""
+    hours = facility.hours
+    lines = [[label, text] for label, text in hours.days]
+    if hours.closed:
+        lines.append(["定休日", hours.closed])
+    if hours.note:
+        lines.append(["備考", hours.note])
+    return lines
+
+
+def facts_record(facility: Facility) -> list[list[str]]:
+    """[label, text] facts printed at the top of the 見学メモ."""
+    facts = [
+        ["所在地", facility.full_address],
+        ["最寄り駅", "、".join(station_text(s) for s in facility.access) or "情報なし"],
+        ["サービス", "・".join(s.label for s in facility.services)],
+        ["定員", f"{facility.capacity}名"],
+        ["就職定着率", display_metric(facility.retention_rate)],
+        ["平均利用期間", display_metric(facility.average_stay)],
+    ]
+    return facts
+
+
+def visit_record(facility: Facility) -> dict:
+    """The JSON the planner fetches for one office."""
+    return {
+        "id": facility.id,
+        "name": facility.name,
+        "url": facility.url_path,
+        "contact": contact_record(facility),
+        "hours": hours_record(facility),
+        "offers": [[kind.label, answer, label] for kind, answer, label in facility.visit.answers],
+        "offers_note": facility.visit.note or "",
+        "conditions": [[c.slug, c.label, getattr(facility.conditions, c.slug), ANSWER_LABELS[getattr(facility.conditions, c.slug)]] for c in CONDITIONS],
+        "facts": facts_record(facility),
+        "retention_support": facility.offers_retention,
+    }
+
+
+def to_json(value) -> str:
+    # Sorted keys and fixed separators: the same records give byte-identical files.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write_visit_data(site, facilities: list[Facility]) -> int:
+    """Write `visit/data/<id>.json` for every facility through the SiteOutput; return how many were written."""
+    for facility in facilities:
+        site.write_data(f"{DATA_DIR}/{facility.id}.json", (to_json(visit_record(facility)) + "\n").encode("utf-8"))
+    return len(facilities)
