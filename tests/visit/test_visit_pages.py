@@ -1,0 +1,176 @@
+"""The visit planner as built: /visit/ without JavaScript, visit/data/<id>.json, and the relay settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from facility_site.errors import SettingsError
+from facility_site.settings import resolve
+from sitebuild import ROOT, build_site, page
+from visit_records import HOSTILE_NAME, NAMES, empty_content, write_records
+
+
+@pytest.fixture(scope="module")
+def visit_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("visit-pages")
+    return build_site(root / "output", facilities=write_records(root / "records"), content=empty_content(root))
+
+
+def data(site, facility_id):
+    return json.loads((site / "visit" / "data" / f"{facility_id}.json").read_text(encoding="utf-8"))
+
+
+def test_one_small_json_file_per_facility(visit_site):
+    files = sorted(p.stem for p in (visit_site / "visit" / "data").glob("*.json"))
+    assert files == sorted(NAMES)
+    assert max(p.stat().st_size for p in (visit_site / "visit" / "data").glob("*.json")) < 4096
+
+
+def test_json_carries_contact_hours_offers_and_conditions(visit_site):
+    asahi = data(visit_site, "asahi")
+    assert asahi["name"] == "あさひ就労支援センター" and asahi["url"] == "facilities/asahi/"
+    assert asahi["contact"] == {"email": "info@asahi.example.jp", "phone": "03-0000-0001", "tel": "tel:0300000001"}
+    assert asahi["hours"] == [["平日", "9:00〜17:00"], ["土曜", "9:00〜12:00"], ["定休日", "日曜・祝日"]]
+    assert asahi["offers"] == [["見学", "yes", "あり"], ["体験", "yes", "あり"], ["オンライン見学", "unknown", "不明"]]
+    assert asahi["offers_note"] == "見学は予約制です"
+    assert asahi["conditions"] == [
+        ["remote", "在宅訓練", "yes", "あり"],
+        ["lunch", "昼食の提供", "no", "なし"],
+        ["transport", "交通費の支援", "unknown", "不明"],
+        ["pickup", "送迎", "no", "なし"],
+    ]
+    facts = dict(asahi["facts"])
+    assert facts["所在地"] == "東京都新宿区西新宿1-1-1"
+    assert facts["最寄り駅"] == "JR山手線 新宿駅 徒歩5分"
+    assert facts["就職定着率"] == "92%" and facts["平均利用期間"] == "6〜12ヶ月"
+    assert asahi["retention_support"] is True
+
+
+def test_records_without_the_new_fields_build_with_nothing_invented(visit_site):
+    assert data(visit_site, "kaede")["contact"] == {"phone": "03-0000-0002", "tel": "tel:0300000002"}
+    hikari = data(visit_site, "hikari")
+    assert hikari["contact"] == {} and hikari["hours"] == [] and hikari["offers_note"] == ""
+    assert {answer for _, answer, _ in hikari["offers"]} == {"unknown"}
+    assert dict(hikari["facts"])["就職定着率"] == "非公開"
+    sakura = data(visit_site, "sakura")
+    assert sakura["contact"] == {"fax": "03-0000-0003", "form": "https://sakura.example.jp/contact/"}
+
+
+def test_json_is_byte_identical_across_builds(visit_site, tmp_path):
+    again = build_site(tmp_path / "out", facilities=write_records(tmp_path / "records"), content=empty_content(tmp_path))
+    for path in sorted((visit_site / "visit" / "data").glob("*.json")):
+        assert (again / "visit" / "data" / path.name).read_bytes() == path.read_bytes()
+    assert (again / "visit" / "index.html").read_bytes() == (visit_site / "visit" / "index.html").read_bytes()
+
+
+def test_hostile_text_stays_data(visit_site):
+    assert data(visit_site, "hostile")["name"] == HOSTILE_NAME
+
+
+def test_visit_page_explains_the_steps_without_javascript(visit_site):
+    soup = page(visit_site, "visit/")
+    assert soup.h1.get_text() == "見学・問い合わせの準備"
+    steps = soup.select_one("[data-visit-nojs]")
+    assert steps is not None and not steps.has_attr("hidden")
+    assert len(steps.select("ol > li")) == 5
+    assert "JavaScriptが必要" in steps.get_text()
+    # The planner itself waits for JavaScript.
+    assert soup.select_one("[data-visit-app]").has_attr("hidden")
+    privacy = soup.select_one("[data-visit-privacy]").get_text()
+    assert "保存も送信もされません" in privacy and "sessionStorage" in privacy
+    sensitive = soup.select_one("[data-visit-sensitive-note]").get_text()
+    assert "要配慮個人情報" in sensitive and "このサイト" not in sensitive
+    # No inline scripts: only the JSON blocks and the module.
+    for script in soup.find_all("script"):
+        assert script.get("type") in ("application/json", "module")
+        assert script.get("type") == "application/json" or script.get("src")
+
+
+def test_questions_cover_what_the_issue_lists(visit_site):
+    soup = page(visit_site, "visit/")
+    questions = [li.get_text() for li in soup.select(".visit-questions ol > li")]
+    config = json.loads(soup.select_one("#visit-config").string)
+    assert [q["text"] for q in config["questions"]] == questions
+    text = "".join(questions)
+    for topic in ("就職定着率", "いつからいつまで", "1日の流れ", "交通費", "昼食", "在宅", "就労定着支援"):
+        assert topic in text, topic
+    assert config["inquiryEndpoint"] == "" and config["privacyPolicyUrl"] == ""
+
+
+def test_comparison_page_has_the_planner_link(visit_site):
+    soup = page(visit_site, "compare/")
+    holder = soup.select_one("[data-compare-visit]")
+    assert holder.has_attr("hidden")
+    assert holder.select_one("a[data-compare-visit-link]").get_text() == "見学・問い合わせの準備"
+
+
+def test_relay_settings_reach_the_page(tmp_path):
+    site = build_site(
+        tmp_path / "out",
+        facilities=write_records(tmp_path / "records"),
+        content=empty_content(tmp_path),
+        inquiry_endpoint="https://relay.example.jp/inquiry",
+        privacy_policy_url="/privacy/",
+    )
+    soup = page(site, "visit/")
+    config = json.loads(soup.select_one("#visit-config").string)
+    assert config["inquiryEndpoint"] == "https://relay.example.jp/inquiry"
+    assert config["privacyPolicyUrl"] == "/privacy/"
+    assert "運営者に送る" in soup.select_one("[data-visit-privacy]").get_text()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"inquiry_endpoint": "https://relay.example.jp/inquiry"},
+            "FACILITY_SITE: inquiry_endpoint is set but privacy_policy_url is not; the inquiry form must link to the operator's privacy policy",
+        ),
+        (
+            {"inquiry_endpoint": "javascript:alert(1)", "privacy_policy_url": "/privacy/"},
+            "FACILITY_SITE: inquiry_endpoint must be an http(s) URL or a path starting with /, not 'javascript:alert(1)'",
+        ),
+        (
+            {"inquiry_endpoint": "/inquiry", "privacy_policy_url": "//evil.example/"},
+            "FACILITY_SITE: privacy_policy_url must be an http(s) URL or a path starting with /, not '//evil.example/'",
+        ),
+    ],
+)
+def test_bad_relay_settings_are_refused(options, message):
+    with pytest.raises(SettingsError) as caught:
+        resolve({"FACILITY_SITE": options})
+    assert str(caught.value) == message
+
+
+def test_endpoint_without_privacy_policy_stops_the_build_with_one_line(tmp_path):
+    settings = tmp_path / "relayconf.py"
+    settings.write_text(
+        textwrap.dedent(
+            f"""\
+            import sys
+            sys.path.insert(0, {str(ROOT)!r})
+            from pelicanconf import *  # noqa: F403
+            FACILITY_SITE = dict(FACILITY_SITE, inquiry_endpoint="https://relay.example.jp/inquiry")  # noqa: F405
+            """
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "facility_site.build", "-s", str(settings), "-o", str(output)],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "facility_site: build failed: FACILITY_SITE: inquiry_endpoint is set but privacy_policy_url is not; "
+        "the inquiry form must link to the operator's privacy policy"
+    ]
+    assert not output.exists()
