@@ -98,7 +98,7 @@ export function renderOffice(record, config) {
   }
   send.push(el("h4", {}, "送る文面"), el("p", { class: "visit-subject" }, "件名：", subject), message, el("div", { class: "visit-actions" }, mail, copy), status, longNote);
   if (contact.form) send.push(el("p", { class: "visit-note" }, "問い合わせフォームには、コピーした文面を貼り付けられます。"));
-  if (contact.fax && !canWrite) send.push(el("p", { class: "visit-note" }, "FAXで送るときは、この文面を印刷するか書き写して送ってください。"));
+  if (contact.fax && !canWrite) send.push(el("p", { class: "visit-note" }, "FAXで送るときは、この文面をコピーして文書に貼り付けて印刷するか、書き写して送ってください。"));
   const relay = config.inquiryEndpoint ? renderRelay(record, config, () => current) : null;
 
   const node = el(
