@@ -31,6 +31,7 @@ NAME_PAGES = {
     "disability/mental/": "",
     "articles/hostile-embed/": "",
     "compare/": "?ids=hostile",
+    "visit/": "?ids=hostile",
 }
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data")
 
