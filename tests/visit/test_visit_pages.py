@@ -47,7 +47,7 @@ def test_json_carries_contact_hours_offers_and_conditions(visit_site):
     facts = dict(asahi["facts"])
     assert facts["所在地"] == "東京都新宿区西新宿1-1-1"
     assert facts["最寄り駅"] == "JR山手線 新宿駅 徒歩5分"
-    assert facts["就職定着率"] == "92%" and facts["平均利用期間"] == "6〜12ヶ月"
+    assert facts["就職定着率"] == "92%" and facts["平均利用期間"] == "6〜12ヶ月" and facts["定員"] == "20名"
     assert asahi["retention_support"] is True
 
 
@@ -58,6 +58,7 @@ def test_records_without_the_new_fields_build_with_nothing_invented(visit_site):
     assert {answer for _, answer, _ in hikari["offers"]} == {"unknown"}
     # An unpublished figure reads as everywhere else on the site.
     assert dict(hikari["facts"])["就職定着率"] == display_metric(None) != ""
+    assert "None" not in dict(hikari["facts"])["定員"]  # capacity left out reads as the site's word for it
     sakura = data(visit_site, "sakura")
     assert sakura["contact"] == {"fax": "03-0000-0003", "form": "https://sakura.example.jp/contact/"}
 

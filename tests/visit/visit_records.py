@@ -77,7 +77,6 @@ RECORDS = {
         prefecture: 東京都
         city: 豊島区
         services: [就労移行支援]
-        capacity: 12
         disabilities: [精神]
         updated: 2026-10-01
     """,

@@ -53,7 +53,7 @@ def facts_record(facility: Facility) -> list[list[str]]:
         ["所在地", facility.full_address],
         ["最寄り駅", "、".join(station_text(s) for s in facility.access) or "情報なし"],
         ["サービス", "・".join(s.label for s in facility.services)],
-        ["定員", f"{facility.capacity}名"],
+        ["定員", facility.capacity_label],
         ["就職定着率", display_metric(facility.retention_rate)],
         ["平均利用期間", display_metric(facility.average_stay)],
     ]
