@@ -34,7 +34,7 @@ def test_axe_on_facility_pages_with_the_contact_section(page, server, facility_i
 def test_contact_links_are_reached_by_keyboard_in_order(page, server):
     page.goto(server.url + "facilities/full-record/")
     section = page.locator("[data-contact-section]")
-    expected = ["tel:0312345678", "mailto:info@example.jp", "https://example.jp/full-record/contact/"]
+    expected = ["tel:0312345678", "mailto:info@example.jp", "https://example.jp/full-record/contact/", "../../visit/?ids=full-record"]
     reached = []
     for _ in range(40):
         page.keyboard.press("Tab")

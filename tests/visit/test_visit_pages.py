@@ -111,6 +111,20 @@ def test_comparison_page_has_the_planner_link(visit_site):
     assert holder.select_one("a[data-compare-visit-link]").get_text() == "見学・問い合わせの準備"
 
 
+def test_facility_pages_with_a_contact_link_to_the_planner_for_that_office(visit_site):
+    linked = 0
+    for facility_id in NAMES:
+        doc = page(visit_site, f"facilities/{facility_id}/")
+        link = doc.select_one("[data-contact-section] a[data-contact-plan]")
+        if doc.select_one("[data-contact-ways]") is None:
+            assert link is None, facility_id  # nothing to write to or call: no planner to offer
+            continue
+        assert link["href"] == f"../../visit/?ids={facility_id}", facility_id
+        assert link.get_text() == "この事業所に送る見学・問い合わせの文面を作る"
+        linked += 1
+    assert linked >= 2
+
+
 def test_relay_settings_reach_the_page(tmp_path):
     site = build_site(
         tmp_path / "out",
