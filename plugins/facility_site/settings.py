@@ -41,6 +41,11 @@ DEFAULTS = MappingProxyType(
         "inquiry_endpoint": None,
         # Required with inquiry_endpoint: the operator's privacy policy, linked beside the form.
         "privacy_policy_url": None,
+        # The everyday words of the keyword search (発達障害, ADHD, うつ, A型 …) and
+        # the condition each stands for. None: the list shipped with the plugin,
+        # plugins/facility_site/search/everyday_words.yaml. Relative paths are
+        # taken from the current working directory.
+        "everyday_words": None,
     }
 )
 

@@ -21,6 +21,7 @@ const engine = new SearchEngine(
     options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
+    everydayWords: config.everydayWords,
   },
   async (url) => JSON.parse(readFileSync(fileURLToPath(url), "utf-8")),
 );
@@ -35,6 +36,9 @@ for (const { state, limit } of JSON.parse(searchesJson)) {
     relax: result.relax,
     excludedUnchecked: result.excludedUnchecked,
     truncated: result.truncated,
+    ignored: result.ignored,
+    onlySymbols: result.onlySymbols,
+    everyday: result.everyday,
     sort: result.sort,
   });
 }

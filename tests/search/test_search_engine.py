@@ -20,8 +20,10 @@ import yaml
 from facility_site.records.reader import load_facilities
 from facility_site.records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from facility_site.search.data import doc_order
-from facility_site.search.index import document_words, lunr_py_index
+from facility_site.search.index import FIELD_NAMES, PREFIX_FIELDS, READING_MIN_CHARS, document_words, lunr_py_index
 from facility_site.search.tokenizer import parse_query
+from facility_site.search.words import DEFAULT_PATH as EVERYDAY_WORDS
+from facility_site.search.words import load_everyday_words, words_config
 from sitebuild import FIXTURES, ROOT, build_site
 
 SEARCH_RECORDS = FIXTURES / "search"
@@ -157,7 +159,8 @@ TEXT_CASES = [
     ("新宿:御苑", ["tokyo-current"]),  # lunr syntax characters separate words
     ("+御苑 -新宿 ~2", ["tokyo-current"]),  # no negation or fuzziness: three words, all in カレント (2 from 1-2-3)
     ("渋谷　プログラミング", ["shibuya-it"]),  # ideographic space
-    ("精神障害", []),  # the label is 精神; 精神障害 is in no field
+    # An everyday word (search/everyday_words.yaml) finds its condition: every 精神 facility (issue #10).
+    ("精神障害", ["hostile", "nagareyama-mori", "tokyo-current", "tokyo-station", "yokohama-midori"]),  # hostile: 精神 alone weighs most
     ("難病", ["kyoto-trap", "yokohama-midori"]),  # disability labels are searched
     ("生活訓練", ["yokohama-midori"]),  # service names are searched
     ("丸ノ内線", ["tokyo-current"]),  # lines are searched
@@ -178,10 +181,20 @@ def test_kyoto_finds_kyoto_and_every_name_containing_it(site):
     assert set(search(site, q="京都")["ids"]) == {"kyoto-trap", "shibuya-it", "tokyo-station", "tokyo-current"}
 
 
-def test_only_separators_is_no_text(site):
+def test_only_separators_searches_nothing(site):
+    # Issue #10: text with no words used to list every facility as a match.
     result = search(site, q="*:^~+- ・")
-    assert result["ids"] == NAME_ORDER
+    assert result["ids"] == []
+    assert result["onlySymbols"] is True
+    assert result["ignored"] == ["^~+"]  # the symbols; punctuation (* : - ・) separates silently
     assert result["sort"] == "name"
+    assert result["relax"][0] == {"kind": "word", "value": "*:^~+- ・", "count": len(NAME_ORDER)}
+
+
+def test_only_spaces_is_no_text(site):
+    result = search(site, q=" \u3000 ")
+    assert result["ids"] == NAME_ORDER
+    assert result["onlySymbols"] is False
 
 
 def test_text_and_filters_combine(site):
@@ -297,7 +310,27 @@ def synthetic_site(tmp_path_factory) -> tuple[Path, Path]:
     return build_site(root / "output", records, _empty_content(tmp_path_factory)), records
 
 
-RANKING_QUERIES = ["緑区", "森", "さ", "ワークス", "新宿", "就労 定着", "支援", "横浜市", "駅 訓練", "1", "00", "ひだまり 精神", "かれっじ", "東京都", "線"]
+RANKING_QUERIES = [
+    *["緑区", "森", "さ", "ワークス", "新宿", "就労 定着", "支援", "横浜市", "駅 訓練", "1", "00", "ひだまり 精神", "かれっじ", "東京都", "線"],
+    *["よこはま", "しんじゅく", "かわ", "とうきょう", "横浜 発達障害", "adhd", "うつ", "A型", "難病"],
+]
+
+
+def lunr_clauses(word: str, everyday: dict) -> list[dict]:
+    """The site's matching rule for one query word, as lunr clauses (tests/js/lunr_full_index.mjs).
+
+    `*word*` in every field but the place readings; `word*` in the readings
+    (from READING_MIN_CHARS characters, not for everyday words); an everyday
+    word also matches its condition's word in that condition's field.
+    """
+    plain = [name for name in FIELD_NAMES if name not in PREFIX_FIELDS]
+    clauses = [{"term": word, "fields": plain, "wildcard": "both"}]
+    entry = everyday.get(word)
+    if entry is None and len(word) >= READING_MIN_CHARS:
+        clauses.append({"term": word, "fields": list(PREFIX_FIELDS), "wildcard": "trailing"})
+    if entry is not None and word not in entry["term"]:
+        clauses.append({"term": entry["term"], "fields": [entry["field"]], "wildcard": "none"})
+    return clauses
 
 
 @pytest.mark.parametrize("fixture_name", ["site", "synthetic_site"])
@@ -308,7 +341,8 @@ def test_relevance_order_matches_lunr_js_on_the_whole_lunr_py_index(request, tmp
     serialized = lunr_py_index(document_words(docs)).serialize()
     index_file = tmp_path / "index.json"
     index_file.write_text(json.dumps(serialized, ensure_ascii=False), encoding="utf-8")
-    queries = [list(parse_query(q).words) for q in RANKING_QUERIES]
+    everyday = words_config(load_everyday_words(EVERYDAY_WORDS))
+    queries = [[lunr_clauses(word, everyday) for word in parse_query(q).words] for q in RANKING_QUERIES]
     run = subprocess.run(["node", str(LUNR_FULL), str(index_file), json.dumps(queries)], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     from_lunr = json.loads(run.stdout)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..records.model import Facility
+from ..records.readings import reading_starts
 from .tokenizer import normalize, split_words
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,23 @@ class SearchField:
     values: Callable[[Facility], Sequence[str | None]]
 
 
+def place_readings(facility: Facility) -> list[str]:
+    """Dictionary readings of the prefecture, city, stations and lines (records/readings.py).
+
+    Stations are looked up with 駅, which the dictionary reads better
+    (三軒茶屋駅 → さんげんぢゃやえき, not みのきちゃや).
+    """
+    places = [facility.prefecture.name, facility.city]
+    places += [f"{s.name}駅" for s in facility.access]
+    places += [s.line for s in facility.access if s.line]
+    return [reading for place in places for reading in reading_starts(place)]
+
+
 # Name matches rank highest. A station is indexed with 駅 (新宿御苑前駅): a
 # query matches any term that contains it, so 新宿御苑前 and 新宿御苑前駅 both find it.
+# The place readings are matched only from their start (PREFIX_FIELDS), by
+# words of at least READING_MIN_CHARS characters: かわ finds 川崎市
+# (かわさきし), never 神奈川県 (かながわけん).
 SEARCH_FIELDS: tuple[SearchField, ...] = (
     SearchField("name", 10, lambda f: [f.name]),
     SearchField("kana", 8, lambda f: [f.name_kana]),
@@ -61,8 +77,13 @@ SEARCH_FIELDS: tuple[SearchField, ...] = (
     SearchField("feature", 1, lambda f: [*f.features, f.catchphrase]),
     SearchField("disability", 1, lambda f: [d.label for d in f.disabilities]),
     SearchField("service", 1, lambda f: [s.label for s in f.services]),
+    SearchField("place_reading", 3, place_readings),
 )
 FIELD_NAMES = tuple(field.name for field in SEARCH_FIELDS)
+PREFIX_FIELDS = ("place_reading",)
+# One kana is the first sound of thousands of places (ひ: 広島, 姫路, 東…);
+# a reading is looked up from the second character typed.
+READING_MIN_CHARS = 2
 
 
 def field_words(values: Sequence[str | None]) -> list[str]:
@@ -216,5 +237,11 @@ def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
         shards[f"{ord(char):x}.json"] = text
         chars.append(char)
         sizes.append(len(text.encode("utf-8")))
-    directory = {"fields": list(FIELD_NAMES), "chars": "".join(chars), "sizes": sizes}
+    directory = {
+        "fields": list(FIELD_NAMES),
+        "prefixFields": list(PREFIX_FIELDS),
+        "prefixMinChars": READING_MIN_CHARS,
+        "chars": "".join(chars),
+        "sizes": sizes,
+    }
     return directory, shards

@@ -29,6 +29,8 @@ from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
 from .index import build_index, char_shards, to_json
+from .words import DEFAULT_PATH as EVERYDAY_WORDS_PATH
+from .words import load_everyday_words, words_config
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +100,7 @@ def lunr_module(lunr_js: str | Path) -> str:
     )
 
 
-def search_config(version: str, facility_count: int) -> dict:
+def search_config(version: str, facility_count: int, everyday_words: dict | None = None) -> dict:
     """The JSON block the page script reads: where the data is and the vocabularies, in bit order."""
     return {
         "data": f"search/{version}/",
@@ -116,12 +118,15 @@ def search_config(version: str, facility_count: int) -> dict:
         "walkOptions": list(WALK_OPTIONS),
         "options": [c.slug for c in CONDITIONS],
         "optionLabels": [c.label for c in CONDITIONS],
+        "everydayWords": everyday_words or {},
     }
 
 
 def write_search_output(site: SiteOutput) -> None:
     """Write /search/ and its data files."""
     catalog = site.catalog
+    # Checked before any search file is written: a bad list stops the build.
+    everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
     built = search_files(catalog.facilities)
     for path, text in built.files.items():
         site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
@@ -133,7 +138,7 @@ def write_search_output(site: SiteOutput) -> None:
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.version, len(facilities)),
+        search_config=search_config(built.version, len(facilities), everyday_words),
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},

@@ -16,6 +16,11 @@ Rules, in order:
    words; everything else (spaces, punctuation, symbols, emoji, lunr's query
    syntax : ^ ~ * + -) separates words.
 
+6. In a query, what rule 5 dropped and was neither space nor punctuation is
+   reported as ignored: each run of symbols and emoji, once (😀, ♪, +, ~).
+   Punctuation (、・「」-:*) separates words like a space and is not reported.
+   A query with text but no words searches nothing and says so.
+
 The index stores words (search_index.py). A query word matches every
 indexed word that contains it, so part of a word (御苑 in 新宿御苑前駅) and a
 single character (森) work, and a query word is always one unbroken piece of
@@ -85,10 +90,41 @@ def split_words(normalized: str) -> list[tuple[int, str]]:
     return words
 
 
+# Not reported as ignored (rule 6): spaces, punctuation, control characters.
+_SILENT_CATEGORY_FIRST = frozenset({"Z", "P"})
+# Invisible on their own (zero-width joiner, zero-width space): part of a
+# reported run, never a run by themselves.
+_INVISIBLE_CATEGORY = "Cf"
+
+
+def ignored_pieces(normalized: str) -> list[str]:
+    """Runs of symbols and emoji that separate words in a query, unique, in typed order."""
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        piece = "".join(run)
+        if any(unicodedata.category(c) != _INVISIBLE_CATEGORY for c in piece) and piece not in pieces:
+            pieces.append(piece)
+        run.clear()
+
+    for char in normalized:
+        category = unicodedata.category(char)
+        if is_word_char(char) or category[0] in _SILENT_CATEGORY_FIRST or category == "Cc":
+            if run:
+                close()
+        else:
+            run.append(char)
+    if run:
+        close()
+    return pieces
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     words: tuple[str, ...]  # normalized, unique, in typed order
     truncated: bool  # the text was longer than MAX_QUERY_CHARS word characters
+    ignored: tuple[str, ...] = ()  # symbols and emoji that were not searched (rule 6)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -96,7 +132,8 @@ def parse_query(text: str) -> ParsedQuery:
     words: list[str] = []
     budget = MAX_QUERY_CHARS
     truncated = False
-    for _, word in split_words(normalize(text)):
+    normalized = normalize(text)
+    for _, word in split_words(normalized):
         if word in words:
             continue  # a repeated word changes nothing and costs nothing
         if budget <= 0:
@@ -107,4 +144,4 @@ def parse_query(text: str) -> ParsedQuery:
         budget -= len(word)
         if word not in words:
             words.append(word)
-    return ParsedQuery(tuple(words), truncated)
+    return ParsedQuery(tuple(words), truncated, tuple(ignored_pieces(normalized)))

@@ -68,8 +68,14 @@ function countingSort(docs, keys, buckets) {
 export class SearchEngine {
   /**
    * @param {{dataUrl: string, lunrUrl: string, prefectures: string[], disabilities: string[],
+<<<<<<< HEAD
    *          services: string[], options: string[], walkOptions: number[], cardChunk: number}} config
    *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order.
+=======
+   *          services: string[], walkOptions: number[], cardChunk: number, everydayWords?: object}} config
+   *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order; everydayWords:
+   *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
+>>>>>>> e127646 (Search: kana readings of places (SudachiPy, prefix-only), everyday words standing for conditions, symbols-only queries search nothing)
    * @param {(url: string) => Promise<any>} [load] how to fetch a JSON file (tests pass their own)
    */
   constructor(config, load = fetchJson) {
@@ -145,29 +151,62 @@ export class SearchEngine {
     return this.once("directory", async () => {
       const data = await this.file("text/chars.json");
       const size = new Map(Array.from(data.chars, (char, i) => [char, data.sizes[i]]));
-      return { fields: data.fields, size, postings: new Map() }; // postings: term -> decoded, from any shard
+      const all = (1 << data.fields.length) - 1;
+      // Fields matched only from the start of a term (the place readings).
+      const prefix = (data.prefixFields || []).reduce((mask, name) => mask | (1 << data.fields.indexOf(name)), 0);
+      // postings: term -> decoded, from any shard
+      return { fields: data.fields, size, postings: new Map(), all, prefix, prefixMinChars: data.prefixMinChars || 1 };
     });
   }
 
-  /**
-   * The terms that contain `word` (lunr's `*word*`), with their postings ready.
-   * Every such term contains each character of the word, so one character's
-   * shard has them all: one already fetched if any, else the smallest.
-   */
-  async expand(directory, word) {
-    const chars = [...new Set(Array.from(word))];
-    if (chars.some((char) => !directory.size.has(char))) return []; // a character no term has
+  /** The shard that holds every term containing all of `chars`: one already fetched if any, else the smallest. */
+  async shardFor(directory, chars) {
     const path = (char) => `text/${char.codePointAt(0).toString(16)}.json`;
     const fetched = chars.find((char) => this.files.has(this.config.dataUrl + path(char)));
     const char = fetched ?? chars.reduce((best, c) => (directory.size.get(c) < directory.size.get(best) ? c : best));
-    const shard = await this.file(path(char));
-    const found = [];
-    shard.terms.forEach((term, i) => {
-      if (!term.includes(word)) return;
+    return this.file(path(char));
+  }
+
+  /**
+   * The terms a query word matches, each with the fields it counts in (a bit
+   * mask), postings ready. A word matches every term that contains it (lunr's
+   * `*word*`), except in the prefix fields (the place readings), where the term
+   * must start with it and the word have at least prefixMinChars characters
+   * (かわ finds かわさきし, not かながわけん). An everyday word (発達障害, ADHD)
+   * also matches the word that marks its condition, in that condition's field
+   * only, and not the readings (うつ is not 宇都宮).
+   * Every term containing the word contains each of its characters, so one
+   * character's shard has them all.
+   * @returns {Promise<Array<[string, number]>>}
+   */
+  async expand(directory, word) {
+    const everyday = (this.config.everydayWords || {})[word];
+    const found = new Map(); // term -> field mask
+    const keep = (shard, i, term, mask) => {
+      if (!mask) return;
       if (!directory.postings.has(term)) directory.postings.set(term, decodeTerm(shard.postings[i]));
-      found.push(term);
-    });
-    return found;
+      found.set(term, (found.get(term) || 0) | mask);
+    };
+    const chars = [...new Set(Array.from(word))];
+    if (chars.every((char) => directory.size.has(char))) {
+      const shard = await this.shardFor(directory, chars);
+      const readings = !everyday && Array.from(word).length >= directory.prefixMinChars;
+      shard.terms.forEach((term, i) => {
+        if (!term.includes(word)) return;
+        const prefixOk = readings && term.startsWith(word);
+        keep(shard, i, term, prefixOk ? directory.all : directory.all & ~directory.prefix);
+      });
+    }
+    if (everyday) {
+      const field = directory.fields.indexOf(everyday.field);
+      const labelChars = [...new Set(Array.from(everyday.term))];
+      if (field >= 0 && labelChars.every((char) => directory.size.has(char))) {
+        const shard = await this.shardFor(directory, labelChars);
+        const i = shard.terms.indexOf(everyday.term);
+        if (i >= 0) keep(shard, i, everyday.term, 1 << field);
+      }
+    }
+    return [...found];
   }
 
   /**
@@ -188,8 +227,10 @@ export class SearchEngine {
     const hits = new Uint8Array(count);
     const perWord = expansions.map((terms) => {
       const has = new Uint8Array(count);
-      for (const t of terms) {
-        for (const { docs } of postings(t)) for (let i = 0; i < docs.length; i++) has[docs[i]] = 1;
+      for (const [t, mask] of terms) {
+        for (const { field, docs } of postings(t)) {
+          if (mask & (1 << field)) for (let i = 0; i < docs.length; i++) has[docs[i]] = 1;
+        }
       }
       for (let d = 0; d < count; d++) hits[d] += has[d];
       return has;
@@ -210,8 +251,9 @@ export class SearchEngine {
     const width = words.length * fieldCount;
     const { sums, present } = this.scratch(matchCount * width);
     expansions.forEach((terms, w) => {
-      for (const t of terms) {
+      for (const [t, mask] of terms) {
         for (const { field, docs: termDocs, weights } of postings(t)) {
+          if (!(mask & (1 << field))) continue;
           const cell = w * fieldCount + field;
           for (let i = 0; i < termDocs.length; i++) {
             const s = slot[termDocs[i]];
@@ -246,9 +288,11 @@ export class SearchEngine {
   async search(state, limit) {
     const query = parseQuery(state.q || "");
     const hasText = query.words.length > 0;
+    // Text made only of symbols, emoji or punctuation searches nothing (not everything); the page says so.
+    const onlySymbols = !hasText && /\S/u.test(state.q || "");
     const [facets, text] = await Promise.all([this.facets(), hasText ? this.matchText(query.words) : null]);
     const filter = this.filterFor(state, facets);
-    const universe = text ? text.docs : null; // null: every facility
+    const universe = text ? text.docs : onlySymbols ? new Int32Array(0) : null; // null: every facility
 
     const counts = this.countChoices(facets, filter, universe);
     const results = this.select(facets, filter, universe);
@@ -256,6 +300,12 @@ export class SearchEngine {
     const ordered = await this.order(results, sort, facets, text);
     const excludedUnchecked = filter.dis ? this.countUnchecked(facets, filter, universe) : 0;
     const relax = ordered.length === 0 ? this.relaxations(facets, state, filter, universe, query.words, text ? text.perWord : []) : [];
+    if (onlySymbols) {
+      let n = 0;
+      for (let d = 0; d < facets.count; d++) if (filter.fails[d] === 0) n++;
+      relax.unshift({ kind: "word", value: (state.q || "").trim(), count: n });
+    }
+    const everydayWords = this.config.everydayWords || {};
     this.last = { ordered };
     return {
       total: ordered.length,
@@ -264,6 +314,10 @@ export class SearchEngine {
       excludedUnchecked,
       relax,
       truncated: query.truncated,
+      ignored: query.ignored,
+      onlySymbols,
+      // Query words that stand for a condition (発達障害 → dis/developmental), for the page to offer.
+      everyday: query.words.filter((word) => everydayWords[word]).map((word) => ({ word, kind: everydayWords[word].kind, slug: everydayWords[word].slug })),
       words: query.words,
       cards: await this.cards(ordered, 0, limit),
     };

@@ -77,6 +77,7 @@ function mountSearch(form) {
     options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
+    everydayWords: config.everydayWords,
   };
   const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, options: config.options, walkOptions: config.walkOptions };
   const nodes = {

@@ -8,6 +8,9 @@
  */
 
 const WORD_CHAR = /[\p{L}\p{Nd}\p{Nl}\p{No}\p{Mn}\p{Mc}]/u;
+// Not reported as ignored: spaces, punctuation, control characters (tokenizer.py rule 6).
+const SILENT = /[\p{Z}\p{P}\p{Cc}]/u;
+const INVISIBLE = /\p{Cf}/u;
 const KATAKANA_FIRST = 0x30a1; // ァ
 const KATAKANA_LAST = 0x30f6; // ヶ
 const KATAKANA_ITERATION = [0x30fd, 0x30fe]; // ヽ ヾ
@@ -72,16 +75,42 @@ export function splitWords(normalized) {
 }
 
 /**
+ * Runs of symbols and emoji that separate words in a query, unique, in typed order.
+ * @param {string} normalized
+ * @returns {string[]}
+ */
+export function ignoredPieces(normalized) {
+  const pieces = [];
+  let run = [];
+  const close = () => {
+    const piece = run.join("");
+    if (run.some((char) => !INVISIBLE.test(char)) && !pieces.includes(piece)) pieces.push(piece);
+    run = [];
+  };
+  for (const char of normalized) {
+    if (isWordChar(char) || SILENT.test(char)) {
+      if (run.length) close();
+    } else {
+      run.push(char);
+    }
+  }
+  if (run.length) close();
+  return pieces;
+}
+
+/**
  * The words of a query (normalized, unique, in typed order), each to be found
- * as one unbroken piece of one field; `truncated` when the text was too long.
+ * as one unbroken piece of one field; `truncated` when the text was too long;
+ * `ignored`: the symbols and emoji that were not searched.
  * @param {string} text
- * @returns {{words: string[], truncated: boolean}}
+ * @returns {{words: string[], truncated: boolean, ignored: string[]}}
  */
 export function parseQuery(text) {
   const words = [];
   let budget = MAX_QUERY_CHARS;
   let truncated = false;
-  for (const [, found] of splitWords(normalize(text))) {
+  const normalized = normalize(text);
+  for (const [, found] of splitWords(normalized)) {
     let word = found;
     if (words.includes(word)) continue; // a repeated word changes nothing and costs nothing
     if (budget <= 0) {
@@ -96,5 +125,5 @@ export function parseQuery(text) {
     budget -= Math.min(chars.length, budget);
     if (!words.includes(word)) words.push(word);
   }
-  return { words, truncated };
+  return { words, truncated, ignored: ignoredPieces(normalized) };
 }
