@@ -160,7 +160,7 @@ TEXT_CASES = [
     ("+御苑 -新宿 ~2", ["tokyo-current"]),  # no negation or fuzziness: three words, all in カレント (2 from 1-2-3)
     ("渋谷　プログラミング", ["shibuya-it"]),  # ideographic space
     # An everyday word (search/everyday_words.yaml) finds its condition: every 精神 facility (issue #10).
-    ("精神障害", ["hostile", "nagareyama-mori", "tokyo-current", "tokyo-station", "yokohama-midori"]),  # hostile: 精神 alone weighs most
+    ("精神障害", ["hostile", "nagareyama-mori", "tokyo-station", "tokyo-current", "yokohama-midori"]),  # hostile: 精神 alone weighs most
     ("難病", ["kyoto-trap", "yokohama-midori"]),  # disability labels are searched
     ("生活訓練", ["yokohama-midori"]),  # service names are searched
     ("丸ノ内線", ["tokyo-current"]),  # lines are searched

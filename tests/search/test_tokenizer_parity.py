@@ -14,7 +14,6 @@ import json
 import subprocess
 
 import yaml
-
 from facility_site.search.tokenizer import normalize, parse_query, split_words
 from sitebuild import ROOT
 

@@ -44,7 +44,7 @@ def _tokenizer():
     return Dictionary(dict=SUDACHI_DICT).tokenizer(mode=SplitMode.C)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def morphemes(text: str) -> tuple[Morpheme, ...]:
     """The dictionary's longest units (Sudachi's split mode C) of `text`."""
     out = []
@@ -56,7 +56,9 @@ def morphemes(text: str) -> tuple[Morpheme, ...]:
                 reading=m.reading_form(),
                 proper_noun=pos[0] == "名詞" and pos[1] == "固有名詞",
                 known=not m.is_oov(),
-                symbol=pos[0] in ("補助記号", "空白"),
+                # A character the dictionary does not know may be tagged 補助記号
+                # too (𠮷); only text without letters or digits is a symbol.
+                symbol=pos[0] in ("補助記号", "空白") and not any(unicodedata.category(c)[0] in "LN" for c in m.surface()),
             )
         )
     return tuple(out)
@@ -67,7 +69,7 @@ def _hiragana(katakana: str) -> str:
     return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in folded)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reading_of(text: str) -> str | None:
     """The hiragana reading of `text`, or None if the dictionary does not know all of it."""
     parts = [m for m in morphemes(text) if not m.symbol]
@@ -76,7 +78,7 @@ def reading_of(text: str) -> str | None:
     return _hiragana("".join(m.reading for m in parts))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reading_starts(text: str) -> tuple[str, ...]:
     """The reading of `text` and of each of its tails that begins with a proper noun.
 
