@@ -111,6 +111,7 @@ def search_config(version: str, facility_count: int, everyday_words: dict | None
         "prefectureNames": [p.name for p in PREFECTURES],
         "disabilities": [d.slug for d in DISABILITIES],
         "disabilityLabels": [d.label for d in DISABILITIES],
+        "disabilityShort": [d.short for d in DISABILITIES],
         "services": [s.slug for s in SERVICES],
         "serviceLabels": [s.label for s in SERVICES],
         "serviceShort": [s.short for s in SERVICES],

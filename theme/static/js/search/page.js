@@ -10,6 +10,7 @@
 import { readConfig } from "../config.js";
 import { countView, el, formatCount, renderCard } from "./render.js";
 import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
+import { ignoredNotice, mountEverydayWords } from "./words.js";
 
 // Cards per batch: few enough that a keystroke's results appear at once.
 const PAGE_SIZE = 20;
@@ -95,6 +96,12 @@ function mountSearch(form) {
     jump: form.querySelector("[data-search-jump]"),
     nojs: document.querySelector("[data-search-nojs]"),
   };
+  // Everyday words in the keyword become condition buttons (words.js).
+  const everyday = mountEverydayWords(document.querySelector("[data-search-words]"), config, ({ kind, slug, q }) => {
+    const next = { ...state, q, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc] };
+    next[kind] = [...next[kind], slug];
+    change(readState(stateToSearch(next), vocab).state, { push: true, focus: nodes.text });
+  });
   const backendReady = Backend.start(engineConfig);
   const showCounts = countView(form, config);
   let state = emptyState();
@@ -140,6 +147,8 @@ function mountSearch(form) {
     const items = [];
     if (ignored.length) items.push(notice(`アドレスの条件のうち、使えないものを無視しました：${ignored.join("、")}`));
     if (result && result.truncated) items.push(notice("キーワードが長いため、はじめの64文字で探しています。"));
+    const ignoredText = result && ignoredNotice(result, state.q);
+    if (ignoredText) items.push(ignoredText);
     if (result && result.excludedUnchecked) {
       items.push(notice(`対象障害が未確認の事業所${formatCount(result.excludedUnchecked)}件は、障害の種類でしぼりこんでいるため含まれていません。`));
     }
@@ -227,8 +236,13 @@ function mountSearch(form) {
     nodes.sort.value = result.sort;
     renderNotices(result);
     renderAdvice(result);
+    everyday.update(result, state);
     nodes.results.replaceChildren(...result.cards.map((card) => renderCard(card, config, link)));
-    nodes.count.textContent = total ? `${formatCount(total)}件の事業所が見つかりました` : "条件に合う事業所は見つかりませんでした";
+    nodes.count.textContent = total
+      ? `${formatCount(total)}件の事業所が見つかりました`
+      : result.onlySymbols
+        ? "キーワードに探せる文字がないため、検索していません"
+        : "条件に合う事業所は見つかりませんでした";
     nodes.jump.textContent = `検索結果へ移動（${formatCount(total)}件）`;
     renderMore();
     nodes.results.setAttribute("aria-busy", "false");
