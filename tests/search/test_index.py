@@ -62,20 +62,34 @@ def test_every_character_has_a_shard_with_every_term_containing_it(synthetic):
     index = build_fast(document_words(synthetic))
     directory, shards = char_shards(index)
     assert directory["fields"] == list(FIELD_NAMES)
+    # Terms only in the place readings are matched from their start: they live in reading shards.
+    reading = FIELD_NAMES.index("place_reading")
+    only_reading = {t for t in index.terms if all(not row for f, row in enumerate(index.postings[t]) if f != reading)}
+    substring_terms = [t for t in index.terms if t not in only_reading]
+    assert only_reading and substring_terms
     chars = directory["chars"]
-    assert list(chars) == sorted(set("".join(index.terms)))
-    assert len(directory["sizes"]) == len(chars) == len(shards)
-    for char, size in zip(chars, directory["sizes"], strict=True):
-        text = shards[f"{ord(char):x}.json"]
-        assert len(text.encode("utf-8")) == size
-        shard = json.loads(text)
-        assert shard["terms"] == [term for term in index.terms if char in term]
+    assert list(chars) == sorted(set("".join(substring_terms)))
+    assert len(directory["sizes"]) == len(chars) == len(shards) - len(directory["prefixKeys"])
+
+    def check(shard: dict) -> None:
         for term, entry in zip(shard["terms"], shard["postings"], strict=True):
             # [field, doc deltas, weights] -> back to (doc, weight) per field
             rebuilt = [[] for _ in FIELD_NAMES]
             for field, deltas, weights in entry:
                 rebuilt[field] = list(zip(itertools.accumulate(deltas), weights, strict=True))
             assert rebuilt == index.postings[term]
+
+    for char, size in zip(chars, directory["sizes"], strict=True):
+        text = shards[f"{ord(char):x}.json"]
+        assert len(text.encode("utf-8")) == size
+        shard = json.loads(text)
+        assert shard["terms"] == [term for term in substring_terms if char in term]
+        check(shard)
+    assert directory["prefixKeys"] == sorted({t[:2] for t in only_reading if len(t) >= 2})
+    for start in directory["prefixKeys"]:
+        shard = json.loads(shards["p/" + "-".join(f"{ord(c):x}" for c in start) + ".json"])
+        assert shard["terms"] == sorted(t for t in only_reading if t.startswith(start))
+        check(shard)
 
 
 def test_columns_encode_to_one_character_per_facility():

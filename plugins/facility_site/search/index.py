@@ -213,8 +213,12 @@ def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def _shard_text(terms: list[str], entries: dict[str, str]) -> str:
+    return '{"postings":[' + ",".join(entries[term] for term in terms) + '],"terms":' + to_json(terms) + "}"
+
+
 def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
-    """(text/chars.json content, {file name: JSON}): one shard per character.
+    """(text/chars.json content, {file name: JSON}): one shard per character, and the reading shards.
 
     Shard text/<code point in hex>.json holds every term containing that
     character, with its postings. Any term that contains a query word contains
@@ -223,25 +227,46 @@ def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
     the first character typed still serves every longer word typed after it.
     A term is repeated in the shard of each of its characters: the output is
     several times the index, but a query fetches one small file per word.
+
+    A term found only in the prefix fields (a place reading such as
+    よこはましみどりく) is matched only from its start, by a word of at least
+    READING_MIN_CHARS characters, so it is stored once, in the reading shard
+    of its first two characters, text/p/<hex>-<hex>.json, fetched beside the
+    character shard for words that may match a reading. chars.json lists the
+    reading shards that exist ("prefixKeys").
     """
     entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
+    prefix_fields = {FIELD_NAMES.index(name) for name in PREFIX_FIELDS}
     by_char: dict[str, list[str]] = defaultdict(list)
+    by_start: dict[str, list[str]] = defaultdict(list)
     for term in index.terms:  # sorted, so each shard's terms are sorted too
+        per_field = index.postings[term]
+        if all(not row for f, row in enumerate(per_field) if f not in prefix_fields):
+            if len(term) >= READING_MIN_CHARS:  # shorter ones no query word can start
+                by_start[term[:READING_MIN_CHARS]].append(term)
+            continue
         for char in dict.fromkeys(term):
             by_char[char].append(term)
     shards: dict[str, str] = {}
     chars, sizes = [], []
     for char in sorted(by_char):
-        terms = by_char[char]
-        text = '{"postings":[' + ",".join(entries[term] for term in terms) + '],"terms":' + to_json(terms) + "}"
+        text = _shard_text(by_char[char], entries)
         shards[f"{ord(char):x}.json"] = text
         chars.append(char)
         sizes.append(len(text.encode("utf-8")))
+    for start in sorted(by_start):
+        shards[prefix_shard_name(start)] = _shard_text(by_start[start], entries)
     directory = {
         "fields": list(FIELD_NAMES),
         "prefixFields": list(PREFIX_FIELDS),
         "prefixMinChars": READING_MIN_CHARS,
+        "prefixKeys": sorted(by_start),
         "chars": "".join(chars),
         "sizes": sizes,
     }
     return directory, shards
+
+
+def prefix_shard_name(start: str) -> str:
+    """p/<hex>-<hex>.json for the first characters of a reading (engine.js builds the same name)."""
+    return "p/" + "-".join(f"{ord(char):x}" for char in start) + ".json"

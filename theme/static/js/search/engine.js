@@ -155,7 +155,15 @@ export class SearchEngine {
       // Fields matched only from the start of a term (the place readings).
       const prefix = (data.prefixFields || []).reduce((mask, name) => mask | (1 << data.fields.indexOf(name)), 0);
       // postings: term -> decoded, from any shard
-      return { fields: data.fields, size, postings: new Map(), all, prefix, prefixMinChars: data.prefixMinChars || 1 };
+      return {
+        fields: data.fields,
+        size,
+        postings: new Map(),
+        all,
+        prefix,
+        prefixMinChars: data.prefixMinChars || 1,
+        prefixKeys: new Set(data.prefixKeys || []), // reading shards that exist (search_index.char_shards)
+      };
     });
   }
 
@@ -188,13 +196,26 @@ export class SearchEngine {
       found.set(term, (found.get(term) || 0) | mask);
     };
     const chars = [...new Set(Array.from(word))];
+    const codePoints = Array.from(word);
+    const readings = !everyday && codePoints.length >= directory.prefixMinChars;
+    // Terms found only in the readings live in the reading shard of their first characters.
+    const start = codePoints.slice(0, directory.prefixMinChars).join("");
+    const readingShard =
+      readings && directory.prefixKeys.has(start)
+        ? this.file(`text/p/${Array.from(start, (char) => char.codePointAt(0).toString(16)).join("-")}.json`)
+        : null;
     if (chars.every((char) => directory.size.has(char))) {
       const shard = await this.shardFor(directory, chars);
-      const readings = !everyday && Array.from(word).length >= directory.prefixMinChars;
       shard.terms.forEach((term, i) => {
         if (!term.includes(word)) return;
         const prefixOk = readings && term.startsWith(word);
         keep(shard, i, term, prefixOk ? directory.all : directory.all & ~directory.prefix);
+      });
+    }
+    if (readingShard) {
+      const shard = await readingShard;
+      shard.terms.forEach((term, i) => {
+        if (term.startsWith(word)) keep(shard, i, term, directory.prefix);
       });
     }
     if (everyday) {
