@@ -18,8 +18,12 @@ puts into its field vectors. Two builders produce that:
 `build_index` uses lunr.py for sites up to LUNR_PY_LIMIT facilities and the
 fast builder above that.
 
+The place readings (records/readings.py: よこはましみどりく for 横浜市緑区) are a
+field of their own, matched only from the start of a term (PREFIX_FIELDS).
+
 The wire form is one shard per character (char_shards), so a query fetches
-one small file per word. theme/static/js/search/engine.js reads it.
+one small file per word, plus, for a kana word, the reading shard of its first
+two characters. theme/static/js/search/engine.js reads it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ may cache them forever and a new build never mixes with an old one.
     search/<version>/cards/…                search_data.card_files
     search/<version>/text/chars.json        search_index.char_shards
     search/<version>/text/<hex>.json        search_index.char_shards
+    search/<version>/text/p/<hex>-<hex>.json   search_index.char_shards (place readings)
     theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
 
 Files of PRECOMPRESS_BYTES or more also get a gzip twin (<name>.gz).

@@ -127,7 +127,7 @@ def load_everyday_words(path: str | Path) -> tuple[EverydayWord, ...]:
     return tuple(words)
 
 
-def search_terms(kind: str, term: Term) -> str:
+def condition_word(term: Term) -> str:
     """The index word that marks the condition in its field: the label's last word (生活訓練 of 自立訓練(生活訓練))."""
     return split_words(normalize(term.label))[-1][1]
 
@@ -136,6 +136,6 @@ def words_config(words: tuple[EverydayWord, ...]) -> dict:
     """What the browser needs: each word's condition, and the index word and field that carry it."""
     fields = {"dis": "disability", "svc": "service"}
     return {
-        entry.word: {"kind": entry.kind, "slug": entry.term.slug, "field": fields[entry.kind], "term": search_terms(entry.kind, entry.term)}
+        entry.word: {"kind": entry.kind, "slug": entry.term.slug, "field": fields[entry.kind], "term": condition_word(entry.term)}
         for entry in sorted(words, key=lambda e: e.word)
     }
