@@ -68,14 +68,9 @@ function countingSort(docs, keys, buckets) {
 export class SearchEngine {
   /**
    * @param {{dataUrl: string, lunrUrl: string, prefectures: string[], disabilities: string[],
-<<<<<<< HEAD
-   *          services: string[], options: string[], walkOptions: number[], cardChunk: number}} config
-   *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order.
-=======
-   *          services: string[], walkOptions: number[], cardChunk: number, everydayWords?: object}} config
+   *          services: string[], options: string[], walkOptions: number[], cardChunk: number, everydayWords?: object}} config
    *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order; everydayWords:
    *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
->>>>>>> e127646 (Search: kana readings of places (SudachiPy, prefix-only), everyday words standing for conditions, symbols-only queries search nothing)
    * @param {(url: string) => Promise<any>} [load] how to fetch a JSON file (tests pass their own)
    */
   constructor(config, load = fetchJson) {
