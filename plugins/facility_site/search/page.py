@@ -109,6 +109,7 @@ def search_config(version: str, facility_count: int) -> dict:
         "prefectureNames": [p.name for p in PREFECTURES],
         "disabilities": [d.slug for d in DISABILITIES],
         "disabilityLabels": [d.label for d in DISABILITIES],
+        "disabilityNames": [d.short for d in DISABILITIES],
         "services": [s.slug for s in SERVICES],
         "serviceLabels": [s.label for s in SERVICES],
         "serviceShort": [s.short for s in SERVICES],
@@ -129,6 +130,7 @@ def write_search_output(site: SiteOutput) -> None:
     logger.debug("facility_site: search: wrote %d data files under search/%s/", len(built.files), built.version)
 
     facilities = catalog.facilities
+    regions = catalog.regions()
     site.write_page(
         "search/",
         "search",
@@ -142,5 +144,6 @@ def write_search_output(site: SiteOutput) -> None:
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,
         unchecked_count=sum(1 for f in facilities if not f.disabilities),
-        regions=catalog.regions(),
+        regions=regions,
+        region_counts={r.name: sum(n for _, n in r.prefectures) for r in regions},
     )
