@@ -42,5 +42,6 @@ export function summaryText(parts) {
  */
 export function pageTitle(parts, total, base) {
   const count = total === null ? "" : `（${formatCount(total)}件）`;
-  return `${summaryText(parts)}の事業所${count}｜${base}`;
+  const what = parts.length ? `${parts.join("・")}の事業所` : "すべての事業所";
+  return `${what}${count}｜${base}`;
 }

@@ -255,7 +255,7 @@ function mountSearch(form) {
     if (shown >= total && shown > PAGE_SIZE) nodes.count.textContent = `${formatCount(total)}件すべてを表示しています`;
     nodes.results.setAttribute("aria-busy", "false");
     updateUrlLater();
-    if (restore && restore.scroll) window.scrollTo(0, restore.scroll);
+    if (restore) scrollBack(restore);
     if (focus) focus.focus({ preventScroll: Boolean(restore) });
   }
 
@@ -303,7 +303,25 @@ function mountSearch(form) {
    * shown and where the page was scrolled (history.state; the URL holds the search).
    */
   function rememberView() {
-    history.replaceState({ shown, scroll: Math.round(window.scrollY) }, "", url());
+    const view = { shown, scroll: Math.round(window.scrollY), anchor: null, offset: 0 };
+    // The topmost card in sight and where it sits: cards not yet laid out have a guessed
+    // height (content-visibility), so a card, not a pixel offset, says where the reader was.
+    for (const card of nodes.results.querySelectorAll("[data-facility-id]")) {
+      const top = card.getBoundingClientRect();
+      if (top.bottom > 0) {
+        view.anchor = card.dataset.facilityId;
+        view.offset = Math.round(top.top);
+        break;
+      }
+    }
+    history.replaceState(view, "", url());
+  }
+
+  /** Scroll back to where a history entry was read (after its cards are shown). */
+  function scrollBack(view) {
+    const card = view.anchor && nodes.results.querySelector(`[data-facility-id="${CSS.escape(view.anchor)}"]`);
+    if (card) window.scrollBy(0, card.getBoundingClientRect().top - view.offset);
+    else window.scrollTo(0, view.scroll || 0);
   }
 
   function restoreView(saved) {
