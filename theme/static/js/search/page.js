@@ -385,12 +385,8 @@ function mountSearch(form) {
       keyed.set(target, setTimeout(() => settleSelect(target), KEY_SETTLE_MS));
       return;
     }
-    if (target === nodes.sort || target === nodes.walk) {
-      chosen(target);
-      return;
-    }
     chosen(target);
-    layout.showChosen();
+    if (target.name === "pref") layout.showChosen();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
