@@ -239,6 +239,8 @@ def _tab_to(tab, selector: str, limit: int = 60) -> int:
 
 def test_skip_links_reach_the_results_and_each_condition_group(wide, fixture_server):
     open_search(wide, fixture_server, "?pref=tokyo")
+    targets = wide.eval_on_selector_all("[data-search-goto]", "links => links.map(a => [a.textContent, !!document.getElementById(a.hash.slice(1))])")
+    assert targets == [[name, True] for name in ("キーワードへ", "都道府県へ", "障害の種類へ", "サービスへ", "通うときの条件へ", "徒歩・並び順へ")]
     presses = _tab_to(wide, "a[href='#facet-dis']")
     assert wide.locator("a[href='#facet-dis']").is_visible()  # shown while focused
     wide.keyboard.press("Enter")
@@ -295,6 +297,8 @@ def test_title_says_the_conditions_and_the_count(wide, fixture_server):
     assert wide.title() == "神奈川県・知的障害の事業所（2件）｜条件で探す｜しゅうろうナビ"
     settle(wide, lambda: wide.get_by_label("就労定着支援").check())
     assert wide.title() == "神奈川県・知的障害・定着支援ありの事業所（1件）｜条件で探す｜しゅうろうナビ"
+    open_search(wide, fixture_server, "?pref=tokyo&opt=remote")
+    assert wide.title() == "東京都・在宅訓練ありの事業所（2件）｜条件で探す｜しゅうろうナビ"
     open_search(wide, fixture_server, "?q=森")
     assert wide.title() == "「森」の事業所（1件）｜条件で探す｜しゅうろうナビ"
     open_search(wide, fixture_server)

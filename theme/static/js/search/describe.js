@@ -25,6 +25,7 @@ export function describeState(state, config) {
     const short = config.serviceShort[config.services.indexOf(slug)];
     parts.push(slug === "retention" ? `${short}あり` : short);
   }
+  for (const slug of state.opt || []) parts.push(`${config.optionLabels[config.options.indexOf(slug)]}あり`);
   if (state.walk !== null) parts.push(`駅から徒歩${state.walk}分以内`);
   return parts;
 }
