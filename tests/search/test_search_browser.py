@@ -93,6 +93,13 @@ def url_state(tab) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(tab.url).query).items()}
 
 
+def open_region(tab, name: str) -> None:
+    """Unfold a region of prefectures (they are folded under their region) by clicking its summary."""
+    region = tab.locator("[data-region]", has=tab.locator("summary", has_text=name))
+    if region.get_attribute("open") is None:
+        region.locator("summary").click()
+
+
 def settle(tab, action) -> None:
     """Run an action that starts a search and wait for its final results."""
     tab.evaluate("() => { window.__searchDone = false; }")
@@ -163,6 +170,7 @@ def test_unknown_and_malformed_parameters_are_ignored_with_a_notice(page, fixtur
 
 def test_choices_show_counts_given_the_other_choices(page, fixture_server):
     open_search(page, fixture_server, "?dis=physical")
+    open_region(page, "関東")
     label = page.locator("label", has=page.locator('input[name="pref"][value="tokyo"]'))
     assert label.text_content().strip() == "東京都（1件）"
     empty = page.locator("label", has=page.locator('input[name="pref"][value="chiba"]'))
@@ -203,6 +211,7 @@ def test_no_results_says_what_to_loosen_and_offers_it(page, fixture_server):
 
 def test_clicking_filters_updates_results_and_url(page, fixture_server):
     open_search(page, fixture_server)
+    open_region(page, "関東")
     settle(page, lambda: page.get_by_label(re.compile("^ *東京都")).check())
     assert shown_ids(page) == ["shibuya-it", "tokyo-current", "tokyo-station"]
     settle(page, lambda: page.get_by_label(re.compile("^ *神奈川県")).check())
@@ -240,6 +249,8 @@ def test_keyboard_only(page, fixture_server):
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     wait_ready(page)
+    _tab_to(page, "[data-region]:has(input[value='tokyo']) > summary")
+    page.keyboard.press("Enter")  # unfold 関東
     _tab_to(page, 'input[name="pref"][value="tokyo"]')
     settle(page, lambda: page.keyboard.press("Space"))
     assert shown_ids(page) == ["shibuya-it", "tokyo-current", "tokyo-station"]
@@ -258,6 +269,7 @@ def test_keyboard_only(page, fixture_server):
 
 def test_back_and_forward_restore_the_search(page, fixture_server):
     open_search(page, fixture_server)
+    open_region(page, "関東")
     settle(page, lambda: page.get_by_label(re.compile("^ *東京都")).check())
     settle(page, lambda: page.get_by_label(re.compile("^ *身体障害")).check())
     assert shown_ids(page) == ["tokyo-station"]

@@ -43,12 +43,15 @@ def test_form_is_a_plain_get_form_with_labelled_controls(site):
     assert clear["href"] == "../search/" and text(clear) == "条件をすべてクリア"
 
 
-def test_prefectures_are_grouped_by_region_in_fieldsets(site):
+def test_prefectures_fold_under_their_region_with_its_count(site):
     doc = page(site, "search/")
     facet = doc.find("fieldset", attrs={"data-facet": "pref"})
     assert text(facet.legend).startswith("都道府県")
-    groups = facet.find_all("fieldset", class_="facet__group")
-    assert [text(g.legend) for g in groups] == list(REGIONS)
+    groups = facet.find_all("details", attrs={"data-region": True})
+    assert [text(g.find(class_="facet__region-name")) for g in groups] == list(REGIONS)
+    assert not any(g.has_attr("open") for g in groups)  # folded; works without JavaScript
+    kanto = groups[list(REGIONS).index("関東")]
+    assert text(kanto.summary.find(attrs={"data-count-region": True})) == "（6件）"  # 東京都 3, 神奈川県 2, 千葉県 1
     values = [box["value"] for g in groups for box in g.find_all("input", attrs={"name": "pref"})]
     assert values == [p.slug for p in PREFECTURES]
     tokyo = facet.find("input", attrs={"value": "tokyo"}).parent

@@ -136,6 +136,7 @@ def write_search_output(site: SiteOutput) -> None:
     logger.debug("facility_site: search: wrote %d data files under search/%s/", len(built.files), built.version)
 
     facilities = catalog.facilities
+    regions = catalog.regions()
     site.write_page(
         "search/",
         "search",
@@ -149,5 +150,6 @@ def write_search_output(site: SiteOutput) -> None:
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,
         unchecked_count=sum(1 for f in facilities if not f.disabilities),
-        regions=catalog.regions(),
+        regions=regions,
+        region_counts={r.name: sum(n for _, n in r.prefectures) for r in regions},
     )

@@ -8,12 +8,17 @@
  * [data-result-count].
  */
 import { readConfig } from "../config.js";
+import { describeState, pageTitle, summaryText } from "./describe.js";
+import { mountLayout } from "./layout.js";
 import { countView, el, formatCount, renderCard } from "./render.js";
 import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
 import { ignoredNotice, mountEverydayWords } from "./words.js";
 
 // Cards per batch: few enough that a keystroke's results appear at once.
 const PAGE_SIZE = 20;
+// A select moved with the arrow keys searches once the keys rest this long (or on Enter or leaving it).
+const KEY_SETTLE_MS = 700;
+const SELECT_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
 /** Talks to the engine in a module worker, or on the page when workers cannot load modules. */
 class Backend {
@@ -93,7 +98,9 @@ function mountSearch(form) {
     moreArea: document.querySelector("[data-search-more-area]"),
     more: document.querySelector("[data-search-more]"),
     heading: document.getElementById("search-results-title"),
-    jump: form.querySelector("[data-search-jump]"),
+    jump: document.querySelector("[data-search-jump]"),
+    apply: form.querySelector("[data-search-apply]"),
+    status: document.querySelector("[data-search-status]"),
     nojs: document.querySelector("[data-search-nojs]"),
   };
   // Everyday words in the keyword become condition buttons (words.js).
@@ -104,6 +111,8 @@ function mountSearch(form) {
   });
   const backendReady = Backend.start(engineConfig);
   const showCounts = countView(form, config);
+  const layout = mountLayout(form, config);
+  const baseTitle = document.title;
   let state = emptyState();
   let ignored = [];
   let sequence = 0;
@@ -115,6 +124,7 @@ function mountSearch(form) {
     if (nodes.text.value !== state.q) nodes.text.value = state.q;
     for (const box of form.querySelectorAll('input[type="checkbox"]')) box.checked = state[box.name].includes(box.value);
     nodes.walk.value = state.walk === null ? "" : String(state.walk);
+    layout.showChosen();
   }
 
   /** The state the form shows; `sortChosen` when the sort select itself changed. */
@@ -215,13 +225,19 @@ function mountSearch(form) {
     nodes.more.textContent = `もっと見る（残り${formatCount(rest)}件）`;
   }
 
-  async function run({ focus } = {}) {
+  /**
+   * Search and show the results.
+   * @param {{focus?: HTMLElement|null, limit?: number, announce?: string, restore?: {scroll?: number}|null}} [options]
+   *   limit: cards to show at once (Back after もっと見る); announce: say this with the new count;
+   *   restore: scroll back there once shown
+   */
+  async function run({ focus, limit = PAGE_SIZE, announce = "", restore = null } = {}) {
     const mine = ++sequence;
     nodes.results.setAttribute("aria-busy", "true");
     let result;
     try {
       const backend = await backendReady;
-      result = await backend.call({ type: "search", state, limit: PAGE_SIZE });
+      result = await backend.call({ type: "search", state, limit });
     } catch (error) {
       if (mine !== sequence) return;
       failed(error);
@@ -244,10 +260,18 @@ function mountSearch(form) {
         ? "キーワードに探せる文字がないため、検索していません"
         : "条件に合う事業所は見つかりませんでした";
     nodes.jump.textContent = `検索結果へ移動（${formatCount(total)}件）`;
+    nodes.apply.textContent = `${formatCount(total)}件を表示`;
+    const parts = describeState(state, config);
+    layout.showSummary(summaryText(parts));
+    document.title = pageTitle(parts, total, baseTitle);
+    // The count's live region says nothing when its text stays the same (a new order, same count).
+    if (announce) nodes.status.textContent = `${announce}（${formatCount(total)}件）`;
     renderMore();
+    if (shown >= total && shown > PAGE_SIZE) nodes.count.textContent = `${formatCount(total)}件すべてを表示しています`;
     nodes.results.setAttribute("aria-busy", "false");
     updateUrlLater();
-    if (focus) focus.focus();
+    if (restore) scrollBack(restore);
+    if (focus) focus.focus({ preventScroll: Boolean(restore) });
   }
 
   function failed(error) {
@@ -269,6 +293,7 @@ function mountSearch(form) {
       nodes.results.append(...added);
       shown += cards.length;
       renderMore();
+      rememberView();
       nodes.results.setAttribute("aria-busy", "false");
       // Keyboard and screen-reader users continue with the first new card.
       added[0]?.querySelector("a")?.focus();
@@ -288,6 +313,37 @@ function mountSearch(form) {
     run({ focus });
   }
 
+  /**
+   * What Back should bring back to this history entry: how many cards were
+   * shown and where the page was scrolled (history.state; the URL holds the search).
+   */
+  function rememberView() {
+    const view = { shown, scroll: Math.round(window.scrollY), anchor: null, offset: 0 };
+    // The topmost card in sight and where it sits: cards not yet laid out have a guessed
+    // height (content-visibility), so a card, not a pixel offset, says where the reader was.
+    for (const card of nodes.results.querySelectorAll("[data-facility-id]")) {
+      const top = card.getBoundingClientRect();
+      if (top.bottom > 0) {
+        view.anchor = card.dataset.facilityId;
+        view.offset = Math.round(top.top);
+        break;
+      }
+    }
+    history.replaceState(view, "", url());
+  }
+
+  /** Scroll back to where a history entry was read (after its cards are shown). */
+  function scrollBack(view) {
+    const card = view.anchor && nodes.results.querySelector(`[data-facility-id="${CSS.escape(view.anchor)}"]`);
+    if (card) window.scrollBy(0, card.getBoundingClientRect().top - view.offset);
+    else window.scrollTo(0, view.scroll || 0);
+  }
+
+  function restoreView(saved) {
+    const limit = saved && saved.shown > PAGE_SIZE ? saved.shown : PAGE_SIZE;
+    return { limit, restore: saved && (saved.scroll || saved.shown > PAGE_SIZE) ? saved : null };
+  }
+
   let urlPending = false;
   /** While typing, the address follows once the results are shown, so it never delays them. */
   function replaceUrlSoon() {
@@ -297,21 +353,66 @@ function mountSearch(form) {
   function updateUrlLater() {
     if (!urlPending) return;
     urlPending = false;
-    setTimeout(() => history.replaceState(null, "", url()), 0);
+    setTimeout(() => history.replaceState(history.state, "", url()), 0);
+  }
+
+  /** A new choice in the form: the sort replaces the history entry, other choices add one. */
+  function chosen(target) {
+    const sorting = target === nodes.sort;
+    const before = state.sort;
+    ignored = [];
+    state = readForm(sorting);
+    if (sorting) history.replaceState(null, "", url());
+    else history.pushState(null, "", url());
+    const announce = sorting && before !== state.sort ? `並び順を「${nodes.sort.selectedOptions[0].textContent}」にしました` : "";
+    run({ announce });
+  }
+
+  // Arrow keys on a closed select pick each option they pass; search once they rest.
+  const keyed = new Map(); // select -> timer
+  function settleSelect(select) {
+    if (!keyed.has(select)) return;
+    clearTimeout(keyed.get(select));
+    keyed.delete(select);
+    chosen(select);
+  }
+  for (const select of [nodes.walk, nodes.sort]) {
+    select.addEventListener("keydown", (event) => {
+      if (SELECT_KEYS.has(event.key) && !event.altKey) select.dataset.keyed = "";
+      else if (event.key === "Enter") settleSelect(select);
+    });
+    select.addEventListener("blur", () => settleSelect(select));
+    select.addEventListener("pointerdown", () => delete select.dataset.keyed);
   }
 
   form.addEventListener("input", (event) => {
-    const typing = event.target === nodes.text;
-    ignored = [];
-    state = readForm(event.target === nodes.sort);
-    if (typing) replaceUrlSoon();
-    else history.pushState(null, "", url());
-    run();
+    const target = event.target;
+    if (target === nodes.text) {
+      ignored = [];
+      state = readForm();
+      replaceUrlSoon();
+      run();
+      return;
+    }
+    if (target instanceof HTMLSelectElement && "keyed" in target.dataset) {
+      delete target.dataset.keyed;
+      clearTimeout(keyed.get(target));
+      keyed.set(target, setTimeout(() => settleSelect(target), KEY_SETTLE_MS));
+      return;
+    }
+    chosen(target);
+    if (target.name === "pref") layout.showChosen();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    state = readForm();
-    history.pushState(null, "", url());
+    for (const select of keyed.keys()) settleSelect(select);
+    const next = readForm();
+    if (stateToSearch(next) !== stateToSearch(state)) {
+      state = next;
+      history.pushState(null, "", url());
+    }
+    // On a phone the form folds away again and the results come into view.
+    if (layout.isPhone()) layout.close();
     run({ focus: nodes.heading });
   });
   nodes.clear.addEventListener("click", (event) => {
@@ -325,18 +426,28 @@ function mountSearch(form) {
     () => backendReady.then((backend) => backend.call({ type: "warm" })).catch(() => {}),
     { once: true },
   );
-  window.addEventListener("popstate", () => {
+  window.addEventListener("popstate", (event) => {
     ({ state, ignored } = readState(location.search, vocab));
     fillForm();
-    run();
+    run(restoreView(event.state));
   });
+  // Where the page is scrolled goes into the history entry, for Back from a facility page.
+  let scrollTimer = 0;
+  window.addEventListener("scroll", () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(rememberView, 200);
+  }, { passive: true });
+  window.addEventListener("pagehide", rememberView);
 
+  // The browser would scroll before the cards are back; the page does it once they are.
+  history.scrollRestoration = "manual";
+  const saved = history.state;
   ({ state, ignored } = readState(location.search, vocab));
   fillForm();
-  history.replaceState(null, "", url());
+  history.replaceState(saved, "", url());
   nodes.nojs.hidden = true;
   nodes.results.hidden = false;
-  run();
+  run(restoreView(saved));
 }
 
 const form = document.querySelector("[data-search-form]");

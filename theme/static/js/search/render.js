@@ -97,6 +97,13 @@ export function countView(form, config) {
       if (target) slots.push({ target, choice: target.closest(".choice"), read: (counts) => counts[key][i], shown: null });
     });
   }
+  // Each region's summary: the sum of its prefectures' counts.
+  const prefIndex = (box) => config.prefectures.indexOf(box.value);
+  for (const details of form.querySelectorAll("[data-region]")) {
+    const target = details.querySelector("[data-count-region]");
+    const indices = [...details.querySelectorAll('input[name="pref"]')].map(prefIndex);
+    if (target) slots.push({ target, choice: null, read: (counts) => indices.reduce((sum, i) => sum + counts.pref[i], 0), shown: null });
+  }
   const walkOptions = [...form.querySelector("[data-search-walk]").options].map((option) => ({
     option,
     label: option.dataset.label,
