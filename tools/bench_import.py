@@ -44,13 +44,16 @@ START, END = "<!-- bench-import:start -->", "<!-- bench-import:end -->"
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from facility_site.open_data.csv_reader import HEADER  # noqa: E402
+from facility_site.records.municipalities import municipality_codes  # noqa: E402
 from facility_site.records.vocab import PREFECTURES  # noqa: E402
 
 # Rows per service file at 30,000 (about the national counts of 2025).
 SHARES = {"60": 3400, "62": 1900, "45": 4600, "46": 20100}
 SERVICE_NAMES = {"60": "就労移行支援", "62": "就労定着支援", "45": "就労継続支援Ａ型", "46": "就労継続支援Ｂ型"}
 ENCODINGS = {"60": "utf-8-sig", "62": "utf-8-sig", "45": "cp932", "46": "cp932"}
-CITIES = ("中央区", "北区", "緑区", "港区", "市川市", "府中市", "伊達市", "旭町", "本町", "大宮区")
+def cities_of(prefecture_code: int) -> list[str]:
+    """Real 市区町村 of the prefecture: the import skips a city that belongs to another one."""
+    return sorted(name for code, name in municipality_codes() if code == prefecture_code)
 WORDS = ("ひだまり", "ミライ", "若葉", "ステップ", "ワークス", "サポート", "カレント", "ピント", "ココ", "ハーモニー")
 
 
@@ -74,7 +77,7 @@ def office_rows(rows: int, seed: int, release: int) -> dict[str, list[list[str]]
             "name": name,
             "kana": "さんぷる" if rng.random() < 0.5 else "",
             "number": number,
-            "city": (prefecture.name if rng.random() < 0.3 else "") + rng.choice(CITIES),
+            "city": (prefecture.name if rng.random() < 0.3 else "") + rng.choice(cities_of(prefecture.code)),
             "address": f"{rng.randrange(1, 9)}-{rng.randrange(1, 30)}-{rng.randrange(1, 20)}",
             "phone": "" if rng.random() < 0.3 else f"0{rng.randrange(10, 99)}-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}",
             "url": rng.choice(["", "", f"https://example.jp/{serial}/", "javascript:void(0)" if rng.random() < 0.01 else ""]),

@@ -201,6 +201,28 @@ def test_a_city_that_is_not_in_the_codes_prefecture_skips_the_row(tmp_path, auth
     assert report.plans == []
 
 
+def test_a_city_of_another_prefecture_skips_the_row_even_without_other_clues(tmp_path):
+    # Code, 事業所番号 and a blank 指定機関名 all say 大阪府; only the municipality table knows 函館市 is in 北海道.
+    folder = tmp_path / "facilities"
+    wrong = dict(MIRAI, code="271276", authority="", city="函館市", number="2710000041")
+    report = run_import([write_csv(tmp_path / "60.csv", [row(service="60", **wrong)])], folder, today=FIRST_DAY)
+    assert [f"{p.line}: {p.field}: {p.message}" for p in report.skipped] == [
+        "2: 事業所住所（市区町村）: '函館市' is not a 市区町村 of 大阪府 but of 北海道; check the code and the city; row skipped"
+    ]
+    assert report.plans == []
+
+
+def test_a_name_shared_by_two_prefectures_is_its_own_in_each(tmp_path):
+    # 府中市 is a city of both 東京都 and 広島県; 中央区 alone is a ward of 札幌市 as well as 東京都's 中央区.
+    folder = tmp_path / "facilities"
+    rows = [
+        row(service="60", **dict(MIRAI, code="132063", authority="", city="府中市", number="1310000051", address="宮町1")),
+        row(service="60", **dict(MIRAI, code="342076", authority="", city="府中市", number="3410000061", address="府川町1")),
+    ]
+    report = run_import([write_csv(tmp_path / "60.csv", rows)], folder, today=FIRST_DAY)
+    assert report.skipped == [] and report.counts["new"] == 2
+
+
 def test_wards_and_prefecture_authorities_that_agree_are_imported(tmp_path):
     folder = tmp_path / "facilities"
     rows = [

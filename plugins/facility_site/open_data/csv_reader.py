@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem
+from ..records.municipalities import prefectures_elsewhere
 from ..records.reader import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, TEXT_LIMITS, display_path
 from ..records.vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
 
@@ -344,6 +345,7 @@ class _RowDecoder:
             self._authority(cell[COL_AUTHORITY], prefecture, city)
             code, service = self._service(cell[COL_SERVICE])
             office_number = self._office_number(cell[COL_NUMBER], prefecture)
+            self._city_in_prefecture(city, prefecture)
             name = self._name(cell[COL_NAME])
         except _SkipRowError as skip:
             self._skip(line, skip.field, f"{skip.message}; row skipped", cells)
@@ -419,6 +421,13 @@ class _RowDecoder:
         if len(city) > TEXT_LIMITS["city"]:
             raise _SkipRowError(COL_CITY, f"is {len(city)} characters long; at most {TEXT_LIMITS['city']}")
         return city
+
+    def _city_in_prefecture(self, city: str, prefecture: Prefecture) -> None:
+        """Last of the place checks: a city that is a real 市区町村 of another prefecture only."""
+        elsewhere = prefectures_elsewhere(prefecture.code, city)
+        if elsewhere:
+            names = "、".join(PREFECTURE_BY_CODE[code].name for code in elsewhere)
+            raise _SkipRowError(COL_CITY, f"{city!r} is not a 市区町村 of {prefecture.name} but of {names}; check the code and the city")
 
     def _authority(self, value: str, prefecture: Prefecture, city: str) -> None:
         """The 指定機関 (designating prefecture or city) must agree with the code and the city.

@@ -70,3 +70,20 @@ def city_order_key(prefecture_code: int, city: str) -> tuple[int, int, str]:
         if parent is not None:
             return (parent, 1, city)
     return (UNKNOWN, 1, city)
+
+
+def prefectures_elsewhere(prefecture_code: int, city: str) -> list[int]:
+    """The other prefectures that have a 市区町村 of exactly this name, when the given one has none like it.
+
+    Empty whenever the name could be the given prefecture's: a known name, a
+    ward newer than the table (浜松市中央区 starts with 浜松市), or a ward
+    written without its city (中央区 of 札幌市中央区). Only a name that fits
+    nowhere in the prefecture but is a real 市区町村 elsewhere is reported.
+    """
+    folded = _fold(city)
+    if municipality_code(prefecture_code, city) is not None:
+        return []
+    own = [name for (code, name) in municipality_codes() if code == prefecture_code]
+    if any(folded.startswith(name) or name.endswith(folded) for name in own):
+        return []
+    return sorted(code for (code, name) in municipality_codes() if name == folded and code != prefecture_code)
