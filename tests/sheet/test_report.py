@@ -49,6 +49,19 @@ def test_the_counts_drop_after_a_sheet_import_fills_the_gaps(tmp_path):
     assert report["大阪府"] == (2, [0, 1, 0, 1, 1, 1, 0])
 
 
+def test_an_email_or_fax_alone_counts_as_contact_details(tmp_path):
+    folder = write_records(tmp_path / "f")
+    export(folder, tmp_path / "s.xlsx")
+    edit = Edit(tmp_path / "s.xlsx")
+    edit.set("midori", "メール", "midori@example.jp")  # midori had neither phone nor url
+    edit.set("furui", "FAX", "06-0000-2222")  # nor had furui
+    edit.save()
+    run_import(tmp_path / "s.xlsx", folder)
+    report = counts(completeness(load_facilities(folder), TODAY, 365))
+    assert report["東京都"][1][KEYS.index("contact")] == 0
+    assert report["大阪府"][1][KEYS.index("contact")] == 0
+
+
 def test_the_html_page_shows_the_same_counts_with_bars(tmp_path):
     report = completeness(load_facilities(write_records(tmp_path / "f")), TODAY, 365)
     doc = BeautifulSoup(render_html(report), "html.parser")

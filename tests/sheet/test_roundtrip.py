@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from facility_site.sheet.apply import run_import
+from facility_site.records.reader import display_path
+from facility_site.sheet.apply import SheetImportError, run_import
 from facility_site.sheet.export import export
 from sheet_records import HAND_KEPT, IMPORTED, Edit, snapshot, write_records
 from sitebuild import build_site, page
@@ -129,3 +130,26 @@ def test_a_dry_run_writes_nothing(tmp_path):
     result = run_import(sheet, folder, dry_run=True)
     assert [c.record.id for c in result.changed] == ["naniwa"] and result.written == 0
     assert snapshot(folder) == before
+
+
+def test_contact_columns_round_trip_and_a_bad_address_is_named_by_its_cell(tmp_path):
+    folder = write_records(tmp_path / "facilities")
+    sheet = tmp_path / "tokyo.xlsx"
+    export(folder, sheet)
+    edit = Edit(sheet)
+    edit.set("wakaba", "メール", "info@wakaba.example.jp")
+    edit.set("wakaba", "FAX", "03-0000-1111")
+    edit.set("wakaba", "問い合わせフォーム", "https://wakaba.example.jp/visit/")
+    bad = edit.set("midori", "メール", "mailto:midori")
+    edit.save()
+    with pytest.raises(SheetImportError) as caught:
+        run_import(sheet, folder)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and problems[0].startswith(f"{display_path(sheet)}:対象!{bad}: メール: ")
+    edit = Edit(sheet)
+    edit.set("midori", "メール", None)
+    edit.save()
+    run_import(sheet, folder)
+    record = yaml.safe_load((folder / "wakaba.yaml").read_text(encoding="utf-8"))
+    assert (record["email"], record["fax"], record["inquiry_url"]) == ("info@wakaba.example.jp", "03-0000-1111", "https://wakaba.example.jp/visit/")
+    assert "email" not in yaml.safe_load((folder / "midori.yaml").read_text(encoding="utf-8"))

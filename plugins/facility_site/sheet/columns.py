@@ -1,8 +1,7 @@
 """The spreadsheet's columns: the one place that says which record fields a sheet shows and edits.
 
 A new record field reaches the sheet as one more line in COLUMNS (for
-example the contact and visit fields of issue 11: `Column("メール", "email",
-TEXT)`); export, import, validation-to-cell mapping and the report's header
+example `Column("メール", "email", TEXT)`); export, import, validation-to-cell mapping and the report's header
 all follow from this list.
 
 Cells are compared as text (`cell_text`) on both sides: export writes
@@ -86,8 +85,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("特徴", "features", TAGS, 30, note="「、」で区切る"),
     Column("URL", "url", TEXT, 30),
     Column("電話番号", "phone", TEXT, 15),
-    # The contact and visit fields (email, fax, inquiry_url, hours, visit,
-    # conditions) go here, one Column each, once records/reader.py reads them.
+    Column("FAX", "fax", TEXT, 15),
+    Column("メール", "email", TEXT, 24),
+    Column("問い合わせフォーム", "inquiry_url", TEXT, 30, note="事業所の問い合わせ・見学申込みページ（http(s)）"),
+    # hours, visit and conditions are nested blocks: they need a column kind
+    # of their own (one column per key) and are edited in the YAML for now.
     Column("更新日", "updated", DATE, 12, note="事実を確かめた日 YYYY-MM-DD"),
     Column("fingerprint", "", FINGERPRINT, 18, note="変更検出用（編集しないでください）"),
 )

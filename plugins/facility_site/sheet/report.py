@@ -16,8 +16,8 @@ from ..records.model import Facility
 from ..records.vocab import PREFECTURES
 
 # A record "has contact details" when any of these is given. The contact
-# fields of issue 11 (email, fax, inquiry_url) join this tuple once records have them.
-CONTACT_FIELDS = ("phone", "url")
+# ways of issue 11 (fax, email, the inquiry form) count as much as a phone.
+CONTACT_FIELDS = ("phone", "fax", "email", "inquiry_url", "url")
 
 def _not_entered(facility: Facility, field_name: str) -> bool:
     return getattr(facility, field_name) is None and field_name not in facility.not_published
