@@ -9,12 +9,11 @@
 import { readConfig, siteUrl } from "../config.js";
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
-import { parseIds } from "./ids.js";
+import { fetchChosen, parseIds } from "./ids.js";
 import { comparePath, getSelection, visitPath } from "./selection.js";
 import { renderCompareTable } from "./table.js";
 
 const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
-const LOOKAHEAD = 10; // ids looked up beyond the limit, in case some are unknown
 
 function listText(ids) {
   const shown = ids.slice(0, LIST_SHOWN).join("、");
@@ -115,25 +114,12 @@ export async function mountComparePage(root) {
     return;
   }
 
-  // Unknown ids should not use up the limit, so a few more than the limit are
-  // looked up; the rest of a very long list is left out unfetched.
-  const candidates = request.ids.slice(0, limit + LOOKAHEAD);
   output.setAttribute("aria-busy", "true");
   output.replaceChildren(el("p", {}, "読み込んでいます…"));
-  const results = await Promise.allSettled(candidates.map(fetchFacility));
+  const chosen = await fetchChosen(request, limit, fetchFacility);
   output.removeAttribute("aria-busy");
-
-  let facilities = [];
-  const unknown = [...request.malformed];
-  const overflow = [];
-  let failed = 0;
-  results.forEach((result, index) => {
-    if (result.status === "rejected") failed += 1;
-    else if (result.value === null) unknown.push(candidates[index]);
-    else if (facilities.length < limit) facilities.push(result.value);
-    else overflow.push(candidates[index]);
-  });
-  overflow.push(...request.ids.slice(candidates.length));
+  let facilities = chosen.found;
+  const { unknown, overflow, failed } = chosen;
 
   const messages = [];
   if (unknown.length) {

@@ -11,13 +11,12 @@
 import { readConfig, siteUrl } from "../config.js";
 import { announce } from "../compare/announce.js";
 import { el } from "../compare/dom.js";
-import { parseIds } from "../compare/ids.js";
+import { fetchChosen, parseIds } from "../compare/ids.js";
 import { comparePath, getSelection } from "../compare/selection.js";
 import { keepDraft, readDraft } from "./draft.js";
 import { renderOffice } from "./office.js";
 
 const LIST_SHOWN = 10;
-const LOOKAHEAD = 10; // ids looked up beyond the limit, in case some are unknown
 
 function listText(ids) {
   const shown = ids.slice(0, LIST_SHOWN).join("、");
@@ -88,23 +87,10 @@ export async function mountVisitPage(root) {
     return;
   }
 
-  const candidates = request.ids.slice(0, limit + LOOKAHEAD);
   notices.setAttribute("aria-busy", "true");
   notices.replaceChildren(el("p", {}, "読み込んでいます…"));
-  const results = await Promise.allSettled(candidates.map(fetchOffice));
+  const { found: records, unknown, overflow, failed } = await fetchChosen(request, limit, fetchOffice);
   notices.removeAttribute("aria-busy");
-
-  const records = [];
-  const unknown = [...request.malformed];
-  const overflow = [];
-  let failed = 0;
-  results.forEach((result, index) => {
-    if (result.status === "rejected") failed += 1;
-    else if (result.value === null) unknown.push(candidates[index]);
-    else if (records.length < limit) records.push(result.value);
-    else overflow.push(candidates[index]);
-  });
-  overflow.push(...request.ids.slice(candidates.length));
 
   const messages = [];
   if (unknown.length) {
