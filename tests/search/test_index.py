@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 from pathlib import Path
 
 import pytest
-import yaml
 from facility_site.records.metrics import metric_order_key
 from facility_site.records.reader import load_facilities
 from facility_site.search.data import CODE_ALPHABET, doc_order, encode_column, name_order, prefecture_starts, sort_column
 from facility_site.search.index import FIELD_NAMES, build_fast, build_with_lunr_py, char_shards, document_words
-from sitebuild import FIXTURES, ROOT, SAMPLE_FACILITIES
+from search_helpers import write_synthetic_records
+from sitebuild import FIXTURES, SAMPLE_FACILITIES
 
 
 def synthetic_facilities(folder: Path, count: int, seed: int = 5):
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    folder.mkdir(parents=True, exist_ok=True)
-    for record_id, record in synth.generate(count, seed=seed):
-        (folder / f"{record_id}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_facilities(folder)
+    return load_facilities(write_synthetic_records(folder, count, seed))
 
 
 @pytest.fixture(scope="module")

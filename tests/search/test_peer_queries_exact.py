@@ -7,14 +7,13 @@ city …) the results must still be exactly the reference matcher's.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 
 import pytest
-import yaml
 from facility_site.records.reader import load_facilities
+from search_helpers import write_synthetic_records
 from sitebuild import ROOT, build_site
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -24,13 +23,7 @@ from peers.queries import ReferenceMatcher, derive_queries  # noqa: E402
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp("peer-queries")
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    records = root / "records"
-    records.mkdir()
-    for record_id, record in synth.generate(200, seed=2):
-        (records / f"{record_id}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    records = write_synthetic_records(root / "records", 200, seed=2)
     (root / "content").mkdir()
     return build_site(root / "output", records, root / "content"), load_facilities(records)
 

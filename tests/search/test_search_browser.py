@@ -8,21 +8,19 @@ aria-busy="false" once final, cards with [data-facility-id] in display order,
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-import yaml
 from conftest import format_violations, run_axe
-from sitebuild import FIXTURES, ROOT, StaticServer, build_site
+from search_helpers import READY, settle, shown_ids, write_synthetic_records
+from sitebuild import FIXTURES, StaticServer, build_site
 from sitebuild import page as site_page
 
 pytestmark = pytest.mark.browser
 
 SEARCH_RECORDS = FIXTURES / "search"
-READY = '[data-results][aria-busy="false"]'
 NAME_ORDER = [
     "shibuya-it",
     "hostile",
@@ -50,13 +48,7 @@ def fixture_server(tmp_path_factory):
 def synthetic_server(tmp_path_factory):
     """120 synthetic facilities: more than one batch of 50 cards."""
     root = tmp_path_factory.mktemp("search-synthetic")
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    records = root / "records"
-    records.mkdir()
-    for record_id, record in synth.generate(120, seed=3):
-        (records / f"{record_id}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    records = write_synthetic_records(root / "records", 120, seed=3)
     (root / "content").mkdir()
     with StaticServer(build_site(root / "output", records, root / "content")) as server:
         yield server
@@ -77,10 +69,6 @@ def wait_ready(tab) -> None:
     )
 
 
-def shown_ids(tab) -> list[str]:
-    return tab.eval_on_selector_all("[data-results] [data-facility-id]", "cards => cards.map(c => c.dataset.facilityId)")
-
-
 def count_text(tab) -> str:
     return tab.text_content("[data-result-count]").strip()
 
@@ -98,22 +86,6 @@ def open_region(tab, name: str) -> None:
     region = tab.locator("[data-region]", has=tab.locator("summary", has_text=name))
     if region.get_attribute("open") is None:
         region.locator("summary").click()
-
-
-def settle(tab, action) -> None:
-    """Run an action that starts a search and wait for its final results."""
-    tab.evaluate("() => { window.__searchDone = false; }")
-    tab.evaluate(
-        """() => {
-        const list = document.querySelector('[data-results]');
-        const seen = new MutationObserver(() => {
-            if (list.getAttribute('aria-busy') === 'false') { window.__searchDone = true; seen.disconnect(); }
-        });
-        seen.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
-    }"""
-    )
-    action()
-    tab.wait_for_function("() => window.__searchDone === true")
 
 
 # --- by URL ---------------------------------------------------------------------

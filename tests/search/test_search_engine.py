@@ -10,13 +10,11 @@ index of the same site.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from facility_site.records.reader import load_facilities
 from facility_site.records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from facility_site.search.data import doc_order
@@ -24,6 +22,7 @@ from facility_site.search.index import FIELD_NAMES, PREFIX_FIELDS, READING_MIN_C
 from facility_site.search.tokenizer import parse_query
 from facility_site.search.words import DEFAULT_PATH as EVERYDAY_WORDS
 from facility_site.search.words import load_everyday_words, words_config
+from search_helpers import write_synthetic_records
 from sitebuild import FIXTURES, ROOT, build_site
 
 SEARCH_RECORDS = FIXTURES / "search"
@@ -294,13 +293,7 @@ def test_no_results_says_which_condition_to_loosen(site):
 
 
 def _synthetic_records(folder: Path, count: int) -> Path:
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    folder.mkdir(parents=True)
-    for record_id, record in synth.generate(count, seed=7):
-        (folder / f"{record_id}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return folder
+    return write_synthetic_records(folder, count, seed=7)
 
 
 @pytest.fixture(scope="module")

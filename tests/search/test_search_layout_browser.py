@@ -8,17 +8,15 @@ Phone is a 390×844 viewport (and 320 for overflow), wide is 1024×800.
 
 from __future__ import annotations
 
-import importlib.util
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import yaml
 from conftest import format_violations, run_axe
-from sitebuild import FIXTURES, ROOT, StaticServer, build_site
+from search_helpers import READY, settle, shown_ids, write_synthetic_records
+from sitebuild import FIXTURES, StaticServer, build_site
 
 pytestmark = pytest.mark.browser
 
-READY = '[data-results][aria-busy="false"]'
 KANAGAWA = "?pref=kanagawa&dis=intellectual&svc=retention"  # yokohama-midori only
 
 
@@ -34,13 +32,7 @@ def fixture_server(tmp_path_factory):
 def synthetic_server(tmp_path_factory):
     """60 synthetic facilities: three batches of 20 cards."""
     root = tmp_path_factory.mktemp("search-layout-synthetic")
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    records = root / "records"
-    records.mkdir()
-    for record_id, record in synth.generate(60, seed=5):
-        (records / f"{record_id}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    records = write_synthetic_records(root / "records", 60, seed=5)
     (root / "content").mkdir()
     with StaticServer(build_site(root / "output", records, root / "content")) as server:
         yield server
@@ -84,26 +76,6 @@ def count_searches(tab) -> None:
             .observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
     }"""
     )
-
-
-def settle(tab, action) -> None:
-    """Run an action that starts a search and wait for its final results."""
-    tab.evaluate(
-        """() => {
-        window.__searchDone = false;
-        const list = document.querySelector('[data-results]');
-        const seen = new MutationObserver(() => {
-            if (list.getAttribute('aria-busy') === 'false') { window.__searchDone = true; seen.disconnect(); }
-        });
-        seen.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
-    }"""
-    )
-    action()
-    tab.wait_for_function("() => window.__searchDone === true")
-
-
-def shown_ids(tab) -> list[str]:
-    return tab.eval_on_selector_all("[data-results] [data-facility-id]", "cards => cards.map(c => c.dataset.facilityId)")
 
 
 def box(tab, selector: str) -> dict:

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import format_violations, run_axe
+from search_helpers import READY, settle, shown_ids
 from sitebuild import FIXTURES, StaticServer, build_site
 
 pytestmark = pytest.mark.browser
 
-READY = '[data-results][aria-busy="false"]'
 OFFER = "[data-search-word-offer]"
 
 
@@ -28,26 +28,6 @@ def server(tmp_path_factory):
 def open_search(tab, server, q: str = "") -> None:
     tab.goto(f"{server.url}search/" + (f"?q={quote(q)}" if q else ""))
     tab.wait_for_selector(READY, state="attached")
-
-
-def shown_ids(tab) -> list[str]:
-    return tab.eval_on_selector_all("[data-results] [data-facility-id]", "cards => cards.map(c => c.dataset.facilityId)")
-
-
-def settle(tab, action) -> None:
-    """Run an action that starts a search and wait for its final results."""
-    tab.evaluate(
-        """() => {
-        window.__searchDone = false;
-        const list = document.querySelector('[data-results]');
-        const seen = new MutationObserver(() => {
-            if (list.getAttribute('aria-busy') === 'false') { window.__searchDone = true; seen.disconnect(); }
-        });
-        seen.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
-    }"""
-    )
-    action()
-    tab.wait_for_function("() => window.__searchDone === true")
 
 
 def url_state(tab) -> dict[str, str]:
