@@ -50,7 +50,9 @@ def test_walk_through_pages_with_the_pager_and_city_index(page, varied_server):
     assert page.url == varied_server.url + "pref/hokkaido/#city-2"
     heading = page.locator("#city-2")
     assert heading.inner_text() == "函館市"
-    assert heading.evaluate("h => h.getBoundingClientRect().top") < 100  # scrolled to it
+    # The URL changes when the navigation commits; the browser scrolls to #city-2 once the page has loaded.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.getElementById('city-2').getBoundingClientRect().top < 100")  # scrolled to it
     assert page.errors == []
 
 
