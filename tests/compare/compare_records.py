@@ -9,6 +9,9 @@ Four facilities in 東京都 whose figures make every best-value rule visible:
 | charlie | 非公開  | 5名未満  | 10   | 6ヶ月以上    | —    |
 | delta   | 90%超   | 3名      | 12   | 6〜9ヶ月     | 10分 |
 
+The three published 定着率 all count 6 months after starting work (their
+`basis`, written three ways), so they can be compared and one is marked.
+
 plus echo (神奈川県, for the limit), and the hostile record of the records tests.
 """
 
@@ -37,7 +40,11 @@ RECORDS = {
             walk_minutes: 7
         services: [就労移行支援, 就労定着支援]
         capacity: 20
-        retention_rate: 92%
+        retention_rate:
+          value: 92%
+          period: 2024年度
+          basis: 6ヶ月
+          source: 事業所発表
         hires_last_year: 10~14名
         average_stay: 6~12ヶ月
         disabilities: [精神, 知的]
@@ -60,7 +67,7 @@ RECORDS = {
             walk_minutes: 0.5
         services: [就労移行支援]
         capacity: 20
-        retention_rate: 90%以上
+        retention_rate: {value: 90%以上, basis: 6か月}
         hires_last_year: 15名以上
         average_stay: 12~18ヶ月
         disabilities: [精神, 知的, 発達, 身体, 難病]
@@ -91,7 +98,7 @@ RECORDS = {
             walk_minutes: 10
         services: [就労移行支援, 就労定着支援]
         capacity: 12
-        retention_rate: 90%超
+        retention_rate: {value: 90%超, basis: 就職6ヶ月後, source: 自治体公表}
         hires_last_year: 3
         average_stay: 6~9ヶ月
         disabilities: [身体, 難病]
@@ -126,7 +133,8 @@ NAMES = {
 }
 
 # What the comparison shows for each record, row by row, written out from
-# the YAML above (lists as lists, one entry per line in the cell).
+# the YAML above (lists as lists, one entry per line in the cell). A metric's
+# definition (METRIC_NOTES) is left out here and checked on its own.
 EXPECTED_CELLS = {
     "alpha": {
         "定着支援": "あり",
@@ -208,6 +216,13 @@ EXPECTED_CELLS = {
         "特徴": "登録なし",
         "情報更新日": "2026年8月20日",
     },
+}
+
+# The definitions shown under the values (data-metric-note), by facility and row.
+METRIC_NOTES = {
+    "alpha": {"就職定着率": "2024年度・就職6ヶ月後・事業所発表"},
+    "bravo": {"就職定着率": "就職6ヶ月後"},
+    "delta": {"就職定着率": "就職6ヶ月後・自治体公表"},
 }
 
 # Best values among alpha, bravo, charlie, delta, and the mark each shows.

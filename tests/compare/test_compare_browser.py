@@ -92,7 +92,7 @@ def table_cells(tab):
             [...tr.querySelectorAll('td')].forEach((td, i) => {
               const items = [...td.querySelectorAll('li')].map(li => li.textContent);
               const clone = td.cloneNode(true);
-              clone.querySelectorAll('[data-best]').forEach(mark => mark.remove());
+              clone.querySelectorAll('[data-best], [data-metric-note]').forEach(mark => mark.remove());
               out[ids[i]][label] = items.length ? items : clone.textContent;
             });
           }

@@ -45,9 +45,12 @@ def compare_site(tmp_path_factory) -> Path:
 
 
 def cell_value(cell):
-    """A cell as the tests write it: a list for <ul> cells, else the text."""
+    """A cell as the tests write it: a list for <ul> cells, else the text (without a metric's definition)."""
     items = cell.select("li")
-    return [li.get_text() for li in items] if items else cell.get_text()
+    if items:
+        return [li.get_text() for li in items]
+    shown = [node for node in cell.children if "data-metric-note" not in getattr(node, "attrs", {})]
+    return "".join(node.get_text() if hasattr(node, "get_text") else str(node) for node in shown)
 
 
 # --- the best-value rule -----------------------------------------------------------------
@@ -98,7 +101,7 @@ def test_one_small_json_file_per_facility(compare_site):
     assert files == ["alpha.json", "bravo.json", "charlie.json", "delta.json", "echo.json", "hostile.json"]
     record = json.loads((compare_site / "compare" / "data" / "alpha.json").read_text(encoding="utf-8"))
     assert record["id"] == "alpha" and record["name"] == NAMES["alpha"] and record["url"] == "facilities/alpha/"
-    assert record["cells"]["retention_rate"] == {"text": "92%", "rank": [92, 0]}
+    assert record["cells"]["retention_rate"] == {"text": "92%", "rank": [92, 0], "basis": 6, "note": "2024年度・就職6ヶ月後・事業所発表"}
     assert record["cells"]["access"] == {"items": ["JR山手線 新宿駅 徒歩3分", "新宿三丁目駅 徒歩7分"], "rank": [3, 0]}
     assert record["cells"]["updated"] == {"text": "2026年10月1日", "datetime": "2026-10-01"}
     assert json.loads((compare_site / "compare" / "data" / "charlie.json").read_text(encoding="utf-8"))["cells"]["retention_rate"] == {"text": "非公開"}

@@ -15,7 +15,10 @@ better) and the walk to the nearest station (shorter is better). 定員,
 平均利用期間 and 昨年の就職人数 are shown without a mark: a small group or a
 longer stay is what some people look for. Cells without a rank (非公開, or
 nothing guaranteed on that side) are never marked best; equal ranks are all
-marked.
+marked. 就職定着率 is marked only when every ranked cell carries the same
+`basis` (months after starting work the rate counts): offices that count at
+6 months and at 1 year, or that do not say, are not compared, and the table
+says why (the row's unlike/unknown note).
 """
 
 from __future__ import annotations
@@ -43,11 +46,24 @@ class CompareRow:
     label: str
     better: str | None = None  # HIGHER, LOWER, or None for rows that are not ranked
     best_label: str = ""  # the visible mark on the best cell, e.g. 最高
+    # Marked only where every ranked cell counts the same way (its `basis`, known and equal);
+    # otherwise the table says why there is no mark (the two texts below).
+    same_basis: bool = False
+    unlike_basis_note: str = ""
+    unknown_basis_note: str = ""
 
 
 COMPARE_ROWS: tuple[CompareRow, ...] = (
     CompareRow("retention_support", "定着支援"),
-    CompareRow("retention_rate", "就職定着率", HIGHER, "最高"),
+    CompareRow(
+        "retention_rate",
+        "就職定着率",
+        HIGHER,
+        "最高",
+        same_basis=True,
+        unlike_basis_note="定着率の数え方が事業所によって違うため比べられません（就職から何ヶ月後に数えたかが異なります）。",
+        unknown_basis_note="定着率の数え方（就職から何ヶ月後に数えたか）が分からない事業所があるため比べられません。",
+    ),
     CompareRow("hires_last_year", "昨年の就職人数"),
     CompareRow("capacity", "定員"),
     CompareRow("average_stay", "平均利用期間"),
@@ -100,6 +116,10 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
     }
     for field in ("retention_rate", "hires_last_year", "average_stay"):
         cells[field] = {"text": facility.metric_text(field)}
+        if note := facility.metric_note(field):
+            cells[field]["note"] = note  # its definition: 2024年度・就職6ヶ月後・事業所発表
+    if facility.retention_basis is not None:
+        cells["retention_rate"]["basis"] = facility.retention_basis  # months; ★ only among equal bases
     ranked = {"retention_rate": facility.retention_rate, "access": _exact(facility.min_walk)}
     for key, metric in ranked.items():
         rank = cell_rank(metric, ROW_BY_KEY[key].better)

@@ -258,3 +258,59 @@ def _json_num(number: float | None) -> float | int | None:
     if number is None:
         return None
     return int(number) if number == int(number) else number
+
+
+# --- definitions: what a figure counts, over which period, and who says so ---------------
+#
+# Each metric may be written as a mapping that carries its definition beside
+# the value (the plain value stays valid):
+#
+#   retention_rate: {value: 90%以上, period: 2024年度, basis: 6ヶ月, source: 事業所発表}
+#
+# `basis` (就職定着率 only) is how long after starting work a person counts as
+# retained; it decides whether two offices' rates can be compared at all.
+
+DEFINITION_KEYS = ("value", "period", "basis", "source")
+BASIS_FIELD = "retention_rate"
+# The usual sources, spelled as the site shows them; any other short text is accepted as written.
+KNOWN_SOURCES = ("事業所発表", "自治体公表", "情報公表システム")
+_BASIS_RE = re.compile(r"^(?:就職)?([0-9]+)(ヶ月|か月|カ月|ヵ月|ケ月|箇月|月|年)(?:後|間)?$")
+
+
+@dataclass(frozen=True)
+class MetricNote:
+    """A metric's definition: the period it covers, its basis in months (定着率 only), its source."""
+
+    period: str | None = None
+    basis_months: int | None = None
+    source: str | None = None
+
+    @property
+    def basis_label(self) -> str | None:
+        """就職6ヶ月後, 就職1年後: how long after starting work the rate counts."""
+        if self.basis_months is None:
+            return None
+        months = self.basis_months
+        span = f"{months // 12}年" if months % 12 == 0 else f"{months}ヶ月"
+        return f"就職{span}後"
+
+    def text(self) -> str:
+        """As pages show it beside the value: 2024年度・就職6ヶ月後・事業所発表."""
+        return "・".join(part for part in (self.period, self.basis_label, self.source) if part)
+
+
+def is_definition(value: object) -> bool:
+    """True when a raw metric value is the definition mapping ({value, period, …}), not a {min, max} range."""
+    return isinstance(value, dict) and not ({"min", "max"} & set(value))
+
+
+def parse_basis(value: object) -> int:
+    """`6ヶ月`, `6か月後`, `1年` → months; raise MetricError otherwise."""
+    text = _normalize(str(value)) if isinstance(value, str) else ""
+    match = _BASIS_RE.match(text)
+    if not match:
+        raise MetricError(f"cannot read {value!r}; write how long after starting work the rate counts, such as 6ヶ月 or 1年")
+    months = int(match.group(1)) * (12 if match.group(2) == "年" else 1)
+    if not 1 <= months <= 120:
+        raise MetricError(f"{value!r} is out of range; use 1ヶ月 to 10年")
+    return months

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .metrics import Metric, display_metric
+from .metrics import Metric, MetricNote, display_metric
 from .vocab import (
     ANSWER_LABELS,
     CONDITIONS,
@@ -136,6 +136,8 @@ class Facility:
     average_stay: Metric | None = None
     # Metric fields the record marks 非公開; any other metric without a value was never entered.
     not_published: frozenset[str] = frozenset()
+    # Each metric's definition (period, basis, source) where the record gives one.
+    metric_notes: dict[str, MetricNote] = field(default_factory=dict, compare=False, hash=False)
     catchphrase: str | None = None
     description: str | None = None  # Markdown source
     description_html: str = ""  # rendered, raw HTML escaped, links checked
@@ -263,6 +265,17 @@ class Facility:
     def metric_text(self, field_name: str) -> str:
         """A metric as shown everywhere: its value, 非公開 when the record says so, else 未掲載."""
         return display_metric(getattr(self, field_name), field_name in self.not_published)
+
+    def metric_note(self, field_name: str) -> str:
+        """A metric's definition in words (2024年度・就職6ヶ月後・事業所発表), or "" when the record gives none."""
+        note = self.metric_notes.get(field_name)
+        return note.text() if note else ""
+
+    @property
+    def retention_basis(self) -> int | None:
+        """Months after starting work the 就職定着率 counts (its `basis`), or None when unknown."""
+        note = self.metric_notes.get("retention_rate")
+        return note.basis_months if note else None
 
     @property
     def mailto_href(self) -> str | None:

@@ -21,7 +21,17 @@ import yaml
 
 from ..errors import Problem, RecordError
 from .markup import render_description
-from .metrics import METRIC_SPECS, MetricError, parse_metric, says_not_published
+from .metrics import (
+    BASIS_FIELD,
+    DEFINITION_KEYS,
+    METRIC_SPECS,
+    MetricError,
+    MetricNote,
+    is_definition,
+    parse_basis,
+    parse_metric,
+    says_not_published,
+)
 from .model import Conditions, Facility, Hours, Location, Station, Visit
 from .vocab import (
     ANSWERS,
@@ -88,6 +98,8 @@ EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 MAX_EMAIL = 254
+# A metric's period is a short label such as 2024年度 or 2023年4月〜2024年3月.
+MAX_PERIOD = 40
 
 
 # libyaml (bundled in PyYAML's wheels) parses about eight times faster than
@@ -421,12 +433,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "location": _location(source),
         "source": _source_block(source),
     }
-    for field_name, spec in METRIC_SPECS.items():
-        try:
-            values[field_name] = parse_metric(data.get(field_name), spec)
-        except MetricError as exc:
-            source.problem(field_name, str(exc))
-    values["not_published"] = frozenset(f for f in METRIC_SPECS if says_not_published(data.get(f))) or None
+    values.update(_metrics(source))
     _check_city(source, values["prefecture"], values["city"])
     if source.problems:
         return None
@@ -438,6 +445,58 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         # None means "not given": leave those to the model's defaults.
         **{k: v for k, v in values.items() if v is not None},
     )
+
+
+def _metrics(source: _Source) -> dict:
+    """The three metrics, each a plain value or {value, period, basis, source}; with their notes."""
+    values: dict = {}
+    notes: dict[str, MetricNote] = {}
+    not_published = set()
+    for field_name, spec in METRIC_SPECS.items():
+        raw = source.data.get(field_name)
+        value_key = field_name
+        if is_definition(raw):
+            note = _metric_note(source, field_name, raw)
+            if note is not None:
+                notes[field_name] = note
+            raw = raw.get("value")
+            value_key = f"{field_name}.value"
+        try:
+            values[field_name] = parse_metric(raw, spec)
+        except MetricError as exc:
+            source.problem(value_key, str(exc))
+        if says_not_published(raw):
+            not_published.add(field_name)
+    values["not_published"] = frozenset(not_published) or None
+    values["metric_notes"] = notes or None
+    return values
+
+
+def _metric_note(source: _Source, field_name: str, raw: dict) -> MetricNote | None:
+    """The definition part of `{value, period, basis, source}`; every problem reported by its key."""
+    known = DEFINITION_KEYS if field_name == BASIS_FIELD else tuple(k for k in DEFINITION_KEYS if k != "basis")
+    for key in raw:
+        if key == "basis" and field_name != BASIS_FIELD:
+            source.problem(f"{field_name}.basis", "basis is for retention_rate only (how long after starting work a person counts as retained)")
+        elif key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(known)}"
+            source.problem(f"{field_name}.{key}", f"unknown field{hint}")
+    if "value" not in raw:
+        source.problem(f"{field_name}.value", "value is missing; write the figure (or 非公開) as value: …")
+    period = _nested_text(source, f"{field_name}.period", raw.get("period"))
+    origin = _nested_text(source, f"{field_name}.source", raw.get("source"))
+    months = None
+    if field_name == BASIS_FIELD and not _blank(raw.get("basis")):
+        try:
+            months = parse_basis(_as_written(source, f"{field_name}.basis", raw.get("basis")))
+        except MetricError as exc:
+            source.problem(f"{field_name}.basis", str(exc))
+    if period and len(period) > MAX_PERIOD:
+        source.problem(f"{field_name}.period", f"is {len(period)} characters long; at most {MAX_PERIOD}")
+        period = None
+    note = MetricNote(period=period, basis_months=months, source=origin)
+    return note if note.text() else None
 
 
 def _blank(value: object) -> bool:

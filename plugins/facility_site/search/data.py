@@ -135,7 +135,7 @@ def sort_column(docs: Sequence[Facility], attribute: str) -> dict:
 
 
 def card_row(facility: Facility) -> list:
-    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員 (label), 平均利用期間] as the card shows them.
+    """[id, name, city, access, 就職定着率, 昨年の就職人数, 定員 (label), 平均利用期間(, notes)] as the card shows them.
 
     access is [line or "", station, walk label] for the nearest station, or None.
     就職定着率 is None where the card leaves it out (Facility.shows_retention_rate).
@@ -143,7 +143,8 @@ def card_row(facility: Facility) -> list:
     """
     station = facility.nearest_station
     access = [station.line or "", station.name, station.walk_label] if station else None
-    return [
+    notes = {name: facility.metric_note(name) for name in facility.metric_notes if facility.metric_note(name)}
+    row = [
         facility.id,
         facility.name,
         facility.city,
@@ -153,6 +154,8 @@ def card_row(facility: Facility) -> list:
         facility.capacity_label,
         facility.metric_text("average_stay"),
     ]
+    # Only cards whose record defines a metric carry the 9th item: {field: 2024年度・就職6ヶ月後・事業所発表}.
+    return [*row, notes] if notes else row
 
 
 def card_files(docs: Sequence[Facility]) -> dict[str, object]:

@@ -31,6 +31,7 @@ from .columns import (
     cell_text,
     cell_value,
     fingerprint,
+    metric_path,
     nearest,
     row_digest,
     split_fingerprint,
@@ -220,7 +221,8 @@ def _changes(sheet: Sheet, row: Row, record: StoredRecord, problems: list) -> tu
                 headers.append(column.header)
             continue
         if typed != cell_text(cell_value(column, record.id, data)):
-            changes.append(((column.field,), yaml_value(column, typed)))
+            # A metric written with its definition keeps it: the cell edits only its `value`.
+            changes.append((metric_path(column, data), yaml_value(column, typed)))
             headers.append(column.header)
     for name, columns in groups.items():
         if columns[0].kind == MARKS:

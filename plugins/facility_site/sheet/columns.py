@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..records.metrics import METRIC_SPECS
+from ..records.metrics import METRIC_SPECS, is_definition
 from ..records.vocab import DISABILITIES, DISABILITY_BY_LABEL, PREFECTURES, SERVICE_BY_LABEL, SERVICES
 
 SHEET_TITLE = "対象"
@@ -173,9 +173,21 @@ def cell_value(column: Column, record_id: str, data: dict):
     value = data.get(column.field)
     if column.kind == TAGS and isinstance(value, list):
         return "、".join(cell_text(v) for v in value)
-    if column.kind == METRIC and isinstance(value, dict):
-        return _range_text(value)
+    if column.kind == METRIC:
+        value = metric_value(value)
+        if isinstance(value, dict):
+            return _range_text(value)
     return _plain(value)
+
+
+def metric_value(value):
+    """A metric's figure: the value itself, or `value` of {value, period, basis, source} (the sheet edits only that)."""
+    return value.get("value") if is_definition(value) else value
+
+
+def metric_path(column: Column, data: dict) -> tuple[str, ...]:
+    """Where a metric column's cell is stored: the field, or its `value` when the record defines the metric."""
+    return (column.field, "value") if column.kind == METRIC and is_definition(data.get(column.field)) else (column.field,)
 
 
 def _plain(value):
@@ -214,4 +226,4 @@ def is_missing(data: dict) -> bool:
     """ONLY=missing: the record lacks disability types, a station or any of the three metrics."""
     if not terms_of(data, "disabilities") or not nearest(data).get("station"):
         return True
-    return any(data.get(field) in (None, "", "非公開", "不明", "未公開", "-") for field in METRIC_SPECS)
+    return any(metric_value(data.get(field)) in (None, "", "非公開", "不明", "未公開", "-") for field in METRIC_SPECS)

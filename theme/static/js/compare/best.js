@@ -37,3 +37,18 @@ export function bestColumns(ranks, better) {
   });
   return best.size === ranks.length ? new Set() : best;
 }
+
+/**
+ * Whether a row's ranked cells count the same way. 就職定着率 counted 6 months
+ * after starting work and one counted at 1 year are not comparable, nor is one
+ * whose `basis` the record does not give; such a row gets no mark.
+ * Only cells with a rank matter (非公開 is never marked anyway).
+ * @param {{rank?: Array<number>, basis?: number}[]} cells one per column
+ * @returns {null|"unlike"|"unknown"} why the row cannot be marked, or null when it can
+ */
+export function basisProblem(cells) {
+  const ranked = cells.filter((cell) => Array.isArray(cell.rank));
+  if (ranked.length < 2) return null;
+  if (ranked.some((cell) => typeof cell.basis !== "number")) return "unknown";
+  return new Set(ranked.map((cell) => cell.basis)).size > 1 ? "unlike" : null;
+}

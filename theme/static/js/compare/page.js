@@ -11,7 +11,7 @@ import { announce } from "./announce.js";
 import { el } from "./dom.js";
 import { fetchChosen, parseIds } from "./ids.js";
 import { comparePath, getSelection, visitPath } from "./selection.js";
-import { renderCompareTable } from "./table.js";
+import { renderBasisNotes, renderCompareTable } from "./table.js";
 
 const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
 
@@ -141,11 +141,12 @@ export async function mountComparePage(root) {
       return;
     }
     output.replaceChildren(
+      ...renderBasisNotes({ rows, facilities }),
       renderCompareTable({ rows, facilities, onRemove: remove }),
       el(
         "p",
         { class: "compare-legend" },
-        "★最高（就職定着率）と★最短（駅からの徒歩）は、この表の中でいちばん良い値の印です。幅のある値（「90%以上」など）は、確実に言える下限で比べています。定員・平均利用期間・昨年の就職人数には印を付けません。",
+        "★最高（就職定着率）と★最短（駅からの徒歩）は、この表の中でいちばん良い値の印です。幅のある値（「90%以上」など）は、確実に言える下限で比べています。就職定着率は、数え方（就職から何ヶ月後か）が同じ事業所どうしのときだけ比べます。定員・平均利用期間・昨年の就職人数には印を付けません。",
       ),
       footer,
     );

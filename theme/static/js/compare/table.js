@@ -5,7 +5,7 @@
  * facility and the fact of every value.
  */
 import { siteUrl } from "../config.js";
-import { bestColumns } from "./best.js";
+import { basisProblem, bestColumns } from "./best.js";
 import { el } from "./dom.js";
 
 // Links in cells come from the reader's checked values; anything else is shown as text.
@@ -31,7 +31,32 @@ function cellContent(cell) {
     return el("ul", { class: "compare-table__list" }, ...cell.items.map((item) => el("li", {}, String(item))));
   }
   if (cell.datetime) return el("time", { datetime: cell.datetime }, String(cell.text));
+  if (cell.note) {
+    // A metric's definition beside its value: 2024年度・就職6ヶ月後・事業所発表.
+    return el("span", {}, String(cell.text ?? ""), el("span", { class: "metric-note", "data-metric-note": "" }, String(cell.note)));
+  }
   return document.createTextNode(String(cell.text ?? ""));
+}
+
+/** Why a ranked row has no mark: its cells count the figure differently, or some do not say how. */
+function rowProblem(row, cells) {
+  return row.better && row.same_basis ? basisProblem(cells) : null;
+}
+
+/**
+ * Notes for rows left without a mark because their figures are not comparable
+ * (就職定着率 counted at different times after starting work, or unknown).
+ * @returns {HTMLElement[]}
+ */
+export function renderBasisNotes({ rows, facilities }) {
+  const notes = [];
+  for (const row of rows) {
+    const problem = rowProblem(row, facilities.map((facility) => facility.cells[row.key] || {}));
+    if (!problem) continue;
+    const reason = problem === "unlike" ? row.unlike_basis_note : row.unknown_basis_note;
+    notes.push(el("p", { class: "compare-why", "data-best-why": row.key, "data-best-problem": problem }, `${row.label}に★を付けていません。${reason}`));
+  }
+  return notes;
 }
 
 function bestMark(label) {
@@ -60,7 +85,8 @@ export function renderCompareTable({ rows, facilities, onRemove }) {
   const body = el("tbody");
   for (const row of rows) {
     const cells = facilities.map((facility) => facility.cells[row.key] || { text: "" });
-    const best = row.better ? bestColumns(cells.map((cell) => cell.rank), row.better) : new Set();
+    const comparable = !rowProblem(row, cells);
+    const best = row.better && comparable ? bestColumns(cells.map((cell) => cell.rank), row.better) : new Set();
     body.append(
       el(
         "tr",

@@ -37,7 +37,15 @@ export function renderCard(card, config, link) {
   const badge = offers("retention") ? true : offers("transition") ? false : null;
   const tags = config.serviceTags.filter((_, i) => card.svc & (1 << i));
   const disabilities = config.disabilityLabels.filter((_, i) => card.dis & (1 << i));
-  const metric = (label, value) => el("div", {}, el("dt", {}, label), el("dd", {}, value));
+  // A metric's definition (2024年度・就職6ヶ月後・事業所発表) when the record gives one: row[8].
+  const notes = card.row[8] && typeof card.row[8] === "object" ? card.row[8] : {};
+  const metric = (label, value, field) =>
+    el(
+      "div",
+      {},
+      el("dt", {}, label),
+      el("dd", {}, value, notes[field] ? el("span", { class: "metric-note", "data-metric-note": field }, String(notes[field])) : null),
+    );
   const headingId = `card-${id}`;
   return el(
     "li",
@@ -64,10 +72,10 @@ export function renderCard(card, config, link) {
       el(
         "dl",
         { class: "metrics" },
-        retention === null ? null : metric("就職定着率", retention),
-        metric("昨年の就職人数", hires),
-        metric("定員", capacity),
-        metric("平均利用期間", stay),
+        retention === null ? null : metric("就職定着率", retention, "retention_rate"),
+        metric("昨年の就職人数", hires, "hires_last_year"),
+        metric("定員", capacity, null),
+        metric("平均利用期間", stay, "average_stay"),
       ),
       el(
         "p",
