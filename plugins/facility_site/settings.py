@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from types import MappingProxyType
 
@@ -93,3 +94,11 @@ def _is_web_address(value: str) -> bool:
         return True
     scheme, _, rest = value.partition("://")
     return scheme.lower() in ("http", "https") and bool(rest.split("/", 1)[0])
+
+
+def reference_date(options: dict) -> dt.date:
+    """The build's "today": `today` when set (tests pin it), else the day of the build.
+
+    Staleness warnings and the 60-day limit on 空き状況 both count from it.
+    """
+    return options["today"] or dt.date.today()

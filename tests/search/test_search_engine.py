@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from facility_site.records.reader import load_facilities
 from facility_site.records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
-from facility_site.search.data import doc_order
+from facility_site.search.data import doc_order, has_vacancy
 from facility_site.search.index import FIELD_NAMES, PREFIX_FIELDS, READING_MIN_CHARS, document_words, lunr_py_index
 from facility_site.search.tokenizer import parse_query
 from facility_site.search.words import DEFAULT_PATH as EVERYDAY_WORDS
 from facility_site.search.words import load_everyday_words, words_config
 from search_helpers import write_synthetic_records
-from sitebuild import FIXTURES, ROOT, build_site
+from sitebuild import FIXTURES, ROOT, TODAY, build_site
 
 SEARCH_RECORDS = FIXTURES / "search"
 RUN_ENGINE = ROOT / "tests" / "js" / "run_engine.mjs"
@@ -242,6 +242,7 @@ def expected_counts(facilities, state: dict) -> dict:
         "svc": [sum(ok(f, svc=svc | {s.slug}) for f in facilities) for s in SERVICES],
         "opt": [sum(ok(f, opt=opt | {c.slug}) for f in facilities) for c in CONDITIONS],
         "walk": [sum(ok(f, walk=m) for f in facilities) for m in (5, 10, 15, 20, 30)],
+        "vacancy": [sum(ok(f) and bool(has_vacancy(f, TODAY)) for f in facilities)],
         "anyWalk": sum(ok(f, walk=None) for f in facilities),
     }
 

@@ -13,7 +13,7 @@ from pelican.generators import Generator
 from ..records.model import Facility
 from ..records.reader import load_facilities
 from ..records.vocab import DISABILITIES
-from ..settings import resolve
+from ..settings import reference_date, resolve
 from .catalog import Catalog
 from .embed import embed_cards
 from .output import BY_CITY, BY_PREFECTURE, EPOCH, SiteOutput, day_start, site_url_for
@@ -52,7 +52,7 @@ class FacilityGenerator(Generator):
         self._date_undated_pages()
 
     def _warn_stale(self, facilities: list[Facility]) -> None:
-        today = self.options["today"] or dt.date.today()
+        today = reference_date(self.options)
         limit = self.options["stale_after_days"]
         for facility in facilities:
             # An import that found the office in the open data (source.confirmed) counts as a check too.

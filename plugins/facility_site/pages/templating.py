@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
 from ..records.vocab import CONDITIONS, DISABILITIES, REGIONS, SERVICES
+from ..settings import reference_date
 
 
 def date_ja(value: dt.date) -> str:
@@ -55,5 +56,7 @@ def install(env: Environment, options: dict) -> None:
             "FACILITY_OPTIONS": options,
             "canonical_url": canonical_url,
             "facility_card_html": facility_card_html,
+            # The build's "today", from which a 空き状況 older than 60 days reads 要確認.
+            "REFERENCE_DATE": reference_date(options),
         }
     )

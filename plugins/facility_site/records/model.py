@@ -117,6 +117,33 @@ class Conditions:
         return tuple(c.slug for c in CONDITIONS if getattr(self, c.slug) == YES)
 
 
+# 空き状況 older than this many days (before the build's reference date) is shown as 要確認.
+VACANCY_FRESH_DAYS = 60
+VACANCY_STATUSES = ("あり", "なし", "要問合せ")
+VACANCY_STALE_LABEL = "要確認"
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """Whether the office has a place free (あり, なし, 要問合せ), as of a day."""
+
+    status: str
+    as_of: dt.date
+    note: str | None = None
+
+    def is_stale(self, today: dt.date) -> bool:
+        """Older than VACANCY_FRESH_DAYS on `today`: never shown as fresh."""
+        return (today - self.as_of).days > VACANCY_FRESH_DAYS
+
+    def shown_status(self, today: dt.date) -> str:
+        """あり／なし／要問合せ, or 要確認 once stale."""
+        return VACANCY_STALE_LABEL if self.is_stale(today) else self.status
+
+    def is_open(self, today: dt.date) -> bool:
+        """A place is free, and the record said so recently: what the search's vacancy=yes keeps."""
+        return self.status == "あり" and not self.is_stale(today)
+
+
 @dataclass(frozen=True)
 class Facility:
     id: str
@@ -152,6 +179,7 @@ class Facility:
     visit: Visit = Visit()
     conditions: Conditions = Conditions()
     location: Location | None = None
+    vacancy: Vacancy | None = None
     source: dict = field(default_factory=dict, compare=False, hash=False)
     updated_line: int = field(default=1, compare=False)  # the line of `updated` in the record file, for messages
     # The id of the main office (same 事業所番号) that offers 就労定着支援, for a satellite listed without it.

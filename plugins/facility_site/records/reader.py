@@ -32,7 +32,7 @@ from .metrics import (
     parse_metric,
     says_not_published,
 )
-from .model import Conditions, Facility, Hours, Location, Station, Visit
+from .model import VACANCY_STATUSES, Conditions, Facility, Hours, Location, Station, Vacancy, Visit
 from .vocab import (
     ANSWERS,
     CONDITIONS,
@@ -82,6 +82,7 @@ OPTIONAL = (
     "visit",
     "conditions",
     "location",
+    "vacancy",
     "source",
 )
 KNOWN_KEYS = REQUIRED + OPTIONAL
@@ -431,6 +432,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "conditions": _answers(source, "conditions", CONDITION_KEYS, Conditions),
         "updated": _date(source),
         "location": _location(source),
+        "vacancy": _vacancy(source),
         "source": _source_block(source),
     }
     values.update(_metrics(source))
@@ -800,18 +802,46 @@ def _office_number(source: _Source) -> str | None:
     return text
 
 
-def _date(source: _Source) -> dt.date | None:
-    if not _has(source, "updated"):
-        return None
-    text = str(source.data["updated"]).strip()
+def _date(source: _Source, key: str = "updated", value: object = None) -> dt.date | None:
+    if key == "updated":
+        if not _has(source, "updated"):
+            return None
+        value = source.data["updated"]
+    text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        source.problem("updated", f"{text!r} is not a date in YYYY-MM-DD form")
+        source.problem(key, f"{text!r} is not a date in YYYY-MM-DD form")
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        source.problem("updated", f"{text!r} is not a real date")
+        source.problem(key, f"{text!r} is not a real date")
         return None
+
+
+VACANCY_KEYS = ("status", "as_of", "note")
+
+
+def _vacancy(source: _Source) -> Vacancy | None:
+    """{status: あり | なし | 要問合せ, as_of: YYYY-MM-DD, note: …}: status and its date are both required."""
+    value = _block(source, "vacancy", VACANCY_KEYS, "{status: あり, as_of: 2026-11-01}")
+    if value is None:
+        return None
+    status = _as_written(source, "vacancy.status", value.get("status"))
+    if _blank(status):
+        source.problem("vacancy.status", "status is missing; write " + ", ".join(VACANCY_STATUSES))
+        status = None
+    elif str(status).strip() not in VACANCY_STATUSES:
+        source.problem("vacancy.status", f"{status!r} is not one of " + ", ".join(VACANCY_STATUSES))
+        status = None
+    as_of = None
+    if _blank(value.get("as_of")):
+        source.problem("vacancy.as_of", "as_of is missing; write the day the status was checked (YYYY-MM-DD)")
+    else:
+        as_of = _date(source, "vacancy.as_of", value.get("as_of"))
+    note = _nested_text(source, "vacancy.note", value.get("note"))
+    if status is None or as_of is None:
+        return None
+    return Vacancy(status=str(status).strip(), as_of=as_of, note=note)
 
 
 def _location(source: _Source) -> Location | None:

@@ -27,6 +27,7 @@ column with more than 64 distinct values is written as {"plain": [values]}.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from ..records.metrics import Metric, metric_order_key
@@ -97,7 +98,12 @@ def prefecture_starts(docs: Sequence[Facility]) -> list[int]:
     return [*starts, len(docs)]
 
 
-def facets_file(docs: Sequence[Facility]) -> dict:
+def has_vacancy(facility: Facility, today: dt.date | None) -> int:
+    """1 when the office says a place is free and said so within 60 days of `today` (vacancy=yes)."""
+    return int(today is not None and facility.vacancy is not None and facility.vacancy.is_open(today))
+
+
+def facets_file(docs: Sequence[Facility], today: dt.date | None = None) -> dict:
     return {
         "count": len(docs),
         "prefStarts": prefecture_starts(docs),
@@ -106,6 +112,8 @@ def facets_file(docs: Sequence[Facility]) -> dict:
         "walk": encode_column([walk_tenths(f) for f in docs]),
         # Practical conditions the office says it offers (yes); no and unknown are both 0.
         "opt": encode_column([bitmask(f.conditions.offered, [c.slug for c in CONDITIONS]) for f in docs]),
+        # 空きあり, fresh on the build's reference date: the optional vacancy=yes filter.
+        "vac": encode_column([has_vacancy(f, today) for f in docs]),
     }
 
 

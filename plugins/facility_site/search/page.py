@@ -28,7 +28,8 @@ from pathlib import Path
 from ..errors import FacilitySiteError
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
-from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, name_order, name_order_file, sort_column
+from ..settings import reference_date
+from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, has_vacancy, name_order, name_order_file, sort_column
 from .index import build_index, char_shards, to_json
 from .words import DEFAULT_PATH as EVERYDAY_WORDS_PATH
 from .words import load_everyday_words, words_config
@@ -63,10 +64,11 @@ class SearchFiles:
     files: dict[str, str]  # path under search/<version>/ -> JSON text
 
 
-def search_files(facilities) -> SearchFiles:
+def search_files(facilities, today=None) -> SearchFiles:
+    """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり)."""
     docs = doc_order(facilities)
     by_name = name_order(docs)
-    files = {"facets.json": to_json(facets_file(docs)), "name-order.json": to_json(name_order_file(docs, by_name))}
+    files = {"facets.json": to_json(facets_file(docs, today)), "name-order.json": to_json(name_order_file(docs, by_name))}
     for sort, attribute in METRIC_SORTS.items():
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
     for path, rows in card_files(docs).items():
@@ -129,7 +131,8 @@ def write_search_output(site: SiteOutput) -> None:
     catalog = site.catalog
     # Checked before any search file is written: a bad list stops the build.
     everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
-    built = search_files(catalog.facilities)
+    today = reference_date(site.options)
+    built = search_files(catalog.facilities, today)
     for path, text in built.files.items():
         site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
@@ -146,6 +149,7 @@ def write_search_output(site: SiteOutput) -> None:
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},
         option_counts={c.slug: sum(1 for f in facilities if c.slug in f.conditions.offered) for c in CONDITIONS},
+        vacancy_count=sum(has_vacancy(f, today) for f in facilities),
         walk_counts={m: sum(1 for f in facilities if f.min_walk is not None and f.min_walk <= m) for m in WALK_OPTIONS},
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,

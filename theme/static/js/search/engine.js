@@ -115,6 +115,8 @@ export class SearchEngine {
         svc: decodeColumn(data.svc),
         walk: decodeColumn(data.walk),
         opt: decodeColumn(data.opt),
+        // 1 where a place is free (checked within 60 days); older files have no column.
+        vac: data.vac ? decodeColumn(data.vac) : new Uint8Array(count),
       };
     });
   }
@@ -365,6 +367,7 @@ export class SearchEngine {
     const svc = mask(state.svc, services);
     const opt = mask(state.opt, options);
     const walk = state.walk == null ? null : state.walk * 10;
+    const vacancy = (state.vacancy || []).includes("yes");
     const fails = new Uint8Array(facets.count);
     for (let d = 0; d < facets.count; d++) {
       let f = 0;
@@ -373,9 +376,10 @@ export class SearchEngine {
       if ((facets.svc[d] & svc) !== svc) f |= SVC;
       if ((facets.opt[d] & opt) !== opt) f |= OPT;
       if (walk !== null && (facets.walk[d] === NO_STATION || facets.walk[d] > walk)) f |= WALK;
+      if (vacancy && !facets.vac[d]) f |= VAC;
       fails[d] = f;
     }
-    return { anyPref, dis, svc, opt, walk, fails };
+    return { anyPref, dis, svc, opt, walk, vacancy, fails };
   }
 
   select(facets, filter, universe) {
@@ -399,6 +403,7 @@ export class SearchEngine {
     const svcHist = new Int32Array(1 << services.length);
     const optHist = new Int32Array(1 << options.length);
     const walkHist = new Map(); // walk in tenths -> facilities passing everything but walk
+    let vacancy = 0; // facilities with a place free, passing everything but the vacancy filter
     const fails = filter.fails;
     const n = universe === null ? facets.count : universe.length;
     for (let i = 0; i < n; i++) {
@@ -413,6 +418,7 @@ export class SearchEngine {
         prefHist[facets.pref[d]]++;
       }
       if ((f & ~WALK) === 0) walkHist.set(facets.walk[d], (walkHist.get(facets.walk[d]) || 0) + 1);
+      if ((f & ~VAC) === 0 && facets.vac[d]) vacancy++;
     }
     // Disabilities, services and conditions combine with AND: a choice gives the results that also have it.
     const bitCounts = (hist, size) =>
@@ -428,6 +434,7 @@ export class SearchEngine {
       dis: bitCounts(disHist, disabilities.length),
       svc: bitCounts(svcHist, services.length),
       opt: bitCounts(optHist, options.length),
+      vacancy: [vacancy],
       walk,
       anyWalk,
     };
@@ -475,6 +482,7 @@ export class SearchEngine {
       out.push({ kind: "opt", value: slug, count: count(universe, (d) => (fails[d] & ~OPT) === 0 && (facets.opt[d] & m) === m) });
     }
     if (filter.walk !== null) out.push({ kind: "walk", count: count(universe, (d) => (fails[d] & ~WALK) === 0) });
+    if (filter.vacancy) out.push({ kind: "vacancy", count: count(universe, (d) => (fails[d] & ~VAC) === 0) });
     return out;
   }
 
@@ -559,6 +567,7 @@ const DIS = 2;
 const SVC = 4;
 const WALK = 8;
 const OPT = 16;
+const VAC = 32;
 
 /**
  * lunr.js scores the matches. Facilities whose summed weights per (query

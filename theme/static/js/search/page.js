@@ -178,19 +178,22 @@ function mountSearch(form) {
         return `サービス「${config.serviceLabels[config.services.indexOf(item.value)]}」を外す（${n}）`;
       case "opt":
         return `条件「${config.optionLabels[config.options.indexOf(item.value)]}」を外す（${n}）`;
+      case "vacancy":
+        return `「空きあり」を外す（${n}）`;
       default:
         return `徒歩の指定を外す（${n}）`;
     }
   }
 
   function relaxed(item) {
-    const next = { ...state, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc], opt: [...state.opt] };
+    const next = { ...state, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc], opt: [...state.opt], vacancy: [...state.vacancy] };
     if (item.kind === "word") {
       next.q = lastWords.filter((word) => word !== item.value).join(" ");
     } else if (item.kind === "pref") next.pref = [];
     else if (item.kind === "dis") next.dis = next.dis.filter((slug) => slug !== item.value);
     else if (item.kind === "svc") next.svc = next.svc.filter((slug) => slug !== item.value);
     else if (item.kind === "opt") next.opt = next.opt.filter((slug) => slug !== item.value);
+    else if (item.kind === "vacancy") next.vacancy = [];
     else next.walk = null;
     return next;
   }

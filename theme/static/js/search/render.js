@@ -98,7 +98,7 @@ export function renderCard(card, config, link) {
  */
 export function countView(form, config) {
   const slots = [];
-  for (const [group, slugs] of Object.entries({ pref: config.prefectures, dis: config.disabilities, services: config.services, opt: config.options })) {
+  for (const [group, slugs] of Object.entries({ pref: config.prefectures, dis: config.disabilities, services: config.services, opt: config.options, vacancy: ["yes"] })) {
     const key = group === "services" ? "svc" : group;
     slugs.forEach((slug, i) => {
       const target = form.querySelector(`[data-count="${key}:${slug}"]`);

@@ -1,7 +1,7 @@
 /**
  * The search state and its URL form:
  *
- *   ?q=新宿&pref=tokyo,kanagawa&dis=mental&svc=retention&opt=remote,lunch&walk=10&sort=retention
+ *   ?q=新宿&pref=tokyo,kanagawa&dis=mental&svc=retention&opt=remote,lunch&vacancy=yes&walk=10&sort=retention
  *
  * Lists are comma-separated slugs; the plain HTML form's repeated parameters
  * (pref=tokyo&pref=kanagawa) are read too. Unknown parameters and values are
@@ -18,17 +18,21 @@ export function effectiveSort(state, hasText) {
 }
 
 /**
- * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], walk: number|null, sort: string|null}} SearchState
+ * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], vacancy: string[], walk: number|null, sort: string|null}} SearchState
  *   opt: practical conditions (remote, lunch, transport, pickup), "offers every one chosen"
+ *   vacancy: ["yes"] keeps offices with a place free, checked within 60 days
  */
 
+/** The one value of the vacancy list. */
+export const VACANCY_VALUES = ["yes"];
+
 /** The list parameters, in URL order. */
-export const LISTS = ["pref", "dis", "svc", "opt"];
+export const LISTS = ["pref", "dis", "svc", "opt", "vacancy"];
 const KNOWN = new Set(["q", ...LISTS, "walk", "sort"]);
 
 /** @returns {SearchState} */
 export function emptyState() {
-  return { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null };
+  return { q: "", pref: [], dis: [], svc: [], opt: [], vacancy: [], walk: null, sort: null };
 }
 
 /**
@@ -40,7 +44,7 @@ export function readState(search, vocab) {
   const params = new URLSearchParams(search);
   const state = emptyState();
   const ignored = [];
-  const allowed = { pref: vocab.prefectures, dis: vocab.disabilities, svc: vocab.services, opt: vocab.options };
+  const allowed = { pref: vocab.prefectures, dis: vocab.disabilities, svc: vocab.services, opt: vocab.options, vacancy: VACANCY_VALUES };
   for (const [name, value] of params) {
     if (!KNOWN.has(name)) {
       ignored.push(`${name}=${value}`);
