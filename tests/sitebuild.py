@@ -20,13 +20,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 11, 27)
 
 
-def build_site(output: Path, facilities: Path = SAMPLE_FACILITIES, content: Path = SAMPLE_CONTENT, **facility_options) -> Path:
-    """Build with the project's pelicanconf.py, swapping in other folders; return the output path."""
+def build_site(
+    output: Path, facilities: Path = SAMPLE_FACILITIES, content: Path = SAMPLE_CONTENT, pelican_settings: dict | None = None, **facility_options
+) -> Path:
+    """Build with the project's pelicanconf.py, swapping in other folders (and `pelican_settings`); return the output path."""
     base = read_settings(str(ROOT / "pelicanconf.py"))
     options = dict(base["FACILITY_SITE"], records_path=str(facilities), **{"today": TODAY, **facility_options})
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
-        override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options},
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options, **(pelican_settings or {})},
     )
     Pelican(settings).run()
     return output

@@ -6,6 +6,7 @@ from .compare.pages import write_compare_output
 from .pages import templating
 from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
+from .photos.pages import prepare_photo_step, write_photo_output
 from .search.page import write_search_output
 from .settings import resolve
 from .visit.pages import write_visit_output
@@ -14,7 +15,8 @@ from .visit.pages import write_visit_output
 class SiteGenerator(FacilityGenerator):
     """The facility pages, then each output part in turn."""
 
-    output_parts = (write_compare_output, write_search_output, write_visit_output)
+    output_parts = (write_compare_output, write_search_output, write_visit_output, write_photo_output)
+    record_steps = (prepare_photo_step,)
 
 
 def get_generators(_pelican):

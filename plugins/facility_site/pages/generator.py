@@ -29,6 +29,9 @@ class FacilityGenerator(Generator):
     """
 
     output_parts: tuple[Callable[[SiteOutput], None], ...] = ()
+    # Steps run on the validated records before any page is written (photos: encode or reuse);
+    # each gets the facilities and the Pelican settings and returns the facilities.
+    record_steps: tuple[Callable[[list[Facility], dict], list[Facility]], ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +44,8 @@ class FacilityGenerator(Generator):
 
     def generate_context(self) -> None:
         facilities = load_facilities(self.options["records_path"])
+        for step in self.record_steps:
+            facilities = step(facilities, self.settings)
         self._warn_stale(facilities)
         self.catalog = Catalog(facilities)
         self.context["facility_catalog"] = self.catalog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .metrics import Metric, MetricNote, display_metric
 from .vocab import (
@@ -117,6 +118,9 @@ class Conditions:
         return tuple(c.slug for c in CONDITIONS if getattr(self, c.slug) == YES)
 
 
+# A card shows its first photo only when the photo's smallest variant is at most this many bytes,
+# so that a list page of 50 cards stays light.
+CARD_PHOTO_BYTES = 24 * 1024
 # 空き状況 older than this many days (before the build's reference date) is shown as 要確認.
 VACANCY_FRESH_DAYS = 60
 VACANCY_STATUSES = ("あり", "なし", "要問合せ")
@@ -142,6 +146,16 @@ class Vacancy:
     def is_open(self, today: dt.date) -> bool:
         """A place is free, and the record said so recently: what the search's vacancy=yes keeps."""
         return self.status == "あり" and not self.is_stale(today)
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """A photo as the record names it: `file` relative to the records folder, its alt text, the checked path."""
+
+    file: str
+    alt: str
+    path: Path = field(compare=False)
+    line: int = field(default=1, compare=False)  # the line of `file` in the record, for messages
 
 
 @dataclass(frozen=True)
@@ -180,6 +194,9 @@ class Facility:
     conditions: Conditions = Conditions()
     location: Location | None = None
     vacancy: Vacancy | None = None
+    photos: tuple[PhotoRef, ...] = ()
+    # The photos made ready for pages (photos.process.Photo, variants and alt), filled in by the generator.
+    gallery: tuple = field(default=(), compare=False, hash=False)
     source: dict = field(default_factory=dict, compare=False, hash=False)
     updated_line: int = field(default=1, compare=False)  # the line of `updated` in the record file, for messages
     # The id of the main office (same 事業所番号) that offers 就労定着支援, for a satellite listed without it.
@@ -298,6 +315,13 @@ class Facility:
         """A metric's definition in words (2024年度・就職6ヶ月後・事業所発表), or "" when the record gives none."""
         note = self.metric_notes.get(field_name)
         return note.text() if note else ""
+
+    @property
+    def card_photo(self):
+        """The first photo for the card, when its smallest variant fits CARD_PHOTO_BYTES; else None."""
+        if self.gallery and self.gallery[0].smallest.bytes <= CARD_PHOTO_BYTES:
+            return self.gallery[0]
+        return None
 
     @property
     def retention_basis(self) -> int | None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem, RecordError
+from ..photos.check import PhotoError, probe
 from .markup import render_description
 from .metrics import (
     BASIS_FIELD,
@@ -32,7 +33,7 @@ from .metrics import (
     parse_metric,
     says_not_published,
 )
-from .model import VACANCY_STATUSES, Conditions, Facility, Hours, Location, Station, Vacancy, Visit
+from .model import VACANCY_STATUSES, Conditions, Facility, Hours, Location, PhotoRef, Station, Vacancy, Visit
 from .vocab import (
     ANSWERS,
     CONDITIONS,
@@ -83,6 +84,7 @@ OPTIONAL = (
     "conditions",
     "location",
     "vacancy",
+    "photos",
     "source",
 )
 KNOWN_KEYS = REQUIRED + OPTIONAL
@@ -129,6 +131,7 @@ class _Source:
     nodes: dict = field(default_factory=dict)  # "access[0].station" -> its YAML node
     problems: list[Problem] = field(default_factory=list)
     parsed: bool = False  # the YAML was read; its fields can be validated
+    folder: Path | None = None  # the records folder: `photos` paths are relative to it
 
     def line(self, key: str) -> int:
         while key:
@@ -196,7 +199,7 @@ def _link_satellites(facilities: list[Facility]) -> list[Facility]:
 
 
 def _read_source(path: Path) -> _Source:
-    source = _Source(display_path(path))
+    source = _Source(display_path(path), folder=path.parent)
     if not ID_RE.match(path.stem) or path.suffix not in RECORD_SUFFIXES:
         source.problem(
             "file",
@@ -240,7 +243,7 @@ def validate_record_text(text: str, record_id: str, path: str) -> tuple[Facility
     For tools that write records (`make sheet-import`): the Facility, or None
     and every problem, each naming its field (`access[0].walk_minutes`).
     """
-    source = _Source(path)
+    source = _Source(path, folder=Path(path).parent)
     _parse_text(text, source)
     facility = _build(source, record_id) if source.parsed else None
     return facility, list(source.problems)
@@ -433,6 +436,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "updated": _date(source),
         "location": _location(source),
         "vacancy": _vacancy(source),
+        "photos": _photos(source),
         "source": _source_block(source),
     }
     values.update(_metrics(source))
@@ -819,6 +823,70 @@ def _date(source: _Source, key: str = "updated", value: object = None) -> dt.dat
 
 
 VACANCY_KEYS = ("status", "as_of", "note")
+PHOTO_KEYS = ("file", "alt")
+MAX_PHOTOS = 10
+MAX_ALT = 200
+
+
+def _photos(source: _Source) -> tuple[PhotoRef, ...]:
+    """`photos: [{file: photos/x.jpg, alt: 訓練室の様子}]`: files relative to the records folder, alt text required."""
+    if not _has(source, "photos"):
+        return ()
+    value = source.data["photos"]
+    if not isinstance(value, list):
+        source.problem("photos", "must be a list such as [{file: photos/room.jpg, alt: 訓練室の様子}]")
+        return ()
+    if len(value) > MAX_PHOTOS:
+        source.problem("photos", f"{len(value)} photos; at most {MAX_PHOTOS}")
+        return ()
+    refs = []
+    for i, item in enumerate(value):
+        where = f"photos[{i}]"
+        if not isinstance(item, dict):
+            source.problem(where, "must be a mapping with file and alt")
+            continue
+        for key in item:
+            if key not in PHOTO_KEYS:
+                close = difflib.get_close_matches(str(key), PHOTO_KEYS, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else "; known fields are file, alt"
+                source.problem(f"{where}.{key}", f"unknown field{hint}")
+        alt = _access_text(source, f"{where}.alt", item.get("alt"))
+        if not alt:
+            if f"{where}.alt" not in {p.field for p in source.problems}:
+                source.problem(f"{where}.alt", "alt is missing; describe what the photo shows (訓練室の様子), for people who cannot see it")
+        elif len(alt) > MAX_ALT:
+            source.problem(f"{where}.alt", f"is {len(alt)} characters long; at most {MAX_ALT}")
+            alt = None
+        path = _photo_path(source, f"{where}.file", item.get("file"))
+        if path is not None and alt:
+            refs.append(PhotoRef(file=str(item["file"]).strip(), alt=alt, path=path, line=source.line(f"{where}.file")))
+    return tuple(refs)
+
+
+def _photo_path(source: _Source, key: str, value: object) -> Path | None:
+    text = _access_text(source, key, value)
+    if not text:
+        if key not in {p.field for p in source.problems}:
+            source.problem(key, "file is missing; give the photo's path relative to the records folder (photos/room.jpg)")
+        return None
+    relative = Path(text)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in text:
+        source.problem(key, f"{text!r}: give a path inside the records folder, such as photos/room.jpg")
+        return None
+    folder = (source.folder or Path(".")).resolve()
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder):
+        source.problem(key, f"{text!r} points outside the records folder")
+        return None
+    if not path.is_file():
+        source.problem(key, f"{text!r}: no such file in {display_path(folder)}")
+        return None
+    try:
+        probe(path)
+    except PhotoError as exc:
+        source.problem(key, f"{text!r}: {exc}")
+        return None
+    return path
 
 
 def _vacancy(source: _Source) -> Vacancy | None:
