@@ -218,3 +218,31 @@ def test_hostile_alt_text_is_shown_as_text(tmp_path):
     (img,) = doc.select("[data-gallery] img")
     assert img["alt"] == hostile
     assert doc.select("[data-gallery] script") == [] and len(doc.select("[data-gallery] img")) == 1
+
+
+def test_a_photo_is_turned_upright_by_its_exif_orientation_before_the_tag_is_dropped(tmp_path):
+    source = tmp_path / "records" / "photos" / "sideways.jpg"
+    source.parent.mkdir(parents=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show rotated 90° clockwise
+    Image.new("RGB", (400, 300), (200, 100, 50)).save(source, "JPEG", exif=exif.tobytes())
+    (source.parent.parent / "s.yaml").write_text(BASE + "photos: [{file: photos/sideways.jpg, alt: 横向きの写真}]\n", encoding="utf-8")
+    (ready,), _ = prepare_galleries(load_facilities(source.parent.parent), tmp_path / "cache")
+    ((variant,),) = [photo.variants for photo in ready.gallery]
+    assert (variant.width, variant.height) == (300, 400)
+    with Image.open(tmp_path / "cache" / variant.name) as made:
+        assert made.size == (300, 400) and not made.getexif()
+
+
+def test_the_synthetic_set_gets_generated_photos_that_pass_the_reader(tmp_path, monkeypatch):
+    from photo_records import synth_photos
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"s{n}.yaml").write_text(BASE.replace("写真のある事業所", f"見本{n}"), encoding="utf-8")
+    assert synth_photos.add_photos(folder, count=2, per=2, seed=1) == 2
+    assert synth_photos.add_photos(folder, count=2, per=2, seed=1) == 0  # already there: left alone
+    facilities = {f.id: f for f in load_facilities(folder)}
+    assert [len(facilities[i].photos) for i in ("s0", "s1", "s2")] == [2, 2, 0]
+    assert all(ref.alt.endswith("（生成した見本画像）") for ref in facilities["s0"].photos)

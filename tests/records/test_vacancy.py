@@ -141,3 +141,22 @@ def test_the_limit_counts_from_the_builds_reference_date(tmp_path):
     (folder / "old.yaml").write_text(VALID + RECORDS["old"], encoding="utf-8")
     site = build_site(tmp_path / "output", facilities=folder, content=empty_content(tmp_path), today=dt.date(2026, 10, 1))
     assert vacancy_row(site, "old").select_one(".vacancy").get_text() == "あり"
+
+
+@pytest.mark.browser
+def test_vacancy_pages_pass_axe_at_390px(browser, site):
+    from conftest import format_violations, run_axe
+    from sitebuild import StaticServer
+
+    with StaticServer(site) as server:
+        context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+        tab = context.new_page()
+        try:
+            for facility_id in ("fresh", "old"):
+                tab.goto(f"{server.url}facilities/{facility_id}/")
+                violations = run_axe(tab)
+                assert violations == [], format_violations(violations)
+                assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+                tab.locator("[data-vacancy]").screenshot(path=f"/tmp/facts-vacancy-{facility_id}-390.png")
+        finally:
+            context.close()

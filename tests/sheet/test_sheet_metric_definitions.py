@@ -1,4 +1,4 @@
-"""The sheet with metrics written as {value, period, basis, source} (issue 18): the cell edits `value`, the definition stays."""
+"""The sheet with issue 18's fields: a metric's cell edits its `value` (the definition stays); vacancy and photos survive."""
 
 from __future__ import annotations
 
@@ -20,14 +20,25 @@ retention_rate:
   source: 事業所発表
 hires_last_year: {value: {min: 10, max: 14}, source: 自治体公表}
 disabilities: [精神]
+vacancy: {status: あり, as_of: 2026-11-01}
+photos:
+  - file: photos/room.png
+    alt: 訓練室
 updated: 2026-11-01
 """
 
 
+def write_defined(folder):
+    from PIL import Image
+
+    (folder / "photos").mkdir(parents=True)
+    Image.new("RGB", (200, 150), (120, 140, 160)).save(folder / "photos" / "room.png")
+    (folder / "sadame.yaml").write_text(DEFINED, encoding="utf-8")
+
+
 def test_export_shows_the_value_and_an_edit_keeps_the_definition(tmp_path):
     folder = tmp_path / "facilities"
-    folder.mkdir()
-    (folder / "sadame.yaml").write_text(DEFINED, encoding="utf-8")
+    write_defined(folder)
     sheet = tmp_path / "tokyo.xlsx"
     export(folder, sheet)
     edit = Edit(sheet)
@@ -40,17 +51,17 @@ def test_export_shows_the_value_and_an_edit_keeps_the_definition(tmp_path):
     data = yaml.safe_load((folder / "sadame.yaml").read_text(encoding="utf-8"))
     assert data["retention_rate"] == {"value": "95%以上", "period": "2024年度", "basis": "6ヶ月", "source": "事業所発表"}
     assert data["hires_last_year"] == {"value": {"min": 10, "max": 14}, "source": "自治体公表"}
+    assert data["photos"] == [{"file": "photos/room.png", "alt": "訓練室"}] and data["vacancy"]["status"] == "あり"
     content = tmp_path / "content"
     content.mkdir()
-    site = build_site(tmp_path / "output", facilities=folder, content=content)
+    site = build_site(tmp_path / "output", facilities=folder, content=content, pelican_settings={"CACHE_PATH": str(tmp_path / "cache")})
     (dd,) = [div.dd for div in page(site, "facilities/sadame/").select("dl.metrics > div") if div.dt.get_text(strip=True) == "就職定着率"]
     assert dd.get_text() == "95%以上2024年度・就職6ヶ月後・事業所発表"
 
 
 def test_an_untouched_export_imports_as_unchanged(tmp_path):
     folder = tmp_path / "facilities"
-    folder.mkdir()
-    (folder / "sadame.yaml").write_text(DEFINED, encoding="utf-8")
+    write_defined(folder)
     sheet = tmp_path / "all.csv"
     export(folder, sheet)
     result = run_import(sheet, folder)
