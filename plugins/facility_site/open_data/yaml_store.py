@@ -33,7 +33,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from ..errors import Problem
-from ..records.reader import HOURS_KEYS, RECORD_SUFFIXES, display_path
+from ..records.reader import CONDITION_KEYS, HOURS_KEYS, RECORD_SUFFIXES, VISIT_KEYS, display_path
 
 STR_TAG = "tag:yaml.org,2002:str"
 # Record keys in the order README.md documents them; new keys are inserted in this order.
@@ -487,6 +487,10 @@ def _order_for(parent_path: tuple[str, ...]) -> tuple[str, ...]:
         return LOCATION_ORDER
     if parent_path[-1] == "hours":
         return HOURS_ORDER
+    if parent_path == ("visit",):
+        return VISIT_KEYS
+    if parent_path == ("conditions",):
+        return CONDITION_KEYS
     return ()
 
 

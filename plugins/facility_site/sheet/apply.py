@@ -17,6 +17,10 @@ from ..open_data.yaml_store import DELETE, StoredRecord, StoreError, apply_chang
 from ..records.reader import RECORD_SUFFIXES, display_path, validate_record_text
 from .columns import (
     ACCESS,
+    ANSWER,
+    ANSWER_LABELS,
+    BLOCK_TEXT,
+    CLEAR,
     CLEAR_ALIASES,
     COLUMNS,
     DATA_COLUMNS,
@@ -28,6 +32,7 @@ from .columns import (
     READ_ONLY,
     VOCABULARIES,
     Column,
+    as_written,
     cell_text,
     cell_value,
     fingerprint,
@@ -36,6 +41,7 @@ from .columns import (
     row_digest,
     split_fingerprint,
     terms_of,
+    typed_answer,
     yaml_value,
 )
 from .workbook import Row, Sheet, SheetFileError, read_sheet
@@ -202,28 +208,27 @@ def _rejection(sheet: Sheet, row: Row, record_id: str, records: dict, existing: 
 
 def _changes(sheet: Sheet, row: Row, record: StoredRecord, problems: list) -> tuple[list, list[str], dict]:
     """The changes one row makes to its record, the headers that changed, and the new term lists."""
-    data = record.data
+    data = as_written(record.text, record.data)
     changes, headers = [], []
     marks: dict[str, list[str]] = {}
     groups: dict[str, list[Column]] = {}
     for column in COLUMNS:
         if column.header not in sheet.headers or not column.editable:
             continue
-        if column.kind in (MARKS, ACCESS):
+        if column.kind in (MARKS, ACCESS, BLOCK_TEXT, ANSWER):
             groups.setdefault(column.field, []).append(column)
             continue
         typed = row.text(column.header)
-        if not typed:
-            continue  # blank: leave as it is
+        if not typed or typed == cell_text(cell_value(column, record.id, data)):
+            continue  # blank, or as exported (a value that is itself `-` included): leave as it is
         if typed in CLEAR_ALIASES:
             if column.field in data:
                 changes.append(((column.field,), DELETE))
                 headers.append(column.header)
             continue
-        if typed != cell_text(cell_value(column, record.id, data)):
-            # A metric written with its definition keeps it: the cell edits only its `value`.
-            changes.append((metric_path(column, data), yaml_value(column, typed)))
-            headers.append(column.header)
+        # A metric written with its definition keeps it: the cell edits only its `value`.
+        changes.append((metric_path(column, data), yaml_value(column, typed)))
+        headers.append(column.header)
     for name, columns in groups.items():
         if columns[0].kind == MARKS:
             change = _marks_change(sheet, row, data, name, columns, problems)
@@ -231,12 +236,52 @@ def _changes(sheet: Sheet, row: Row, record: StoredRecord, problems: list) -> tu
                 marks[name] = [] if change[1] is DELETE else change[1]
                 current = terms_of(data, name)
                 headers.extend(c.header for c in columns if (c.term in current) != (c.term in marks[name]))
-        else:
+        elif columns[0].kind == ACCESS:
             change, parts = _access_change(row, data, columns)
             headers.extend(c.header for c in columns if c.part in parts)
+        else:
+            block_changes, parts = _block_changes(sheet, row, data, name, columns, problems)
+            headers.extend(c.header for c in columns if c.part in parts)
+            changes.extend(block_changes)
+            change = None
         if change is not None:
             changes.append(change)
     return changes, _unique(headers), marks
+
+
+def _block_changes(sheet: Sheet, row: Row, data: dict, name: str, columns: list[Column], problems: list):
+    """hours, visit or conditions: one change per key whose cell differs; the block goes when its last key does."""
+    block = data.get(name) if isinstance(data.get(name), dict) else {}
+    changes, parts = [], []
+    removed = set()
+    for column in columns:
+        typed = row.text(column.header)
+        current = cell_text(cell_value(column, "", data))
+        if not typed or typed == current:
+            continue
+        if typed in CLEAR_ALIASES:
+            if column.part in block:
+                changes.append(((name, column.part), DELETE))
+                removed.add(column.part)
+                parts.append(column.part)
+            continue
+        if column.kind == ANSWER:
+            answer = typed_answer(typed)
+            if answer is None:
+                where = sheet.where(row.number, sheet.letters[column.header])
+                words = "、".join(ANSWER_LABELS.values())
+                problems.append(CellProblem(row.number, _order(column), where, column.header, f"{typed!r}: write {words}, or {CLEAR} to remove it"))
+                continue
+            if ANSWER_LABELS[answer] == current:
+                continue  # yes typed where the record says yes (shown as あり)
+            value = answer
+        else:
+            value = yaml_value(column, typed)
+        changes.append(((name, column.part), value))
+        parts.append(column.part)
+    if removed and all(value is DELETE for _, value in changes) and set(block) <= removed:
+        return [((name,), DELETE)], parts  # every key removed: no empty block left behind
+    return changes, parts
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -328,6 +373,8 @@ def _column_for(field_name: str, sheet: Sheet, marks: dict) -> Column | None:
             return None
         wanted = part or "station"
         return next((c for c in candidates if c.part == wanted), None)
+    if candidates and candidates[0].kind in (BLOCK_TEXT, ANSWER):
+        return next((c for c in candidates if c.part == part), None)
     if candidates and candidates[0].kind == MARKS:
         terms = marks.get(key, [])
         if index is not None and int(index) < len(terms):

@@ -18,8 +18,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import yaml
+
 from ..records.metrics import METRIC_SPECS, is_definition
-from ..records.vocab import DISABILITIES, DISABILITY_BY_LABEL, PREFECTURES, SERVICE_BY_LABEL, SERVICES
+from ..records.vocab import (
+    ANSWER_LABELS,
+    CONDITIONS,
+    DISABILITIES,
+    DISABILITY_BY_LABEL,
+    HOURS_DAYS,
+    NO,
+    PREFECTURES,
+    SERVICE_BY_LABEL,
+    SERVICES,
+    UNKNOWN,
+    VISIT_KINDS,
+    YES,
+)
 
 SHEET_TITLE = "対象"
 MARK = "○"
@@ -31,6 +46,15 @@ NO_MARKS = frozenset({"", "-", "×", "x", "X", "－"})
 CLEAR = "-"
 CLEAR_ALIASES = frozenset({"-", "－", "ー"})
 TAG_SEPARATORS = re.compile(r"[、,，]")
+# An answer cell (見学, 在宅訓練 …): what may be typed for yes, no and unknown. Export writes あり/なし/不明.
+ANSWER_WORDS = {
+    YES: frozenset({"あり", "有", "有り", "yes", "○", "〇", "◯"}),
+    NO: frozenset({"なし", "無", "無し", "no", "×", "x"}),
+    UNKNOWN: frozenset({"不明", "unknown", "?", "？"}),
+}
+ANSWER_BY_WORD = {word: answer for answer, words in ANSWER_WORDS.items() for word in words}
+# A text cell starting with one of these would be run as a formula by Excel (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Column kinds
 ID = "id"
@@ -43,6 +67,9 @@ TAGS = "tags"
 PREFECTURE = "prefecture"
 MARKS = "marks"  # one ○ column per term of a list field
 ACCESS = "access"  # one part of the nearest station, access[0]
+BLOCK_TEXT = "block-text"  # one line of text inside a block: hours.weekdays, visit.note
+ANSWER = "answer"  # yes/no/unknown inside a block, shown as あり/なし/不明: visit.tour, conditions.lunch
+BLOCKS = ("hours", "visit", "conditions")
 FINGERPRINT = "fingerprint"
 
 
@@ -53,7 +80,7 @@ class Column:
     kind: str
     width: int = 14
     term: str = ""  # MARKS: the term this column marks
-    part: str = ""  # ACCESS: station, line or walk_minutes
+    part: str = ""  # ACCESS: station, line or walk_minutes; BLOCK_TEXT and ANSWER: the key in the block
     note: str = ""  # shown as the header cell's comment in .xlsx
 
     @property
@@ -65,9 +92,20 @@ def _marks(field: str, terms, width: int) -> tuple[Column, ...]:
     return tuple(Column(t.label, field, MARKS, width, term=t.label, note=f"{MARK} = 対象、空欄 = 対象外") for t in terms)
 
 
+_ANSWER_NOTE = f"あり・なし・不明。空欄 = そのまま、{CLEAR} で削除"
+_HOURS = (
+    *(Column(f"営業時間（{label}）", "hours", BLOCK_TEXT, 16, part=key, note=f"例: 9:00〜17:00（1行）。{CLEAR} で削除") for key, label in HOURS_DAYS),
+    Column("定休日", "hours", BLOCK_TEXT, 16, part="closed", note="例: 土日・祝日（1行）"),
+    Column("営業時間の備考", "hours", BLOCK_TEXT, 24, part="note", note="1行、200字まで"),
+)
+_VISIT = (
+    *(Column(kind.label, "visit", ANSWER, 9, part=kind.slug, note=_ANSWER_NOTE) for kind in VISIT_KINDS),
+    Column("見学の補足", "visit", BLOCK_TEXT, 24, part="note", note="例: 見学は予約制です（1行、200字まで）"),
+)
+_CONDITIONS = tuple(Column(c.label, "conditions", ANSWER, 9, part=c.slug, note=_ANSWER_NOTE) for c in CONDITIONS)
+
 _METRICS = tuple(
-    Column(spec.label, field, METRIC, 14, note=f"例: 90{spec.unit}以上、10~14{spec.unit}、非公開。{CLEAR} で削除")
-    for field, spec in METRIC_SPECS.items()
+    Column(spec.label, field, METRIC, 14, note=f"例: 90{spec.unit}以上、10~14{spec.unit}、非公開。{CLEAR} で削除") for field, spec in METRIC_SPECS.items()
 )
 
 COLUMNS: tuple[Column, ...] = (
@@ -88,8 +126,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("FAX", "fax", TEXT, 15),
     Column("メール", "email", TEXT, 24),
     Column("問い合わせフォーム", "inquiry_url", TEXT, 30, note="事業所の問い合わせ・見学申込みページ（http(s)）"),
-    # hours, visit and conditions are nested blocks: they need a column kind
-    # of their own (one column per key) and are edited in the YAML for now.
+    # hours, visit and conditions: one column per key of the block.
+    *_HOURS,
+    *_VISIT,
+    *_CONDITIONS,
     Column("更新日", "updated", DATE, 12, note="事実を確かめた日 YYYY-MM-DD"),
     Column("fingerprint", "", FINGERPRINT, 18, note="変更検出用（編集しないでください）"),
 )
@@ -170,6 +210,13 @@ def cell_value(column: Column, record_id: str, data: dict):
         return MARK if column.term in terms_of(data, column.field) else None
     if column.kind == ACCESS:
         return _plain(nearest(data).get(column.part))
+    if column.kind in (BLOCK_TEXT, ANSWER):
+        block = data.get(column.field)
+        value = block.get(column.part) if isinstance(block, dict) else None
+        if column.kind == ANSWER:
+            answer = answer_of(value)
+            return ANSWER_LABELS.get(answer, answer) if answer else None
+        return _plain(value)
     value = data.get(column.field)
     if column.kind == TAGS and isinstance(value, list):
         return "、".join(cell_text(v) for v in value)
@@ -201,6 +248,62 @@ def _range_text(value: dict) -> str:
     if low and high:
         return f"{low}~{high}"
     return f"{low}以上" if low else f"{high}以下"
+
+
+def answer_of(value) -> str | None:
+    """A block's yes/no/unknown as the record holds it (a bare yes is a boolean to PyYAML); None when blank."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return YES if value else NO
+    return str(value).strip().lower()
+
+
+def typed_answer(text: str) -> str | None:
+    """yes, no or unknown for what was typed in an answer cell; None when it is none of them."""
+    word = unicodedata.normalize("NFKC", text).strip()
+    return ANSWER_BY_WORD.get(word) or ANSWER_BY_WORD.get(word.lower()) or ANSWER_BY_WORD.get(text.strip())
+
+
+def as_written(text: str, data: dict) -> dict:
+    """`data` with its hours, visit and conditions blocks as typed in the file.
+
+    PyYAML reads an unquoted 9:00 as 540 (YAML 1.1's base 60) and yes as
+    True; the build reads these blocks as written (reader.py's _as_written),
+    so the sheet shows and compares them as written too. Only records whose
+    blocks hold such values are parsed a second time (all scalars as text).
+    """
+    if not any(_has_non_text(data.get(name)) for name in BLOCKS):
+        return data
+    try:
+        raw = yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+    except yaml.YAMLError:
+        return data
+    if not isinstance(raw, dict):
+        return data
+    fixed = dict(data)
+    for name in BLOCKS:
+        if _has_non_text(data.get(name)) and isinstance(raw.get(name), dict):
+            fixed[name] = raw[name]
+    return fixed
+
+
+def _has_non_text(block) -> bool:
+    return isinstance(block, dict) and any(value is not None and not isinstance(value, str) for value in block.values())
+
+
+def csv_escape(value):
+    """A text cell that Excel would run as a formula gets a leading ' (shown, and taken off on import)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_unescape(text: str) -> str:
+    """Undo `csv_escape`: '=SUM(…) is the text =SUM(…), and '- the text - (not the clear marker)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 def yaml_value(column: Column, text: str):

@@ -9,9 +9,13 @@ from pathlib import Path
 from ..open_data.yaml_store import StoredRecord, load_folder
 from ..records.vocab import PREFECTURE_BY_NAME, PREFECTURE_BY_SLUG
 from .columns import (
+    ANSWER,
+    ANSWER_LABELS,
+    BLOCK_TEXT,
     COLUMNS,
     DATA_COLUMNS,
     FINGERPRINT,
+    FORMULA_START,
     HEADERS,
     MARK,
     MARKS,
@@ -19,14 +23,16 @@ from .columns import (
     PREFECTURE,
     PREFECTURE_NAMES,
     SHEET_TITLE,
+    as_written,
     cell_value,
+    csv_escape,
     fingerprint_cell,
     is_missing,
 )
 
 ONLY_CHOICES = ("missing",)
 # Columns formatted as text in .xlsx (kinds or fields): what Excel would otherwise turn into dates or numbers.
-TEXT_FORMAT = (METRIC, "phone", "city")
+TEXT_FORMAT = (METRIC, BLOCK_TEXT, "phone", "city")
 
 
 class ExportError(Exception):
@@ -71,7 +77,8 @@ def select(records: dict[str, StoredRecord], prefectures: set[str] | None, only:
 
 def rows(records: list[StoredRecord]):
     for record in records:
-        values = [cell_value(column, record.id, record.data) for column in DATA_COLUMNS]
+        data = as_written(record.text, record.data)
+        values = [cell_value(column, record.id, data) for column in DATA_COLUMNS]
         yield [*values, fingerprint_cell(record.text, values)]
 
 
@@ -91,11 +98,15 @@ def export(folder: Path, target: Path, prefectures: str | None = None, only: str
 
 
 def write_csv(target: Path, body) -> None:
-    """UTF-8 with a BOM and CRLF line ends: Excel opens it with the Japanese intact."""
+    """UTF-8 with a BOM and CRLF line ends: Excel opens it with the Japanese intact.
+
+    Text that Excel would run as a formula (=, +, -, @ first) gets a leading '
+    (`csv_escape`); the import takes it off again.
+    """
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(HEADERS)
-        writer.writerows(body)
+        writer.writerows([csv_escape(value) for value in row] for row in body)
 
 
 def write_xlsx(target: Path, body) -> None:
@@ -138,6 +149,8 @@ def write_xlsx(target: Path, body) -> None:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"
+            # Excel's own ' prefix (not part of the value): editing =, +, -, @ text in Excel keeps it text.
+            cell.quotePrefix = value.startswith(FORMULA_START)
         # Formatted as text, so Excel keeps what is typed: 10-14 is not made a date, 0312345678 keeps its 0.
         cell.number_format = "@"
         return cell
@@ -149,7 +162,7 @@ def write_xlsx(target: Path, body) -> None:
     for row in body:
         for i in text_at:
             row[i] = as_text(row[i])
-        sheet.append([as_text(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+        sheet.append([as_text(v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
         count += 1
     last = max(count + 1, 2)
 
@@ -165,4 +178,6 @@ def write_xlsx(target: Path, body) -> None:
 
     validation(f'"{MARK}"', [c.header for c in COLUMNS if c.kind == MARKS], f"{MARK} を選ぶか、空欄にしてください")
     validation('"' + ",".join(PREFECTURE_NAMES) + '"', [c.header for c in COLUMNS if c.kind == PREFECTURE], "47 都道府県の正式名から選んでください")
+    answers = ",".join(ANSWER_LABELS.values())
+    validation(f'"{answers},-"', [c.header for c in COLUMNS if c.kind == ANSWER], f"{answers} を選ぶか、空欄にしてください（- で削除）")
     workbook.save(target)

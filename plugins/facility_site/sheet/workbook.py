@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records.reader import display_path
-from .columns import BY_HEADER, SHEET_TITLE, Column, cell_text
+from .columns import BY_HEADER, SHEET_TITLE, Column, cell_text, csv_unescape
 
 
 class SheetFileError(Exception):
@@ -122,6 +122,8 @@ def _to_sheet(shown: str, title: str | None, encoding: str, table: list[list]) -
         cells = {}
         for index, column in positions.items():
             text = cell_text(values[index]) if index < len(values) else ""
+            if title is None:
+                text = csv_unescape(text)  # the ' export put before =, +, -, @
             if text:
                 cells[column.header] = Cell(column, _letter(index), text)
         if cells:
