@@ -164,7 +164,21 @@ def test_the_source_block_records_every_official_value_and_when(imported):
     source = record["source"]
     assert source["imported"] == IMPORT_DAY
     assert source["office_number"] == "1310400123"
-    imported_fields = ("name", "name_kana", "prefecture", "city", "address", "services", "capacity", "url", "phone", "office_number", "hours", "location")
+    imported_fields = (
+        "name",
+        "name_kana",
+        "prefecture",
+        "city",
+        "address",
+        "services",
+        "capacity",
+        "url",
+        "phone",
+        "office_number",
+        "hours",
+        "operator",
+        "location",
+    )
     assert source["values"] == {key: record[key] for key in imported_fields}
     assert record["hours"] == {"weekdays": "09:00～17:00", "closed": "土日祝"}  # the fixture's default columns
 

@@ -63,8 +63,8 @@ Values left out (a record that has the value keeps it) and rows collapsed:
 
 Records that would change:
   new: {folder}/0110000009.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number, hours, location
-  new: {folder}/1310400123.yaml: name, name_kana, prefecture, city, address, services, capacity, url, phone, office_number, hours, location
-  new: {folder}/1310400123-2.yaml: name, prefecture, city, address, services, capacity, url, phone, office_number, hours
+  new: {folder}/1310400123.yaml: name, name_kana, prefecture, city, address, services, capacity, url, phone, office_number, hours, operator, location
+  new: {folder}/1310400123-2.yaml: name, prefecture, city, address, services, capacity, url, phone, office_number, hours, operator
   new: {folder}/1310500002.yaml: name, prefecture, city, address, services, capacity, phone, office_number, hours
   new: {folder}/1410000005.yaml: name, prefecture, city, address, services, capacity, url, office_number, hours
   new: {folder}/2710000001.yaml: name, name_kana, prefecture, city, address, services, capacity, office_number, hours

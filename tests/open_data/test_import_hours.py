@@ -59,7 +59,7 @@ def test_a_new_record_gets_fax_and_hours(tmp_path):
     text = (folder / f"{OFFICE}.yaml").read_text(encoding="utf-8")
     assert "  saturday: '9:00'\n" in text
     (plan,) = report.plans
-    assert plan.changed_fields[-4:] == ["office_number", "fax", "hours", "location"]  # hours once, not key by key
+    assert plan.changed_fields[-5:] == ["office_number", "fax", "hours", "operator", "location"]  # hours once, not key by key
     # The site reads what the import wrote.
     (facility,) = load_facilities(folder)
     assert facility.fax == "03-1234-5679"

@@ -175,7 +175,10 @@ def test_dry_run_writes_nothing_and_reports_the_same(tmp_path):
     assert dry.written == 0
     text = dry.format(folder)
     assert "dry run: nothing was written" in text
-    assert f"  new: {folder / '1310900001.yaml'}: name, name_kana, prefecture, city, address, services, capacity, phone, office_number, hours, location" in text
+    assert (
+        f"  new: {folder / '1310900001.yaml'}: name, name_kana, prefecture, city, address, services, capacity, phone, office_number, hours, operator, location"
+        in text
+    )
     real = run_import(release2, folder, today=SECOND_DAY)
     assert real.counts == dry.counts
 

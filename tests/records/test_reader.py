@@ -262,7 +262,7 @@ def test_unknown_key_without_close_match_lists_the_known_fields(folder):
     write(folder, "x.yaml", with_lines("colour: blue"))
     [line] = problems(folder)
     assert line.startswith("facilities/x.yaml:9: colour: unknown field; known fields are name, prefecture, city, services,")
-    assert line.endswith("office_number, email, fax, inquiry_url, hours, visit, conditions, location, vacancy, photos, source")
+    assert line.endswith("office_number, email, fax, inquiry_url, hours, visit, conditions, operator, location, vacancy, photos, source")
 
 
 def test_unknown_key_inside_access(folder):

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Problem
 from ..records.municipalities import prefectures_elsewhere
-from ..records.reader import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, TEXT_LIMITS, display_path
+from ..records.reader import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, OPERATOR_LIMITS, TEXT_LIMITS, corporate_number_problem, display_path
 from ..records.vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
 
 # The header row exactly as 障害福祉サービス等情報公表システム publishes it.
@@ -72,6 +72,13 @@ COL_LAT = "事業所緯度"
 COL_LNG = "事業所経度"
 COL_CAPACITY = "定員"
 COL_FAX = "事業所FAX番号"
+# The record's operator.<key> and the column each comes from (the corporation that runs the office).
+OPERATOR_COLUMNS: dict[str, str] = {
+    "name": "法人の名称",
+    "name_kana": "法人の名称_かな",
+    "number": "法人番号",
+    "url": "法人URL",
+}
 # The record's hours.<key> and the column each comes from.
 HOURS_COLUMNS: dict[str, str] = {
     "weekdays": "利用可能な時間帯（平日）",
@@ -140,6 +147,7 @@ class ServiceRow:
     fingerprint: tuple[str, ...]  # every cell but NO, to spot fully duplicate rows
     fax: str | None = None
     hours: tuple[tuple[str, str], ...] = ()  # (record key, text) for each published hours column
+    operator: tuple[tuple[str, str], ...] = ()  # (record key, text) for each usable 法人 column
     invalid: frozenset[str] = frozenset()  # record fields whose value in this row was unusable
 
 
@@ -369,6 +377,7 @@ class _RowDecoder:
             fingerprint=tuple(value.strip() for i, value in enumerate(cells) if i != self.no_index),
             fax=self._phone(cell[COL_FAX], line, notes, COL_FAX),
             hours=self._hours(cell, line, notes),
+            operator=self._operator(cell, line, notes),
             invalid=frozenset(self._invalid),
         )
         self.result.rows.append(row)
@@ -532,16 +541,44 @@ class _RowDecoder:
             hours.append((key, text))
         return tuple(hours)
 
-    def _url(self, value: str, line: int, notes: list[Problem]) -> str | None:
+    def _operator(self, cell: dict[str, str], line: int, notes: list[Problem]) -> tuple[tuple[str, str], ...]:
+        """法人の名称, _かな, 法人番号 and 法人URL: each left out (with a note) when unusable."""
+        found = []
+        for key, column in OPERATOR_COLUMNS.items():
+            if key == "url":
+                text = self._url(cell[column], line, notes, column)
+            elif key == "number":
+                text = _digits(cell[column])
+                if text is None and not cell[column].strip():
+                    continue
+                problem = corporate_number_problem(text or cell[column].strip())
+                if problem:
+                    self._note(notes, line, column, f"{problem}; not imported")
+                    continue
+            else:
+                text = _one_line(cell[column])
+                if key == "name_kana":
+                    text = unicodedata.normalize("NFKC", text)
+                if not text:
+                    continue
+                if len(text) > OPERATOR_LIMITS[key] or (key == "name_kana" and not KANA_RE.match(text)):
+                    what = "a reading in kana" if key == "name_kana" else f"at most {OPERATOR_LIMITS[key]} characters long"
+                    self._note(notes, line, column, f"{text!r} is not {what}; not imported")
+                    continue
+            if text:
+                found.append((key, text))
+        return tuple(found)
+
+    def _url(self, value: str, line: int, notes: list[Problem], column: str = COL_URL) -> str | None:
         url = value.strip()
         if not url:
             return None
         parts = urlsplit(url)
         if parts.scheme.lower().strip() in ("javascript", "vbscript", "data"):
-            self._note(notes, line, COL_URL, f"{url!r} is a script, not a web address; not imported")
+            self._note(notes, line, column, f"{url!r} is a script, not a web address; not imported")
             return None
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() or not ch.isprintable() for ch in url):
-            self._note(notes, line, COL_URL, f"{url!r} is not an http(s) address; not imported")
+            self._note(notes, line, column, f"{url!r} is not an http(s) address; not imported")
             return None
         return url
 
@@ -593,6 +630,7 @@ _RECORD_FIELD = {
     COL_CAPACITY: "capacity",
     COL_FAX: "fax",
     **{column: f"hours.{key}" for key, column in HOURS_COLUMNS.items()},
+    **{column: f"operator.{key}" for key, column in OPERATOR_COLUMNS.items()},
 }
 
 

@@ -8,8 +8,9 @@ official name and address recorded there), not through the id.
 
 Merge rules, field by field, for every value the open data supplies
 (name, name_kana, prefecture, city, address, services, capacity, url,
-phone, office_number, fax, location, and each of hours.weekdays, .saturday,
-.sunday, .holidays, .closed and .note on its own). `source.values` holds the official value
+phone, office_number, fax, location, each of hours.weekdays, .saturday,
+.sunday, .holidays, .closed and .note on its own, and each of operator.name,
+.name_kana, .number and .url on its own). `source.values` holds the official value
 last imported; comparing it with the record tells a hand edit from an
 untouched value:
 
@@ -40,7 +41,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..records.reader import HOURS_KEYS, OFFICE_NUMBER_RE
+from ..records.reader import HOURS_KEYS, OFFICE_NUMBER_RE, OPERATOR_KEYS
 from .csv_reader import CODE_BY_LABEL, SeenRow, ServiceRow
 from .offices import Office, normalize, place_key
 from .yaml_store import DELETE, FIELD_ORDER, Change, StoredRecord
@@ -59,6 +60,7 @@ IMPORTED_FIELDS = (
     "office_number",
     "fax",
     *(f"hours.{key}" for key in HOURS_KEYS),  # merged one by one: a hand-edited note keeps the imported hours flowing
+    *(f"operator.{key}" for key in OPERATOR_KEYS),  # the corporation, merged key by key like hours
     "location",
 )
 SERVICE_LABEL_ORDER = tuple(CODE_BY_LABEL)

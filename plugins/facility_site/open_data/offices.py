@@ -81,6 +81,14 @@ class Office:
                     break
         return hours
 
+    def _operator(self) -> dict[str, str]:
+        """The 法人 of the first row (in service order) that names one: its values are not mixed across rows."""
+        for row in self._in_service_order:
+            operator = dict(row.operator)
+            if operator.get("name"):
+                return operator
+        return {}
+
     @property
     def files(self) -> list[str]:
         return sorted({r.file_name for r in self.rows})
@@ -102,6 +110,7 @@ class Office:
             "office_number": self.office_number,
             "fax": self._first("fax"),
             "hours": self._hours() or None,
+            "operator": self._operator() or None,
             "location": {"lat": location[0], "lng": location[1]} if location else None,
         }
 

@@ -33,7 +33,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from ..errors import Problem
-from ..records.reader import CONDITION_KEYS, HOURS_KEYS, RECORD_SUFFIXES, VISIT_KEYS, display_path
+from ..records.reader import CONDITION_KEYS, HOURS_KEYS, OPERATOR_KEYS, RECORD_SUFFIXES, VISIT_KEYS, display_path
 
 STR_TAG = "tag:yaml.org,2002:str"
 # Record keys in the order README.md documents them; new keys are inserted in this order.
@@ -62,6 +62,7 @@ FIELD_ORDER = (
     "hours",
     "visit",
     "conditions",
+    "operator",
     "location",
     "updated",
     "source",
@@ -459,8 +460,8 @@ def _apply(document: dict, changes: list[Change], plain: bool) -> dict:
         key = path[-1]
         if value is DELETE:
             parent.pop(key, None)
-            if not parent and len(path) > 1 and path[-2] == "hours":
-                _drop_empty(document, path[:-1])  # hours without its last entry: no `hours: {}` left behind
+            if not parent and len(path) > 1 and path[-2] in ("hours", "operator"):
+                _drop_empty(document, path[:-1])  # hours (or operator) without its last entry: no `hours: {}` left behind
         elif not plain and isinstance(parent.get(key), CommentedSeq) and isinstance(value, list):
             parent[key][:] = [yaml_value(item) for item in value]  # keeps flow or block style
         else:
@@ -487,6 +488,8 @@ def _order_for(parent_path: tuple[str, ...]) -> tuple[str, ...]:
         return LOCATION_ORDER
     if parent_path[-1] == "hours":
         return HOURS_ORDER
+    if parent_path[-1] == "operator":
+        return OPERATOR_KEYS
     if parent_path == ("visit",):
         return VISIT_KEYS
     if parent_path == ("conditions",):

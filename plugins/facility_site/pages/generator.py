@@ -116,7 +116,7 @@ def write_core_pages(site: SiteOutput) -> None:
     root = urlsplit(site.options["canonical_base"] or site.settings["SITEURL"]).path.rstrip("/")
     site.write_page("404.html", "404", site.newest_input, SITEURL=root)
     for facility in catalog.facilities:
-        site.write_page(facility.url_path, "facility", facility.updated, facility=facility)
+        site.write_page(facility.url_path, "facility", facility.updated, facility=facility, same_operator=catalog.same_operator(facility))
     for pref in catalog.prefectures_with_facilities():
         disability_counts = catalog.disability_counts_in(pref)
         site.write_list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,6 +160,23 @@ class PhotoRef:
 
 
 @dataclass(frozen=True)
+class Operator:
+    """The corporation that runs the office (法人): from the open data's 法人の名称 … or written by hand."""
+
+    name: str
+    name_kana: str | None = None
+    number: str | None = None  # 法人番号, 13 digits
+    url: str | None = None
+
+    @property
+    def group_key(self) -> tuple[str, str]:
+        """What 「同じ法人の事業所」 groups by: the 法人番号, else the name (spaces and widths aside)."""
+        if self.number:
+            return ("number", self.number)
+        return ("name", "".join(unicodedata.normalize("NFKC", self.name).split()))
+
+
+@dataclass(frozen=True)
 class Facility:
     id: str
     name: str
@@ -192,6 +210,7 @@ class Facility:
     hours: Hours = Hours()
     visit: Visit = Visit()
     conditions: Conditions = Conditions()
+    operator: Operator | None = None
     location: Location | None = None
     vacancy: Vacancy | None = None
     photos: tuple[PhotoRef, ...] = ()

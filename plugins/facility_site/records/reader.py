@@ -33,7 +33,7 @@ from .metrics import (
     parse_metric,
     says_not_published,
 )
-from .model import VACANCY_STATUSES, Conditions, Facility, Hours, Location, PhotoRef, Station, Vacancy, Visit
+from .model import VACANCY_STATUSES, Conditions, Facility, Hours, Location, Operator, PhotoRef, Station, Vacancy, Visit
 from .vocab import (
     ANSWERS,
     CONDITIONS,
@@ -82,6 +82,7 @@ OPTIONAL = (
     "hours",
     "visit",
     "conditions",
+    "operator",
     "location",
     "vacancy",
     "photos",
@@ -92,6 +93,9 @@ ACCESS_KEYS = ("line", "station", "walk_minutes")
 HOURS_KEYS = tuple(key for key, _ in HOURS_DAYS) + ("closed", "note")
 VISIT_KEYS = tuple(kind.slug for kind in VISIT_KINDS) + ("note",)
 CONDITION_KEYS = tuple(c.slug for c in CONDITIONS)
+OPERATOR_KEYS = ("name", "name_kana", "number", "url")
+OPERATOR_LIMITS = {"name": 120, "name_kana": 120, "url": 500}
+CORPORATE_NUMBER_RE = re.compile(r"^[0-9]{13}$")
 TEXT_LIMITS = {"name": 120, "name_kana": 120, "city": 60, "address": 200, "catchphrase": 200, "description": 20000}
 # Each hours entry is one line of free text (9:00〜17:00, 第2土曜のみ 10:00〜15:00).
 NESTED_TEXT_LIMITS = {"note": 200}
@@ -433,6 +437,7 @@ def _build(source: _Source, record_id: str) -> Facility | None:
         "hours": _hours(source),
         "visit": _answers(source, "visit", VISIT_KEYS, Visit),
         "conditions": _answers(source, "conditions", CONDITION_KEYS, Conditions),
+        "operator": _operator(source),
         "updated": _date(source),
         "location": _location(source),
         "vacancy": _vacancy(source),
@@ -793,6 +798,70 @@ def _answers(source: _Source, key: str, known: tuple[str, ...], model):
     if "note" in known:
         fields["note"] = _nested_text(source, f"{key}.note", value.get("note"))
     return model(**fields)
+
+
+def corporate_number_problem(text: str) -> str | None:
+    """Why `text` is not a 法人番号 (13 digits whose first is the check digit of the other 12), or None.
+
+    The check digit is 国税庁's: 9 − (Σ digit × (1 or 2, alternating from the last digit)) mod 9.
+    """
+    if not CORPORATE_NUMBER_RE.match(text):
+        return f"{text!r} is not a 13-digit 法人番号 such as '7000012050002'"
+    total = sum(int(digit) * (1 if n % 2 else 2) for n, digit in enumerate(reversed(text[1:]), start=1))
+    if int(text[0]) != 9 - total % 9:
+        return f"{text!r} is not a 法人番号: its check digit (the first digit) does not match the other 12; look for a typo"
+    return None
+
+
+def _sub_text(source: _Source, key: str, value: object, limit: int) -> str | None:
+    """One line of text inside a block (operator.name …); None when blank or wrong (the problem is reported)."""
+    value = _as_written(source, key, value)
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        source.problem(key, "must be text, not a list or mapping")
+        return None
+    text = unicodedata.normalize("NFC", value).strip()
+    if "\n" in text:
+        source.problem(key, "must be a single line")
+    elif any(unicodedata.category(ch) == "Cc" for ch in text) or BIDI_RE.search(text):
+        source.problem(key, "contains control or bidirectional override characters")
+    elif len(text) > limit:
+        source.problem(key, f"is {len(text)} characters long; at most {limit}")
+    else:
+        return text
+    return None
+
+
+def _operator(source: _Source) -> Operator | None:
+    """Who runs the office: {name, name_kana, number, url}; the name is required when the block is given."""
+    value = _block(source, "operator", OPERATOR_KEYS, "{name: 社会福祉法人みどり会, number: '7000012050002'}")
+    if value is None:
+        return None
+    fields = {key: _sub_text(source, f"operator.{key}", value.get(key), OPERATOR_LIMITS.get(key, 20)) for key in OPERATOR_KEYS}
+    if _blank(value.get("name")):
+        source.problem("operator.name", "required when operator is given (the corporation's name)")
+    if fields["name"] is not None and not INVISIBLE_RE.sub("", fields["name"]):
+        source.problem("operator.name", "has no visible characters")
+    if fields["name_kana"] is not None and not KANA_RE.match(fields["name_kana"]):
+        source.problem("operator.name_kana", f"{fields['name_kana']!r} is not a reading in hiragana or katakana")
+    number = value.get("number")
+    if not _blank(number):
+        if not isinstance(_as_written(source, "operator.number", number), str) or isinstance(number, int):
+            source.problem("operator.number", f"write the 法人番号 in quotes, such as '7000012050002' (unquoted, {number!r} is read as a number)")
+        elif fields["number"] is not None:
+            fields["number"] = unicodedata.normalize("NFKC", fields["number"])
+            problem = corporate_number_problem(fields["number"])
+            if problem:
+                source.problem("operator.number", problem)
+    url = fields["url"]
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
+            source.problem("operator.url", f"{url!r} is not an http(s) address")
+    if fields["name"] is None:
+        return None
+    return Operator(**fields)
 
 
 def _office_number(source: _Source) -> str | None:

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..records.model import Facility
-from ..records.readings import reading_starts
+from ..records.readings import reading_of, reading_starts
 from .tokenizer import normalize, split_words
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,19 @@ def place_readings(facility: Facility) -> list[str]:
     return [reading for place in places for reading in reading_starts(place)]
 
 
+def operator_words(facility: Facility) -> list[str | None]:
+    """The operating corporation's name and its reading: 法人の名称_かな, else the dictionary's reading of the name.
+
+    Like a facility's name_kana, the reading is matched anywhere in a term,
+    so かれんと finds カブシキガイシャカレント. A name the dictionary does not know
+    wholly gets no reading (no reading beats a wrong one).
+    """
+    operator = facility.operator
+    if operator is None:
+        return []
+    return [operator.name, operator.name_kana or reading_of(operator.name)]
+
+
 # Name matches rank highest. A station is indexed with 駅 (新宿御苑前駅): a
 # query matches any term that contains it, so 新宿御苑前 and 新宿御苑前駅 both find it.
 # The place readings are matched only from their start (PREFIX_FIELDS), by
@@ -82,6 +95,7 @@ SEARCH_FIELDS: tuple[SearchField, ...] = (
     SearchField("disability", 1, lambda f: [d.label for d in f.disabilities]),
     SearchField("service", 1, lambda f: [s.label for s in f.services]),
     SearchField("place_reading", 3, place_readings),
+    SearchField("operator", 2, operator_words),
 )
 FIELD_NAMES = tuple(field.name for field in SEARCH_FIELDS)
 PREFIX_FIELDS = ("place_reading",)

@@ -260,6 +260,8 @@ def _block_changes(sheet: Sheet, row: Row, data: dict, name: str, columns: list[
         if not typed or typed == current:
             continue
         if typed in CLEAR_ALIASES:
+            if name == "operator" and column.part == "name" and name in data:
+                return [((name,), DELETE)], [c.part for c in columns if c.part in block]  # no operator without its name
             if column.part in block:
                 changes.append(((name, column.part), DELETE))
                 removed.add(column.part)

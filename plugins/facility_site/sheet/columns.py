@@ -69,7 +69,7 @@ MARKS = "marks"  # one ○ column per term of a list field
 ACCESS = "access"  # one part of the nearest station, access[0]
 BLOCK_TEXT = "block-text"  # one line of text inside a block: hours.weekdays, visit.note
 ANSWER = "answer"  # yes/no/unknown inside a block, shown as あり/なし/不明: visit.tour, conditions.lunch
-BLOCKS = ("hours", "visit", "conditions")
+BLOCKS = ("hours", "visit", "conditions", "operator")
 FINGERPRINT = "fingerprint"
 
 
@@ -130,6 +130,9 @@ COLUMNS: tuple[Column, ...] = (
     *_HOURS,
     *_VISIT,
     *_CONDITIONS,
+    # Who runs the office (operator block): `-` in 法人名 removes the whole block.
+    Column("法人名", "operator", BLOCK_TEXT, 24, part="name", note=f"運営法人の名称。{CLEAR} で運営法人ごと削除"),
+    Column("法人番号", "operator", BLOCK_TEXT, 15, part="number", note="13桁（国税庁の法人番号）"),
     Column("更新日", "updated", DATE, 12, note="事実を確かめた日 YYYY-MM-DD"),
     Column("fingerprint", "", FINGERPRINT, 18, note="変更検出用（編集しないでください）"),
 )
