@@ -1,0 +1,58 @@
+"""The operator's name is searchable, and so is its reading (法人の名称_かな, else the dictionary's)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from facility_site.records.reader import load_facilities
+from facility_site.search.index import FIELD_NAMES, document_words
+from pages.operator_records import RECORDS, write_operator_records
+from sitebuild import ROOT, build_site
+
+RUN_ENGINE = ROOT / "tests" / "js" / "run_engine.mjs"
+BIG = sorted(record_id for record_id in RECORDS if record_id.startswith("big-"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("operator-search")
+    folder = write_operator_records(root / "facilities")
+    content = root / "content"
+    content.mkdir()
+    return build_site(root / "output", folder, content)
+
+
+def search(site, query: str) -> list[str]:
+    run = subprocess.run(["node", str(RUN_ENGINE), str(site), json.dumps([{"state": {"q": query}, "limit": 100}])], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)[0]["ids"]
+
+
+def test_the_operator_field_holds_the_name_and_the_reading(tmp_path):
+    facilities = {f.id: f for f in load_facilities(write_operator_records(tmp_path / "facilities"))}
+    field = FIELD_NAMES.index("operator")
+    words = document_words([facilities["current-shinjuku"], facilities["current-shibuya"], facilities["plain"]])
+    assert words[0][field] == ["株式会社かれんと", "かぶしきがいしゃかれんと"]  # 法人の名称_かな; katakana folded as the tokenizer does
+    assert words[1][field] == ["株式会社", "かれんと", "かぶしきがいしゃかれんと"]  # no kana: the dictionary's reading
+    assert words[2][field] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("おおきな会", BIG),  # part of the operator's name; the offices' own names are おおきな00 …
+        ("おおきなかい", BIG),  # its reading (from the dictionary: the record has no kana)
+        ("ｶﾌﾞｼｷｶﾞｲｼｬｶﾚﾝﾄ", ["current-osaka", "current-shibuya", "current-shinjuku"]),  # half-width kana, as typed
+        ("みどり会", ["midori-1", "midori-2"]),
+        ("かぶしきがいしゃひとり", ["alone"]),
+    ],
+)
+def test_offices_are_found_by_their_operator(site, query, expected):
+    assert sorted(search(site, query)) == sorted(expected)
+
+
+def test_the_same_operator_search_link_finds_every_office_of_it(site):
+    # The link under a big operator's list searches for its name: all 13 offices come back.
+    assert sorted(search(site, "社会福祉法人おおきな会")) == BIG
