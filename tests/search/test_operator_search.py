@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from facility_site.records.reader import load_facilities
-from facility_site.search.index import FIELD_NAMES, document_words
+from facility_site.search.index import FIELD_NAMES, PREFIX_FIELDS, document_words
 from pages.operator_records import RECORDS, write_operator_records
 from sitebuild import ROOT, build_site
 
@@ -30,23 +30,30 @@ def search(site, query: str) -> list[str]:
     return json.loads(run.stdout)[0]["ids"]
 
 
-def test_the_operator_field_holds_the_name_and_the_reading(tmp_path):
+def test_the_operator_fields_hold_the_name_and_the_readings_with_and_without_the_legal_form(tmp_path):
     facilities = {f.id: f for f in load_facilities(write_operator_records(tmp_path / "facilities"))}
-    field = FIELD_NAMES.index("operator")
-    words = document_words([facilities["current-shinjuku"], facilities["current-shibuya"], facilities["plain"]])
-    assert words[0][field] == ["株式会社かれんと", "かぶしきがいしゃかれんと"]  # 法人の名称_かな; katakana folded as the tokenizer does
-    assert words[1][field] == ["株式会社", "かれんと", "かぶしきがいしゃかれんと"]  # no kana: the dictionary's reading
-    assert words[2][field] == []
+    name, reading = FIELD_NAMES.index("operator"), FIELD_NAMES.index("operator_reading")
+    assert "operator_reading" in PREFIX_FIELDS  # stored once, matched from the start, like place readings
+    words = document_words([facilities[i] for i in ("current-shinjuku", "current-shibuya", "big-00", "plain")])
+    assert words[0][name] == ["株式会社かれんと"]  # katakana folded as the tokenizer does
+    assert words[0][reading] == ["かぶしきがいしゃかれんと", "かれんと"]  # 法人の名称_かな, and without 株式会社
+    assert words[1][name] == ["株式会社", "かれんと"]
+    assert words[1][reading] == ["かぶしきがいしゃかれんと", "かれんと"]  # no kana: the dictionary's reading
+    assert words[2][reading] == ["しゃかいふくしほうじんおおきなかい", "おおきなかい"]
+    assert words[3][name] == words[3][reading] == []
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
         ("おおきな会", BIG),  # part of the operator's name; the offices' own names are おおきな00 …
-        ("おおきなかい", BIG),  # its reading (from the dictionary: the record has no kana)
+        ("おおきなかい", BIG),  # its reading without 社会福祉法人 (from the dictionary: the record has no kana)
+        ("おおき", BIG),  # the start of a reading is enough
         ("ｶﾌﾞｼｷｶﾞｲｼｬｶﾚﾝﾄ", ["current-osaka", "current-shibuya", "current-shinjuku"]),  # half-width kana, as typed
         ("みどり会", ["midori-1", "midori-2"]),
         ("かぶしきがいしゃひとり", ["alone"]),
+        ("かれんと", ["current-osaka", "current-shibuya", "current-shinjuku"]),  # without 株式会社
+        ("きなかい", []),  # inside おおきなかい: a reading matches from its start only
     ],
 )
 def test_offices_are_found_by_their_operator(site, query, expected):

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -67,17 +68,59 @@ def place_readings(facility: Facility) -> list[str]:
     return [reading for place in places for reading in reading_starts(place)]
 
 
-def operator_words(facility: Facility) -> list[str | None]:
-    """The operating corporation's name and its reading: 法人の名称_かな, else the dictionary's reading of the name.
+# Legal forms (法人格) a corporation's name starts or ends with. Their readings
+# come from the dictionary; the reading of the rest is indexed too, so
+# かれんと finds 株式会社カレント from the start of a word.
+LEGAL_FORMS = (
+    "特定非営利活動法人",
+    "社会福祉法人",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "社会医療法人",
+    "医療法人社団",
+    "医療法人財団",
+    "医療法人",
+    "学校法人",
+    "宗教法人",
+    "生活協同組合",
+    "NPO法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+)
 
-    Like a facility's name_kana, the reading is matched anywhere in a term,
-    so かれんと finds カブシキガイシャカレント. A name the dictionary does not know
-    wholly gets no reading (no reading beats a wrong one).
+
+def operator_readings(facility: Facility) -> list[str]:
+    """The operator's reading (法人の名称_かな, else the dictionary's reading of the name) and the reading without its 法人格.
+
+    A prefix field like the place readings: a reading is stored once (in
+    the reading shard of its first two characters), not in the shard of
+    every kana it contains, which keeps the search data of 30,000 offices
+    and their thousands of corporations small. A name the dictionary does
+    not know wholly gets no reading (no reading beats a wrong one).
     """
     operator = facility.operator
     if operator is None:
         return []
-    return [operator.name, operator.name_kana or reading_of(operator.name)]
+    full = normalize(operator.name_kana) if operator.name_kana else reading_of(operator.name)
+    readings = [full] if full else []
+    name = "".join(unicodedata.normalize("NFKC", operator.name).split())
+    for form in LEGAL_FORMS:
+        if name.startswith(form) or name.endswith(form):
+            rest = name[len(form) :] if name.startswith(form) else name[: -len(form)]
+            form_reading = reading_of(form)
+            if full and form_reading and full.startswith(form_reading):
+                readings.append(full[len(form_reading) :])
+            elif full and form_reading and full.endswith(form_reading):
+                readings.append(full[: -len(form_reading)])
+            elif rest:
+                readings.append(reading_of(rest))
+            break
+    return [reading for reading in dict.fromkeys(readings) if reading]
 
 
 # Name matches rank highest. A station is indexed with 駅 (新宿御苑前駅): a
@@ -95,10 +138,11 @@ SEARCH_FIELDS: tuple[SearchField, ...] = (
     SearchField("disability", 1, lambda f: [d.label for d in f.disabilities]),
     SearchField("service", 1, lambda f: [s.label for s in f.services]),
     SearchField("place_reading", 3, place_readings),
-    SearchField("operator", 2, operator_words),
+    SearchField("operator", 2, lambda f: [f.operator.name] if f.operator else []),
+    SearchField("operator_reading", 2, operator_readings),
 )
 FIELD_NAMES = tuple(field.name for field in SEARCH_FIELDS)
-PREFIX_FIELDS = ("place_reading",)
+PREFIX_FIELDS = ("place_reading", "operator_reading")
 # One kana is the first sound of thousands of places (ひ: 広島, 姫路, 東…);
 # a reading is looked up from the second character typed.
 READING_MIN_CHARS = 2
