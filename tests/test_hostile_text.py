@@ -118,6 +118,7 @@ def test_facility_page_shows_every_field_literally(hostile_site):
     text = soup.get_text()
     assert f"{LINE} {IMG}駅 徒歩3分" in text  # line name, then the station (its 駅 dropped and re-added)
     assert f"東京都{CITY}1-2-3 {IMG} {LINK}" in text  # city and address
+    assert soup.select_one("[data-operator] dd").get_text() == f"{IMG}法人"
     prose = soup.select_one(".prose")
     assert [p.get_text() for p in prose.find_all("p")] == [
         f"本文 {IMG} です。",
