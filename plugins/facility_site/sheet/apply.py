@@ -250,7 +250,7 @@ def _changes(sheet: Sheet, row: Row, record: StoredRecord, problems: list) -> tu
 
 
 def _block_changes(sheet: Sheet, row: Row, data: dict, name: str, columns: list[Column], problems: list):
-    """hours, visit or conditions: one change per key whose cell differs; the block goes when its last key does."""
+    """hours, visit, conditions or operator: one change per key whose cell differs; the block goes when its last key does."""
     block = data.get(name) if isinstance(data.get(name), dict) else {}
     changes, parts = [], []
     removed = set()
