@@ -6,7 +6,11 @@ For each size: the build time of the real build command
 (`python -m facility_site.build` with FACILITIES and -o), the output size,
 the gzip bytes a browser fetches for three searches on /search/ (served by a
 local static server that gzips like a static host), and the query latency per
-keystroke measured inside headless Chromium. Prints a table, writes the
+keystroke measured inside headless Chromium; then the same three searches and
+the typing on a throttled phone network (tools/throttle.py: time to first
+results, sequential waves of requests, keystrokes that fetched and those that
+did not), with the request waterfall of (a) and (b) drawn into
+docs/search-waterfall.svg. Prints a table, writes the
 figures to bench-out/bench-results.json and into docs/benchmarks.md between
 the `bench:start` and `bench:end` markers.
 
@@ -35,6 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import throttle  # noqa: E402 - tools/ is not a package
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +56,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DOC = ROOT / "docs" / "benchmarks.md"
+WATERFALL = ROOT / "docs" / "search-waterfall.svg"
+THROTTLED_REPEATS = 3  # throttled page loads per scenario; the median is reported
+# Typed on the throttled network (fewer keys than unthrottled: each fetch costs a round trip).
+THROTTLED_TYPED = ("横浜市緑区", "ワークス")
 DEFAULT_SIZES = (1000, 10000, 30000)
 SEED = 1
 
@@ -69,6 +80,11 @@ TARGETS = {
     "b": ("(b) bytes fetched", 300 * 1024, "B"),
     "c": ("(c) bytes fetched", 1.5 * 1024 * 1024, "B"),
     "warm_p95_ms": ("p95 latency per keystroke, after load", 50.0, "ms"),
+}
+# Issue 17's goals on the throttled phone profile at 30,000 facilities.
+THROTTLED_TARGETS = {
+    "first_result_ms": ("time to first results, throttled", 1200.0, "ms"),
+    "waves": ("sequential waves of requests before the first results", 4, ""),
 }
 
 RESULTS_SELECTOR = "[data-results]"
@@ -483,7 +499,20 @@ def bench_size(count: int, work: Path, browser) -> dict:
             row["latency"] = measure_latency(browser, server)
         except Exception as exc:  # noqa: BLE001
             row["latency"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+        print(f"bench: {count}: throttled, {THROTTLED_REPEATS} loads per scenario, then typing", file=sys.stderr, flush=True)
+        row["throttled"] = measure_throttled(browser, server, "search/")
     return row
+
+
+def measure_throttled(browser, server: GzipServer, page_path: str) -> dict:
+    """The three scenarios and typing on the throttled phone profile (tools/throttle.py)."""
+    scenarios = {k: (label, path.replace("search/", page_path, 1)) for k, (label, path) in SCENARIOS.items()}
+    out = throttle.measure_scenarios(browser, server.url, scenarios, THROTTLED_REPEATS)
+    try:
+        out["typing"] = throttle.type_throttled(browser, server.url + page_path, THROTTLED_TYPED, LATENCY_PROBE)
+    except Exception as exc:  # noqa: BLE001
+        out["typing"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+    return out
 
 
 # --- reporting --------------------------------------------------------------------
@@ -595,8 +624,65 @@ def report(rows: list[dict], machine: dict) -> str:
             notes.append(f"- {row['size']:,}: {lat['keys_without_update']} of {lat['keys']} keystrokes never produced final results within {KEY_TIMEOUT_MS} ms")
         if "error" in lat:
             notes.append(f"- {row['size']:,} latency: {lat['error']}")
-    lines += notes + [""] + target_lines(rows)
+    lines += notes + [""] + target_lines(rows) + [""] + throttled_lines(rows)
     return "\n".join(lines)
+
+
+def throttled_cell(data: dict) -> str:
+    if not data or "error" in data:
+        return "not measured" + (f": {data['error'][:60]}" if data else "")
+    return f"{data['first_result_ms'] / 1000:,.2f} s, {data['waves']:g} waves ({data['requests_before']} req, {kib(data['bytes_before'])})"
+
+
+def typing_cells(typing: dict) -> list[str]:
+    if not typing or "error" in typing:
+        return ["not measured"] * 3
+    budget = f"{typing['fetch_within_budget']} of {typing['fetch_keys']}"
+    return [
+        f"{ms(typing['no_fetch_p95_ms'])} ({typing['no_fetch_keys']} keys)",
+        f"median {ms(typing['fetch_median_ms'])}, {budget} within 1 RTT + transfer + 16 ms",
+        ", ".join(typing["refetched_urls"]) or "none",
+    ]
+
+
+def throttled_lines(rows: list[dict]) -> list[str]:
+    """Issue 17: the throttled phone profile, medians of THROTTLED_REPEATS loads."""
+    measured = [r for r in rows if r.get("throttled")]
+    if not measured:
+        return []
+    out = [
+        f"Throttled phone profile ({throttle.RTT_MS} ms RTT, 1.6 Mbit/s down, 750 kbit/s up, empty cache, {throttle.PHONE_VIEWPORT['width']} px wide),"
+        f" median of {THROTTLED_REPEATS} loads: time from navigation start to the first frame with result cards and count, and the"
+        " sequential waves of requests before it:",
+        "",
+        "| facilities | (a) filter, 1 pref | (b) text, 1 pref | (c) text, national | keys without fetch, p95 | keys that fetched | fetched twice |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in measured:
+        t = row["throttled"]
+        out.append(f"| {row['size']:,} | " + " | ".join([*(throttled_cell(t.get(k, {})) for k in SCENARIOS), *typing_cells(t.get("typing", {}))]) + " |")
+    row = max(measured, key=lambda r: r["size"])
+    out += ["", f"Goals (issue 17) at {row['size']:,} facilities:", "", "| figure | goal | measured | result |", "|---|---|---|---|"]
+    for key in SCENARIOS:
+        data = row["throttled"].get(key, {})
+        for figure, (label, limit, unit) in THROTTLED_TARGETS.items():
+            value = data.get(figure)
+            if value is None:
+                out.append(f"| ({key}) {label} | ≤ {limit:g} {unit} | not measured | not measured |")
+                continue
+            shown = f"{value:,.0f} ms" if unit == "ms" else f"{value:g}"
+            out.append(f"| ({key}) {label} | ≤ {limit:g} {unit} | {shown} | {'pass' if value <= limit else 'MISS'} |")
+    return out
+
+
+def write_waterfall(rows: list[dict], path: Path = WATERFALL) -> None:
+    """The request waterfall of (a) and (b) at the largest size, as an SVG."""
+    measured = [r for r in rows if r.get("throttled")]
+    if not measured:
+        return
+    row = max(measured, key=lambda r: r["size"])
+    charts = [(f"this project, {row['size']:,} facilities, ({k}) {SCENARIOS[k][0]}", row["throttled"].get(k, {"error": "not measured"})) for k in ("a", "b")]
+    path.write_text(throttle.waterfall_svg(charts), encoding="utf-8")
 
 
 def write_doc_section(marker: str, text: str, doc: Path = DOC) -> None:
@@ -632,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.work / "bench-results.json").write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_doc:
         write_doc_section("bench", text)
+        write_waterfall(rows)
     return 0
 
 

@@ -10,7 +10,10 @@ builds the same pages when Debian's `hugo` is installed. Then, in headless
 Chromium, against each search page: search quality over ≥40 queries derived
 from the records (tools/peers/queries.py, expected ids from the reference
 matcher), gzip bytes fetched for the three scenarios of `make bench`, and
-per-keystroke latency (cold: first key after page load; warm: later keys).
+per-keystroke latency (cold: first key after page load; warm: later keys);
+for this project and Pagefind also the throttled phone profile of `make bench`
+(tools/throttle.py), with the waterfall of (a) and (b) in
+docs/search-waterfall-peers.svg.
 Writes bench-out/bench-peers-results.json and the table into
 docs/benchmarks.md between the `bench-peers` markers.
 """
@@ -46,6 +49,8 @@ SYSTEMS = {  # key: (label, search page path)
     "lunr": ("lunr.js, default pipeline", "lunr-search/"),
 }
 QUICK_TYPED = ("緑区",)
+THROTTLED_SYSTEMS = ("ours", "pagefind")  # plain lunr.js loads its whole index: minutes on the phone profile
+WATERFALL = ROOT / "docs" / "search-waterfall-peers.svg"
 OUR_MORE_SELECTOR = "[data-search-more]"
 OUR_MAX_MORE_CLICKS = 1000  # 50 cards a click: enough for every result of 30,000 facilities
 
@@ -291,6 +296,9 @@ def bench_size(size: int, work: Path, browser, repeats: int, typed: tuple[str, .
         log(f"{size}: measuring {label}")
         with bench.GzipServer(root) as server:
             systems[key].update(measure_system(browser, server, page_path, repeats, typed))
+            if key in THROTTLED_SYSTEMS:
+                log(f"{size}: {label} on the throttled phone profile")
+                systems[key]["throttled"] = bench.measure_throttled(browser, server, page_path)
             try:
                 if key == "ours":
                     answers = our_result_ids(browser, server, queries)
@@ -428,11 +436,57 @@ def quality_notes(result: dict) -> list[str]:
     return lines
 
 
+def throttled_lines(result: dict) -> list[str]:
+    """This project and Pagefind on the phone profile, side by side, with issue 17's goals."""
+    systems = result["systems"]
+    if not any(systems[k].get("throttled") for k in THROTTLED_SYSTEMS):
+        return []
+    out = [
+        f"Throttled phone profile at {result['size']:,} facilities ({bench.throttle.RTT_MS} ms RTT, 1.6 Mbit/s, empty cache;"
+        f" median of {bench.THROTTLED_REPEATS} loads): first results, waves of requests before them",
+        "",
+        "| system | (a) filter, 1 pref | (b) text, 1 pref | (c) text, national | keys without fetch, p95 | keys that fetched | fetched twice |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key in THROTTLED_SYSTEMS:
+        t = systems[key].get("throttled") or {}
+        cells = [*(bench.throttled_cell(t.get(k, {})) for k in bench.SCENARIOS), *bench.typing_cells(t.get("typing", {}))]
+        out.append(f"| {SYSTEMS[key][0]} | " + " | ".join(cells) + " |")
+    out += ["", "| goal | this project | Pagefind | result |", "|---|---|---|---|"]
+    ours, pf = systems["ours"].get("throttled") or {}, systems["pagefind"].get("throttled") or {}
+    for k in bench.SCENARIOS:
+        mine = (ours.get(k) or {}).get("first_result_ms")
+        theirs = (pf.get(k) or {}).get("first_result_ms")
+        ok = mine is not None and mine <= 1200 and (theirs is None or mine < theirs)
+        shown = "not measured" if mine is None else f"{mine:,.0f} ms"
+        out.append(f"| ({k}) ≤ 1,200 ms and below Pagefind | {shown} | {_num(theirs, ',.0f')} ms | {'pass' if ok else 'MISS'} |")
+        waves = (ours.get(k) or {}).get("waves")
+        out.append(f"| ({k}) ≤ 4 waves before the first results | {_num(waves, 'g')} | {_num((pf.get(k) or {}).get('waves'), 'g')} |"
+                   f" {'pass' if waves is not None and waves <= 4 else 'MISS'} |")
+    return out
+
+
+def write_waterfall(results: list[dict], path: Path = WATERFALL) -> None:
+    measured = [r for r in results if any(r["systems"][k].get("throttled") for k in THROTTLED_SYSTEMS)]
+    if not measured:
+        return
+    result = max(measured, key=lambda r: r["size"])
+    charts = []
+    for key in THROTTLED_SYSTEMS:
+        t = result["systems"][key].get("throttled") or {}
+        for k in ("a", "b"):
+            charts.append((f"{SYSTEMS[key][0]}, {result['size']:,} facilities, ({k}) {bench.SCENARIOS[k][0]}", t.get(k) or {"error": "not measured"}))
+    path.write_text(bench.throttle.waterfall_svg(charts), encoding="utf-8")
+
+
 def report(results: list[dict], machine: dict, extra_versions: dict) -> str:
     lines = bench.machine_lines(machine)
     lines.append("- Peers: " + ", ".join(f"{k} {v}" for k, v in extra_versions.items()))
     for result in results:
         lines += [""] + size_table(result) + [""] + goal_lines(result)
+        throttled = throttled_lines(result)
+        if throttled:
+            lines += [""] + throttled
     if results:
         lines += quality_notes(results[-1])
     return "\n".join(lines)
@@ -480,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.work / "bench-peers-results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_doc:
         bench.write_doc_section("bench-peers", text)
+        write_waterfall(results)
     return 0
 
 
