@@ -31,6 +31,7 @@ from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
 from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, has_vacancy, name_order, name_order_file, sort_column
 from .index import build_index, char_shards, to_json
+from .modules import module_graph
 from .words import DEFAULT_PATH as EVERYDAY_WORDS_PATH
 from .words import load_everyday_words, words_config
 
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 LUNR_VERSION = "2.3.9"
 LUNR_MODULE = f"theme/vendor/lunr-{LUNR_VERSION}.js"
+# The page's entry modules (under the theme's static folder): site.js on every page, the search page's own.
+ENTRY_MODULES = ("js/site.js", "js/search/page.js")
+# Data every search needs (the facet table) or fetches at once when the URL has a keyword or the
+# keyword box is used (the shard directory): hinted in the page head, fetched in the first wave.
+PRELOADED_DATA = ("facets.json", "text/chars.json")
 # Data files at least this large also get a .gz twin, for hosts that serve
 # precompressed files (nginx gzip_static and the like); others ignore it.
 PRECOMPRESS_BYTES = 4096
@@ -126,11 +132,28 @@ def search_config(version: str, facility_count: int, everyday_words: dict | None
     }
 
 
+def preloaded_modules(settings: dict) -> dict[str, list[str]]:
+    """Site paths of every module the page imports statically (search.modules), for modulepreload.
+
+    "search": the search script's graph, needed for the first results; "site": the rest of
+    site.js's graph (the comparison tray), hinted at low priority so that on HTTP/1.1 (six
+    connections a host) it does not take a connection the search needs first.
+    """
+    static_dir = settings.get("THEME_STATIC_DIR", "theme")
+    roots = [Path(settings["THEME"]) / folder for folder in settings.get("THEME_STATIC_PATHS", ["static"])]
+    site_entry, search_entry = ENTRY_MODULES
+    root = next((r for r in roots if (r / search_entry).is_file()), roots[0])
+    search = module_graph(root, [search_entry])
+    site = [path for path in module_graph(root, [site_entry]) if path not in search]
+    return {"search": [f"{static_dir}/{path}" for path in search], "site": [f"{static_dir}/{path}" for path in site]}
+
+
 def write_search_output(site: SiteOutput) -> None:
     """Write /search/ and its data files."""
     catalog = site.catalog
     # Checked before any search file is written: a bad list stops the build.
     everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
+    modules = preloaded_modules(site.settings)
     today = reference_date(site.options)
     built = search_files(catalog.facilities, today)
     for path, text in built.files.items():
@@ -145,6 +168,8 @@ def write_search_output(site: SiteOutput) -> None:
         "search",
         site.newest_input,
         search_config=search_config(built.version, len(facilities), everyday_words),
+        module_preloads=modules,
+        data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},

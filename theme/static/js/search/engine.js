@@ -71,14 +71,21 @@ export class SearchEngine {
    *          services: string[], options: string[], walkOptions: number[], cardChunk: number, everydayWords?: object}} config
    *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order; everydayWords:
    *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
+   *   config.files (optional): url -> parsed JSON already loaded elsewhere (the page hands the
+   *   worker what it fetched for the first results, so nothing is fetched twice).
    * @param {(url: string) => Promise<any>} [load] how to fetch a JSON file (tests pass their own)
    */
   constructor(config, load = fetchJson) {
     this.config = config;
     this.load = load;
     this.files = new Map(); // url -> Promise of parsed JSON
+    this.loaded = new Map(); // url -> parsed JSON, once it has arrived
     this.cached = new Map(); // name -> Promise of decoded data
     this.last = null; // the ordered result list of the last search, for "more"
+    for (const [url, data] of Object.entries(config.files || {})) {
+      this.files.set(url, Promise.resolve(data));
+      this.loaded.set(url, data);
+    }
   }
 
   file(path) {
@@ -86,9 +93,17 @@ export class SearchEngine {
     if (!this.files.has(url)) {
       const pending = this.load(url);
       this.files.set(url, pending);
-      pending.catch(() => this.files.delete(url)); // a failed fetch may be retried
+      pending.then(
+        (data) => this.loaded.set(url, data),
+        () => this.files.delete(url), // a failed fetch may be retried
+      );
     }
     return this.files.get(url);
+  }
+
+  /** Every data file that has arrived, url -> parsed JSON (for config.files of another engine). */
+  loadedFiles() {
+    return Object.fromEntries(this.loaded);
   }
 
   /** Decoded data, made once; a failure is forgotten so it can be retried. */
@@ -235,9 +250,13 @@ export class SearchEngine {
    *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
   async matchText(words) {
-    const [facets, directory] = await Promise.all([this.facets(), this.directory()]);
+    // Round trips: lunr, the facet table and the shard directory load at once, and each word's
+    // shard as soon as the directory is there (not after the larger facet table).
+    const lunrReady = this.lunr();
+    const facetsReady = this.facets();
+    const directory = await this.directory();
+    const [facets, lunr, expansions] = await Promise.all([facetsReady, lunrReady, Promise.all(words.map((word) => this.expand(directory, word)))]);
     const count = facets.count;
-    const [lunr, expansions] = await Promise.all([this.lunr(), Promise.all(words.map((word) => this.expand(directory, word)))]);
     const fieldCount = directory.fields.length;
     const postings = (term) => directory.postings.get(term);
 

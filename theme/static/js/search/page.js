@@ -10,6 +10,7 @@
 import { readConfig } from "../config.js";
 import { describeState, pageTitle, summaryText } from "./describe.js";
 import { mountLayout } from "./layout.js";
+import { SearchEngine } from "./engine.js";
 import { countView, el, formatCount, renderCard } from "./render.js";
 import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
 import { ignoredNotice, mountEverydayWords } from "./words.js";
@@ -20,25 +21,65 @@ const PAGE_SIZE = 20;
 const KEY_SETTLE_MS = 700;
 const SELECT_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
-/** Talks to the engine in a module worker, or on the page when workers cannot load modules. */
+/** One engine on the page, called like the worker. */
+function onPage(engine) {
+  return {
+    call: async (message) => {
+      if (message.type === "search") return engine.search(message.state, message.limit);
+      if (message.type === "warm") return engine.warm();
+      return engine.more(message.offset, message.limit);
+    },
+  };
+}
+
+/**
+ * Runs the engine. The first searches run on the page, on the data the page
+ * head preloads, so no worker script and its imports stand between the page
+ * and its first results on a slow network. Once results are shown
+ * (handOver), a module worker starts with every file the page engine has
+ * loaded, and later searches run there, off the main thread. Without module
+ * workers the page engine goes on.
+ */
 class Backend {
-  static async start(engineConfig) {
-    try {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-      const backend = new Backend(worker);
-      await backend.call({ type: "init", config: engineConfig });
-      return backend;
-    } catch {
-      const { SearchEngine } = await import("./engine.js");
-      const engine = new SearchEngine(engineConfig);
-      return {
-        call: async (message) => {
-          if (message.type === "search") return engine.search(message.state, message.limit);
-          if (message.type === "warm") return engine.warm();
-          return engine.more(message.offset, message.limit);
-        },
-      };
+  constructor(engineConfig) {
+    this.config = engineConfig;
+    this.engine = new SearchEngine(engineConfig);
+    this.page = onPage(this.engine);
+    this.worker = null;
+    this.starting = null;
+    this.lastUsed = this.page; // "more" goes where the last search ran
+  }
+
+  call(message) {
+    const target = message.type === "more" ? this.lastUsed : this.worker || this.page;
+    if (message.type === "search") this.lastUsed = target;
+    return target.call(message);
+  }
+
+  /** Get ready for typing (lunr, the shard directory), then move to the worker; once. */
+  handOver() {
+    if (!this.starting) {
+      this.starting = this.engine
+        .warm()
+        .catch(() => {})
+        .then(() => WorkerClient.start({ ...this.config, files: this.engine.loadedFiles() }))
+        .then((client) => {
+          this.worker = client;
+          return client.call({ type: "warm" });
+        })
+        .catch(() => {}); // no module workers: the page engine goes on
     }
+    return this.starting;
+  }
+}
+
+/** Talks to the engine in a module worker. */
+class WorkerClient {
+  static async start(engineConfig) {
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const client = new WorkerClient(worker);
+    await client.call({ type: "init", config: engineConfig });
+    return client;
   }
 
   constructor(worker) {
@@ -109,7 +150,7 @@ function mountSearch(form) {
     next[kind] = [...next[kind], slug];
     change(readState(stateToSearch(next), vocab).state, { push: true, focus: nodes.text });
   });
-  const backendReady = Backend.start(engineConfig);
+  const backend = new Backend(engineConfig);
   const showCounts = countView(form, config);
   const layout = mountLayout(form, config);
   const baseTitle = document.title;
@@ -239,7 +280,6 @@ function mountSearch(form) {
     nodes.results.setAttribute("aria-busy", "true");
     let result;
     try {
-      const backend = await backendReady;
       result = await backend.call({ type: "search", state, limit });
     } catch (error) {
       if (mine !== sequence) return;
@@ -275,6 +315,8 @@ function mountSearch(form) {
     updateUrlLater();
     if (restore) scrollBack(restore);
     if (focus) focus.focus({ preventScroll: Boolean(restore) });
+    // Once these results are painted: get ready for typing and move the engine to the worker.
+    requestAnimationFrame(() => setTimeout(() => backend.handOver(), 0));
   }
 
   function failed(error) {
@@ -289,7 +331,6 @@ function mountSearch(form) {
     const mine = sequence;
     nodes.results.setAttribute("aria-busy", "true");
     try {
-      const backend = await backendReady;
       const cards = await backend.call({ type: "more", offset: shown, limit: PAGE_SIZE });
       if (mine !== sequence) return;
       const added = cards.map((card) => renderCard(card, config, link));
@@ -426,7 +467,7 @@ function mountSearch(form) {
   // Like mkdocs-material: the text index starts loading when the keyword box is first used.
   nodes.text.addEventListener(
     "focus",
-    () => backendReady.then((backend) => backend.call({ type: "warm" })).catch(() => {}),
+    () => backend.call({ type: "warm" }).catch(() => {}),
     { once: true },
   );
   window.addEventListener("popstate", (event) => {

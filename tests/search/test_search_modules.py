@@ -1,0 +1,84 @@
+"""The search page's preload hints: every module of the static import graph, and the data every search needs.
+
+The graph is read from the theme's sources at build time (search/modules.py),
+so a module another change adds is hinted without editing a list; a module
+that imports a missing file stops the build.
+"""
+
+from __future__ import annotations
+
+import pytest
+from facility_site.search.modules import ModuleGraphError, module_graph, static_imports
+from sitebuild import ROOT
+from sitebuild import page as site_page
+
+THEME_STATIC = ROOT / "theme" / "static"
+
+
+def write(folder, path, text):
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def test_static_imports_reads_every_form_and_skips_dynamic_imports_and_comments():
+    source = """
+import { a,
+  b as c } from "./multi.js";
+import "./side-effect.js";
+import d, { e } from './default.js';
+import * as ns from "../up.js";
+export { f } from "./re-export.js";
+export * from "./star.js";
+const later = await import("./dynamic.js");
+/**
+ * import { x } from "./in-a-comment.js";
+ * @param {import("./type.js").T} t
+ */
+const text = "import { y } from './in-a-string.js'";
+"""
+    assert static_imports(source) == ["./multi.js", "./side-effect.js", "./default.js", "../up.js", "./re-export.js", "./star.js"]
+
+
+def test_a_new_module_is_in_the_graph_without_a_list_and_a_missing_one_stops_the_build(tmp_path):
+    write(tmp_path, "js/search/page.js", 'import { el } from "./render.js";\nimport { near } from "./geo.js";\n')
+    write(tmp_path, "js/search/render.js", 'import { readConfig } from "../config.js";\nexport const el = 1;\n')
+    write(tmp_path, "js/search/geo.js", 'export { ruby } from "./ruby.js";\nexport const near = 1;\n')
+    write(tmp_path, "js/search/ruby.js", "export const ruby = 1;\n")
+    write(tmp_path, "js/config.js", "export const readConfig = 1;\n")
+    assert module_graph(tmp_path, ["js/search/page.js"]) == [
+        "js/search/page.js",
+        "js/search/render.js",
+        "js/search/geo.js",
+        "js/config.js",
+        "js/search/ruby.js",
+    ]
+    write(tmp_path, "js/search/geo.js", 'import "./gone.js";\nexport const near = 1;\n')
+    with pytest.raises(ModuleGraphError) as caught:
+        module_graph(tmp_path, ["js/search/page.js"])
+    assert f"{tmp_path / 'js/search/geo.js'}:1: import: ./gone.js does not exist" in str(caught.value)
+
+
+def test_search_page_hints_every_module_of_the_real_graph_and_the_facet_data(sample_site):
+    html = site_page(sample_site, "search/")
+    head = html.head
+    modules = [link["href"] for link in head.select('link[rel="modulepreload"]')]
+    data = [link for link in head.select('link[rel="preload"]')]
+    prefix = "../"  # RELATIVE_URLS: the page is search/index.html
+    assert modules and all(href.startswith(prefix) for href in modules)
+    paths = [href[len(prefix) :] for href in modules]
+    for path in paths:
+        assert (sample_site / path).is_file(), path
+    # Both entry modules and everything they import, each once; the search script's first.
+    expected = ["theme/" + p for p in module_graph(THEME_STATIC, ["js/site.js", "js/search/page.js"])]
+    assert sorted(paths) == sorted(expected) and len(paths) == len(set(paths))
+    assert {"theme/js/search/page.js", "theme/js/search/engine.js", "theme/js/search/state.js", "theme/js/config.js"} <= set(paths)
+    low = {link["href"][len(prefix) :] for link in head.select('link[rel="modulepreload"][fetchpriority="low"]')}
+    assert "theme/js/compare/tray.js" in low and not {p for p in low if p.startswith("theme/js/search/")}
+    assert "theme/js/config.js" not in low  # the search script needs it too
+    version = html.select_one("#search-config").get_text()
+    for link in data:
+        assert link["as"] == "fetch" and link.has_attr("crossorigin")
+        assert (sample_site / link["href"][len(prefix) :]).is_file()
+        assert link["href"].split("/")[2] in version  # the current data folder
+    assert sorted(link["href"].rsplit("/", 2)[-2:][-1] for link in data) == ["chars.json", "facets.json"]
