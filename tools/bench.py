@@ -335,7 +335,13 @@ def measure_latency(browser, server: GzipServer, url_path: str = "search/", quer
         flat = [t for times in per_query for t in times]
         measured = [t for t in flat if t is not None]
         warm = [t for t in flat[1:] if t is not None]
+        # Issue 17: later keys that fetched nothing (the engine had the data) against those that fetched.
+        flat_fetches = [f for per in fetched for f in per]
+        still = [t for t, f in list(zip(flat, flat_fetches, strict=True))[1:] if t is not None and not f[0]]
         return {
+            "no_fetch_keys": len(still),
+            "no_fetch_p95_ms": percentile(still, 95) if still else None,
+            "no_fetch_median_ms": statistics.median(still) if still else None,
             "keys": len(flat),
             "keys_without_update": sum(t is None for t in flat),
             "cold_ms": flat[0],
@@ -500,18 +506,30 @@ def bench_size(count: int, work: Path, browser) -> dict:
         except Exception as exc:  # noqa: BLE001
             row["latency"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
         print(f"bench: {count}: throttled, {THROTTLED_REPEATS} loads per scenario, then typing", file=sys.stderr, flush=True)
-        row["throttled"] = measure_throttled(browser, server, "search/")
+        row["throttled"] = measure_throttled(browser, site, "search/")
     return row
 
 
-def measure_throttled(browser, server: GzipServer, page_path: str) -> dict:
-    """The three scenarios and typing on the throttled phone profile (tools/throttle.py)."""
+# The same files over HTTP/1.1 (GzipServer: a browser opens at most six connections to it)
+# and over HTTP/2 (throttle.H2Server: what static hosts and CDNs serve).
+PROTOCOLS = {"h2": "HTTP/2", "h1": "HTTP/1.1"}
+
+
+def measure_throttled(browser, site: Path, page_path: str, repeats: int = THROTTLED_REPEATS, typed: tuple[str, ...] = THROTTLED_TYPED) -> dict:
+    """The three scenarios and typing on the throttled phone profile (tools/throttle.py), per protocol."""
     scenarios = {k: (label, path.replace("search/", page_path, 1)) for k, (label, path) in SCENARIOS.items()}
-    out = throttle.measure_scenarios(browser, server.url, scenarios, THROTTLED_REPEATS)
-    try:
-        out["typing"] = throttle.type_throttled(browser, server.url + page_path, THROTTLED_TYPED, LATENCY_PROBE)
-    except Exception as exc:  # noqa: BLE001
-        out["typing"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+    out = {}
+    for protocol in PROTOCOLS:
+        host = throttle.H2Server(site) if protocol == "h2" else GzipServer(site)
+        try:
+            with host as server:
+                out[protocol] = throttle.measure_scenarios(browser, server.url, scenarios, repeats)
+                try:
+                    out[protocol]["typing"] = throttle.type_throttled(browser, server.url + page_path, typed, LATENCY_PROBE)
+                except Exception as exc:  # noqa: BLE001
+                    out[protocol]["typing"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
+        except (OSError, RuntimeError) as exc:  # no node or openssl: HTTP/2 not measured
+            out[protocol] = {k: {"error": f"{PROTOCOLS[protocol]} host did not start: {exc}"} for k in SCENARIOS}
     return out
 
 
@@ -655,23 +673,23 @@ def throttled_lines(rows: list[dict]) -> list[str]:
         f" median of {THROTTLED_REPEATS} loads: time from navigation start to the first frame with result cards and count, and the"
         " sequential waves of requests before it:",
         "",
-        "| facilities | (a) filter, 1 pref | (b) text, 1 pref | (c) text, national | keys without fetch, p95 | keys that fetched | fetched twice |",
-        "|---|---|---|---|---|---|---|",
+        "| facilities | host | (a) filter, 1 pref | (b) text, 1 pref | (c) text, national | keys without fetch, p95 | keys that fetched | fetched twice |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in measured:
-        t = row["throttled"]
-        out.append(f"| {row['size']:,} | " + " | ".join([*(throttled_cell(t.get(k, {})) for k in SCENARIOS), *typing_cells(t.get("typing", {}))]) + " |")
+        for protocol, name in PROTOCOLS.items():
+            t = row["throttled"].get(protocol, {})
+            cells = [*(throttled_cell(t.get(k, {})) for k in SCENARIOS), *typing_cells(t.get("typing", {}))]
+            out.append(f"| {row['size']:,} | {name} | " + " | ".join(cells) + " |")
     row = max(measured, key=lambda r: r["size"])
-    out += ["", f"Goals (issue 17) at {row['size']:,} facilities:", "", "| figure | goal | measured | result |", "|---|---|---|---|"]
+    out += ["", f"Goals (issue 17) at {row['size']:,} facilities:", ""]
+    out += ["| figure | goal | HTTP/2 | HTTP/1.1 | result (HTTP/2, HTTP/1.1) |", "|---|---|---|---|---|"]
     for key in SCENARIOS:
-        data = row["throttled"].get(key, {})
         for figure, (label, limit, unit) in THROTTLED_TARGETS.items():
-            value = data.get(figure)
-            if value is None:
-                out.append(f"| ({key}) {label} | ≤ {limit:g} {unit} | not measured | not measured |")
-                continue
-            shown = f"{value:,.0f} ms" if unit == "ms" else f"{value:g}"
-            out.append(f"| ({key}) {label} | ≤ {limit:g} {unit} | {shown} | {'pass' if value <= limit else 'MISS'} |")
+            values = [row["throttled"].get(p, {}).get(key, {}).get(figure) for p in PROTOCOLS]
+            shown = ["not measured" if v is None else (f"{v:,.0f} ms" if unit == "ms" else f"{v:g}") for v in values]
+            results = ["not measured" if v is None else ("pass" if v <= limit else "MISS") for v in values]
+            out.append(f"| ({key}) {label} | ≤ {limit:g} {unit} | {shown[0]} | {shown[1]} | {', '.join(results)} |")
     return out
 
 
@@ -681,7 +699,11 @@ def write_waterfall(rows: list[dict], path: Path = WATERFALL) -> None:
     if not measured:
         return
     row = max(measured, key=lambda r: r["size"])
-    charts = [(f"this project, {row['size']:,} facilities, ({k}) {SCENARIOS[k][0]}", row["throttled"].get(k, {"error": "not measured"})) for k in ("a", "b")]
+    charts = [
+        (f"this project, {row['size']:,} facilities, {name}, ({k}) {SCENARIOS[k][0]}", row["throttled"].get(protocol, {}).get(k, {"error": "not measured"}))
+        for protocol, name in PROTOCOLS.items()
+        for k in ("a", "b")
+    ]
     path.write_text(throttle.waterfall_svg(charts), encoding="utf-8")
 
 

@@ -107,6 +107,21 @@ def test_every_peer_is_built_and_measured(smoke):
     assert f"### {SMOKE_SIZE} facilities" in stdout and "Goals (issue #5)" in stdout
 
 
+def test_this_project_and_pagefind_are_measured_on_the_throttled_phone_profile(smoke):
+    _, stdout, payload = smoke
+    (result,) = payload["results"]
+    for key in ("ours", "pagefind"):
+        for protocol in ("h2", "h1"):
+            throttled = result["systems"][key]["throttled"][protocol]
+            for scenario in ("a", "b", "c"):
+                run = throttled[scenario]
+                assert "error" not in run, (key, protocol, scenario, run)
+                assert run["first_result_ms"] > 150 and run["waves"] >= 2 and run["requests"]
+            assert throttled["typing"]["keys"] == len("緑区")
+    assert "lunr" not in result["systems"] or "throttled" not in result["systems"]["lunr"]
+    assert "Throttled phone profile" in stdout and "≤ 4 waves before the first results" in stdout
+
+
 def test_this_project_is_measured_once_its_search_page_exists(smoke):
     _, _, payload = smoke
     ours = payload["results"][0]["systems"]["ours"]
