@@ -21,6 +21,12 @@ const PAGE_SIZE = 20;
 const KEY_SETTLE_MS = 700;
 const SELECT_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
+/** Whether this page came over HTTP/2 or HTTP/3 (one connection, requests in parallel). */
+function multiplexed() {
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return Boolean(navigation && /^h[23]/.test(navigation.nextHopProtocol || ""));
+}
+
 /** One engine on the page, called like the worker. */
 function onPage(engine) {
   return {
@@ -125,6 +131,8 @@ function mountSearch(form) {
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
     everydayWords: config.everydayWords,
+    // Many small card files cost no extra round trip over a multiplexed connection.
+    chunksAtOnce: multiplexed() ? PAGE_SIZE : undefined,
   };
   const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, options: config.options, walkOptions: config.walkOptions };
   const nodes = {
