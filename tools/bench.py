@@ -10,7 +10,7 @@ keystroke measured inside headless Chromium; then the same three searches and
 the typing on a throttled phone network (tools/throttle.py: time to first
 results, sequential waves of requests, keystrokes that fetched and those that
 did not), with the request waterfall of (a) and (b) drawn into
-docs/search-waterfall.svg. Prints a table, writes the
+docs/search-waterfall.svg (HTTP/2) and docs/search-waterfall-http1.svg. Prints a table, writes the
 figures to bench-out/bench-results.json and into docs/benchmarks.md between
 the `bench:start` and `bench:end` markers.
 
@@ -699,12 +699,13 @@ def write_waterfall(rows: list[dict], path: Path = WATERFALL) -> None:
     if not measured:
         return
     row = max(measured, key=lambda r: r["size"])
-    charts = [
-        (f"this project, {row['size']:,} facilities, {name}, ({k}) {SCENARIOS[k][0]}", row["throttled"].get(protocol, {}).get(k, {"error": "not measured"}))
-        for protocol, name in PROTOCOLS.items()
-        for k in ("a", "b")
-    ]
-    path.write_text(throttle.waterfall_svg(charts), encoding="utf-8")
+    for protocol, name in PROTOCOLS.items():
+        charts = [
+            (f"this project, {row['size']:,} facilities, {name}, ({k}) {SCENARIOS[k][0]}", row["throttled"].get(protocol, {}).get(k, {"error": "not measured"}))
+            for k in ("a", "b")
+        ]
+        target = path if protocol == "h2" else path.with_name(path.stem + "-http1.svg")
+        target.write_text(throttle.waterfall_svg(charts), encoding="utf-8")
 
 
 def write_doc_section(marker: str, text: str, doc: Path = DOC) -> None:
