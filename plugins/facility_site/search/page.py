@@ -110,7 +110,7 @@ def lunr_module(lunr_js: str | Path) -> str:
     )
 
 
-def search_config(version: str, facility_count: int, everyday_words: dict | None = None, located_count: int = 0) -> dict:
+def search_config(version: str, facility_count: int, everyday_words: dict | None = None) -> dict:
     """The JSON block the page script reads: where the data is and the vocabularies, in bit order."""
     return {
         "data": f"search/{version}/",
@@ -128,7 +128,6 @@ def search_config(version: str, facility_count: int, everyday_words: dict | None
         "serviceTags": [s.tag for s in SERVICES],
         "walkOptions": list(WALK_OPTIONS),
         "withinOptions": list(WITHIN_OPTIONS),
-        "located": located_count,
         "options": [c.slug for c in CONDITIONS],
         "optionLabels": [c.label for c in CONDITIONS],
         "everydayWords": everyday_words or {},
@@ -153,7 +152,7 @@ def write_search_output(site: SiteOutput) -> None:
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.version, len(facilities), everyday_words, sum(1 for f in facilities if f.location)),
+        search_config=search_config(built.version, len(facilities), everyday_words),
         within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},

@@ -406,7 +406,7 @@ function mountSearch(form) {
     keyed.delete(select);
     chosen(select);
   }
-  for (const select of [nodes.walk, nodes.sort]) {
+  for (const select of [nodes.walk, nodes.sort, nodes.within].filter(Boolean)) {
     select.addEventListener("keydown", (event) => {
       if (SELECT_KEYS.has(event.key) && !event.altKey) select.dataset.keyed = "";
       else if (event.key === "Enter") settleSelect(select);
@@ -434,7 +434,15 @@ function mountSearch(form) {
     if (target.name === "pref") layout.showChosen();
   });
   // The distance select sits above the results but belongs to the form (form="search-form").
-  nodes.within?.addEventListener("input", () => chosen(nodes.within));
+  nodes.within?.addEventListener("input", () => {
+    if ("keyed" in nodes.within.dataset) {
+      delete nodes.within.dataset.keyed;
+      clearTimeout(keyed.get(nodes.within));
+      keyed.set(nodes.within, setTimeout(() => settleSelect(nodes.within), KEY_SETTLE_MS));
+      return;
+    }
+    chosen(nodes.within);
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     for (const select of keyed.keys()) settleSelect(select);
