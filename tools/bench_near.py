@@ -13,7 +13,8 @@ Prints:
   budget (≤ 40 KiB a prefecture, ≤ 250 KiB national);
 - in headless Chromium: decoding the national file, and ordering all the
   facilities by distance from a position (distances + sort, what one search
-  does; median and worst of --runs), against the budget (≤ 16 ms).
+  does; best, median and worst of --runs), against the budget (≤ 16 ms).
+  On a busy machine the median grows; the best run shows the cost itself.
 
 Records without a `location` are counted and sorted last, as on the site.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
@@ -88,13 +90,13 @@ def browser_sort(national: dict, runs: int) -> dict:
         result = tab.evaluate(MEASURE, [national, runs])
         browser.close()
     times = sorted(result["times"])
-    return {"decode_ms": result["decodeMs"], "median_ms": statistics.median(times), "max_ms": times[-1]}
+    return {"decode_ms": result["decodeMs"], "best_ms": times[0], "median_ms": statistics.median(times), "max_ms": times[-1]}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=Path, required=True, help="a records folder, e.g. from `make synth N=30000`")
-    parser.add_argument("--runs", type=int, default=30, help="distance sorts timed in the browser")
+    parser.add_argument("--runs", type=int, default=100, help="distance sorts timed in the browser")
     parser.add_argument("--build-cpu", type=float, help="CPU seconds of a full build of the same records, for the share")
     args = parser.parse_args(argv)
 
@@ -125,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  coordinates, national (geo/all.json): {raw / kib:.1f} KiB raw, {packed / kib:.1f} KiB gzip (≤ 250 KiB: {verdict(packed, 'national_gzip')})")
     print(f"  Chromium: decode national file {sort['decode_ms']:.1f} ms (once)")
     print(
-        f"  Chromium: distances + order of {len(docs):,}, {args.runs} runs: median {sort['median_ms']:.1f} ms, "
-        f"worst {sort['max_ms']:.1f} ms (≤ 16 ms: {verdict(sort['median_ms'], 'sort_ms')})"
+        f"  Chromium: distances + order of {len(docs):,}, {args.runs} runs: best {sort['best_ms']:.1f} ms, median {sort['median_ms']:.1f} ms, "
+        f"worst {sort['max_ms']:.1f} ms (≤ 16 ms, median: {verdict(sort['median_ms'], 'sort_ms')}; best: {verdict(sort['best_ms'], 'sort_ms')})"
     )
+    load = os.getloadavg()[0]
+    print(f"  load average while measuring: {load:.1f} on {os.cpu_count()} CPUs (other processes only add to every time above)")
     print(json.dumps({"nearby_cpu_s": round(nearby_cpu, 2), "sizes": sizes, "sort": {k: round(v, 2) for k, v in sort.items()}}, ensure_ascii=False))
     return 0
 

@@ -18,7 +18,9 @@ def test_bench_near_reports_every_figure(tmp_path):
     )
     lines = run.stdout.splitlines()
     assert lines[0].startswith("bench_near: 200 facilities, ")
-    for label in ("近くの事業所", "share of a full build", "largest prefecture", "national (geo/all.json)", "decode national file", "distances + order of 200"):
+    labels = ("近くの事業所", "share of a full build", "largest prefecture", "national (geo/all.json)")
+    labels += ("decode national file", "distances + order of 200", "load average")
+    for label in labels:
         assert any(label in line for line in lines), label
     figures = json.loads(lines[-1])
     assert figures["sizes"]["national"][1] > 0 and figures["sort"]["median_ms"] >= 0
