@@ -18,7 +18,7 @@ def test_bench_near_reports_every_figure(tmp_path):
     )
     lines = run.stdout.splitlines()
     assert lines[0].startswith("bench_near: 200 facilities, ")
-    labels = ("近くの事業所", "share of a full build", "largest prefecture", "national (geo/all.json)")
+    labels = ("近くの事業所", "search coordinate files", "share of a full build", "largest prefecture", "national (geo/all.json)")
     labels += ("decode national file", "distances + order of 200", "load average")
     for label in labels:
         assert any(label in line for line in lines), label
