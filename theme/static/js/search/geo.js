@@ -18,13 +18,15 @@ const RAD = Math.PI / 180;
  * @param {Float64Array} lng
  */
 export function fillCoordinates(file, lat, lng) {
-  const none = new Set(file.none);
+  const none = file.none; // ascending offsets
+  let next = 0;
   let y = 0;
   let x = 0;
   let k = 0;
   for (let offset = 0; offset < file.count; offset++) {
     const d = file.start + offset;
-    if (none.has(offset)) {
+    if (next < none.length && none[next] === offset) {
+      next++;
       lat[d] = NaN;
       lng[d] = NaN;
       continue;
