@@ -45,7 +45,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import sheet-export sheet-import report
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-near bench-peers hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -72,6 +72,7 @@ help:
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
+	@echo '  make bench-near   at N=$(N): 近くの事業所 build cost, coordinate bytes, distance sort in Chromium (issue 12)'
 	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
 	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
 	@echo '  make sheet-export SHEET=<file.xlsx|.csv> one row per record to curate in Excel (PREF=tokyo,kanagawa ONLY=missing)'
@@ -140,6 +141,10 @@ synth: $(VENV_STAMP)
 
 bench: setup-dev
 	$(PYTHON) tools/bench.py --sizes $(SIZES)
+
+bench-near: setup-dev
+	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
+	$(PYTHON) tools/bench_near.py --records $(OUT)
 
 bench-peers: setup-dev hugo
 	$(PYTHON) tools/bench_peers.py --sizes $(PEER_SIZES) --repeats $(PEER_REPEATS)

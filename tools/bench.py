@@ -736,6 +736,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(bench_size(count, args.work, browser))
             print(table(rows[-1:]), file=sys.stderr, flush=True)
         browser.close()
+    # Issue 12: 「近くの事業所」 build cost, coordinate bytes and the distance sort at the largest size.
+    near_records = ensure_synth(max(args.sizes), args.work)
+    near = subprocess.run([str(PYTHON), str(ROOT / "tools" / "bench_near.py"), "--records", str(near_records)], capture_output=True, text=True, cwd=ROOT)
+    print(near.stdout if near.returncode == 0 else f"bench_near failed:\n{near.stderr}", file=sys.stderr, flush=True)
     text = report(rows, machine)
     print(text)
     (args.work / "bench-results.json").write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -216,6 +216,27 @@ RETENTION_FORMS = (None, None, "90%以上", "90以上", 85, 72.5, "50~60%", "60�
 HIRES_FORMS = (None, None, "10~14名", "15名以上", 3, "1〜5人", "5名未満", "6-9名", 12, {"min": 2, "max": 4}, "20人以上", 0, "3以下")
 STAY_FORMS = (None, None, "6~12ヶ月", "12-18か月", 9, "24ヶ月以下", {"min": 6, "max": 12}, "18カ月以上", "12〜24ヶ月", 14.5, "6ヶ月未満")
 
+# Approximate position of each prefectural office (lat, lng): the centre each
+# prefecture's synthetic offices are scattered around (records carry `location`
+# as imported records do). Cities sit at a fixed offset from it, the first
+# (the capital or largest city) at the centre; offices gather around their city.
+CAPITALS: dict[str, tuple[float, float]] = {
+    "北海道": (43.064, 141.347), "青森県": (40.824, 140.740), "岩手県": (39.704, 141.153), "宮城県": (38.269, 140.872),
+    "秋田県": (39.719, 140.102), "山形県": (38.240, 140.363), "福島県": (37.750, 140.468), "茨城県": (36.342, 140.447),
+    "栃木県": (36.566, 139.884), "群馬県": (36.391, 139.061), "埼玉県": (35.857, 139.649), "千葉県": (35.605, 140.123),
+    "東京都": (35.690, 139.692), "神奈川県": (35.448, 139.643), "新潟県": (37.903, 139.023), "富山県": (36.695, 137.211),
+    "石川県": (36.595, 136.626), "福井県": (36.065, 136.222), "山梨県": (35.664, 138.568), "長野県": (36.651, 138.181),
+    "岐阜県": (35.391, 136.722), "静岡県": (34.977, 138.383), "愛知県": (35.180, 136.907), "三重県": (34.730, 136.509),
+    "滋賀県": (35.005, 135.869), "京都府": (35.021, 135.756), "大阪府": (34.686, 135.520), "兵庫県": (34.691, 135.183),
+    "奈良県": (34.685, 135.833), "和歌山県": (34.226, 135.168), "鳥取県": (35.504, 134.238), "島根県": (35.472, 133.051),
+    "岡山県": (34.662, 133.934), "広島県": (34.397, 132.460), "山口県": (34.186, 131.471), "徳島県": (34.066, 134.559),
+    "香川県": (34.340, 134.043), "愛媛県": (33.842, 132.766), "高知県": (33.560, 133.531), "福岡県": (33.606, 130.418),
+    "佐賀県": (33.249, 130.299), "長崎県": (32.745, 129.874), "熊本県": (32.790, 130.742), "大分県": (33.238, 131.613),
+    "宮崎県": (31.911, 131.424), "鹿児島県": (31.560, 130.558), "沖縄県": (26.212, 127.681),
+}  # fmt: skip
+# Share of records with a location (imported records have one; some hand-written ones do not).
+LOCATED_SHARE = 0.95
+
 UPDATED_FROM = dt.date(2026, 1, 5)
 UPDATED_SPAN_DAYS = 300
 
@@ -253,7 +274,26 @@ def _line_for(prefecture: str, station: str) -> str:
     return lines[sum(map(ord, station)) % len(lines)]
 
 
-def make_record(number: int, prefecture: str, rng: random.Random) -> dict:
+def city_centre(prefecture: str, city: str, rank: int) -> tuple[float, float]:
+    """A fixed spot for a city: the capital's position for the first, an offset of up to ~0.4° for the rest."""
+    lat, lng = CAPITALS[prefecture]
+    if rank == 0:
+        return lat, lng
+    spot = random.Random(f"{prefecture}/{city}")  # string seeds are hashed the same way every run
+    reach = 0.05 if "区" in city and rank < 30 else 0.4
+    return lat + spot.uniform(-reach, reach) * 0.8, lng + spot.uniform(-reach, reach)
+
+
+def synthetic_location(number: int, prefecture: str, city: str, rank: int, seed: int) -> dict | None:
+    """Near the city's spot (about 2 km spread), from its own random stream so the other fields do not move."""
+    rng = random.Random(f"location/{seed}/{number}")
+    if rng.random() >= LOCATED_SHARE:
+        return None
+    lat, lng = city_centre(prefecture, city, rank)
+    return {"lat": round(lat + rng.gauss(0, 0.015), 6), "lng": round(lng + rng.gauss(0, 0.018), 6)}
+
+
+def make_record(number: int, prefecture: str, rng: random.Random, seed: int = 1) -> dict:
     """One record as the YAML mapping an operator would write."""
     places = parse_places(PLACES[prefecture])
     city_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(places))]
@@ -296,6 +336,9 @@ def make_record(number: int, prefecture: str, rng: random.Random) -> dict:
         record["features"] = features
     if rng.random() < 0.2:
         record["url"] = f"https://example.jp/sample/{number:05d}/"
+    location = synthetic_location(number, prefecture, city, places.index((city, stations)), seed)
+    if location is not None:
+        record["location"] = location
     updated = UPDATED_FROM + dt.timedelta(days=rng.randrange(UPDATED_SPAN_DAYS))
     record["updated"] = updated.isoformat()
     return record
@@ -308,7 +351,7 @@ def generate(count: int, seed: int = 1) -> list[tuple[str, dict]]:
     shares = apportion(count, [pop for _, pop in POPULATION], minimum=1 if count >= len(names) else 0)
     prefectures = [name for name, share in zip(names, shares, strict=True) for _ in range(share)]
     rng.shuffle(prefectures)
-    return [(f"{FILE_PREFIX}{n:05d}", make_record(n, pref, rng)) for n, pref in enumerate(prefectures, start=1)]
+    return [(f"{FILE_PREFIX}{n:05d}", make_record(n, pref, rng, seed)) for n, pref in enumerate(prefectures, start=1)]
 
 
 def write(count: int, out: Path, seed: int = 1) -> int:

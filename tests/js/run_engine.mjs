@@ -1,6 +1,7 @@
 // Runs theme/static/js/search/engine.js in Node over a built site's search data.
-//   node tests/js/run_engine.mjs <site folder> '<JSON list of {state, limit}>'
-// Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort}.
+//   node tests/js/run_engine.mjs <site folder> '<JSON list of {state, limit, position}>'
+// Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort};
+// with a position also the cards' distances (metres, null without a location), noLocation and excludedNoLocation.
 import { readFileSync } from "node:fs";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -26,9 +27,9 @@ const engine = new SearchEngine(
   async (url) => JSON.parse(readFileSync(fileURLToPath(url), "utf-8")),
 );
 const out = [];
-for (const { state, limit } of JSON.parse(searchesJson)) {
+for (const { state, limit, position } of JSON.parse(searchesJson)) {
   const full = { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null, ...state };
-  const result = await engine.search(full, limit ?? 100000);
+  const result = await engine.search(full, limit ?? 100000, position ?? null);
   out.push({
     total: result.total,
     ids: result.cards.map((card) => card.row[0]),
@@ -40,6 +41,7 @@ for (const { state, limit } of JSON.parse(searchesJson)) {
     onlySymbols: result.onlySymbols,
     everyday: result.everyday,
     sort: result.sort,
+    ...(position ? { distances: result.cards.map((card) => card.distance), noLocation: result.noLocation, excludedNoLocation: result.excludedNoLocation } : {}),
   });
 }
 process.stdout.write(JSON.stringify(out));

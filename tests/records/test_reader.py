@@ -792,3 +792,45 @@ def test_validate_record_text_reports_what_the_build_reports_for_one_record(tmp_
     text = (FIXTURES / "records" / "valid_minimal" / "minimal.yaml").read_text(encoding="utf-8")
     facility, problems = validate_record_text(text, "minimal", "minimal.yaml")
     assert problems == [] and facility.id == "minimal" and facility.prefecture.name == "大阪府"
+
+
+# --- location written by hand (issue 12) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ("location: {lat: 139.7101, lng: 35.6866}",),
+            ["facilities/x.yaml:9: location: (lat 139.7101, lng 35.6866) is not in Japan (lat must be 20–46, lng 122–154); lat and lng look swapped"],
+        ),
+        (
+            ("location: {lat: 51.5, lng: -0.12}",),
+            ["facilities/x.yaml:9: location: (lat 51.5, lng -0.12) is not in Japan (lat must be 20–46, lng 122–154)"],
+        ),
+        (
+            ("location:", "  lat: 35,6866", "  lng: 139.7101"),
+            ["facilities/x.yaml:10: location.lat: '35,6866' is not a number (write degrees such as 35.6866)"],
+        ),
+        (
+            ("location:", "  lat: 35.6866", "  lon: 139.7101"),
+            [
+                "facilities/x.yaml:9: location: lng is missing (location needs both lat and lng, in degrees)",
+                "facilities/x.yaml:11: location.lon: unknown field; did you mean 'lng'?",
+            ],
+        ),
+        (
+            ("location: 35.6866, 139.7101",),
+            ["facilities/x.yaml:9: location: must be a mapping {lat: …, lng: …} (degrees, e.g. lat: 35.6866 and lng: 139.7101)"],
+        ),
+    ],
+)
+def test_a_bad_hand_written_location_is_named_with_its_line(folder, lines, expected):
+    write(folder, "x.yaml", with_lines(*lines))
+    assert problems(folder) == expected
+
+
+def test_a_hand_written_location_inside_japan_is_read(folder):
+    write(folder, "x.yaml", with_lines("location: {lat: 24.4706, lng: 123.0047}"))  # 与那国島
+    (facility,) = load_facilities(folder)
+    assert facility.location == Location(24.4706, 123.0047)

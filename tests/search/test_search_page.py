@@ -89,7 +89,7 @@ def test_walk_and_sort_selects(site):
         ("30", "30分以内（9件）"),
     ]
     sort = doc.find("select", attrs={"name": "sort"})
-    assert [o["value"] for o in sort.find_all("option")] == ["relevance", "retention", "hires", "capacity", "stay", "walk", "name"]
+    assert [o["value"] for o in sort.find_all("option")] == ["relevance", "retention", "hires", "capacity", "stay", "walk", "name", "near"]  # near: issue 12
     assert sort.find("option", selected=True)["value"] == "name"
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..geo.nearby import Neighbour, nearby_offices
 from ..records.model import Facility
 from ..records.municipalities import city_order_key
 from ..records.vocab import DISABILITIES, PREFECTURES, REGIONS, Prefecture, Term
@@ -120,6 +121,11 @@ class Catalog:
         """(prefecture, count) of the prefectures with facilities accepting `disability`, JIS order."""
         counts = Counter(f.prefecture.slug for f in self.with_disability(disability))
         return [(p, counts[p.slug]) for p in PREFECTURES if counts[p.slug]]
+
+    @cached_property
+    def nearby(self) -> dict[str, tuple[Neighbour, ...]]:
+        """Each located facility's nearest other facilities (facility page 「近くの事業所」)."""
+        return nearby_offices(self.facilities)
 
     def regions(self) -> list[RegionGroup]:
         return [

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from ..geo.maps import map_links
 from ..records.model import Facility
 from ..records.reader import load_facilities
 from ..records.vocab import DISABILITIES
@@ -116,7 +117,15 @@ def write_core_pages(site: SiteOutput) -> None:
     root = urlsplit(site.options["canonical_base"] or site.settings["SITEURL"]).path.rstrip("/")
     site.write_page("404.html", "404", site.newest_input, SITEURL=root)
     for facility in catalog.facilities:
-        site.write_page(facility.url_path, "facility", facility.updated, facility=facility, same_operator=catalog.same_operator(facility))
+        site.write_page(
+            facility.url_path,
+            "facility",
+            facility.updated,
+            facility=facility,
+            same_operator=catalog.same_operator(facility),
+            map_links=map_links(facility),
+            nearby=catalog.nearby.get(facility.id, ()),
+        )
     for pref in catalog.prefectures_with_facilities():
         disability_counts = catalog.disability_counts_in(pref)
         site.write_list(

@@ -981,21 +981,52 @@ def _vacancy(source: _Source) -> Vacancy | None:
     return Vacancy(status=str(status).strip(), as_of=as_of, note=note)
 
 
+# Japan's extent, with a margin: 沖ノ鳥島 20.4°N, 与那国島 123.0°E, 南鳥島 154.0°E, 択捉島 45.6°N.
+JAPAN_LAT = (20.0, 46.0)
+JAPAN_LNG = (122.0, 154.0)
+
+
 def _location(source: _Source) -> Location | None:
     if not _has(source, "location"):
         return None
     value = source.data["location"]
-    if not isinstance(value, dict) or set(value) != {"lat", "lng"}:
-        source.problem("location", "must be {lat: …, lng: …}")
+    if not isinstance(value, dict):
+        source.problem("location", "must be a mapping {lat: …, lng: …} (degrees, e.g. lat: 35.6866 and lng: 139.7101)")
         return None
-    lat, lng = value["lat"], value["lng"]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lng)):
-        source.problem("location", "lat and lng must be numbers")
+    unknown = sorted(str(key) for key in value if key not in ("lat", "lng"))
+    missing = [key for key in ("lat", "lng") if key not in value]
+    for key in unknown:
+        if key.lower() in ("lon", "long", "longitude", "経度"):
+            hint = "; did you mean 'lng'?"
+        elif key.lower() in ("latitude", "緯度"):
+            hint = "; did you mean 'lat'?"
+        else:
+            close = difflib.get_close_matches(key, ["lat", "lng"], n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else "; location has only lat and lng"
+        source.problem(f"location.{key}", f"unknown field{hint}")
+    for key in missing:
+        source.problem("location", f"{key} is missing (location needs both lat and lng, in degrees)")
+    numbers = {}
+    for key in ("lat", "lng"):
+        if key not in value:
+            continue
+        number = value[key]
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or number != number:
+            source.problem(f"location.{key}", f"{str(number)!r} is not a number (write degrees such as 35.6866)")
+        else:
+            numbers[key] = float(number)
+    if unknown or missing or len(numbers) < 2:
         return None
-    if not (20 <= lat <= 46 and 122 <= lng <= 154):
-        source.problem("location", f"({lat}, {lng}) is not in Japan")
+    lat, lng = numbers["lat"], numbers["lng"]
+    if not (JAPAN_LAT[0] <= lat <= JAPAN_LAT[1] and JAPAN_LNG[0] <= lng <= JAPAN_LNG[1]):
+        swapped = JAPAN_LAT[0] <= lng <= JAPAN_LAT[1] and JAPAN_LNG[0] <= lat <= JAPAN_LNG[1]
+        hint = "; lat and lng look swapped" if swapped else ""
+        source.problem(
+            "location",
+            f"(lat {lat}, lng {lng}) is not in Japan (lat must be {JAPAN_LAT[0]:g}–{JAPAN_LAT[1]:g}, lng {JAPAN_LNG[0]:g}–{JAPAN_LNG[1]:g}){hint}",
+        )
         return None
-    return Location(float(lat), float(lng))
+    return Location(lat, lng)
 
 
 def _source_block(source: _Source) -> dict:

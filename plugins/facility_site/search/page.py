@@ -9,6 +9,7 @@ may cache them forever and a new build never mixes with an old one.
     search/<version>/name-order.json        search_data.name_order_file
     search/<version>/sort-<metric>.json     search_data.sort_column
     search/<version>/cards/…                search_data.card_files
+    search/<version>/geo/…                  coordinates.coordinate_files (distance order only)
     search/<version>/text/chars.json        search_index.char_shards
     search/<version>/text/<hex>.json        search_index.char_shards
     search/<version>/text/p/<hex>-<hex>.json   search_index.char_shards (place readings)
@@ -29,6 +30,7 @@ from ..errors import FacilitySiteError
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
+from .coordinates import coordinate_files
 from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, has_vacancy, name_order, name_order_file, sort_column
 from .index import build_index, char_shards, to_json
 from .modules import module_graph
@@ -57,7 +59,10 @@ SORT_LABELS = (
     ("stay", "平均利用期間が短い順"),
     ("walk", "駅から近い順"),
     ("name", "名前順（五十音）"),
+    ("near", "現在地から近い順"),
 )
+# 「○km以内」 once the visitor's position is known; `within` in the URL must be one of them.
+WITHIN_OPTIONS = (1, 2, 5, 10, 20)
 
 
 class SearchBuildError(FacilitySiteError):
@@ -79,6 +84,8 @@ def search_files(facilities, today=None) -> SearchFiles:
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
     for path, rows in card_files(docs).items():
         files[path] = to_json(rows)
+    for path, coordinates in coordinate_files(docs).items():
+        files[path] = to_json(coordinates)
     directory, shards = char_shards(build_index(docs))
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
@@ -126,6 +133,7 @@ def search_config(version: str, facility_count: int, everyday_words: dict | None
         "serviceShort": [s.short for s in SERVICES],
         "serviceTags": [s.tag for s in SERVICES],
         "walkOptions": list(WALK_OPTIONS),
+        "withinOptions": list(WITHIN_OPTIONS),
         "options": [c.slug for c in CONDITIONS],
         "optionLabels": [c.label for c in CONDITIONS],
         "everydayWords": everyday_words or {},
@@ -170,6 +178,7 @@ def write_search_output(site: SiteOutput) -> None:
         search_config=search_config(built.version, len(facilities), everyday_words),
         module_preloads=modules,
         data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
+        within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         service_counts={s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},

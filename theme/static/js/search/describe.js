@@ -28,6 +28,7 @@ export function describeState(state, config) {
   for (const slug of state.opt || []) parts.push(`${config.optionLabels[config.options.indexOf(slug)]}あり`);
   if ((state.vacancy || []).includes("yes")) parts.push("空きあり");
   if (state.walk !== null) parts.push(`駅から徒歩${state.walk}分以内`);
+  if (state.within != null) parts.push(`現在地から${state.within}km以内`);
   return parts;
 }
 

@@ -10,10 +10,12 @@
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
  * - cards/doc-<k>.json, cards/pref-<slug>.json   what the cards show
  * - text/chars.json, text/<hex>.json   the full-text index: one shard per character, fetched as words are typed
+ * - geo/all.json, geo/pref-<slug>.json  coordinates, fetched only for 「現在地から近い順」 or 「○km以内」 (geo.js)
  *
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
  * ties in that order.
  */
+import { distancesFrom, fillCoordinates, orderByDistance } from "./geo.js";
 import { effectiveSort } from "./state.js";
 import { parseQuery } from "./tokenizer.js";
 
@@ -147,6 +149,25 @@ export class SearchEngine {
       for (let r = 0; r < prefs.length; r++) rank[next[prefs[r]]++] = r;
       return rank;
     });
+  }
+
+  /**
+   * Coordinates (degrees, NaN unknown) by doc number, with the files of
+   * `prefIndices` loaded (each prefecture's file), or every facility's (null).
+   */
+  async coordinates(prefIndices) {
+    const facets = await this.facets();
+    if (!this.geo) this.geo = { lat: new Float64Array(facets.count).fill(NaN), lng: new Float64Array(facets.count).fill(NaN), loaded: new Set() };
+    const geo = this.geo;
+    const slugs = this.config.prefectures;
+    const wanted = prefIndices === null || geo.loaded.has("all") ? ["all"] : prefIndices.map((p) => `pref-${slugs[p]}`);
+    const missing = wanted.filter((name) => !geo.loaded.has(name) && !geo.loaded.has("all"));
+    const files = await Promise.all(missing.map((name) => this.file(`geo/${name}.json`)));
+    files.forEach((file, i) => {
+      if (!geo.loaded.has(missing[i])) fillCoordinates(file, geo.lat, geo.lng);
+      geo.loaded.add(missing[i]);
+    });
+    return geo;
   }
 
   sortColumn(sort) {
@@ -322,8 +343,10 @@ export class SearchEngine {
   /**
    * @param {SearchState} state
    * @param {number} limit how many cards to return
+   * @param {{lat: number, lng: number}|null} [position] the visitor's position (degrees), for
+   *   sort=near and within; it stays in the browser (worker memory only)
    */
-  async search(state, limit) {
+  async search(state, limit, position = null) {
     const query = parseQuery(state.q || "");
     const hasText = query.words.length > 0;
     // Text made only of symbols, emoji or punctuation searches nothing (not everything); the page says so.
@@ -331,11 +354,14 @@ export class SearchEngine {
     const [facets, text] = await Promise.all([this.facets(), hasText ? this.matchText(query.words) : null]);
     const filter = this.filterFor(state, facets);
     const universe = text ? text.docs : onlySymbols ? new Int32Array(0) : null; // null: every facility
+    const metres = await this.nearFilter(state, position, facets, filter);
 
     const counts = this.countChoices(facets, filter, universe);
     const results = this.select(facets, filter, universe);
-    const sort = effectiveSort(state, hasText);
-    const ordered = await this.order(results, sort, facets, text);
+    let sort = effectiveSort(state, hasText);
+    if (sort === "near" && !metres) sort = hasText ? "relevance" : "name"; // no position (yet): the default order
+    const byDistance = sort === "near" ? orderByDistance(results, metres) : null;
+    const ordered = byDistance ? byDistance.ordered : await this.order(results, sort, facets, text);
     const excludedUnchecked = filter.dis ? this.countUnchecked(facets, filter, universe) : 0;
     const relax = ordered.length === 0 ? this.relaxations(facets, state, filter, universe, query.words, text ? text.perWord : []) : [];
     if (onlySymbols) {
@@ -344,10 +370,15 @@ export class SearchEngine {
       relax.unshift({ kind: "word", value: (state.q || "").trim(), count: n });
     }
     const everydayWords = this.config.everydayWords || {};
-    this.last = { ordered };
+    this.last = { ordered, metres };
+    let noLocation = 0;
+    if (metres) for (const d of ordered) if (metres[d] !== metres[d]) noLocation++;
     return {
       total: ordered.length,
       sort,
+      // With a position: results without a location (last in distance order), and those the distance filter left out.
+      noLocation,
+      excludedNoLocation: metres && filter.within ? this.countNoLocation(facets, filter, universe, metres) : 0,
       counts,
       excludedUnchecked,
       relax,
@@ -357,8 +388,44 @@ export class SearchEngine {
       // Query words that stand for a condition (発達障害 → dis/developmental), for the page to offer.
       everyday: query.words.filter((word) => everydayWords[word]).map((word) => ({ word, kind: everydayWords[word].kind, slug: everydayWords[word].slug })),
       words: query.words,
-      cards: await this.cards(ordered, 0, limit),
+      cards: await this.cards(ordered, 0, limit, metres),
     };
+  }
+
+  /**
+   * Distances from the position (metres by doc number) when the state asks for
+   * them, and the 「○km以内」 filter added to `filter` (the NEAR bit). With a
+   * distance filter every coordinate is loaded, so the other choices' counts
+   * stay right; a distance order alone loads only the chosen prefectures.
+   */
+  async nearFilter(state, position, facets, filter) {
+    filter.within = null;
+    if (!position || (state.sort !== "near" && state.within == null)) return null;
+    const prefs = state.within == null && state.pref.length ? state.pref.map((slug) => this.config.prefectures.indexOf(slug)).filter((p) => p >= 0) : null;
+    const geo = await this.coordinates(prefs && prefs.length ? prefs : null);
+    const key = `${position.lat},${position.lng}`;
+    if (!this.metres || this.metres.key !== key || this.metres.loaded !== geo.loaded.size) {
+      const all = new Int32Array(facets.count).map((_, d) => d);
+      this.metres = { key, loaded: geo.loaded.size, values: distancesFrom(position, geo.lat, geo.lng, all, new Float64Array(facets.count)) };
+    }
+    const metres = this.metres.values;
+    if (state.within != null) {
+      const limit = state.within * 1000;
+      filter.within = state.within;
+      for (let d = 0; d < facets.count; d++) if (!(metres[d] <= limit)) filter.fails[d] |= NEAR;
+    }
+    return metres;
+  }
+
+  /** Facilities left out by the distance filter only because their location is unknown. */
+  countNoLocation(facets, filter, universe, metres) {
+    let n = 0;
+    const count = universe === null ? facets.count : universe.length;
+    for (let i = 0; i < count; i++) {
+      const d = universe === null ? i : universe[i];
+      if (metres[d] !== metres[d] && (filter.fails[d] & ~NEAR) === 0) n++;
+    }
+    return n;
   }
 
   /** Get ready for a keyword (lunr and the shard directory) while the visitor starts typing. */
@@ -370,7 +437,7 @@ export class SearchEngine {
   /** The next cards of the last search. */
   async more(offset, limit) {
     if (!this.last) return [];
-    return this.cards(this.last.ordered, offset, limit);
+    return this.cards(this.last.ordered, offset, limit, this.last.metres);
   }
 
   /**
@@ -503,6 +570,7 @@ export class SearchEngine {
     }
     if (filter.walk !== null) out.push({ kind: "walk", count: count(universe, (d) => (fails[d] & ~WALK) === 0) });
     if (filter.vacancy) out.push({ kind: "vacancy", count: count(universe, (d) => (fails[d] & ~VAC) === 0) });
+    if (filter.within) out.push({ kind: "within", count: count(universe, (d) => (fails[d] & ~NEAR) === 0) });
     return out;
   }
 
@@ -549,7 +617,7 @@ export class SearchEngine {
    * a page of cards is often a few neighbours (a chunk or two) or many cards of
    * one prefecture (its file, fetched once for the following keystrokes too).
    */
-  async cards(ordered, offset, limit) {
+  async cards(ordered, offset, limit, metres = null) {
     const facets = await this.facets();
     const chunk = this.config.cardChunk;
     const picked = Array.from(ordered.subarray(offset, offset + limit));
@@ -573,7 +641,12 @@ export class SearchEngine {
         return (await this.file(path))[index];
       }),
     );
-    return picked.map((d, i) => ({ doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] }));
+    return picked.map((d, i) => {
+      const card = { doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] };
+      // Metres from the visitor's position; null without a location (no distance to show).
+      if (metres) card.distance = metres[d] === metres[d] ? metres[d] : null;
+      return card;
+    });
   }
 }
 
@@ -591,6 +664,7 @@ const SVC = 4;
 const WALK = 8;
 const OPT = 16;
 const VAC = 32;
+const NEAR = 64; // 「○km以内」: farther, or no location
 
 /**
  * lunr.js scores the matches. Facilities whose summed weights per (query

@@ -12,6 +12,7 @@ import { describeState, pageTitle, summaryText } from "./describe.js";
 import { mountLayout } from "./layout.js";
 import { SearchEngine } from "./engine.js";
 import { countView, el, formatCount, renderCard } from "./render.js";
+import { mountNear, wantsPosition } from "./near.js";
 import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
 import { ignoredNotice, mountEverydayWords } from "./words.js";
 
@@ -31,7 +32,7 @@ function multiplexed() {
 function onPage(engine) {
   return {
     call: async (message) => {
-      if (message.type === "search") return engine.search(message.state, message.limit);
+      if (message.type === "search") return engine.search(message.state, message.limit, message.position || null);
       if (message.type === "warm") return engine.warm();
       return engine.more(message.offset, message.limit);
     },
@@ -135,6 +136,7 @@ function mountSearch(form) {
     chunksAtOnce: multiplexed() ? PAGE_SIZE : undefined,
   };
   const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, options: config.options, walkOptions: config.walkOptions };
+  const sortLabel = (value) => form.querySelector(`[data-search-sort] option[value="${value}"]`)?.textContent || "";
   const nodes = {
     text: form.querySelector("[data-search-text]"),
     walk: form.querySelector("[data-search-walk]"),
@@ -151,7 +153,14 @@ function mountSearch(form) {
     apply: form.querySelector("[data-search-apply]"),
     status: document.querySelector("[data-search-status]"),
     nojs: document.querySelector("[data-search-nojs]"),
+    within: document.querySelector("[data-near-within]"),
   };
+  // 「現在地から近い順」: the position is asked for here and kept in memory only (near.js).
+  const near = mountNear(document, {
+    onPosition: () => run({ announce: near.position() ? "現在地からの距離を反映しました" : "" }),
+    otherOrder: () => sortLabel(lastSort),
+  });
+  let lastSort = "name"; // the order the engine last used
   // Everyday words in the keyword become condition buttons (words.js).
   const everyday = mountEverydayWords(document.querySelector("[data-search-words]"), config, ({ kind, slug, q }) => {
     const next = { ...state, q, pref: [...state.pref], dis: [...state.dis], svc: [...state.svc] };
@@ -173,6 +182,7 @@ function mountSearch(form) {
     if (nodes.text.value !== state.q) nodes.text.value = state.q;
     for (const box of form.querySelectorAll('input[type="checkbox"]')) box.checked = state[box.name].includes(box.value);
     nodes.walk.value = state.walk === null ? "" : String(state.walk);
+    if (nodes.within) nodes.within.value = state.within == null ? "" : String(state.within);
     layout.showChosen();
   }
 
@@ -184,6 +194,8 @@ function mountSearch(form) {
     for (const name of LISTS) next[name] = data.getAll(name).map(String);
     const walk = String(data.get("walk") || "");
     next.walk = walk ? Number(walk) : null;
+    const within = String(data.get("within") || "");
+    next.within = within ? Number(within) : null;
     // The select always shows the order in use; a chosen order goes into the URL unless it is the default.
     const sort = String(data.get("sort") || "");
     next.sort = sortChosen ? (sort && sort !== defaultSort(next) ? sort : null) : state.sort;
@@ -208,6 +220,12 @@ function mountSearch(form) {
     if (result && result.truncated) items.push(notice("キーワードが長いため、はじめの64文字で探しています。"));
     const ignoredText = result && ignoredNotice(result, state.q);
     if (ignoredText) items.push(ignoredText);
+    if (result && result.noLocation) {
+      items.push(notice(`位置情報が登録されていない事業所${formatCount(result.noLocation)}件は、距離がわからないため最後に並べています。`));
+    }
+    if (result && result.excludedNoLocation) {
+      items.push(notice(`位置情報が登録されていない事業所${formatCount(result.excludedNoLocation)}件は、距離でしぼりこんでいるため含まれていません。`));
+    }
     if (result && result.excludedUnchecked) {
       items.push(notice(`対象障害が未確認の事業所${formatCount(result.excludedUnchecked)}件は、障害の種類でしぼりこんでいるため含まれていません。`));
     }
@@ -229,6 +247,8 @@ function mountSearch(form) {
         return `条件「${config.optionLabels[config.options.indexOf(item.value)]}」を外す（${n}）`;
       case "vacancy":
         return `「空きあり」を外す（${n}）`;
+      case "within":
+        return `現在地からの距離の指定を外す（${n}）`;
       default:
         return `徒歩の指定を外す（${n}）`;
     }
@@ -243,6 +263,7 @@ function mountSearch(form) {
     else if (item.kind === "svc") next.svc = next.svc.filter((slug) => slug !== item.value);
     else if (item.kind === "opt") next.opt = next.opt.filter((slug) => slug !== item.value);
     else if (item.kind === "vacancy") next.vacancy = [];
+    else if (item.kind === "within") next.within = null;
     else next.walk = null;
     return next;
   }
@@ -288,7 +309,7 @@ function mountSearch(form) {
     nodes.results.setAttribute("aria-busy", "true");
     let result;
     try {
-      result = await backend.call({ type: "search", state, limit });
+      result = await backend.call({ type: "search", state, limit, position: near.position() });
     } catch (error) {
       if (mine !== sequence) return;
       failed(error);
@@ -300,7 +321,10 @@ function mountSearch(form) {
     lastWords = result.words;
     showCounts(result.counts);
     nodes.sort.querySelector('option[value="relevance"]').disabled = result.words.length === 0;
-    nodes.sort.value = result.sort;
+    lastSort = result.sort;
+    // While the position is asked for (or was refused) the select keeps 「現在地から近い順」; the panel says what is shown.
+    nodes.sort.value = state.sort === "near" ? "near" : result.sort;
+    near.show(state);
     renderNotices(result);
     renderAdvice(result);
     everyday.update(result, state);
@@ -362,6 +386,7 @@ function mountSearch(form) {
     if (push) history.pushState(null, "", url());
     else history.replaceState(null, "", url());
     fillForm();
+    near.show(state, wantsPosition(state));
     run({ focus });
   }
 
@@ -417,6 +442,8 @@ function mountSearch(form) {
     if (sorting) history.replaceState(null, "", url());
     else history.pushState(null, "", url());
     const announce = sorting && before !== state.sort ? `並び順を「${nodes.sort.selectedOptions[0].textContent}」にしました` : "";
+    // Choosing 「現在地から近い順」 or a distance is what asks for the position.
+    near.show(state, wantsPosition(state));
     run({ announce });
   }
 
@@ -428,7 +455,7 @@ function mountSearch(form) {
     keyed.delete(select);
     chosen(select);
   }
-  for (const select of [nodes.walk, nodes.sort]) {
+  for (const select of [nodes.walk, nodes.sort, nodes.within].filter(Boolean)) {
     select.addEventListener("keydown", (event) => {
       if (SELECT_KEYS.has(event.key) && !event.altKey) select.dataset.keyed = "";
       else if (event.key === "Enter") settleSelect(select);
@@ -454,6 +481,16 @@ function mountSearch(form) {
     }
     chosen(target);
     if (target.name === "pref") layout.showChosen();
+  });
+  // The distance select sits above the results but belongs to the form (form="search-form").
+  nodes.within?.addEventListener("input", () => {
+    if ("keyed" in nodes.within.dataset) {
+      delete nodes.within.dataset.keyed;
+      clearTimeout(keyed.get(nodes.within));
+      keyed.set(nodes.within, setTimeout(() => settleSelect(nodes.within), KEY_SETTLE_MS));
+      return;
+    }
+    chosen(nodes.within);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -481,6 +518,7 @@ function mountSearch(form) {
   window.addEventListener("popstate", (event) => {
     ({ state, ignored } = readState(location.search, vocab));
     fillForm();
+    near.show(state, wantsPosition(state) && !near.failed());
     run(restoreView(event.state));
   });
   // Where the page is scrolled goes into the history entry, for Back from a facility page.
@@ -497,6 +535,8 @@ function mountSearch(form) {
   ({ state, ignored } = readState(location.search, vocab));
   fillForm();
   history.replaceState(saved, "", url());
+  // A URL with sort=near (or within) asks for the position again: it was never in the URL.
+  near.show(state, wantsPosition(state));
   nodes.nojs.hidden = true;
   nodes.results.hidden = false;
   run(restoreView(saved));

@@ -3,6 +3,7 @@
  * of theme/templates/_macros.html (same elements and classes), and the counts
  * next to each choice. Text goes in through text nodes only.
  */
+import { distanceLabel } from "./geo.js";
 
 /** 12345 -> "12,345" (Intl formatting is slow when done sixty times a keystroke). */
 export function formatCount(n) {
@@ -55,6 +56,14 @@ export function renderCard(card, config, link) {
       { class: "card", "data-facility-id": id, "aria-labelledby": headingId },
       el("h3", { class: "card__name", id: headingId }, el("a", { href: link(`facilities/${id}/`) }, name)),
       el("p", { class: "card__place" }, `${config.prefectureNames[card.pref]}${city}`),
+      // 「現在地から近い順」: the straight-line distance, or that the office has no location.
+      card.distance === undefined
+        ? null
+        : el(
+            "p",
+            { class: "card__distance", "data-distance": card.distance === null ? "" : String(Math.round(card.distance)) },
+            card.distance === null ? "現在地からの距離：不明（位置情報なし）" : `現在地から${distanceLabel(card.distance)}`,
+          ),
       access ? el("p", { class: "card__access" }, `${access[0] ? `${access[0]} ` : ""}${access[1]}駅 ${access[2]}`) : null,
       el(
         "div",

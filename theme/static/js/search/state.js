@@ -2,13 +2,14 @@
  * The search state and its URL form:
  *
  *   ?q=新宿&pref=tokyo,kanagawa&dis=mental&svc=retention&opt=remote,lunch&vacancy=yes&walk=10&sort=retention
+ *   ?sort=near&within=5   (「現在地から近い順」, 「5km以内」: the position itself is never in the URL)
  *
  * Lists are comma-separated slugs; the plain HTML form's repeated parameters
  * (pref=tokyo&pref=kanagawa) are read too. Unknown parameters and values are
  * dropped and reported, never an error.
  */
 /** Sort orders: relevance needs text; the metric sorts fetch their column. */
-export const SORTS = ["relevance", "retention", "hires", "capacity", "stay", "walk", "name"];
+export const SORTS = ["relevance", "retention", "hires", "capacity", "stay", "walk", "name", "near"];
 
 /** The sort actually used: relevance only with text; name (kana order) by default. */
 export function effectiveSort(state, hasText) {
@@ -18,9 +19,10 @@ export function effectiveSort(state, hasText) {
 }
 
 /**
- * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], vacancy: string[], walk: number|null, sort: string|null}} SearchState
+ * @typedef {{q: string, pref: string[], dis: string[], svc: string[], opt: string[], vacancy: string[], walk: number|null, sort: string|null, within?: number|null}} SearchState
  *   opt: practical conditions (remote, lunch, transport, pickup), "offers every one chosen"
  *   vacancy: ["yes"] keeps offices with a place free, checked within 60 days
+ *   within: km from the visitor's position (1, 2, 5, 10, 20), applied once the position is known
  */
 
 /** The one value of the vacancy list. */
@@ -28,11 +30,13 @@ export const VACANCY_VALUES = ["yes"];
 
 /** The list parameters, in URL order. */
 export const LISTS = ["pref", "dis", "svc", "opt", "vacancy"];
-const KNOWN = new Set(["q", ...LISTS, "walk", "sort"]);
+const KNOWN = new Set(["q", ...LISTS, "walk", "sort", "within"]);
+/** 「○km以内」 choices (search/page.py WITHIN_OPTIONS). */
+export const WITHIN_OPTIONS = [1, 2, 5, 10, 20];
 
 /** @returns {SearchState} */
 export function emptyState() {
-  return { q: "", pref: [], dis: [], svc: [], opt: [], vacancy: [], walk: null, sort: null };
+  return { q: "", pref: [], dis: [], svc: [], opt: [], vacancy: [], walk: null, sort: null, within: null };
 }
 
 /**
@@ -65,6 +69,11 @@ export function readState(search, vocab) {
       if (value === "") continue;
       if (vocab.walkOptions.includes(minutes) && /^\d+$/.test(value.trim())) state.walk = minutes;
       else ignored.push(`walk=${value}`);
+    } else if (name === "within") {
+      if (value === "") continue;
+      const km = Number(value);
+      if (WITHIN_OPTIONS.includes(km) && /^\d+$/.test(value.trim())) state.within = km;
+      else ignored.push(`within=${value}`);
     } else if (name === "sort") {
       if (value === "") continue;
       if (SORTS.includes(value)) state.sort = value;
@@ -84,6 +93,7 @@ export function stateToSearch(state) {
   for (const name of LISTS) if (state[name].length) add(name, state[name].join(","));
   if (state.walk !== null) add("walk", String(state.walk));
   if (state.sort) add("sort", state.sort);
+  if (state.within != null) add("within", String(state.within));
   return parts.length ? `?${parts.join("&")}` : "";
 }
 

@@ -2,7 +2,8 @@
  * The search worker: runs the engine off the page's main thread, so typing
  * stays smooth while a query scans 30,000 facilities.
  *
- * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit} | {id, type: "more", offset, limit}
+ * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit, position} | {id, type: "more", offset, limit}
+ *               (position: the visitor's {lat, lng} for 「現在地から近い順」, or null; kept in memory only)
  *               | {id, type: "warm"} (the keyword box got the focus: load lunr and the index directory)
  * Messages out: {id, result} | {id, error}
  */
@@ -17,7 +18,7 @@ self.addEventListener("message", async (event) => {
       engine = new SearchEngine(event.data.config);
       self.postMessage({ id, result: true });
     } else if (type === "search") {
-      self.postMessage({ id, result: await engine.search(event.data.state, event.data.limit) });
+      self.postMessage({ id, result: await engine.search(event.data.state, event.data.limit, event.data.position || null) });
     } else if (type === "warm") {
       self.postMessage({ id, result: await engine.warm() });
     } else if (type === "more") {

@@ -1,0 +1,140 @@
+"""The k nearest other offices of every office, found through a spatial grid.
+
+All pairs would be 450 million distances at 30,000 offices. Instead the
+offices are put in grid cells of CELL_DEGREES. The offices of one cell look
+at the cells around it one ring at a time: beyond ring R every office is at
+least R × LOWER_BOUND_KM_PER_CELL away (a cell is narrowest east to west at
+Japan's northern edge; a margin covers the flat-cell approximation), so an
+office whose k-th nearest so far is closer than that is done. An office far
+from everything (a remote island) compares with every office instead.
+
+Distances are compared as chord lengths between unit vectors (the order of
+great-circle distances, without trigonometry per pair), and ties go to the
+smaller key, so the result is deterministic. tests/geo checks it against
+brute force on a synthetic national set.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records.model import Facility
+from .distance import EARTH_RADIUS_KM, distance_label
+
+CELL_DEGREES = 0.01
+# Records lie below 46° north (records/reader.py); east-west a cell is narrowest there.
+LOWER_BOUND_KM_PER_CELL = math.radians(CELL_DEGREES) * EARTH_RADIUS_KM * math.cos(math.radians(46.5)) * 0.98
+# Past this many rings (about 30 km) the few offices still looking compare with every office.
+MAX_RINGS = 40
+
+
+@dataclass(frozen=True)
+class Point:
+    key: str  # the office's id: ties go to the smaller
+    lat: float
+    lng: float
+
+
+def _unit(lat: float, lng: float) -> tuple[float, float, float]:
+    p, q = math.radians(lat), math.radians(lng)
+    return (math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p))
+
+
+def chord_to_km(chord_squared: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(chord_squared) / 2))
+
+
+def nearest(points: Sequence[Point], k: int) -> dict[str, list[tuple[str, float]]]:
+    """For every point: its k nearest other points as (key, km), nearest first; ties by key."""
+    order = sorted(range(len(points)), key=lambda i: points[i].key)
+    rank = [0] * len(points)
+    for r, i in enumerate(order):
+        rank[i] = r
+    vectors = [_unit(p.lat, p.lng) for p in points]
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i in order:
+        cells[_cell(points[i])].append(i)
+    found: dict[str, list[tuple[str, float]]] = {}
+    for (row, col), members in cells.items():
+        best: dict[int, list[tuple[float, int, int]]] = {i: [] for i in members}
+        pending = members
+        ring = 0
+        while pending and ring <= MAX_RINGS:
+            _merge(best, pending, _ring(cells, row, col, ring), vectors, rank, k)
+            # Every office beyond this ring is at least `bound` km from every office of this cell.
+            bound = ring * LOWER_BOUND_KM_PER_CELL
+            pending = [i for i in pending if len(best[i]) < k or chord_to_km(best[i][-1][0]) >= bound]
+            ring += 1
+        if pending:  # far from everything (a remote island): compare with every office
+            for i in pending:
+                best[i] = []
+            _merge(best, pending, order, vectors, rank, k)
+        for i in members:
+            found[points[i].key] = [(points[j].key, chord_to_km(d)) for d, _, j in best[i]]
+    return found
+
+
+def _merge(best: dict, pending: list[int], candidates: list[int], vectors, rank, k: int) -> None:
+    """Fold `candidates` into the k nearest of every pending point (itself excluded), as (chord², rank, index)."""
+    if not candidates:
+        return
+    cx = [vectors[c][0] for c in candidates]
+    cy = [vectors[c][1] for c in candidates]
+    cz = [vectors[c][2] for c in candidates]
+    cr = [rank[c] for c in candidates]
+    for i in pending:
+        x, y, z = vectors[i]
+        squared = [(x - a) * (x - a) + (y - b) * (y - b) + (z - c) * (z - c) for a, b, c in zip(cx, cy, cz, strict=True)]
+        kept = best[i]
+        if len(kept) == k:  # only what beats the current k-th can enter
+            limit = kept[-1][0]
+            near = [j for j, d in enumerate(squared) if d <= limit]
+            entries = [(squared[j], cr[j], candidates[j]) for j in near]
+        else:
+            entries = list(zip(squared, cr, candidates, strict=True))
+        if entries:
+            best[i] = [e for e in heapq.nsmallest(k + 1, [*kept, *entries]) if e[2] != i][:k]
+
+
+def _ring(cells: dict, row: int, col: int, ring: int) -> list[int]:
+    """The points of the cells exactly `ring` cells from (row, col) (Chebyshev distance)."""
+    if ring == 0:
+        return list(cells.get((row, col), ()))
+    out: list[int] = []
+    for dc in range(-ring, ring + 1):
+        out.extend(cells.get((row - ring, col + dc), ()))
+        out.extend(cells.get((row + ring, col + dc), ()))
+    for dr in range(-ring + 1, ring):
+        out.extend(cells.get((row + dr, col - ring), ()))
+        out.extend(cells.get((row + dr, col + ring), ()))
+    return out
+
+
+def _cell(point: Point) -> tuple[int, int]:
+    return (math.floor(point.lat / CELL_DEGREES), math.floor(point.lng / CELL_DEGREES))
+
+
+# How many nearby offices a facility page lists.
+NEARBY_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    facility: Facility
+    km: float
+
+    @property
+    def label(self) -> str:
+        return distance_label(self.km)
+
+
+def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT) -> dict[str, tuple[Neighbour, ...]]:
+    """Every located facility's k nearest other located facilities, nearest first (ties by id)."""
+    located = [f for f in facilities if f.location is not None]
+    by_id = {f.id: f for f in located}
+    found = nearest([Point(f.id, f.location.lat, f.location.lng) for f in located], k)
+    return {key: tuple(Neighbour(by_id[other], km) for other, km in others) for key, others in found.items()}

@@ -1,0 +1,74 @@
+"""geo/nearby.py: the grid's nearest offices equal brute force over every pair."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+
+import pytest
+from facility_site.geo.distance import haversine_km
+from facility_site.geo.nearby import CELL_DEGREES, Point, nearest
+from sitebuild import ROOT
+
+
+def _synth():
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "tools" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def brute_force(points: list[Point], k: int) -> dict[str, list[str]]:
+    out = {}
+    for p in points:
+        others = sorted((haversine_km(p.lat, p.lng, q.lat, q.lng), q.key) for q in points if q.key != p.key)
+        out[p.key] = [key for _, key in others[:k]]
+    return out
+
+
+@pytest.fixture(scope="module")
+def national() -> list[Point]:
+    """2,000 synthetic offices over the 47 prefectures (tools/synth.py), the located ones."""
+    records = _synth().generate(2000, seed=7)
+    points = [Point(key, r["location"]["lat"], r["location"]["lng"]) for key, r in records if "location" in r]
+    assert 1800 < len(points) < 2000  # some synthetic records have no location
+    return points
+
+
+def test_grid_equals_brute_force_on_a_national_set(national):
+    found = nearest(national, 5)
+    expected = brute_force(national, 5)
+    assert {key: [other for other, _ in others] for key, others in found.items()} == expected
+    # Distances are the great-circle distances, nearest first.
+    by_key = {p.key: p for p in national}
+    for key, others in found.items():
+        p = by_key[key]
+        kms = [km for _, km in others]
+        assert kms == sorted(kms)
+        for other, km in others:
+            q = by_key[other]
+            assert km == pytest.approx(haversine_km(p.lat, p.lng, q.lat, q.lng), abs=1e-6)
+
+
+def test_remote_islands_ties_and_dense_clusters():
+    rng = random.Random(3)
+    points = [Point(f"tokyo-{n:03d}", 35.69 + rng.gauss(0, 0.004), 139.69 + rng.gauss(0, 0.004)) for n in range(300)]
+    # Five offices in one building: equal distances go to the smaller id.
+    points += [Point(f"same-{n}", 35.0, 135.0) for n in (4, 2, 9, 1, 7)]
+    points += [Point("same-0-neighbour", 35.0 + CELL_DEGREES / 2, 135.0)]
+    # 父島 (about 1,000 km from the rest) and 与那国島, with no office within the grid's rings.
+    points += [Point("chichijima", 27.09, 142.19), Point("yonaguni", 24.47, 123.0)]
+    found = nearest(points, 5)
+    assert {key: [o for o, _ in others] for key, others in found.items()} == brute_force(points, 5)
+    assert [o for o, _ in found["same-1"]] == ["same-2", "same-4", "same-7", "same-9", "same-0-neighbour"]
+    assert found["same-1"][0][1] == 0.0
+    assert found["chichijima"][0][1] > 900
+
+
+def test_fewer_offices_than_asked():
+    points = [Point("a", 35.0, 135.0), Point("b", 35.1, 135.0), Point("c", 43.0, 141.3)]
+    found = nearest(points, 5)
+    assert [o for o, _ in found["a"]] == ["b", "c"]
+    assert [o for o, _ in found["c"]] == ["b", "a"]
+    assert nearest([Point("alone", 35.0, 135.0)], 5) == {"alone": []}
+    assert nearest([], 5) == {}
