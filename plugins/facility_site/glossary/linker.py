@@ -35,9 +35,9 @@ _TAG = re.compile(
     r"<!--.*?-->|<(/?)(" + "|".join(sorted(_RUNNING | _BLOCKED, key=lambda n: (-len(n), n))) + r")(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
     re.S | re.I,
 )
-# The opening tag right before a word: text directly inside a blocked element is out without a scan.
-_LAST_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 _RAW_TEXT_END = {name: re.compile(f"</{name}", re.I) for name in _RAW_TEXT}
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+_LOOKBACK = 400  # characters: longer than any opening tag the theme writes before a word
 _ALREADY_LINKED = re.compile(r'data-glossary-link="([^"]+)"')
 
 
@@ -46,53 +46,59 @@ class _Scanner:
 
     def __init__(self, html: str, start: int):
         self.html = html
-        self.pos = start
+        self.tags = _TAG.finditer(html, start)
+        self.next = next(self.tags, None)
         self.running = 0
         self.blocked = 0
-        self.raw_until = -1  # inside a script/style/… body up to here
 
     def is_running_text(self, at: int) -> bool:
-        html = self.html
-        while self.pos <= at:
-            match = _TAG.search(html, self.pos)
-            if match is None or match.start() > at:
-                break
-            if match.end() > at:  # the word sits inside a comment
+        tag = self.next
+        while tag is not None and tag.start() <= at:
+            if tag.end() > at:  # the word sits inside a comment
+                self.next = tag
                 return False
-            self.pos = match.end()
-            name = match[2]
-            if name is None:
-                continue
-            name = name.lower()
-            closing = bool(match[1])
-            if closing:
-                self._count(name, -1)
-            elif not match[3].rstrip().endswith("/"):
-                self._count(name, 1)
-                if name in _RAW_TEXT:
-                    close = _RAW_TEXT_END[name].search(html, self.pos)
-                    self.raw_until = close.start() if close else len(html)
-                    if self.raw_until > at:
-                        return False
-                    self.pos = self.raw_until
-        return self.running > 0 and self.blocked == 0 and self.raw_until <= at
-
-    def _count(self, name: str, step: int) -> None:
-        if name in _RUNNING:
-            self.running = max(self.running + step, 0)
-        else:
-            self.blocked = max(self.blocked + step, 0)
+            name = tag[2]
+            if name is not None:
+                name = name.lower()
+                if tag[1]:
+                    # A stray end tag never makes a depth negative.
+                    if name in _RUNNING:
+                        self.running -= self.running > 0
+                    else:
+                        self.blocked -= self.blocked > 0
+                elif not tag[3].endswith("/"):
+                    if name in _RUNNING:
+                        self.running += 1
+                    else:
+                        self.blocked += 1
+                    if name in _RAW_TEXT:
+                        # Skip the element's body: "<p" inside a script is not a tag.
+                        close = _RAW_TEXT_END[name].search(self.html, tag.end())
+                        resume = close.start() if close else len(self.html)
+                        self.tags = _TAG.finditer(self.html, resume)
+                        if resume > at:
+                            self.next = next(self.tags, None)
+                            return False
+            tag = next(self.tags, None)
+        self.next = tag
+        return self.running > 0 and self.blocked == 0
 
 
 def _inside_tag(html: str, at: int) -> bool:
     return html.rfind("<", 0, at) > html.rfind(">", 0, at)
 
 
-def _directly_in_blocked(html: str, at: int) -> bool:
-    """The nearest tag before `at` opens a blocked element (<dt>就職定着率, <a …>就労移行支援事業所 …)."""
-    opening = html.rfind("<", 0, at)
-    match = _LAST_TAG_NAME.match(html, opening) if opening >= 0 else None
-    return bool(match) and match[1].lower() in _BLOCKED
+def _right_after_blocked_tag(html: str, at: int) -> bool:
+    """The word follows an opening tag of a blocked element (<dt>就職定着率, <a …>就労移行支援事業所 …).
+
+    A cheap look at the tag just before the word, so the many words in labels
+    and card headings of a list page need no walk through the page's tags.
+    """
+    if at == 0 or html[at - 1] != ">":
+        return False
+    opening = html.rfind("<", max(at - _LOOKBACK, 0), at)
+    match = _TAG_NAME.match(html, opening) if opening >= 0 else None
+    return match is not None and match[1].lower() in _BLOCKED
 
 
 def link_glossary_terms(html: str, glossary: Glossary, glossary_url: str) -> str:
@@ -114,9 +120,7 @@ def link_glossary_terms(html: str, glossary: Glossary, glossary_url: str) -> str
             break
         entry_id = glossary.id_of[match[0]]
         at = match.start()
-        if entry_id in used or _inside_tag(html, at) or _directly_in_blocked(html, at):
-            continue
-        if not scanner.is_running_text(at):
+        if entry_id in used or _right_after_blocked_tag(html, at) or not scanner.is_running_text(at) or _inside_tag(html, at):
             continue
         word = match[0]
         label = html_lib.escape(html_lib.unescape(word) + "（用語集）")
