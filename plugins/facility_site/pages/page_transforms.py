@@ -25,7 +25,8 @@ class TransformingTemplate(Template):
         html = super().render(*args, **kwargs)
         transforms = self.environment.page_transforms
         if transforms:
-            context = dict(*args, **kwargs)
+            # The Writer passes one context dict; anything else is copied the way Jinja reads it.
+            context = args[0] if len(args) == 1 and not kwargs and isinstance(args[0], Mapping) else dict(*args, **kwargs)
             if context.get("output_file"):
                 for transform in transforms:
                     html = transform(html, context)
