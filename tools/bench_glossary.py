@@ -122,13 +122,14 @@ def main() -> int:
             print(name, runs[name][-1], flush=True)
     sizes = {name: page_sizes(args.work / f"out-{name}") for name in runs}
     instrumented = transform_time(args.records, folders["with"], args.work / "out-instrumented")
-    median = {name: {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "cpu_s")} for name, rs in runs.items()}
+    # --repeats 0 skips the A/B builds (the instrumented build alone; sizes from the outputs already in --work).
+    median = {name: {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "cpu_s")} for name, rs in runs.items() if rs}
     report = {
         "records": len(list(args.records.glob("*.yaml"))),
         "runs": runs,
         "median": median,
-        "cpu_increase_pct": round(100 * (median["with"]["cpu_s"] / median["without"]["cpu_s"] - 1), 1),
-        "wall_increase_pct": round(100 * (median["with"]["wall_s"] / median["without"]["wall_s"] - 1), 1),
+        "cpu_increase_pct": round(100 * (median["with"]["cpu_s"] / median["without"]["cpu_s"] - 1), 1) if median else None,
+        "wall_increase_pct": round(100 * (median["with"]["wall_s"] / median["without"]["wall_s"] - 1), 1) if median else None,
         "sizes": sizes,
         "instrumented": instrumented,
         "transform_share_pct": round(100 * instrumented["transform_cpu_s"] / (instrumented["build_cpu_s"] - instrumented["transform_cpu_s"]), 1),
@@ -152,15 +153,22 @@ def doc_section(r: dict) -> str:
     lines = [
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} "
         f"(load average at start {' '.join(f'{x:.2f}' for x in start)}, at end {' '.join(f'{x:.2f}' for x in end)}; shared with other sessions)",
-        f"- Run: {r['when']}, commit {r['commit']}, {len(r['runs']['with'])} run(s) each, alternating; {r['records']:,} records from `make synth`",
-        "",
-        "| build | CPU (median) | CPU, each run | wall (median) | wall, each run |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {label} content/glossary.yaml | {r['median'][name]['cpu_s']} s | {runs[name]} | {r['median'][name]['wall_s']} s | {walls[name]} |"
-            for name, label in (("without", "without"), ("with", "with"))
-        ),
-        f"| difference | {r['cpu_increase_pct']:+.1f}% | | {r['wall_increase_pct']:+.1f}% | |",
+        f"- Run: {r['when']}, commit {r['commit']}, {len(r['runs']['with'])} A/B run(s) each, alternating; {r['records']:,} records from `make synth`",
+    ]
+    if r["median"]:
+        lines += [
+            "",
+            "| build | CPU (median) | CPU, each run | wall (median) | wall, each run |",
+            "|---|---|---|---|---|",
+            *(
+                f"| {label} content/glossary.yaml | {r['median'][name]['cpu_s']} s | {runs[name]} | {r['median'][name]['wall_s']} s | {walls[name]} |"
+                for name, label in (("without", "without"), ("with", "with"))
+            ),
+            f"| difference | {r['cpu_increase_pct']:+.1f}% | | {r['wall_increase_pct']:+.1f}% | |",
+        ]
+    else:
+        lines.append("- The A/B builds were not run in this run (`--repeats 0`).")
+    lines += [
         "",
         f"- The transform alone (an instrumented in-process build, CPU time of every call): {inst['transform_cpu_s']} s over "
         f"{inst['pages_transformed']:,} pages, {r['transform_share_pct']}% of the rest of that build's "
