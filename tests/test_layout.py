@@ -12,7 +12,7 @@ from sitebuild import ROOT
 
 PACKAGE = ROOT / "plugins" / "facility_site"
 # Output parts: each plugs into the generator through SiteOutput and knows no other part.
-PARTS = {"compare", "search", "visit"}
+PARTS = {"compare", "glossary", "search", "visit"}
 
 
 def module_name(path: Path) -> str:

@@ -43,3 +43,12 @@ class ContentError(FacilitySiteError):
 
 class SettingsError(FacilitySiteError):
     """FACILITY_SITE in pelicanconf.py has an unknown key or a bad value."""
+
+
+class GlossaryError(FacilitySiteError):
+    """content/glossary.yaml has problems. Nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the glossary; nothing was written:\n{lines}")

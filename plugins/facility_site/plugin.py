@@ -3,7 +3,8 @@
 from pelican import signals
 
 from .compare.pages import write_compare_output
-from .pages import templating
+from .glossary.generator import GlossaryGenerator, link_page_terms
+from .pages import page_transforms, templating
 from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
 from .photos.pages import prepare_photo_step, write_photo_output
@@ -23,15 +24,25 @@ def get_generators(_pelican):
     return SiteGenerator
 
 
+def get_glossary_generator(_pelican):
+    return GlossaryGenerator
+
+
+# Applied in order to every page as it is rendered (pages/page_transforms.py).
+PAGE_TRANSFORMS = (link_page_terms,)
+
+
 def install_template_helpers(generator):
     # Every generator's Jinja environment gets the helpers, so Pelican's own
     # article and page templates can use them too. Autoescaping is forced on:
     # record text is untrusted, and Pelican leaves it off by default.
     generator.env.autoescape = True
     templating.install(generator.env, resolve(generator.settings))
+    page_transforms.install(generator.env, PAGE_TRANSFORMS)
 
 
 def register():
     signals.generator_init.connect(install_template_helpers)
     signals.get_generators.connect(get_generators)
+    signals.get_generators.connect(get_glossary_generator)
     signals.get_generators.connect(start_sitemap)
