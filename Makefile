@@ -13,6 +13,8 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 DEBUG ?= 0
 PYTEST_ARGS ?=
+# `make publish` writes .gz and .br twins of every text file; PRECOMPRESS=0 leaves them out.
+PRECOMPRESS ?= 1
 # Synthetic data and benchmarks (tools/): `make synth N=30000 OUT=/tmp/synth`.
 N ?= 1000
 OUT ?= bench-out/synth-$(N)
@@ -65,7 +67,7 @@ help:
 	@echo '  make serve        build the sample site and serve it on http://$(BIND):$(PORT)/ (PORT= to change)'
 	@echo '  make test         install what is missing, then run lint and every test'
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
-	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required)'
+	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required), with .gz/.br twins (PRECOMPRESS=0: without)'
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
@@ -124,7 +126,7 @@ devserver: setup
 	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
 
 publish: setup
-	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
+	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS) $(if $(filter 0,$(PRECOMPRESS)),,--precompress)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check plugins tests tools pelicanconf.py publishconf.py

@@ -150,8 +150,8 @@ def test_hashed_search_data_and_versioned_assets_are_immutable_and_the_rest_reva
 def test_netlify_toml_builds_with_make_publish_into_output():
     config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
     assert config["build"]["publish"] == "output"
-    assert "make publish SITEURL=\"$URL\"" in config["build"]["command"]
-    assert "make publish SITEURL=\"$DEPLOY_PRIME_URL\"" in config["context"]["deploy-preview"]["command"]
+    assert "make publish SITEURL=\"$URL\" PRECOMPRESS=0" in config["build"]["command"]
+    assert "make publish SITEURL=\"$DEPLOY_PRIME_URL\" PRECOMPRESS=0" in config["context"]["deploy-preview"]["command"]
     # The headers live in output/_headers only, so the two files cannot disagree.
     assert "headers" not in config
 
@@ -161,7 +161,7 @@ def test_pages_workflow_builds_with_make_publish_and_deploys_output():
     build = workflow["jobs"]["build"]["steps"]
     runs = [step.get("run", "") for step in build]
     assert "make setup" in runs
-    assert any(run.startswith('make publish SITEURL="${{ steps.pages.outputs.base_url }}"') for run in runs)
+    assert any(run == 'make publish SITEURL="${{ steps.pages.outputs.base_url }}" PRECOMPRESS=0' for run in runs)
     upload = next(step for step in build if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "output"
     deploy = workflow["jobs"]["deploy"]
