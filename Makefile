@@ -47,7 +47,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import sheet-export sheet-import report
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium java synth bench bench-peers hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -70,7 +70,7 @@ help:
 	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required), with .gz/.br twins (PRECOMPRESS=0: without)'
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
-	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
+	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, vnu-jar, Chromium, Java)'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
@@ -111,9 +111,20 @@ chromium:
 		fi; \
 	fi
 
+# The HTML validity tests run the Nu Html Checker (vnu-jar, a devDependency), which needs Java.
+java:
+	@if ! command -v java >/dev/null; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo 'Installing Debian default-jre-headless for the HTML validity tests…'; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else \
+			echo 'Java is missing: install it with `sudo apt-get install default-jre-headless`' >&2; exit 1; \
+		fi; \
+	fi
+
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP) chromium
+setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP) chromium java
 
 html: setup
 	$(PYTHON) -m facility_site.build -s $(CONFFILE) -o $(OUTPUTDIR) $(BUILD_FLAGS)
