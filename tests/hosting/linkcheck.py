@@ -1,6 +1,6 @@
 """A small internal link checker over a built site (the standard library's html.parser, for speed).
 
-Every href, src and action that stays on the site must name a file of the
+Every href, src, srcset candidate and action that stays on the site must name a file of the
 output (a folder means its index.html), and every #fragment an element id
 (or <a name>) on the page it points to. External links, mailto:, tel: and
 data: are left alone; query strings are ignored (the pages read them).
@@ -39,6 +39,9 @@ class _Collector(html.parser.HTMLParser):
         name = LINK_ATTRIBUTES.get(tag)
         if name and attributes.get(name) is not None:
             self.page.links.append((self.getpos()[0], tag, attributes[name]))
+        for candidate in (attributes.get("srcset") or "").split(","):  # "a-320.webp 320w, a-640.webp 640w"
+            if candidate.strip():
+                self.page.links.append((self.getpos()[0], tag, candidate.split()[0]))
 
 
 def read_page(path: Path) -> PageLinks:

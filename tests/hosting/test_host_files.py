@@ -147,6 +147,19 @@ def test_hashed_search_data_and_versioned_assets_are_immutable_and_the_rest_reva
     assert cache(f"/{compare_data}") == REVALIDATE
 
 
+def test_cache_rules_cover_a_tree_with_photos_and_a_search_folder_once_each(tmp_path):
+    from facility_site.hosting.headers import cache_rules
+
+    for path in ("index.html", "sitemap.xml", "photos/0a1b2c3d-320.webp", "search/index.html", "search/0123456789ab/facets.json", "pref/tokyo/index.html"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x", encoding="utf-8")
+    rules = [(pattern, [("Cache-Control", value)]) for pattern, value in cache_rules(tmp_path)]
+    assert headers_for(rules, "/photos/0a1b2c3d-320.webp")["cache-control"] == IMMUTABLE
+    assert headers_for(rules, "/search/0123456789ab/facets.json")["cache-control"] == IMMUTABLE
+    for url in ("/", "/index.html", "/sitemap.xml", "/search/", "/search/index.html", "/pref/tokyo/"):
+        assert headers_for(rules, url)["cache-control"] == REVALIDATE, url
+
+
 def test_netlify_toml_builds_with_make_publish_into_output():
     config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
     assert config["build"]["publish"] == "output"

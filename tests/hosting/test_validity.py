@@ -77,13 +77,15 @@ def test_every_internal_link_asset_and_fragment_resolves_on_the_synthetic_site(s
 
 def test_the_link_checker_finds_a_missing_page_and_a_missing_fragment(tmp_path):
     (tmp_path / "a").mkdir()
+    (tmp_path / "p-2.webp").write_bytes(b"RIFF")
     (tmp_path / "index.html").write_text('<p id="top"><a href="a/">ok</a> <a href="a/#here">ok</a> <a href="#top">ok</a>'
                                         '<a href="b/">missing</a> <a href="a/#nowhere">missing</a> <img src="/x.png">'
                                         '<a href="https://example.org/elsewhere">external</a> <a href="mailto:x@example.jp">mail</a>', encoding="utf-8")
-    page_a = '<h2 id="here">here</h2><a href="../#top">back</a><a href="http://localhost:8000/a/#gone">x</a>'
+    page_a = '<h2 id="here">here</h2><a href="../#top">back</a><a href="http://localhost:8000/a/#gone">x</a><img srcset="p-1.webp 320w, ../p-2.webp 640w">'
     (tmp_path / "a" / "index.html").write_text(page_a, encoding="utf-8")
     assert broken_links(tmp_path, ORIGINS) == [
         "a/index.html:1: http://localhost:8000/a/#gone: no element with id 'gone'",
+        "a/index.html:1: p-1.webp: no such file",
         "index.html:1: b/: no such file",
         "index.html:1: a/#nowhere: no element with id 'nowhere'",
         "index.html:1: /x.png: no such file",

@@ -5,8 +5,9 @@ the Content-Security-Policy, then Cache-Control rules that never overlap:
 Cloudflare Pages joins the values of every rule that matches a path with a
 comma, and Netlify keeps the last, so each file must match exactly one.
 
-- Folders named by a hash of their content (search/<hash>/) and versioned
-  files (theme/vendor/lunr-2.3.9.js) never change under the same address:
+- Folders named by a hash of their content (search/<hash>/), files named
+  so (photos/<hash>-<width>.webp) and versioned files
+  (theme/vendor/lunr-2.3.9.js) never change under the same address:
   cached for a year, `immutable`.
 - Everything else (pages, theme CSS and JS, compare/ and visit/ data) is
   revalidated on every use (`max-age=0, must-revalidate`, answered with
@@ -33,6 +34,7 @@ REVALIDATE = "public, max-age=0, must-revalidate"
 IMMUTABLE_FOLDERS = (
     re.compile(r"search/[0-9a-f]{12}/"),  # search/page.py: a hash of the data
     re.compile(r"theme/vendor/"),  # lunr-<version>.js
+    re.compile(r"photos/"),  # photos/process.py: <key>-<width>.webp, the key a hash of the pixels
 )
 
 
