@@ -13,6 +13,8 @@ PORT ?= 8000
 BIND ?= 127.0.0.1
 DEBUG ?= 0
 PYTEST_ARGS ?=
+# `make publish` writes .gz and .br twins of every text file; PRECOMPRESS=0 leaves them out.
+PRECOMPRESS ?= 1
 # Synthetic data and benchmarks (tools/): `make synth N=30000 OUT=/tmp/synth`.
 N ?= 1000
 OUT ?= bench-out/synth-$(N)
@@ -45,7 +47,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-near bench-peers hugo import sheet-export sheet-import report
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium java synth bench bench-near bench-peers hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -65,10 +67,10 @@ help:
 	@echo '  make serve        build the sample site and serve it on http://$(BIND):$(PORT)/ (PORT= to change)'
 	@echo '  make test         install what is missing, then run lint and every test'
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
-	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required)'
+	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required), with .gz/.br twins (PRECOMPRESS=0: without)'
 	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
-	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
+	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, vnu-jar, Chromium, Java)'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
@@ -110,9 +112,20 @@ chromium:
 		fi; \
 	fi
 
+# The HTML validity tests run the Nu Html Checker (vnu-jar, a devDependency), which needs Java.
+java:
+	@if ! command -v java >/dev/null; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo 'Installing Debian default-jre-headless for the HTML validity tests…'; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else \
+			echo 'Java is missing: install it with `sudo apt-get install default-jre-headless`' >&2; exit 1; \
+		fi; \
+	fi
+
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP) chromium
+setup-dev: $(DEV_STAMP) $(NODE_DEV_STAMP) chromium java
 
 html: setup
 	$(PYTHON) -m facility_site.build -s $(CONFFILE) -o $(OUTPUTDIR) $(BUILD_FLAGS)
@@ -125,7 +138,7 @@ devserver: setup
 	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
 
 publish: setup
-	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
+	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS) $(if $(filter 0,$(PRECOMPRESS)),,--precompress)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check plugins tests tools pelicanconf.py publishconf.py

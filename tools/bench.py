@@ -5,7 +5,9 @@
 For each size: the build time of the real build command
 (`python -m facility_site.build` with FACILITIES and -o), the output size,
 the gzip bytes a browser fetches for three searches on /search/ (served by a
-local static server that gzips like a static host), and the query latency per
+local static server that gzips like a static host; with --brotli it sends
+brotli to browsers that accept it, and the bytes in both encodings are
+recorded either way), and the query latency per
 keystroke measured inside headless Chromium; then the same three searches and
 the typing on a throttled phone network (tools/throttle.py: time to first
 results, sequential waves of requests, keystrokes that fetched and those that
@@ -95,10 +97,11 @@ PAGE_TIMEOUT_MS = 60_000
 KEY_TIMEOUT_MS = 15_000
 
 
-# --- a static host that gzips -----------------------------------------------------
+# --- a static host that gzips (or sends brotli) -------------------------------------
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml", "application/manifest+json")
 GZIP_LEVEL = 6  # what static hosts and CDNs typically use on the fly
+BROTLI_LEVEL = 5  # likewise for brotli on the fly; a .br twin (make publish, quality 11) is sent as it is
 
 
 @dataclass
@@ -107,6 +110,8 @@ class Fetch:
     status: int
     body_bytes: int  # as sent on the wire (gzip when the browser asked for it)
     encoding: str
+    gzip_bytes: int = 0  # the same body in each encoding (identity when not compressible)
+    br_bytes: int = 0
 
 
 @dataclass
@@ -129,6 +134,7 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
     root: Path
     log: FetchLog
     cache: dict
+    brotli: bool = False  # send brotli to browsers that accept it
 
     def log_message(self, *args):  # the fetch log is the record
         pass
@@ -164,8 +170,9 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if target.suffix == ".mjs":
             ctype = "text/javascript"
-        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        body, encoding = self._body(target, ctype, wants_gzip) if target.is_file() else (b"not found", "")
+        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
+        wanted = "br" if self.brotli and "br" in accepted else "gzip" if "gzip" in accepted else ""
+        body, encoding = self._body(target, ctype, wanted) if target.is_file() else (b"not found", "")
         self.send_response(status)
         self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") or ctype.endswith("json") else ""))
         self.send_header("Content-Length", str(len(body)))
@@ -177,28 +184,36 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-            self.log.add(Fetch(urlsplit(self.path).path, status, len(body), encoding or "identity"))
+            sizes = [len(self._body(target, ctype, name)[0]) for name in ("gzip", "br")] if target.is_file() else [len(body)] * 2
+            self.log.add(Fetch(urlsplit(self.path).path, status, len(body), encoding or "identity", *sizes))
 
-    def _body(self, target: Path, ctype: str, wants_gzip: bool) -> tuple[bytes, str]:
-        if not wants_gzip:
+    def _body(self, target: Path, ctype: str, encoding: str) -> tuple[bytes, str]:
+        """The body in `encoding` ("gzip", "br" or "" for none): its twin (like nginx gzip_static/brotli_static), else compressed here."""
+        if not encoding:
             return target.read_bytes(), ""
-        precompressed = target.with_name(target.name + ".gz")
-        if precompressed.is_file():  # like nginx gzip_static
-            return precompressed.read_bytes(), "gzip"
+        precompressed = target.with_name(target.name + (".br" if encoding == "br" else ".gz"))
+        if precompressed.is_file():
+            return precompressed.read_bytes(), encoding
         if not ctype.startswith(COMPRESSIBLE):
             return target.read_bytes(), ""
-        key = (str(target), target.stat().st_mtime_ns)
+        key = (str(target), target.stat().st_mtime_ns, encoding)
         if key not in self.cache:
-            self.cache[key] = gzip.compress(target.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
-        return self.cache[key], "gzip"
+            data = target.read_bytes()
+            if encoding == "br":
+                import brotli  # requirements.txt pins it (make publish's .br twins)
+
+                self.cache[key] = brotli.compress(data, quality=BROTLI_LEVEL, mode=brotli.MODE_TEXT)
+            else:
+                self.cache[key] = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+        return self.cache[key], encoding
 
 
 class GzipServer:
-    """Serve a folder on 127.0.0.1 (ephemeral port), gzip like a static host, log every body sent."""
+    """Serve a folder on 127.0.0.1 (ephemeral port), gzip (or brotli) like a static host, log every body sent."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, brotli: bool = False):
         self.log = FetchLog()
-        handler = type("Handler", (_GzipHandler,), {"root": Path(root).resolve(), "log": self.log, "cache": {}})
+        handler = type("Handler", (_GzipHandler,), {"root": Path(root).resolve(), "log": self.log, "cache": {}, "brotli": brotli})
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
@@ -282,6 +297,8 @@ def fetch_scenario(browser, server: GzipServer, url_path: str) -> dict:
         fetches = server.log.take()
         return {
             "bytes": sum(f.body_bytes for f in fetches),
+            "bytes_gzip": sum(f.gzip_bytes for f in fetches),
+            "bytes_br": sum(f.br_bytes for f in fetches),
             "requests": len(fetches),
             "resources": [[f.path, f.status, f.body_bytes, f.encoding] for f in fetches],
             "result_count_text": count_text.strip(),
@@ -481,7 +498,7 @@ def machine_info(browser_version: str | None = None) -> dict:
 # --- one size ---------------------------------------------------------------------
 
 
-def bench_size(count: int, work: Path, browser) -> dict:
+def bench_size(count: int, work: Path, browser, brotli: bool = False) -> dict:
     row: dict = {"size": count}
     records = ensure_synth(count, work)
     site = work / f"site-{count}"
@@ -497,7 +514,7 @@ def bench_size(count: int, work: Path, browser) -> dict:
         row["search"] = problem
         return row
     row["search"] = "ok"
-    with GzipServer(site) as server:
+    with GzipServer(site, brotli=brotli) as server:
         for key, (_, url_path) in SCENARIOS.items():
             print(f"bench: {count}: fetch ({key}) {url_path}", file=sys.stderr, flush=True)
             try:
@@ -554,7 +571,8 @@ def scenario_cell(row: dict, key: str) -> str:
     data = row.get(key, {})
     if "error" in data:
         return "error"
-    return f"{kib(data['bytes'])} ({data['requests']} req)"
+    both = f"; gzip {kib(data['bytes_gzip'])}, br {kib(data['bytes_br'])}" if "bytes_br" in data else ""
+    return f"{kib(data['bytes'])} ({data['requests']} req{both})"
 
 
 def latency_cells(row: dict) -> list[str]:
@@ -728,6 +746,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--work", type=Path, default=ROOT / "bench-out", help="folder for records, builds and results")
     parser.add_argument("--no-doc", action="store_true", help=f"do not update {DOC.relative_to(ROOT)}")
+    parser.add_argument("--brotli", action="store_true", help="send brotli to the browser (bytes fetched are then brotli's); both are recorded either way")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
@@ -737,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch_browser(playwright)
         machine = machine_info(f"{browser.version}")
         for count in args.sizes:
-            rows.append(bench_size(count, args.work, browser))
+            rows.append(bench_size(count, args.work, browser, brotli=args.brotli))
             print(table(rows[-1:]), file=sys.stderr, flush=True)
         browser.close()
     # Issue 12: 「近くの事業所」 build cost, coordinate bytes and the distance sort at the largest size.

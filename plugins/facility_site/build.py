@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from pelican import Pelican
@@ -21,6 +22,7 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from .errors import FacilitySiteError
+from .hosting.precompress import precompress as write_twins
 
 
 class _ErrorCounter(logging.Handler):
@@ -32,8 +34,12 @@ class _ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
-    """Build the site into `output_dir`; return a process exit code."""
+def build(settings_file: str, output_dir: str, verbose: bool = False, precompress: bool = False) -> int:
+    """Build the site into `output_dir`; return a process exit code.
+
+    With `precompress` (`make publish`), the finished staging folder gets
+    .gz and .br twins of its text files before it is swapped in.
+    """
     output = Path(output_dir).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
@@ -42,6 +48,14 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
     try:
         settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
         Pelican(settings).run()
+        if precompress and not counter.count:
+            started = time.perf_counter()
+            stats = write_twins(staging)
+            print(
+                f"facility_site: precompressed {stats.files} text files ({_mib(stats.original_bytes)}): "
+                f"{stats.gzip_files} .gz ({_mib(stats.gzip_bytes)} served), {stats.brotli_files} .br ({_mib(stats.brotli_bytes)} served) "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
     except FacilitySiteError as exc:
         print(f"facility_site: build failed: {exc}", file=sys.stderr)
         shutil.rmtree(staging, ignore_errors=True)
@@ -62,6 +76,10 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
     return 0
 
 
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
+
+
 def _swap_into_place(staging: Path, output: Path) -> None:
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a served folder must be readable
     if output.exists():
@@ -78,12 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-s", "--settings", default="pelicanconf.py")
     parser.add_argument("-o", "--output", default="output")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--precompress", action="store_true", help="also write .gz and .br twins of every text file (make publish)")
     args = parser.parse_args(argv)
     # A plain handler: one message a line, so `file:line:` lines stay greppable.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     init_logging(level=logging.DEBUG if args.debug else logging.WARNING, handler=handler)
-    return build(args.settings, args.output, verbose=args.debug)
+    return build(args.settings, args.output, verbose=args.debug, precompress=args.precompress)
 
 
 if __name__ == "__main__":

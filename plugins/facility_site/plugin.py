@@ -4,6 +4,7 @@ from pelican import signals
 
 from .compare.pages import write_compare_output
 from .glossary.generator import GlossaryGenerator, link_page_terms
+from .hosting.headers import write_headers_file
 from .pages import page_transforms, templating
 from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
@@ -46,3 +47,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(get_glossary_generator)
     signals.get_generators.connect(start_sitemap)
+    signals.finalized.connect(write_headers_file)

@@ -7,6 +7,7 @@ import datetime as dt
 from jinja2 import Environment
 from markupsafe import Markup
 
+from ..hosting.policy import content_security_policy
 from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
 from ..records.vocab import CONDITIONS, DISABILITIES, REGIONS, SERVICES
 from ..settings import reference_date
@@ -54,6 +55,7 @@ def install(env: Environment, options: dict) -> None:
             "NOT_PUBLISHED_LABEL": NOT_PUBLISHED_LABEL,
             "NOT_ENTERED_LABEL": NOT_ENTERED_LABEL,
             "FACILITY_OPTIONS": options,
+            "CONTENT_SECURITY_POLICY": content_security_policy(options),
             "canonical_url": canonical_url,
             "facility_card_html": facility_card_html,
             # The build's "today", from which a 空き状況 older than 60 days reads 要確認.

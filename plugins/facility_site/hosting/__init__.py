@@ -1,0 +1,1 @@
+"""What static hosts need besides the pages: the security policy and the `_headers` file."""

@@ -1,0 +1,100 @@
+"""`make publish`: a .gz and a .br twin beside every text file of the output, each only where it is smaller.
+
+For hosts that serve precompressed files as they are (nginx `gzip_static`
+and `brotli_static`, Caddy `file_server { precompressed br gzip }`), so no
+request waits for compression and brotli's best level costs nothing per
+request. Hosts that compress on their own (Netlify, Cloudflare Pages,
+GitHub Pages, CloudFront) ignore the twins: `make publish PRECOMPRESS=0`
+leaves them out. `make html` never writes them, so local builds stay fast.
+
+The twins are deterministic: gzip with mtime 0 (no timestamp, no file name),
+brotli at a fixed quality; the same output gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FacilitySiteError
+
+TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"})
+GZIP_LEVEL = 9
+# Brotli's best quality; docs/benchmarks.md measures its time against lower ones.
+BROTLI_QUALITY = 11
+
+
+class PrecompressError(FacilitySiteError):
+    """The twins cannot be written (brotli is not installed)."""
+
+
+@dataclass(frozen=True)
+class PrecompressStats:
+    files: int = 0
+    original_bytes: int = 0
+    gzip_files: int = 0
+    brotli_files: int = 0
+    # Bytes a client receives for every text file: the twin where there is one, else the file itself.
+    gzip_bytes: int = 0
+    brotli_bytes: int = 0
+
+    def __add__(self, other: PrecompressStats) -> PrecompressStats:
+        return PrecompressStats(*(a + b for a, b in zip(self.__dict__.values(), other.__dict__.values(), strict=True)))
+
+
+def _brotli():
+    try:
+        import brotli
+    except ImportError:
+        raise PrecompressError("brotli is not installed; run `make setup` (requirements.txt pins it)") from None
+    return brotli
+
+
+def twins(data: bytes, brotli_quality: int = BROTLI_QUALITY) -> dict[str, bytes]:
+    """{".gz": …, ".br": …} for `data`, leaving out each one that is not smaller than `data`."""
+    brotli = _brotli()
+    made = {
+        ".gz": gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0),
+        ".br": brotli.compress(data, quality=brotli_quality, mode=brotli.MODE_TEXT),
+    }
+    return {suffix: blob for suffix, blob in made.items() if len(blob) < len(data)}
+
+
+def _precompress_file(job: tuple[str, int]) -> PrecompressStats:
+    path, quality = Path(job[0]), job[1]
+    data = path.read_bytes()
+    made = twins(data, quality)
+    for suffix in (".gz", ".br"):
+        twin = path.with_name(path.name + suffix)
+        if suffix in made:
+            twin.write_bytes(made[suffix])
+        else:
+            twin.unlink(missing_ok=True)  # a twin an output part wrote that is not smaller
+    return PrecompressStats(
+        files=1,
+        original_bytes=len(data),
+        gzip_files=int(".gz" in made),
+        brotli_files=int(".br" in made),
+        gzip_bytes=len(made.get(".gz", data)),
+        brotli_bytes=len(made.get(".br", data)),
+    )
+
+
+def text_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.suffix in TEXT_SUFFIXES and path.is_file())
+
+
+def precompress(folder: Path, brotli_quality: int = BROTLI_QUALITY, workers: int | None = None) -> PrecompressStats:
+    """Write the twins of every text file under `folder`, on every core; return what was written."""
+    _brotli()  # fail before any work starts
+    jobs = [(str(path), brotli_quality) for path in text_files(folder)]
+    total = PrecompressStats()
+    if not jobs:
+        return total
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        for stats in pool.map(_precompress_file, jobs, chunksize=64):
+            total = total + stats
+    return total
