@@ -66,7 +66,7 @@ help:
 	@echo '  make test         install what is missing, then run lint and every test'
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
 	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required)'
-	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
+	@echo '  make devserver    build, serve, rebuild on every saved record/article/theme/settings change'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
 	@echo '  make clean        remove $(OUTPUTDIR)/'
@@ -121,7 +121,7 @@ serve: html
 	@$(PYTHON) tools/serve.py --directory $(OUTPUTDIR) --bind $(BIND) --port $(PORT)
 
 devserver: setup
-	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
+	$(PYTHON) -m facility_site.devserver -s $(CONFFILE) -o $(OUTPUTDIR) --bind $(BIND) --port $(PORT) $(BUILD_FLAGS)
 
 publish: setup
 	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS)
