@@ -16,6 +16,7 @@ from ..records.vocab import DISABILITIES
 from ..settings import reference_date, resolve
 from .catalog import Catalog
 from .embed import embed_cards
+from .facility_data import chunk_count
 from .output import BY_CITY, BY_PREFECTURE, EPOCH, SiteOutput, day_start, site_url_for
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class FacilityGenerator(Generator):
         self._warn_stale(facilities)
         self.catalog = Catalog(facilities)
         self.context["facility_catalog"] = self.catalog
+        # How many facility-data/<k>.json chunks there are; the site config block tells the browser.
+        self.context["FACILITY_DATA_CHUNKS"] = chunk_count(len(facilities))
         # Every page of a site built from imported records credits the open data (its terms ask for it).
         imported = any(f.source for f in facilities)
         self.context["OPEN_DATA_CREDIT"] = self.options["open_data_credit"] if imported else None
@@ -105,6 +108,8 @@ class FacilityGenerator(Generator):
         write_core_pages(site)
         for write_part in self.output_parts:
             write_part(site)
+        count = site.write_facility_data()
+        logger.debug("facility_site: wrote %d facility data chunks", count)
 
 
 def write_core_pages(site: SiteOutput) -> None:

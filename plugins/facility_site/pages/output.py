@@ -19,6 +19,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from ..records.model import Facility
 from .catalog import Catalog
+from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
 
 # Written when there are no records at all, so the dates stay fixed.
@@ -77,6 +78,7 @@ class SiteOutput:
         self.options: dict = generator.options
         self.settings: dict = generator.settings
         self.output_path = Path(generator.output_path)
+        self._facility_fields: list[FieldsFor] = []
 
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
         """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap."""
@@ -105,3 +107,14 @@ class SiteOutput:
         if gzip_from is not None and len(data) >= gzip_from:
             target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
         return target
+
+    def add_facility_fields(self, fields_for: FieldsFor) -> None:
+        """Fields a part adds to every facility's entry in the shared data chunks (pages/facility_data.py)."""
+        self._facility_fields.append(fields_for)
+
+    def write_facility_data(self) -> int:
+        """Write the chunks once every part has added its fields; return how many files were written."""
+        files = chunk_files(self.catalog.facilities, self._facility_fields)
+        for path, data in files.items():
+            self.write_data(path, data)
+        return len(files)
