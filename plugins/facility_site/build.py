@@ -4,6 +4,13 @@ Pelican writes page by page. Building into a staging folder beside the
 output and renaming it into place only on success means a failed build
 (bad records, a broken article, a template error) leaves the previous
 output exactly as it was.
+
+Before the swap, every staged file whose bytes equal the file of the same
+name in the previous output is replaced by that very file (a hard link, or
+a copy with its timestamp where links are not possible). Unchanged files
+therefore keep their timestamps, so deploy tools that sync by timestamp
+upload only what changed, and whatever the new build did not write (a
+deleted record's pages) is gone with the old folder.
 """
 
 from __future__ import annotations
@@ -58,8 +65,38 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
         print(f"facility_site: build failed: {counter.count} error(s) logged above; output left unchanged", file=sys.stderr)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
+    kept, written, removed = keep_unchanged_files(staging, output)
     _swap_into_place(staging, output)
+    print(f"facility_site: {written} file(s) new or changed, {kept} unchanged (timestamps kept), {removed} removed")
     return 0
+
+
+def keep_unchanged_files(staging: Path, output: Path) -> tuple[int, int, int]:
+    """Put the previous output's file in place of each identical staged file; return (kept, written, removed)."""
+    kept = written = 0
+    old_files = {p.relative_to(output) for p in output.rglob("*") if p.is_file()} if output.is_dir() else set()
+    for new in staging.rglob("*"):
+        if not new.is_file() or new.is_symlink():
+            continue
+        relative = new.relative_to(staging)
+        old = output / relative
+        if relative in old_files and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            _replace_with(old, new)
+            kept += 1
+        else:
+            written += 1
+    removed = sum(1 for relative in old_files if not (staging / relative).is_file())
+    return kept, written, removed
+
+
+def _replace_with(old: Path, new: Path) -> None:
+    """Make `new` the same file as `old` (same bytes already), keeping old's timestamp."""
+    temporary = new.with_name(f".{new.name}.keep")
+    try:
+        os.link(old, temporary)
+    except OSError:  # no hard links here (another file system, or not supported)
+        shutil.copy2(old, temporary)
+    os.replace(temporary, new)
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
