@@ -110,6 +110,7 @@ class FacilityGenerator(Generator):
             write_part(site)
         count = site.write_facility_data()
         logger.debug("facility_site: wrote %d facility data chunks", count)
+        site.finish()
 
 
 def write_core_pages(site: SiteOutput) -> None:
