@@ -7,6 +7,8 @@ PYTHON := $(VENV)/bin/python
 CONTENT ?= content
 FACILITIES ?= facilities
 OUTPUTDIR ?= output
+# The build cache (parsed records, unchanged pages); `make clean` removes it too.
+CACHEDIR ?= .cache
 CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
@@ -37,6 +39,7 @@ endif
 
 export PYTHONPATH := $(CURDIR)/plugins
 export CONTENT FACILITIES
+export FACILITY_CACHE := $(abspath $(CACHEDIR))
 
 # Building needs only requirements.txt and package.json's dependencies; tests,
 # lint and benchmarks add requirements-dev.txt, devDependencies and Chromium.
@@ -69,7 +72,7 @@ help:
 	@echo '  make devserver    build, serve, rebuild on every saved record/article/theme/settings change'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, Chromium)'
-	@echo '  make clean        remove $(OUTPUTDIR)/'
+	@echo '  make clean        remove $(OUTPUTDIR)/ and the build cache $(CACHEDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
 	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
@@ -133,7 +136,7 @@ test: setup-dev lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(OUTPUTDIR)
+	rm -rf $(OUTPUTDIR) $(CACHEDIR)
 
 synth: $(VENV_STAMP)
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)

@@ -26,7 +26,8 @@ def build_site(
 ) -> Path:
     """Build with the project's pelicanconf.py, swapping in other folders (and `pelican_settings`); return the output path."""
     base = read_settings(str(ROOT / "pelicanconf.py"))
-    options = dict(base["FACILITY_SITE"], records_path=str(facilities), **{"today": TODAY, **facility_options})
+    # No build cache unless a test asks for one (tests/test_build_cache.py builds through build.py).
+    options = dict(base["FACILITY_SITE"], records_path=str(facilities), **{"today": TODAY, "cache_path": None, **facility_options})
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options, **(pelican_settings or {})},

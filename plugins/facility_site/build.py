@@ -27,7 +27,10 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .cache import BuildCache
 from .errors import FacilitySiteError
+from .pages.reuse import PREVIOUS_OUTPUT
+from .settings import resolve
 
 
 class _ErrorCounter(logging.Handler):
@@ -47,7 +50,10 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
-        settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
+        override = {"OUTPUT_PATH": str(staging)}
+        if output.is_dir():  # unchanged pages are linked from it (pages/reuse.py)
+            override[PREVIOUS_OUTPUT] = str(output)
+        settings = read_settings(settings_file, override=override)
         Pelican(settings).run()
     except FacilitySiteError as exc:
         print(f"facility_site: build failed: {exc}", file=sys.stderr)
@@ -67,6 +73,7 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
         return 1
     kept, written, removed = keep_unchanged_files(staging, output)
     _swap_into_place(staging, output)
+    BuildCache(resolve(settings)["cache_path"]).commit_pages(output)
     print(f"facility_site: {written} file(s) new or changed, {kept} unchanged (timestamps kept), {removed} removed")
     return 0
 
@@ -80,7 +87,9 @@ def keep_unchanged_files(staging: Path, output: Path) -> tuple[int, int, int]:
             continue
         relative = new.relative_to(staging)
         old = output / relative
-        if relative in old_files and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+        if relative in old_files and old.samefile(new):  # linked by pages/reuse.py
+            kept += 1
+        elif relative in old_files and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
             _replace_with(old, new)
             kept += 1
         else:

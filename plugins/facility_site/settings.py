@@ -51,6 +51,9 @@ DEFAULTS = MappingProxyType(
         # pages or more, one process below that. The environment variable
         # FACILITY_SITE_WORKERS overrides it (FACILITY_SITE_WORKERS=1: serial).
         "render_workers": None,
+        # The build cache folder (parsed records, which pages are unchanged; see
+        # README "The build cache"). None: no cache. pelicanconf.py sets .cache/.
+        "cache_path": None,
     }
 )
 

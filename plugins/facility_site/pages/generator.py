@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from ..cache import BuildCache
 from ..records.model import Facility
 from ..records.reader import load_facilities
 from ..records.vocab import DISABILITIES
@@ -37,6 +38,7 @@ class FacilityGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = resolve(self.settings)
+        self.cache = BuildCache(self.options["cache_path"])
         self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalog: Catalog | None = None
         self.newest_input = EPOCH
@@ -44,7 +46,10 @@ class FacilityGenerator(Generator):
     # --- context ---------------------------------------------------------
 
     def generate_context(self) -> None:
-        facilities = load_facilities(self.options["records_path"])
+        memo = self.cache.load("records") if self.cache.enabled else None
+        facilities = load_facilities(self.options["records_path"], memo)
+        if memo is not None:
+            self.cache.save("records", memo)
         for step in self.record_steps:
             facilities = step(facilities, self.settings)
         self._warn_stale(facilities)

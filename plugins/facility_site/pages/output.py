@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -24,6 +25,9 @@ from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
 from .parallel import render_pages, worker_count
+from .reuse import PageReuse
+
+logger = logging.getLogger(__name__)
 
 # Written when there are no records at all, so the dates stay fixed.
 EPOCH = dt.date(2000, 1, 1)
@@ -121,20 +125,31 @@ class SiteOutput:
         return {"page_url": job.url, "page": SitemapEntry(job.url, day_start(job.modified, self._generator.timezone)), **job.variables}
 
     def finish(self) -> None:
-        """Write every queued page, in several processes on a large site (parallel.worker_count)."""
+        """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),
+        the rest rendered, in several processes on a large site (parallel.worker_count)."""
         jobs, self._pages = self._pages, []
-        workers = worker_count(self.options["render_workers"], len(jobs))
-        if workers <= 1:
-            for job in jobs:
-                self._render_page(job)
-            return
-        for name in sorted({job.template for job in jobs}):
-            self._generator.get_template(name)  # compiled once, before the fork
-        render_pages(jobs, self._render_page, workers)
+        reuse = PageReuse(self._generator.cache, self.settings, self._generator.context)
+        keys, to_render = {}, []
+        for job in jobs:
+            save_as = save_as_for(job.url)
+            key = reuse.page_key(job.template, self._page_variables(job))
+            if key is not None:
+                keys[save_as] = key
+            if not reuse.link_unchanged(save_as, key, self.output_path):
+                to_render.append(job)
+        workers = worker_count(self.options["render_workers"], len(to_render))
+        if workers > 1:
+            for name in sorted({job.template for job in to_render}):
+                self._generator.get_template(name)  # compiled once, before the fork
+        with signals.content_written.muted():  # sent below for every page, reused or rendered, in order
+            render_pages(to_render, self._render_page, workers)
+        logger.debug("facility_site: %d pages rendered, %d reused from the previous output", len(to_render), len(jobs) - len(to_render))
+        if reuse.site_key is not None:
+            reuse.remember(keys)
         self._announce_written(jobs)
 
     def _announce_written(self, jobs: list[PageJob]) -> None:
-        """Send content_written for each page in queue order, as the Writer would have (parallel.py mutes it in workers)."""
+        """Send content_written for each page in queue order, as the Writer would have (muted while rendering)."""
         if not signals.content_written.receivers:
             return
         context = self._generator.context
