@@ -22,6 +22,7 @@ SEED ?= 1
 SIZES ?= 1000 10000 30000
 PEER_SIZES ?= 1000 30000
 PEER_REPEATS ?= 3
+SIZE ?= 30000
 # Open-data import: `make import CSV="a.csv b.csv" [ARGS=--dry-run]`.
 CSV ?=
 ARGS ?=
@@ -48,7 +49,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers hugo import sheet-export sheet-import report
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium synth bench bench-peers bench-rebuild hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -75,6 +76,7 @@ help:
 	@echo '  make clean        remove $(OUTPUTDIR)/ and the build cache $(CACHEDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
+	@echo '  make bench-rebuild clean, no-change, one-edit rebuilds and make devserver at SIZE=$(SIZE), against plain Pelican'
 	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
 	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
 	@echo '  make sheet-export SHEET=<file.xlsx|.csv> one row per record to curate in Excel (PREF=tokyo,kanagawa ONLY=missing)'
@@ -143,6 +145,9 @@ synth: $(VENV_STAMP)
 
 bench: setup-dev
 	$(PYTHON) tools/bench.py --sizes $(SIZES)
+
+bench-rebuild: setup-dev
+	$(PYTHON) tools/bench_rebuild.py --size $(SIZE)
 
 bench-peers: setup-dev hugo
 	$(PYTHON) tools/bench_peers.py --sizes $(PEER_SIZES) --repeats $(PEER_REPEATS)

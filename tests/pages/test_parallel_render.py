@@ -41,14 +41,14 @@ def test_parallel_build_is_byte_identical_to_the_serial_one(records, tmp_path, c
 
 
 def test_a_page_that_fails_in_a_worker_fails_the_build(records, tmp_path, monkeypatch):
-    real = output.SiteOutput._page_variables
+    real = output.SiteOutput._render_page
 
     def broken(self, job):
         if job.url == "facilities/current/":
             raise ValueError("template exploded")
         return real(self, job)
 
-    monkeypatch.setattr(output.SiteOutput, "_page_variables", broken)
+    monkeypatch.setattr(output.SiteOutput, "_render_page", broken)
     with pytest.raises(RenderError, match="template exploded"):
         build_site(tmp_path / "out", facilities=records, content=SAMPLE_CONTENT, render_workers=2)
 
@@ -62,3 +62,17 @@ def test_worker_count_setting_and_environment(monkeypatch):
     monkeypatch.setenv("FACILITY_SITE_WORKERS", "many")
     with pytest.raises(RenderError, match="FACILITY_SITE_WORKERS must be a whole number"):
         worker_count(None, 10)
+
+
+def test_records_parsed_in_workers_report_the_same_problems():
+    from facility_site.errors import RecordError
+    from facility_site.pages.parallel import map_in_processes
+    from facility_site.records.reader import load_facilities
+
+    broken = ROOT / "tests" / "fixtures" / "records" / "broken"
+    with pytest.raises(RecordError) as serial:
+        load_facilities(broken)
+    with pytest.raises(RecordError) as parallel:
+        load_facilities(broken, map_files=lambda function, paths: map_in_processes(function, paths, 3))
+    assert len(serial.value.problems) > 10
+    assert str(parallel.value) == str(serial.value)

@@ -19,6 +19,7 @@ from .catalog import Catalog
 from .embed import embed_cards
 from .facility_data import chunk_count
 from .output import BY_CITY, BY_PREFECTURE, EPOCH, SiteOutput, day_start, site_url_for
+from .parallel import map_in_processes, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class FacilityGenerator(Generator):
 
     def generate_context(self) -> None:
         memo = self.cache.load("records") if self.cache.enabled else None
-        facilities = load_facilities(self.options["records_path"], memo)
+        facilities = load_facilities(self.options["records_path"], memo, self._map_files)
         if memo is not None:
             self.cache.save("records", memo)
         for step in self.record_steps:
@@ -63,6 +64,10 @@ class FacilityGenerator(Generator):
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
         self.newest_input = self._newest_input_date()
         self._date_undated_pages()
+
+    def _map_files(self, function, paths: list) -> list:
+        """Parse record files in several processes on a large site (the render_workers rule)."""
+        return map_in_processes(function, paths, worker_count(self.options["render_workers"], len(paths)))
 
     def _warn_stale(self, facilities: list[Facility]) -> None:
         today = reference_date(self.options)

@@ -120,3 +120,45 @@ def render_pages(jobs: Sequence, render: Callable, workers: int) -> None:
     if problems:
         raise RenderError("; ".join(problems))
     logger.debug("facility_site: rendered %d pages in %d processes", len(jobs), workers)
+
+
+def _map_work(function: Callable, items: Sequence, first: int, step: int, sender) -> None:
+    """In a worker: function(item) for items[first::step], sent back pickled (or the failure)."""
+    try:
+        results = [function(items[index]) for index in range(first, len(items), step)]
+        sender.send(("ok", results))
+    except Exception as exc:  # reported to the parent, which stops the build
+        sender.send(("failed", "".join(traceback.format_exception_only(exc)).strip()))
+    sender.close()
+
+
+def map_in_processes(function: Callable, items: Sequence, workers: int) -> list:
+    """[function(item) for item in items], computed in `workers` forked processes; results must pickle."""
+    if workers <= 1 or len(items) < 2:
+        return [function(item) for item in items]
+    workers = min(workers, len(items))
+    context = multiprocessing.get_context("fork")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    running = []
+    for first in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_map_work, args=(function, items, first, workers, sender), name=f"facility-map-{first}")
+        process.start()
+        sender.close()
+        running.append((process, receiver))
+    results: list = [None] * len(items)
+    problems = []
+    for first, (process, receiver) in enumerate(running):
+        try:
+            status, payload = receiver.recv()  # before join: a large result would block the worker
+        except EOFError:
+            status, payload = "failed", "exited without a result"
+        process.join()
+        if status == "ok":
+            results[first::workers] = payload
+        else:
+            problems.append(f"worker {first}: {payload}")
+    if problems:
+        raise RenderError("; ".join(problems))
+    return results

@@ -155,7 +155,7 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def load_facilities(folder: str | os.PathLike, memo: dict | None = None) -> list[Facility]:
+def load_facilities(folder: str | os.PathLike, memo: dict | None = None, map_files=None) -> list[Facility]:
     """Read and validate every record in `folder`; raise RecordError listing every problem.
 
     `memo` (the build cache's records table, see cache.py) maps a record's
@@ -171,6 +171,7 @@ def load_facilities(folder: str | os.PathLike, memo: dict | None = None) -> list
         raise RecordError([Problem(display_path(folder), 1, "records_path", "folder does not exist")])
     facilities: list[Facility] = []
     paths_by_id: dict[str, list[Path]] = defaultdict(list)
+    to_parse: list[tuple[Path, str | None]] = []
     for path in sorted(folder.iterdir()):
         # Suffixes match case-insensitively so that `Current.YAML` is reported, not skipped.
         if path.name.startswith(".") or path.suffix.lower() not in RECORD_SUFFIXES or not path.is_file():
@@ -181,16 +182,16 @@ def load_facilities(folder: str | os.PathLike, memo: dict | None = None) -> list
         if digest is not None and hit is not None and hit[0] == digest:
             facilities.append(hit[1])
             remembered[display_path(path)] = hit
-            continue
-        source = _read_source(path)
-        # A bad file name or a duplicate field still lets the fields be checked,
-        # so the operator sees every problem of the file in one run.
-        facility = _build(source, path.stem) if source.parsed else None
-        problems.extend(source.problems)
+        else:
+            to_parse.append((path, digest))
+    paths = [path for path, _ in to_parse]
+    parsed = map_files(_parse_file, paths) if map_files else [_parse_file(path) for path in paths]
+    for (path, digest), (facility, file_problems) in zip(to_parse, parsed, strict=True):
+        problems.extend(file_problems)
         if facility is not None:
             facilities.append(facility)
-            if digest is not None and not source.problems:
-                remembered[source.path] = (digest, facility)
+            if digest is not None and not file_problems:
+                remembered[display_path(path)] = (digest, facility)
     for record_id, paths in sorted(paths_by_id.items()):
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -202,6 +203,15 @@ def load_facilities(folder: str | os.PathLike, memo: dict | None = None) -> list
         memo.clear()
         memo.update(remembered)
     return sorted(_link_satellites(facilities), key=lambda f: f.id)
+
+
+def _parse_file(path: Path) -> tuple[Facility | None, list[Problem]]:
+    """One record file: its Facility (None when it cannot be built) and every problem found in it."""
+    source = _read_source(path)
+    # A bad file name or a duplicate field still lets the fields be checked,
+    # so the operator sees every problem of the file in one run.
+    facility = _build(source, path.stem) if source.parsed else None
+    return facility, source.problems
 
 
 def _file_digest(path: Path) -> str | None:
