@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from stat import S_ISREG
 
 from pelican import Pelican
 from pelican.log import init as init_logging
@@ -81,21 +82,34 @@ def build(settings_file: str, output_dir: str, verbose: bool = False) -> int:
 def keep_unchanged_files(staging: Path, output: Path) -> tuple[int, int, int]:
     """Put the previous output's file in place of each identical staged file; return (kept, written, removed)."""
     kept = written = 0
-    old_files = {p.relative_to(output) for p in output.rglob("*") if p.is_file()} if output.is_dir() else set()
-    for new in staging.rglob("*"):
-        if not new.is_file() or new.is_symlink():
-            continue
-        relative = new.relative_to(staging)
-        old = output / relative
-        if relative in old_files and old.samefile(new):  # linked by pages/reuse.py
+    old_files = _files_under(output) if output.is_dir() else {}
+    new_files = _files_under(staging)
+    for relative, new_stat in new_files.items():
+        old_stat = old_files.get(relative)
+        if old_stat is None:
+            written += 1
+        elif (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):  # linked by pages/reuse.py
             kept += 1
-        elif relative in old_files and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
-            _replace_with(old, new)
+        elif old_stat.st_size == new_stat.st_size and (output / relative).read_bytes() == (staging / relative).read_bytes():
+            _replace_with(output / relative, staging / relative)
             kept += 1
         else:
             written += 1
-    removed = sum(1 for relative in old_files if not (staging / relative).is_file())
+    removed = sum(1 for relative in old_files if relative not in new_files)
     return kept, written, removed
+
+
+def _files_under(root: Path) -> dict[str, os.stat_result]:
+    """Every regular file under `root` (relative POSIX path -> stat), without following links."""
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        prefix = os.path.relpath(folder, root)
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.lstat(path)
+            if S_ISREG(stat.st_mode):
+                files[name if prefix == "." else f"{prefix}/{name}"] = stat
+    return files
 
 
 def _replace_with(old: Path, new: Path) -> None:

@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -120,14 +121,35 @@ class Fingerprint:
         remembered = self._memo.get(id(value)) if frozen else None
         if remembered is not None:
             return remembered[1]
-        digest = hashlib.sha256(f"dc:{type(value).__module__}.{type(value).__qualname__}\0".encode())
-        for field in dataclasses.fields(value):
-            digest.update(field.name.encode() + b"=")
-            self._feed(digest, getattr(value, field.name))
-        result = digest.digest()
+        result = _pickled_digest(value) if frozen else None
+        if result is None:
+            digest = hashlib.sha256(f"dc:{type(value).__module__}.{type(value).__qualname__}\0".encode())
+            for field in dataclasses.fields(value):
+                digest.update(field.name.encode() + b"=")
+                self._feed(digest, getattr(value, field.name))
+            result = digest.digest()
         if frozen:
             self._memo[id(value)] = (value, result)  # keeps the object alive, so its id stays unique
         return result
+
+
+class _StablePickler(pickle.Pickler):
+    """Pickles sets in sorted order, so equal values give equal bytes in every process."""
+
+    def reducer_override(self, obj):
+        if type(obj) in (set, frozenset):
+            return (frozenset, (sorted(obj, key=repr),))
+        return NotImplemented
+
+
+def _pickled_digest(value) -> bytes | None:
+    """SHA-256 of a frozen dataclass pickled with sorted sets (the fast path); None if it does not pickle."""
+    buffer = io.BytesIO()
+    try:
+        _StablePickler(buffer, protocol=5).dump(value)
+    except Exception:  # an unpicklable field: the walker describes it or calls it uncacheable
+        return None
+    return hashlib.sha256(b"pickle:" + buffer.getvalue()).digest()
 
 
 class BuildCache:
