@@ -113,7 +113,9 @@ class Site:
         if clean:
             shutil.rmtree(self.output, ignore_errors=True)
             shutil.rmtree(self.cache, ignore_errors=True)
-        return run([str(PYTHON), "-m", "facility_site.build", "-s", str(self.conf), "-o", str(self.output)], self.env(**extra))
+        row = run([str(PYTHON), "-m", "facility_site.build", "-s", str(self.conf), "-o", str(self.output)], self.env(**extra))
+        log(f"  {fmt(row)} | {row['summary']}")
+        return row
 
     def first_record(self) -> Path:
         return sorted(self.records.glob("*.yaml"))[0]
@@ -251,10 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_devserver:
         log("devserver, one record edited")
         dev = devserver_edit(site)
+        log(f"  the edit showed after {dev['seen']:.1f} s")
     if not args.no_plain:
         log("plain Pelican")
-        rows["plain Pelican, same records"] = plain_pelican(records, work)
-        rows["plain Pelican"] = rows.pop("plain Pelican, same records")
+        rows["plain Pelican"] = plain_pelican(records, work)
+        log(f"  {fmt(rows['plain Pelican'])}")
     if not args.no_serial:  # last: it replaces the output and cache the rebuilds used
         log("clean build, serial")
         rows["clean build, FACILITY_SITE_WORKERS=1"] = site.build(clean=True, FACILITY_SITE_WORKERS="1")
