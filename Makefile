@@ -7,6 +7,8 @@ PYTHON := $(VENV)/bin/python
 CONTENT ?= content
 FACILITIES ?= facilities
 OUTPUTDIR ?= output
+# The build cache (parsed records, unchanged pages); `make clean` removes it too.
+CACHEDIR ?= .cache
 CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
 PORT ?= 8000
@@ -22,6 +24,7 @@ SEED ?= 1
 SIZES ?= 1000 10000 30000
 PEER_SIZES ?= 1000 30000
 PEER_REPEATS ?= 3
+SIZE ?= 30000
 # Open-data import: `make import CSV="a.csv b.csv" [ARGS=--dry-run]`.
 CSV ?=
 ARGS ?=
@@ -39,6 +42,7 @@ endif
 
 export PYTHONPATH := $(CURDIR)/plugins
 export CONTENT FACILITIES
+export FACILITY_CACHE := $(abspath $(CACHEDIR))
 
 # Building needs only requirements.txt and package.json's dependencies; tests,
 # lint and benchmarks add requirements-dev.txt, devDependencies and Chromium.
@@ -47,7 +51,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 
-.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium java synth bench bench-near bench-peers hugo import sheet-export sheet-import report
+.PHONY: help setup setup-dev html serve devserver publish test lint clean chromium java synth bench bench-near bench-peers bench-rebuild hugo import sheet-export sheet-import report
 
 # Checked before anything is installed or built, so the mistake costs one line.
 ifneq ($(filter publish,$(MAKECMDGOALS)),)
@@ -68,13 +72,14 @@ help:
 	@echo '  make test         install what is missing, then run lint and every test'
 	@echo '  make html         build into $(OUTPUTDIR)/ (FACILITIES=, CONTENT=, OUTPUTDIR= to change)'
 	@echo '  make publish      SITEURL=https://… build with $(PUBLISHCONF) for that address (required), with .gz/.br twins (PRECOMPRESS=0: without)'
-	@echo '  make devserver    rebuild on change and serve (writes straight into $(OUTPUTDIR)/)'
+	@echo '  make devserver    build, serve, rebuild on every saved record/article/theme/settings change'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, vnu-jar, Chromium, Java)'
-	@echo '  make clean        remove $(OUTPUTDIR)/'
+	@echo '  make clean        remove $(OUTPUTDIR)/ and the build cache $(CACHEDIR)/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
 	@echo '  make bench-near   at N=$(N): 近くの事業所 build cost, coordinate bytes, distance sort in Chromium (issue 12)'
+	@echo '  make bench-rebuild clean, no-change, one-edit rebuilds and make devserver at SIZE=$(SIZE), against plain Pelican'
 	@echo '  make bench-peers  the same against Pagefind, lunr.js, Pelican and Hugo at PEER_SIZES="$(PEER_SIZES)"'
 	@echo '  make import       CSV="<file> …" import open-data CSVs into $(FACILITIES)/ (ARGS=--dry-run to only report)'
 	@echo '  make sheet-export SHEET=<file.xlsx|.csv> one row per record to curate in Excel (PREF=tokyo,kanagawa ONLY=missing)'
@@ -135,7 +140,7 @@ serve: html
 	@$(PYTHON) tools/serve.py --directory $(OUTPUTDIR) --bind $(BIND) --port $(PORT)
 
 devserver: setup
-	$(VENV)/bin/pelican $(CONTENT) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(BIND) --port $(PORT)
+	$(PYTHON) -m facility_site.devserver -s $(CONFFILE) -o $(OUTPUTDIR) --bind $(BIND) --port $(PORT) $(BUILD_FLAGS)
 
 publish: setup
 	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS) $(if $(filter 0,$(PRECOMPRESS)),,--precompress)
@@ -147,7 +152,7 @@ test: setup-dev lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(OUTPUTDIR)
+	rm -rf $(OUTPUTDIR) $(CACHEDIR)
 
 synth: $(VENV_STAMP)
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
@@ -158,6 +163,9 @@ bench: setup-dev
 bench-near: setup-dev
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)
 	$(PYTHON) tools/bench_near.py --records $(OUT)
+
+bench-rebuild: setup-dev
+	$(PYTHON) tools/bench_rebuild.py --size $(SIZE)
 
 bench-peers: setup-dev hugo
 	$(PYTHON) tools/bench_peers.py --sizes $(PEER_SIZES) --repeats $(PEER_REPEATS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import threading
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def build_site(
 ) -> Path:
     """Build with the project's pelicanconf.py, swapping in other folders (and `pelican_settings`); return the output path."""
     base = read_settings(str(ROOT / "pelicanconf.py"))
-    options = dict(base["FACILITY_SITE"], records_path=str(facilities), **{"today": TODAY, **facility_options})
+    # No build cache unless a test asks for one (tests/test_build_cache.py builds through build.py).
+    options = dict(base["FACILITY_SITE"], records_path=str(facilities), **{"today": TODAY, "cache_path": None, **facility_options})
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options, **(pelican_settings or {})},
@@ -44,6 +46,25 @@ def page(site: Path, url: str) -> BeautifulSoup:
     if url == "" or url.endswith("/"):
         target = target / "index.html"
     return parse(target)
+
+
+def facility_data(site: Path) -> dict[str, dict]:
+    """Every facility's entry in the built data chunks (facility-data/<k>.json), by id.
+
+    Also checks each entry sits in the chunk the browser computes for its id
+    (the chunk count comes from the page's site config block).
+    """
+    from facility_site.pages.facility_data import chunk_of
+
+    config = json.loads(page(site, "").select_one("script#site-config").string)
+    entries: dict[str, dict] = {}
+    for path in sorted((site / "facility-data").glob("*.json")):
+        chunk = json.loads(path.read_text(encoding="utf-8"))
+        for facility_id, entry in chunk.items():
+            assert chunk_of(facility_id, config["dataChunks"]) == int(path.stem), (facility_id, path)
+            assert facility_id not in entries
+            entries[facility_id] = entry
+    return entries
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -425,7 +425,11 @@ def build_site(records: Path, output: Path) -> dict:
     content.mkdir(parents=True, exist_ok=True)
     # The glossary links words on every page, so the site is measured with it (docs/glossary.md).
     shutil.copy(ROOT / "content" / "glossary.yaml", content / "glossary.yaml")
-    env = dict(os.environ, FACILITIES=str(records), CONTENT=str(content), PYTHONPATH=str(ROOT / "plugins"))
+    # A clean build: no output to link unchanged files from, and an empty build cache (written, never read).
+    shutil.rmtree(output, ignore_errors=True)
+    cache = output.parent / f"cache-{output.name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, FACILITIES=str(records), CONTENT=str(content), PYTHONPATH=str(ROOT / "plugins"), FACILITY_CACHE=str(cache))
     args = [str(PYTHON), "-m", "facility_site.build", "-s", "pelicanconf.py", "-o", str(output)]
     seconds, peak_kib, result = timed_run(args, env=env)
     if result.returncode != 0:

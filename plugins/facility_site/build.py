@@ -4,6 +4,13 @@ Pelican writes page by page. Building into a staging folder beside the
 output and renaming it into place only on success means a failed build
 (bad records, a broken article, a template error) leaves the previous
 output exactly as it was.
+
+Before the swap, every staged file whose bytes equal the file of the same
+name in the previous output is replaced by that very file (a hard link, or
+a copy with its timestamp where links are not possible). Unchanged files
+therefore keep their timestamps, so deploy tools that sync by timestamp
+upload only what changed, and whatever the new build did not write (a
+deleted record's pages) is gone with the old folder.
 """
 
 from __future__ import annotations
@@ -16,13 +23,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from stat import S_ISREG
 
 from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .cache import BuildCache
 from .errors import FacilitySiteError
 from .hosting.precompress import precompress as write_twins
+from .pages.reuse import PREVIOUS_OUTPUT
+from .settings import resolve
 
 
 class _ErrorCounter(logging.Handler):
@@ -46,7 +57,10 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
-        settings = read_settings(settings_file, override={"OUTPUT_PATH": str(staging)})
+        override = {"OUTPUT_PATH": str(staging)}
+        if output.is_dir():  # unchanged pages are linked from it (pages/reuse.py)
+            override[PREVIOUS_OUTPUT] = str(output)
+        settings = read_settings(settings_file, override=override)
         Pelican(settings).run()
         if precompress and not counter.count:
             started = time.perf_counter()
@@ -72,12 +86,58 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
         print(f"facility_site: build failed: {counter.count} error(s) logged above; output left unchanged", file=sys.stderr)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
+    kept, written, removed = keep_unchanged_files(staging, output)
     _swap_into_place(staging, output)
+    BuildCache(resolve(settings)["cache_path"]).commit_pages(output)
+    print(f"facility_site: {written} file(s) new or changed, {kept} unchanged (timestamps kept), {removed} removed")
     return 0
 
 
 def _mib(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MiB"
+
+
+def keep_unchanged_files(staging: Path, output: Path) -> tuple[int, int, int]:
+    """Put the previous output's file in place of each identical staged file; return (kept, written, removed)."""
+    kept = written = 0
+    old_files = _files_under(output) if output.is_dir() else {}
+    new_files = _files_under(staging)
+    for relative, new_stat in new_files.items():
+        old_stat = old_files.get(relative)
+        if old_stat is None:
+            written += 1
+        elif (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):  # linked by pages/reuse.py
+            kept += 1
+        elif old_stat.st_size == new_stat.st_size and (output / relative).read_bytes() == (staging / relative).read_bytes():
+            _replace_with(output / relative, staging / relative)
+            kept += 1
+        else:
+            written += 1
+    removed = sum(1 for relative in old_files if relative not in new_files)
+    return kept, written, removed
+
+
+def _files_under(root: Path) -> dict[str, os.stat_result]:
+    """Every regular file under `root` (relative POSIX path -> stat), without following links."""
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        prefix = os.path.relpath(folder, root)
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.lstat(path)
+            if S_ISREG(stat.st_mode):
+                files[name if prefix == "." else f"{prefix}/{name}"] = stat
+    return files
+
+
+def _replace_with(old: Path, new: Path) -> None:
+    """Make `new` the same file as `old` (same bytes already), keeping old's timestamp."""
+    temporary = new.with_name(f".{new.name}.keep")
+    try:
+        os.link(old, temporary)
+    except OSError:  # no hard links here (another file system, or not supported)
+        shutil.copy2(old, temporary)
+    os.replace(temporary, new)
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:

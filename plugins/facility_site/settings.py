@@ -47,6 +47,13 @@ DEFAULTS = MappingProxyType(
         # plugins/facility_site/search/everyday_words.yaml. Relative paths are
         # taken from the current working directory.
         "everyday_words": None,
+        # Processes that render the pages. None: os.cpu_count() on a site of 2,000
+        # pages or more, one process below that. The environment variable
+        # FACILITY_SITE_WORKERS overrides it (FACILITY_SITE_WORKERS=1: serial).
+        "render_workers": None,
+        # The build cache folder (parsed records, which pages are unchanged; see
+        # README "The build cache"). None: no cache. pelicanconf.py sets .cache/.
+        "cache_path": None,
     }
 )
 
@@ -68,6 +75,9 @@ def resolve(settings: dict) -> dict:
         raise SettingsError("FACILITY_SITE: per_page must be a whole number ≥ 1")
     if not isinstance(merged["compare_limit"], int) or merged["compare_limit"] < 2:
         raise SettingsError("FACILITY_SITE: compare_limit must be a whole number ≥ 2")
+    workers = merged["render_workers"]
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise SettingsError("FACILITY_SITE: render_workers must be None or a whole number ≥ 1")
     merged["canonical_base"] = str(merged["canonical_base"]).rstrip("/")
     credit = merged["open_data_credit"]
     if not (hasattr(credit, "keys") and set(credit) == {"text", "url"} and all(isinstance(credit[k], str) and credit[k].strip() for k in credit)):

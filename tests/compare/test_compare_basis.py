@@ -8,7 +8,6 @@ published rate has the same known basis, and otherwise says why.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from compare_records import empty_content
 from conftest import format_violations, run_axe
 from facility_site.compare.data import ROW_BY_KEY
-from sitebuild import StaticServer, build_site, page
+from sitebuild import StaticServer, build_site, facility_data, page
 
 RECORDS = {
     "six-a": """\
@@ -74,7 +73,7 @@ def site(tmp_path_factory) -> Path:
 
 
 def compare_cell(site: Path, facility_id: str) -> dict:
-    return json.loads((site / "compare" / "data" / f"{facility_id}.json").read_text(encoding="utf-8"))["cells"]["retention_rate"]
+    return facility_data(site)[facility_id]["cells"]["retention_rate"]
 
 
 def test_compare_data_carries_the_basis_in_months_and_the_definition(site):

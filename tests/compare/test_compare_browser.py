@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from compare_records import EXPECTED_BEST, EXPECTED_CELLS, HOSTILE_NAME, NAMES, empty_content, write_records
 from conftest import format_violations, run_axe
+from facility_site.pages.facility_data import chunk_of
 from sitebuild import StaticServer, build_site
 
 pytestmark = pytest.mark.browser
@@ -461,12 +462,13 @@ def test_empty_ids_show_how_to_add(page, server):
     assert table_columns(page) == ["alpha"]
 
 
-def test_comparison_fetches_only_the_chosen_facilities(page, server):
+def test_comparison_fetches_only_the_chunks_of_the_chosen_facilities(page, server, site):
     requests = []
     page.on("request", lambda request: requests.append(request.url.removeprefix(server.url)))
     open_comparison(page, server, ["bravo", "delta"])
     data = sorted(url for url in requests if url.endswith(".json"))
-    assert data == ["compare/data/bravo.json", "compare/data/delta.json"]
+    chunks = json.loads((site / "index.html").read_text(encoding="utf-8").split('id="site-config">')[1].split("</script>")[0])["dataChunks"]
+    assert data == sorted({f"facility-data/{chunk_of(i, chunks)}.json" for i in ("bravo", "delta")})
     assert not [url for url in requests if "search" in url or "lunr" in url]
 
 

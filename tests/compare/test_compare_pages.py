@@ -1,4 +1,4 @@
-"""Comparison output as built HTML and JSON: /compare/, compare/data/<id>.json, /pref/<slug>/table/.
+"""Comparison output as built HTML and JSON: /compare/, its cells in facility-data/<k>.json, /pref/<slug>/table/.
 
 Also the best-value rule (`metric_rank`) and that the comparison's words are
 the ones the cards and facility pages show.
@@ -13,7 +13,7 @@ import pytest
 from compare_records import EXPECTED_CELLS, HOSTILE_NAME, NAMES, empty_content, write_records
 from facility_site.compare.data import COMPARE_ROWS, HIGHER, LOWER, cell_rank
 from facility_site.records.metrics import METRIC_SPECS, parse_metric
-from sitebuild import build_site, page
+from sitebuild import build_site, facility_data, page
 
 ROW_LABELS = [
     "定着支援",
@@ -96,29 +96,29 @@ def test_rows_are_the_issue_rows_in_order():
 # --- per-facility JSON -----------------------------------------------------------------
 
 
-def test_one_small_json_file_per_facility(compare_site):
-    files = sorted(p.name for p in (compare_site / "compare" / "data").iterdir())
-    assert files == ["alpha.json", "bravo.json", "charlie.json", "delta.json", "echo.json", "hostile.json"]
-    record = json.loads((compare_site / "compare" / "data" / "alpha.json").read_text(encoding="utf-8"))
+def test_every_facility_has_an_entry_in_the_data_chunks(compare_site):
+    entries = facility_data(compare_site)
+    assert sorted(entries) == ["alpha", "bravo", "charlie", "delta", "echo", "hostile"]
+    assert not (compare_site / "compare" / "data").exists()  # no per-facility files any more
+    record = entries["alpha"]
     assert record["id"] == "alpha" and record["name"] == NAMES["alpha"] and record["url"] == "facilities/alpha/"
     assert record["cells"]["retention_rate"] == {"text": "92%", "rank": [92, 0], "basis": 6, "note": "2024年度・就職6ヶ月後・事業所発表"}
     assert record["cells"]["access"] == {"items": ["JR山手線 新宿駅 徒歩3分", "新宿三丁目駅 徒歩7分"], "rank": [3, 0]}
     assert record["cells"]["updated"] == {"text": "2026年10月1日", "datetime": "2026-10-01"}
-    assert json.loads((compare_site / "compare" / "data" / "charlie.json").read_text(encoding="utf-8"))["cells"]["retention_rate"] == {"text": "非公開"}
-    for path in (compare_site / "compare" / "data").iterdir():
-        assert path.stat().st_size < 2000, path  # small: the page fetches only these
+    assert entries["charlie"]["cells"]["retention_rate"] == {"text": "非公開"}
 
 
 def test_json_is_byte_identical_across_builds(compare_site, tmp_path):
     again = build_site(tmp_path / "again", facilities=write_records(tmp_path / "records"), content=empty_content(tmp_path), per_page=2)
-    for path in sorted((compare_site / "compare" / "data").iterdir()):
-        assert (again / "compare" / "data" / path.name).read_bytes() == path.read_bytes()
+    chunks = sorted((compare_site / "facility-data").iterdir())
+    assert chunks
+    for path in chunks:
+        assert (again / "facility-data" / path.name).read_bytes() == path.read_bytes()
 
 
 def test_comparison_words_match_the_facility_pages(sample_site):
-    """Every shared fact reads the same in compare/data as on the facility page and card (same Python formatting)."""
-    for path in sorted((sample_site / "compare" / "data").glob("*.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
+    """Every shared fact reads the same in the data chunks as on the facility page and card (same Python formatting)."""
+    for record in facility_data(sample_site).values():
         cells = record["cells"]
         doc = page(sample_site, record["url"])
         metrics = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in doc.select("dl.metrics > div")}
@@ -247,7 +247,7 @@ def test_static_table_pages_have_breadcrumbs_and_a_way_back(compare_site):
 
 
 def test_contact_cells_in_the_json_carry_checked_links(compare_site):
-    cells = json.loads((compare_site / "compare" / "data" / "alpha.json").read_text(encoding="utf-8"))["cells"]
+    cells = facility_data(compare_site)["alpha"]["cells"]
     assert cells["contact"] == {
         "links": [
             {"label": "電話", "text": "03-1111-2222", "href": "tel:0311112222"},
@@ -257,7 +257,7 @@ def test_contact_cells_in_the_json_carry_checked_links(compare_site):
     }
     assert cells["hours"] == {"items": ["平日 9:00〜17:00", "土曜 9:00〜12:00", "定休日 日曜・祝日"]}
     assert cells["condition_remote"] == {"text": "あり"} and cells["condition_pickup"] == {"text": "なし"}
-    delta = json.loads((compare_site / "compare" / "data" / "delta.json").read_text(encoding="utf-8"))["cells"]
+    delta = facility_data(compare_site)["delta"]["cells"]
     assert delta["contact"] == {"links": [{"label": "FAX", "text": "03-5555-6666"}]}  # fax: text, no link
 
 

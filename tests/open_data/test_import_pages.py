@@ -9,7 +9,7 @@ import logging
 import pytest
 from facility_site.open_data import run_import
 from fixtures.opendata.csvdata import CURRENT_MAIN, CURRENT_SATELLITE, HACHIOJI, YOKOHAMA, row, to_csv
-from sitebuild import build_site, page
+from sitebuild import build_site, facility_data, page
 
 IMPORT_DAY = dt.date(2026, 11, 1)
 CREDIT = "出典：障害福祉サービス等情報公表システム（WAM NET）のオープンデータを加工して作成"
@@ -71,7 +71,7 @@ def test_missing_capacity_sorts_last_and_the_comparison_gives_it_no_rank(site):
     assert by_id["1310400123"] > by_id["1310400123-2"] >= 0
     labels = {r[0]: r[6] for r in json.loads((folder / "cards" / "doc-0.json").read_text(encoding="utf-8"))}
     assert labels["1410000005"] == "定員なし（定着支援）" and labels["1310400123"] == "20名"
-    cell = json.loads((site / "compare" / "data" / "1410000005.json").read_text(encoding="utf-8"))["cells"]["capacity"]
+    cell = facility_data(site)["1410000005"]["cells"]["capacity"]
     assert cell == {"text": "定員なし（定着支援）"}  # no rank: never marked 最多
 
 
@@ -107,7 +107,7 @@ def test_imported_pages_show_when_the_official_data_was_confirmed_and_when_a_per
     unchecked = {"公的データで確認した日": "2026年11月1日", "運営者が内容を確認した日": "未確認（公的データを取り込んだまま）"}
     assert dates(page(site, "facilities/1310500002/")) == unchecked
     assert "情報更新日" not in page(site, "facilities/1310500002/").get_text()
-    cells = {i: json.loads((site / "compare" / "data" / f"{i}.json").read_text(encoding="utf-8"))["cells"]["updated"] for i in ("1310400123", "1310500002")}
+    cells = {i: facility_data(site)[i]["cells"]["updated"] for i in ("1310400123", "1310500002")}
     assert cells == {
         "1310400123": {"text": "2026年11月20日（公的データ確認：2026年11月1日）", "datetime": "2026-11-20"},
         "1310500002": {"text": "運営者は未確認（公的データ確認：2026年11月1日）"},
@@ -120,7 +120,7 @@ def test_a_satellite_of_an_office_offering_retention_shows_it(site):
     (fact,) = [div.dd for div in doc.select("dl.facts > div") if div.dt.get_text(strip=True) == "就労定着支援"]
     assert fact.get_text(strip=True) == "あり（同じ事業所番号の本体事業所が提供）"
     assert fact.a["href"].endswith("facilities/1310400123/")
-    cell = json.loads((site / "compare" / "data" / "1310400123-2.json").read_text(encoding="utf-8"))["cells"]["retention_support"]
+    cell = facility_data(site)["1310400123-2"]["cells"]["retention_support"]
     assert cell == {"text": "あり"}
 
 

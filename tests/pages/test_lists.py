@@ -13,7 +13,7 @@ import pytest
 from facility_site.records.municipalities import city_order_key, municipality_code
 from facility_site.search.data import CODE_ALPHABET
 from list_records import BADGES, CITY_ORDER, DEVELOPMENTAL_CITY_ORDER, RETENTION, TAGS, write_content, write_records
-from sitebuild import build_site, page
+from sitebuild import build_site, facility_data, page
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_search_sort_and_comparison_rank_ranges_alike(list_site):
     assert sort_rank["naka-transition"] > sort_rank["kawasaki-range"] > sort_rank["odawara-b"]
     assert sort_rank["midori-retention"] > sort_rank["naka-transition"]
     compare = {
-        fid: json.loads((list_site / "compare" / "data" / f"{fid}.json").read_text(encoding="utf-8"))["cells"]["retention_rate"]["rank"]
+        fid: facility_data(list_site)[fid]["cells"]["retention_rate"]["rank"]
         for fid in ("naka-transition", "kawasaki-range", "midori-retention", "odawara-b")
     }
     assert sorted(compare, key=compare.get, reverse=True) == sorted(sort_rank.keys() & compare.keys(), key=sort_rank.get, reverse=True)

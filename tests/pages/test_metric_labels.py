@@ -13,7 +13,7 @@ import json
 
 import pytest
 from page_records import write_records
-from sitebuild import build_site, page
+from sitebuild import build_site, facility_data, page
 
 WITHHELD = """\
 name: 非公開テスト事業所
@@ -88,7 +88,7 @@ def test_cards_embedded_in_an_article(site):
 
 def test_comparison_data(site):
     for facility_id, expected in EXPECTED.items():
-        cells = json.loads((site / "compare" / "data" / f"{facility_id}.json").read_text(encoding="utf-8"))["cells"]
+        cells = facility_data(site)[facility_id]["cells"]
         assert (cells["retention_rate"], cells["hires_last_year"], cells["average_stay"]) == tuple({"text": t} for t in expected)
 
 

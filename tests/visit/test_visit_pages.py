@@ -1,4 +1,4 @@
-"""The visit planner as built: /visit/ without JavaScript, visit/data/<id>.json, and the relay settings."""
+"""The visit planner as built: /visit/ without JavaScript, its fields in facility-data/<k>.json, and the relay settings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from facility_site.errors import SettingsError
 from facility_site.records.metrics import display_metric
 from facility_site.settings import resolve
-from sitebuild import ROOT, build_site, page
+from sitebuild import ROOT, build_site, facility_data, page
 from visit_records import HOSTILE_NAME, NAMES, empty_content, write_records
 
 
@@ -22,13 +22,13 @@ def visit_site(tmp_path_factory):
 
 
 def data(site, facility_id):
-    return json.loads((site / "visit" / "data" / f"{facility_id}.json").read_text(encoding="utf-8"))
+    return facility_data(site)[facility_id]
 
 
-def test_one_small_json_file_per_facility(visit_site):
-    files = sorted(p.stem for p in (visit_site / "visit" / "data").glob("*.json"))
-    assert files == sorted(NAMES)
-    assert max(p.stat().st_size for p in (visit_site / "visit" / "data").glob("*.json")) < 4096
+def test_every_office_has_an_entry_in_the_shared_data_chunks(visit_site):
+    assert sorted(facility_data(visit_site)) == sorted(NAMES)
+    assert not (visit_site / "visit" / "data").exists()  # the planner reads the comparison's chunks
+    assert "cells" in data(visit_site, "asahi")  # one entry carries both parts' fields
 
 
 def test_json_carries_contact_hours_offers_and_conditions(visit_site):
@@ -65,8 +65,10 @@ def test_records_without_the_new_fields_build_with_nothing_invented(visit_site):
 
 def test_json_is_byte_identical_across_builds(visit_site, tmp_path):
     again = build_site(tmp_path / "out", facilities=write_records(tmp_path / "records"), content=empty_content(tmp_path))
-    for path in sorted((visit_site / "visit" / "data").glob("*.json")):
-        assert (again / "visit" / "data" / path.name).read_bytes() == path.read_bytes()
+    chunks = sorted((visit_site / "facility-data").glob("*.json"))
+    assert chunks
+    for path in chunks:
+        assert (again / "facility-data" / path.name).read_bytes() == path.read_bytes()
     assert (again / "visit" / "index.html").read_bytes() == (visit_site / "visit" / "index.html").read_bytes()
 
 

@@ -4,8 +4,9 @@ The comparison page (`/compare/?ids=…`) and the static per-prefecture
 tables (`/pref/<slug>/table/`) both read their cells from `compare_cells()`,
 which formats values with the same functions the cards and facility pages
 use (`Facility.metric_text`, `Station.walk_label`, `date_ja`). The browser gets the
-same cells as one small JSON file per facility (`compare/data/<id>.json`),
-so the comparison never loads the national search index.
+same cells in each facility's entry of the shared data chunks
+(`facility-data/<k>.json`, pages/facility_data.py), so the comparison never
+loads the national search index.
 
 Best values. A cell of a row where better is unambiguous also carries
 `rank`: `[number, strict]` from `records.metrics.metric_rank`, the rule the
@@ -23,7 +24,6 @@ says why (the row's unlike/unknown note).
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 from ..pages.templating import date_ja
@@ -37,7 +37,6 @@ NO_STATION_LABEL = "情報なし"
 NO_FEATURES_LABEL = "登録なし"
 UNCHECKED_DISABILITIES_LABEL = "未確認"
 NOT_PUBLISHED_LABEL = "登録なし"
-DATA_DIR = "compare/data"
 
 
 @dataclass(frozen=True)
@@ -140,26 +139,14 @@ def _updated_cell(facility: Facility) -> dict:
     return {"text": f"{date_ja(person)}{official}", "datetime": person.isoformat()}
 
 
-def compare_record(facility: Facility) -> dict:
-    """The JSON the comparison page fetches for one facility."""
-    return {"id": facility.id, "name": facility.name, "url": facility.url_path, "cells": compare_cells(facility)}
+def compare_fields(facility: Facility) -> dict:
+    """What the comparison adds to a facility's entry in the data chunks (beside id, name and url)."""
+    return {"cells": compare_cells(facility)}
 
 
 def rows_config() -> list[dict]:
     """Row definitions for the page's JSON block, so the browser and Python agree on them."""
     return [asdict(row) for row in COMPARE_ROWS]
-
-
-def to_json(value) -> str:
-    # Sorted keys and fixed separators: the same records give byte-identical files.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def write_compare_data(site, facilities: list[Facility]) -> int:
-    """Write `compare/data/<id>.json` for every facility through the SiteOutput; return how many were written."""
-    for facility in facilities:
-        site.write_data(f"{DATA_DIR}/{facility.id}.json", (to_json(compare_record(facility)) + "\n").encode("utf-8"))
-    return len(facilities)
 
 
 def _json_number(number: float) -> float | int:

@@ -1,4 +1,4 @@
-"""Comparison output: the /compare/ page, per-facility JSON, static prefecture tables.
+"""Comparison output: the /compare/ page, its fields in the facility data chunks, static prefecture tables.
 
 An output part: the generator calls write_compare_output with its SiteOutput.
 Pages go through Pelican's Writer there, so they get the same relative URLs,
@@ -7,12 +7,8 @@ canonical links and sitemap entries as every other page.
 
 from __future__ import annotations
 
-import logging
-
 from ..pages.output import BY_CITY, EPOCH, SiteOutput
-from .data import COMPARE_ROWS, compare_cells, rows_config, write_compare_data
-
-logger = logging.getLogger(__name__)
+from .data import COMPARE_ROWS, compare_cells, compare_fields, rows_config
 
 
 def table_url(prefecture) -> str:
@@ -21,7 +17,7 @@ def table_url(prefecture) -> str:
 
 
 def write_compare_output(site: SiteOutput) -> None:
-    """Write /compare/, /pref/<slug>/table/ (paginated like the card list) and compare/data/<id>.json."""
+    """Write /compare/ and /pref/<slug>/table/ (paginated like the card list); add the cells to the data chunks."""
     catalog = site.catalog
     prefectures = [(p, len(catalog.in_prefecture(p))) for p in catalog.prefectures_with_facilities()]
     newest = max((f.updated for f in catalog.facilities), default=EPOCH)
@@ -44,5 +40,4 @@ def write_compare_output(site: SiteOutput) -> None:
             compare_rows=COMPARE_ROWS,
             compare_cells=compare_cells,
         )
-    count = write_compare_data(site, catalog.facilities)
-    logger.debug("facility_site: compare: wrote %d facility data files", count)
+    site.add_facility_fields(compare_fields)

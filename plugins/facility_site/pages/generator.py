@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from ..cache import BuildCache
 from ..geo.maps import map_links
 from ..records.model import Facility
 from ..records.reader import load_facilities
@@ -17,7 +18,9 @@ from ..records.vocab import DISABILITIES
 from ..settings import reference_date, resolve
 from .catalog import Catalog
 from .embed import embed_cards
+from .facility_data import chunk_count
 from .output import BY_CITY, BY_PREFECTURE, EPOCH, SiteOutput, day_start, site_url_for
+from .parallel import map_in_processes, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class FacilityGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = resolve(self.settings)
+        self.cache = BuildCache(self.options["cache_path"])
         self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalog: Catalog | None = None
         self.newest_input = EPOCH
@@ -44,18 +48,27 @@ class FacilityGenerator(Generator):
     # --- context ---------------------------------------------------------
 
     def generate_context(self) -> None:
-        facilities = load_facilities(self.options["records_path"])
+        memo = self.cache.load("records") if self.cache.enabled else None
+        facilities = load_facilities(self.options["records_path"], memo, self._map_files)
+        if memo is not None:
+            self.cache.save("records", memo)
         for step in self.record_steps:
             facilities = step(facilities, self.settings)
         self._warn_stale(facilities)
         self.catalog = Catalog(facilities)
         self.context["facility_catalog"] = self.catalog
+        # How many facility-data/<k>.json chunks there are; the site config block tells the browser.
+        self.context["FACILITY_DATA_CHUNKS"] = chunk_count(len(facilities))
         # Every page of a site built from imported records credits the open data (its terms ask for it).
         imported = any(f.source for f in facilities)
         self.context["OPEN_DATA_CREDIT"] = self.options["open_data_credit"] if imported else None
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
         self.newest_input = self._newest_input_date()
         self._date_undated_pages()
+
+    def _map_files(self, function, paths: list) -> list:
+        """Parse record files in several processes on a large site (the render_workers rule)."""
+        return map_in_processes(function, paths, worker_count(self.options["render_workers"], len(paths)))
 
     def _warn_stale(self, facilities: list[Facility]) -> None:
         today = reference_date(self.options)
@@ -106,6 +119,9 @@ class FacilityGenerator(Generator):
         write_core_pages(site)
         for write_part in self.output_parts:
             write_part(site)
+        count = site.write_facility_data()
+        logger.debug("facility_site: wrote %d facility data chunks", count)
+        site.finish()
 
 
 def write_core_pages(site: SiteOutput) -> None:

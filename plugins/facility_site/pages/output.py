@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from pelican.utils import get_relative_path, path_to_url
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
+from ..errors import FacilitySiteError
 from ..records.model import Facility
 from .catalog import Catalog
+from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
+from .parallel import render_pages, worker_count
+from .reuse import PageReuse
+
+logger = logging.getLogger(__name__)
 
 # Written when there are no records at all, so the dates stay fixed.
 EPOCH = dt.date(2000, 1, 1)
@@ -35,6 +43,16 @@ class SitemapEntry:
     url: str
     modified: dt.datetime
     status: str = "published"
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page queued by write_page: its URL, template, sitemap date and template variables."""
+
+    url: str
+    template: str
+    modified: dt.date
+    variables: dict
 
 
 @dataclass(frozen=True)
@@ -77,18 +95,73 @@ class SiteOutput:
         self.options: dict = generator.options
         self.settings: dict = generator.settings
         self.output_path = Path(generator.output_path)
+        self._facility_fields: list[FieldsFor] = []
+        self._pages: list[PageJob] = []
+        self._queued: set[str] = set()
 
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
-        """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap."""
+        """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap.
+
+        The page is queued and written by `finish()`, in several processes on
+        a large site (pages/parallel.py); parts never see the difference.
+        """
+        save_as = save_as_for(url)
+        if save_as in self._queued:
+            raise FacilitySiteError(f"two pages would be written to {save_as}")
+        self._queued.add(save_as)
+        self._pages.append(PageJob(url, template, modified, variables))
+
+    def _render_page(self, job: PageJob) -> None:
+        """Write one queued page through Pelican's Writer (in whichever process renders it)."""
         self._writer.write_file(
-            save_as_for(url),
-            self._generator.get_template(template),
+            save_as_for(job.url),
+            self._generator.get_template(job.template),
             self._generator.context,
             relative_urls=self.settings["RELATIVE_URLS"],
-            page_url=url,
-            page=SitemapEntry(url, day_start(modified, self._generator.timezone)),
-            **variables,
+            **self._page_variables(job),
         )
+
+    def _page_variables(self, job: PageJob) -> dict:
+        return {"page_url": job.url, "page": SitemapEntry(job.url, day_start(job.modified, self._generator.timezone)), **job.variables}
+
+    def finish(self) -> None:
+        """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),
+        the rest rendered, in several processes on a large site (parallel.worker_count)."""
+        jobs, self._pages = self._pages, []
+        reuse = PageReuse(self._generator.cache, self.settings, self._generator.context)
+        keys, to_render = {}, []
+        for job in jobs:
+            save_as = save_as_for(job.url)
+            key = reuse.page_key(job.template, self._page_variables(job))
+            if key is not None:
+                keys[save_as] = key
+            if not reuse.link_unchanged(save_as, key, self.output_path):
+                to_render.append(job)
+        workers = worker_count(self.options["render_workers"], len(to_render))
+        if workers > 1:
+            for name in sorted({job.template for job in to_render}):
+                self._generator.get_template(name)  # compiled once, before the fork
+        with signals.content_written.muted():  # sent below for every page, reused or rendered, in order
+            render_pages(to_render, self._render_page, workers)
+        logger.debug("facility_site: %d pages rendered, %d reused from the previous output", len(to_render), len(jobs) - len(to_render))
+        if reuse.site_key is not None:
+            reuse.remember(keys)
+        self._announce_written(jobs)
+
+    def _announce_written(self, jobs: list[PageJob]) -> None:
+        """Send content_written for each page in queue order, as the Writer would have (muted while rendering)."""
+        if not signals.content_written.receivers:
+            return
+        context = self._generator.context
+        for job in jobs:
+            save_as = save_as_for(job.url)
+            local = context.copy()
+            local["localsiteurl"] = context.get("localsiteurl")
+            if self.settings["RELATIVE_URLS"]:
+                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(save_as))
+            local["output_file"] = save_as
+            local.update(self._page_variables(job))
+            signals.content_written.send(sanitised_join(str(self.output_path), save_as), context=local)
 
     def write_list(self, base_url: str, template: str, facilities: list[Facility], sections: Sections, **variables) -> None:
         """A paginated list of facility cards, divided into sections (cities or prefectures)."""
@@ -105,3 +178,14 @@ class SiteOutput:
         if gzip_from is not None and len(data) >= gzip_from:
             target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
         return target
+
+    def add_facility_fields(self, fields_for: FieldsFor) -> None:
+        """Fields a part adds to every facility's entry in the shared data chunks (pages/facility_data.py)."""
+        self._facility_fields.append(fields_for)
+
+    def write_facility_data(self) -> int:
+        """Write the chunks once every part has added its fields; return how many files were written."""
+        files = chunk_files(self.catalog.facilities, self._facility_fields)
+        for path, data in files.items():
+            self.write_data(path, data)
+        return len(files)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from ..hosting.policy import content_security_policy
@@ -25,6 +26,11 @@ def page_path(output_file: str) -> str:
 
 
 def install(env: Environment, options: dict) -> None:
+    if options["cache_path"]:
+        # Compiled templates are kept in the build cache (Jinja checks each template's source checksum).
+        folder = os.path.join(options["cache_path"], "jinja")
+        os.makedirs(folder, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(folder)
     def canonical_url(output_file: str | None) -> str:
         """Absolute address of the page written to `output_file`; "" when no canonical_base is set."""
         base = options["canonical_base"]

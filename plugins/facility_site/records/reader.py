@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
 import unicodedata
@@ -154,26 +155,43 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def load_facilities(folder: str | os.PathLike) -> list[Facility]:
-    """Read and validate every record in `folder`; raise RecordError listing every problem."""
+def load_facilities(folder: str | os.PathLike, memo: dict | None = None, map_files=None) -> list[Facility]:
+    """Read and validate every record in `folder`; raise RecordError listing every problem.
+
+    `memo` (the build cache's records table, see cache.py) maps a record's
+    path to (SHA-256 of its bytes, Facility) for records read before without
+    a problem; a record whose bytes are unchanged is taken from it. On
+    return it holds exactly the records of this folder.
+    """
     folder = Path(folder)
+    previous = dict(memo) if memo is not None else {}
+    remembered: dict = {}
     problems: list[Problem] = []
     if not folder.is_dir():
         raise RecordError([Problem(display_path(folder), 1, "records_path", "folder does not exist")])
     facilities: list[Facility] = []
     paths_by_id: dict[str, list[Path]] = defaultdict(list)
+    to_parse: list[tuple[Path, str | None]] = []
     for path in sorted(folder.iterdir()):
         # Suffixes match case-insensitively so that `Current.YAML` is reported, not skipped.
         if path.name.startswith(".") or path.suffix.lower() not in RECORD_SUFFIXES or not path.is_file():
             continue
         paths_by_id[path.stem].append(path)
-        source = _read_source(path)
-        # A bad file name or a duplicate field still lets the fields be checked,
-        # so the operator sees every problem of the file in one run.
-        facility = _build(source, path.stem) if source.parsed else None
-        problems.extend(source.problems)
+        digest = _file_digest(path) if memo is not None else None
+        hit = previous.get(display_path(path))
+        if digest is not None and hit is not None and hit[0] == digest:
+            facilities.append(hit[1])
+            remembered[display_path(path)] = hit
+        else:
+            to_parse.append((path, digest))
+    paths = [path for path, _ in to_parse]
+    parsed = map_files(_parse_file, paths) if map_files else [_parse_file(path) for path in paths]
+    for (path, digest), (facility, file_problems) in zip(to_parse, parsed, strict=True):
+        problems.extend(file_problems)
         if facility is not None:
             facilities.append(facility)
+            if digest is not None and not file_problems:
+                remembered[display_path(path)] = (digest, facility)
     for record_id, paths in sorted(paths_by_id.items()):
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -181,7 +199,26 @@ def load_facilities(folder: str | os.PathLike) -> list[Facility]:
                 problems.append(Problem(display_path(path), 1, "file", f"id {record_id!r} is used by more than one file ({names})"))
     if problems:
         raise RecordError(problems)
+    if memo is not None:
+        memo.clear()
+        memo.update(remembered)
     return sorted(_link_satellites(facilities), key=lambda f: f.id)
+
+
+def _parse_file(path: Path) -> tuple[Facility | None, list[Problem]]:
+    """One record file: its Facility (None when it cannot be built) and every problem found in it."""
+    source = _read_source(path)
+    # A bad file name or a duplicate field still lets the fields be checked,
+    # so the operator sees every problem of the file in one run.
+    facility = _build(source, path.stem) if source.parsed else None
+    return facility, source.problems
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # _read_source reports it
 
 
 def _link_satellites(facilities: list[Facility]) -> list[Facility]:

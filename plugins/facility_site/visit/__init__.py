@@ -1,1 +1,1 @@
-"""The visit planner: /visit/?ids=… and the per-office data it fetches (visit/data/<id>.json)."""
+"""The visit planner: /visit/?ids=… and its fields in the shared facility data chunks (facility-data/<k>.json)."""

@@ -1,20 +1,17 @@
 """What the visit planner needs for one office: how to reach it, when, and the facts for a 見学メモ.
 
-The planner (`/visit/?ids=…`) fetches one small JSON file per chosen office,
-`visit/data/<id>.json`, and nothing else. Every value is display text
+The planner (`/visit/?ids=…`) reads each chosen office's entry in the
+shared data chunks (`facility-data/<k>.json`, pages/facility_data.py), the
+same files the comparison reads, and nothing else. Every value is display text
 formatted here, with the same words as the facility page, so the browser
 only arranges it; addresses and links were validated by records/reader.py.
 """
 
 from __future__ import annotations
 
-import json
-
 from ..records.metrics import display_metric
 from ..records.model import Facility, Station
 from ..records.vocab import ANSWER_LABELS, CONDITIONS
-
-DATA_DIR = "visit/data"
 
 
 def station_text(station: Station) -> str:
@@ -60,12 +57,9 @@ def facts_record(facility: Facility) -> list[list[str]]:
     return facts
 
 
-def visit_record(facility: Facility) -> dict:
-    """The JSON the planner fetches for one office."""
+def visit_fields(facility: Facility) -> dict:
+    """What the planner adds to an office's entry in the data chunks (beside id, name and url)."""
     return {
-        "id": facility.id,
-        "name": facility.name,
-        "url": facility.url_path,
         "contact": contact_record(facility),
         "hours": hours_record(facility),
         "offers": [[kind.label, answer, label] for kind, answer, label in facility.visit.answers],
@@ -74,15 +68,3 @@ def visit_record(facility: Facility) -> dict:
         "facts": facts_record(facility),
         "retention_support": facility.offers_retention,
     }
-
-
-def to_json(value) -> str:
-    # Sorted keys and fixed separators: the same records give byte-identical files.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def write_visit_data(site, facilities: list[Facility]) -> int:
-    """Write `visit/data/<id>.json` for every facility through the SiteOutput; return how many were written."""
-    for facility in facilities:
-        site.write_data(f"{DATA_DIR}/{facility.id}.json", (to_json(visit_record(facility)) + "\n").encode("utf-8"))
-    return len(facilities)

@@ -1,20 +1,16 @@
-"""Visit planner output: the /visit/ page and visit/data/<id>.json.
+"""Visit planner output: the /visit/ page and its fields in the facility data chunks.
 
 An output part: the generator calls write_visit_output with its SiteOutput.
 The page is one static template; the browser fills it for the ids in the
-address from the per-office JSON. Nothing the visitor types reaches the site;
+address from the shared facility data chunks. Nothing the visitor types reaches the site;
 only when the operator configured `inquiry_endpoint` can the visitor choose
 to send a message there.
 """
 
 from __future__ import annotations
 
-import logging
-
 from ..pages.output import EPOCH, SiteOutput
-from .data import write_visit_data
-
-logger = logging.getLogger(__name__)
+from .data import visit_fields
 
 # What the 見学メモ asks each office, in order. The key lets the page put the
 # site's own fact (or 不明) beside the question.
@@ -38,7 +34,7 @@ def visit_config(options: dict) -> dict:
 
 
 def write_visit_output(site: SiteOutput) -> None:
-    """Write /visit/ and visit/data/<id>.json."""
+    """Write /visit/; add the planner's fields to the data chunks."""
     catalog = site.catalog
     newest = max((f.updated for f in catalog.facilities), default=EPOCH)
     site.write_page(
@@ -48,5 +44,4 @@ def write_visit_output(site: SiteOutput) -> None:
         visit_config=visit_config(site.options),
         memo_questions=MEMO_QUESTIONS,
     )
-    count = write_visit_data(site, catalog.facilities)
-    logger.debug("facility_site: visit: wrote %d facility data files", count)
+    site.add_facility_fields(visit_fields)

@@ -1,6 +1,7 @@
 /**
  * Read `?ids=a,b,c` from the address of the comparison and visit pages, and fetch what they name.
  */
+import { readConfig, siteUrl } from "../config.js";
 import { isFacilityId } from "./selection.js";
 
 /**
@@ -50,4 +51,42 @@ export async function fetchChosen(request, limit, fetchOne) {
   });
   overflow.push(...request.ids.slice(candidates.length));
   return { found, unknown, overflow, failed };
+}
+
+/**
+ * The data chunk a facility's entry is in: FNV-1a (32 bit) of the id's UTF-8
+ * bytes, masked to the chunk count (pages/facility_data.py chunk_of).
+ * @param {string} id a well-formed facility id
+ * @param {number} chunks a power of two
+ */
+export function chunkOf(id, chunks) {
+  let value = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(id)) {
+    value = Math.imul(value ^ byte, 0x01000193) >>> 0;
+  }
+  return value & (chunks - 1);
+}
+
+/**
+ * A fetchOne for fetchChosen that reads entries from the shared data chunks
+ * (facility-data/<k>.json), fetching each chunk once however many chosen ids it holds.
+ * @returns {(id: string) => Promise<object|null>} null for an unknown id; rejects when the network fails
+ */
+export function chunkFetcher() {
+  const { dataChunks } = readConfig();
+  const chunks = Number.isInteger(dataChunks) && dataChunks > 0 ? dataChunks : 1;
+  const pending = new Map();
+  const loadChunk = async (number) => {
+    const response = await fetch(siteUrl(`facility-data/${number}.json`));
+    if (response.status === 404) return {};
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  };
+  return async (id) => {
+    const number = chunkOf(id, chunks);
+    if (!pending.has(number)) pending.set(number, loadChunk(number));
+    const chunk = await pending.get(number);
+    const entry = chunk && Object.hasOwn(chunk, id) ? chunk[id] : null;
+    return entry && entry.id === id ? entry : null;
+  };
 }

@@ -3,13 +3,14 @@
  * table shows exactly the ids in it, and removing a facility rewrites it
  * (and takes the facility out of the visitor's saved list too).
  *
- * Only the chosen facilities' small JSON files (compare/data/<id>.json) are
- * fetched; the national search index is never loaded here.
+ * Only the data chunks holding the chosen facilities (facility-data/<k>.json,
+ * shared with the visit planner) are fetched; the national search index is
+ * never loaded here.
  */
 import { readConfig, siteUrl } from "../config.js";
 import { announce } from "./announce.js";
 import { el } from "./dom.js";
-import { fetchChosen, parseIds } from "./ids.js";
+import { chunkFetcher, fetchChosen, parseIds } from "./ids.js";
 import { comparePath, getSelection, visitPath } from "./selection.js";
 import { renderBasisNotes, renderCompareTable } from "./table.js";
 
@@ -18,15 +19,6 @@ const LIST_SHOWN = 10; // long lists of bad ids are cut in the notice
 function listText(ids) {
   const shown = ids.slice(0, LIST_SHOWN).join("、");
   return ids.length > LIST_SHOWN ? `${shown} ほか${ids.length - LIST_SHOWN}件` : shown;
-}
-
-/** Fetch one facility's comparison data: the record, null if unknown (404), or throw. */
-async function fetchFacility(id) {
-  const response = await fetch(siteUrl(`compare/data/${id}.json`));
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const record = await response.json();
-  return record && record.id === id ? record : null;
 }
 
 function readRows() {
@@ -116,7 +108,7 @@ export async function mountComparePage(root) {
 
   output.setAttribute("aria-busy", "true");
   output.replaceChildren(el("p", {}, "読み込んでいます…"));
-  const chosen = await fetchChosen(request, limit, fetchFacility);
+  const chosen = await fetchChosen(request, limit, chunkFetcher());
   output.removeAttribute("aria-busy");
   let facilities = chosen.found;
   const { unknown, overflow, failed } = chosen;

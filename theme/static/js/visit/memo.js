@@ -29,7 +29,7 @@ function contactLine(contact) {
 }
 
 /**
- * @param {Object} record visit/data/<id>.json
+ * @param {Object} record the office's entry in facility-data/<k>.json
  * @param {{key: string, text: string}[]} questions
  */
 export function renderMemo(record, questions) {

@@ -57,7 +57,7 @@ function hoursPart(record) {
 }
 
 /**
- * @param {Object} record visit/data/<id>.json
+ * @param {Object} record the office's entry in facility-data/<k>.json
  * @param {{questions: Object[], inquiryEndpoint: string, privacyPolicyUrl: string}} config
  * @returns {{node: HTMLElement, update: (draft: Object) => void}}
  */

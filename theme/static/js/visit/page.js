@@ -1,7 +1,8 @@
 /**
  * The visit planner, /visit/?ids=a,b,c: the same list as the comparison
  * (the ids in the address, else the visitor's saved 比較リスト). For each
- * office it fetches one small file, visit/data/<id>.json, and nothing else.
+ * office it reads its entry in the shared data chunks (facility-data/<k>.json,
+ * the files the comparison reads), and nothing else.
  *
  * Nothing typed here leaves the page: the draft is kept in sessionStorage
  * for this tab (the sensitive field not even there), and messages reach an
@@ -11,7 +12,7 @@
 import { readConfig, siteUrl } from "../config.js";
 import { announce } from "../compare/announce.js";
 import { el } from "../compare/dom.js";
-import { fetchChosen, parseIds } from "../compare/ids.js";
+import { chunkFetcher, fetchChosen, parseIds } from "../compare/ids.js";
 import { comparePath, getSelection } from "../compare/selection.js";
 import { keepDraft, readDraft } from "./draft.js";
 import { renderOffice } from "./office.js";
@@ -35,15 +36,6 @@ function readVisitConfig() {
   } catch {
     return fallback;
   }
-}
-
-/** One office's planner data: the record, null if unknown (404), or throw. */
-async function fetchOffice(id) {
-  const response = await fetch(siteUrl(`visit/data/${id}.json`));
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const record = await response.json();
-  return record && record.id === id ? record : null;
 }
 
 function setAddress(ids) {
@@ -89,7 +81,7 @@ export async function mountVisitPage(root) {
 
   notices.setAttribute("aria-busy", "true");
   notices.replaceChildren(el("p", {}, "読み込んでいます…"));
-  const { found: records, unknown, overflow, failed } = await fetchChosen(request, limit, fetchOffice);
+  const { found: records, unknown, overflow, failed } = await fetchChosen(request, limit, chunkFetcher());
   notices.removeAttribute("aria-busy");
 
   const messages = [];

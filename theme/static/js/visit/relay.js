@@ -29,7 +29,7 @@ export function relayFields(record, current, consent) {
 }
 
 /**
- * @param {Object} record visit/data/<id>.json
+ * @param {Object} record the office's entry in facility-data/<k>.json
  * @param {{inquiryEndpoint: string, privacyPolicyUrl: string}} config
  * @param {() => {subject: string, body: string, draft: Object}} getCurrent the office's current message
  * @returns {{node: HTMLElement}}

@@ -1,0 +1,229 @@
+"""The build cache (`.cache/` by default): parsed records and which pages are unchanged.
+
+Two files, each a pickle whose header carries the cache format and the
+*code key*: a hash of the plugin's own files and of the packages that shape
+the output (Pelican, Jinja, Markdown, PyYAML, SudachiPy and its dictionary).
+A cache written by other code, or one that cannot be read (truncated,
+foreign), is discarded with one line and the build goes on without it.
+
+- records.pickle: `display path -> (SHA-256 of the file's bytes, Facility)`
+  for every record that validated without a problem. A record is parsed
+  again when its bytes change; records/reader.py uses it.
+- pages.pickle: `file -> (page key, inode, size, mtime)` for the pages the
+  generator wrote last time (pages/output.py). The page key hashes the
+  template, URL, sitemap date and every template variable (a Facility by
+  all of its fields), plus the *site key*: the code key, every theme file,
+  the settings and the context values templates read. When the key is the
+  same and the previous output still holds that very file (same inode, size
+  and modification time), the file is linked into the new build instead of
+  rendered. build.py records the stat after the new output is in place.
+
+Both are only hints: a wrong or missing entry costs a render, never a
+wrong page. tests/test_build_cache.py proves a cached build byte-identical
+to a clean one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+PLUGIN_DIR = Path(__file__).resolve().parent
+# Packages whose version changes what the build writes.
+PACKAGES = ("pelican", "jinja2", "markdown", "markupsafe", "pyyaml", "sudachipy", "sudachidict-core", "japancode", "lunr")
+
+
+class UncacheableError(Exception):
+    """A value the fingerprint cannot describe stably; the page is rendered."""
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def code_key() -> str:
+    """Hash of the plugin's files and the versions of the packages that shape the output."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    for name in PACKAGES:
+        digest.update(f"{name}={_package_version(name)}\n".encode())
+    for path in sorted(PLUGIN_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PLUGIN_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def tree_key(folder: str | os.PathLike) -> str:
+    """Hash of every file's name and bytes under `folder` (the theme)."""
+    digest = hashlib.sha256()
+    root = Path(folder)
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Fingerprint:
+    """Stable hashes of template variables: dataclasses by all fields, containers by content.
+
+    Frozen dataclasses (Facility, Pagination, …) are hashed once per build
+    and remembered by identity, since one facility sits on many pages.
+    """
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def digest(self, value) -> bytes:
+        digest = hashlib.sha256()
+        self._feed(digest, value)
+        return digest.digest()
+
+    def _feed(self, digest, value) -> None:
+        if value is None or isinstance(value, (bool, int, float, str, bytes, dt.date, dt.time, dt.timedelta, enum.Enum)):
+            digest.update(f"{type(value).__name__}:{value!r}\0".encode())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            digest.update(self._dataclass(value))
+        elif isinstance(value, (list, tuple)):
+            digest.update(b"[")
+            for item in value:
+                self._feed(digest, item)
+            digest.update(b"]")
+        elif isinstance(value, Mapping):
+            digest.update(b"{")
+            for key, item in sorted(value.items(), key=lambda pair: repr(pair[0])):
+                self._feed(digest, key)
+                self._feed(digest, item)
+            digest.update(b"}")
+        elif isinstance(value, (set, frozenset)):
+            digest.update(b"<" + b"".join(sorted(self.digest(item) for item in value)) + b">")
+        elif callable(value) and getattr(value, "__qualname__", None) and "<" not in value.__qualname__:
+            digest.update(f"fn:{value.__module__}.{value.__qualname__}\0".encode())
+        else:
+            raise UncacheableError(type(value).__qualname__)
+
+    def _dataclass(self, value) -> bytes:
+        frozen = type(value).__dataclass_params__.frozen
+        remembered = self._memo.get(id(value)) if frozen else None
+        if remembered is not None:
+            return remembered[1]
+        result = _pickled_digest(value) if frozen else None
+        if result is None:
+            digest = hashlib.sha256(f"dc:{type(value).__module__}.{type(value).__qualname__}\0".encode())
+            for field in dataclasses.fields(value):
+                digest.update(field.name.encode() + b"=")
+                self._feed(digest, getattr(value, field.name))
+            result = digest.digest()
+        if frozen:
+            self._memo[id(value)] = (value, result)  # keeps the object alive, so its id stays unique
+        return result
+
+
+class _StablePickler(pickle.Pickler):
+    """Pickles sets in sorted order, so equal values give equal bytes in every process."""
+
+    def reducer_override(self, obj):
+        if type(obj) in (set, frozenset):
+            return (frozenset, (sorted(obj, key=repr),))
+        return NotImplemented
+
+
+def _pickled_digest(value) -> bytes | None:
+    """SHA-256 of a frozen dataclass pickled with sorted sets (the fast path); None if it does not pickle."""
+    buffer = io.BytesIO()
+    try:
+        _StablePickler(buffer, protocol=5).dump(value)
+    except Exception:  # an unpicklable field: the walker describes it or calls it uncacheable
+        return None
+    return hashlib.sha256(b"pickle:" + buffer.getvalue()).digest()
+
+
+class BuildCache:
+    """One folder of pickles, each tagged with the code key of the build that wrote it."""
+
+    def __init__(self, folder: str | os.PathLike | None, key: str | None = None):
+        self.folder = Path(folder) if folder else None
+        self.key = key if key is not None else (code_key() if folder else "")
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.pickle"
+
+    def load(self, name: str) -> dict:
+        """The stored dict, or {} when absent; a foreign or unreadable file is discarded with one line."""
+        if not self.enabled:
+            return {}
+        path = self._path(name)
+        if not path.is_file():
+            return {}
+        try:
+            with path.open("rb") as stream:
+                header = pickle.load(stream)
+                if not (isinstance(header, dict) and header.get("format") == FORMAT):
+                    return self._discard(path, "not a cache this plugin wrote")
+                if header.get("code") != self.key:
+                    return self._discard(path, "written by another version of the plugin or its packages")
+                data = pickle.load(stream)
+        except Exception as exc:  # truncated, garbage, classes that no longer exist …
+            return self._discard(path, f"unreadable ({exc.__class__.__name__})")
+        if not isinstance(data, dict):
+            return self._discard(path, "unreadable (not a table)")
+        return data
+
+    def _discard(self, path: Path, why: str) -> dict:
+        print(f"facility_site: cache: discarded {path}: {why}; building without it", file=sys.stderr)
+        path.unlink(missing_ok=True)
+        return {}
+
+    def save(self, name: str, data: dict) -> None:
+        """Write atomically (temporary file, then rename), so a killed build never leaves half a file."""
+        if not self.enabled:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(name)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump({"format": FORMAT, "code": self.key}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+
+    def commit_pages(self, output: Path) -> None:
+        """After the new output is in place: record where each written page now is (pages-pending -> pages)."""
+        if not self.enabled:
+            return
+        pending = self.load("pages-pending")
+        self._path("pages-pending").unlink(missing_ok=True)
+        manifest = {}
+        for save_as, key in pending.items():
+            try:
+                stat = (output / save_as).stat()
+            except OSError:
+                continue
+            manifest[save_as] = (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        self.save("pages", manifest)
+
+
+def stat_matches(path: Path, entry: tuple) -> bool:
+    """True when `path` is still the very file a manifest entry recorded."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == tuple(entry[1:])

@@ -1,0 +1,89 @@
+"""Reuse a page of the previous output when nothing it is made from changed (the page half of cache.py).
+
+A page is made from its template (and every theme file), its variables,
+the settings and a few context values. Its key hashes all of them; when
+the cache's manifest has the same key for that file and the previous
+output still holds that very file, the file is hard-linked into the new
+build instead of rendered.
+
+Only templates that read nothing but their variables, the settings and the
+context values in the site key are reused (CACHED_TEMPLATES: the facility
+pages and the lists, nearly every page of a national site). The home page
+reads the whole catalog and the articles, and the few one-off pages are
+cheap, so they are always rendered. A template added to CACHED_TEMPLATES
+must not reach into `facility_catalog` or the articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from ..cache import BuildCache, Fingerprint, UncacheableError, stat_matches, tree_key
+
+logger = logging.getLogger(__name__)
+
+CACHED_TEMPLATES = frozenset({"facility", "prefecture", "prefecture_disability", "disability", "compare_table"})
+# Set by build.py: the output folder the staged build will replace.
+PREVIOUS_OUTPUT = "FACILITY_SITE_PREVIOUS_OUTPUT"
+# Settings that say where the build writes, not what it writes.
+SETTINGS_NOT_READ = frozenset({"OUTPUT_PATH", PREVIOUS_OUTPUT})
+# Context values Pelican and this plugin add that the cached templates do not read.
+CONTEXT_NOT_READ = frozenset(
+    {
+        "generated_content", "static_links", "static_content", "staticfiles", "localsiteurl", "output_file",
+        "articles", "drafts", "hidden_articles", "dates", "tags", "categories", "authors", "related_posts",
+        "period_archives", "pages", "hidden_pages", "draft_pages", "facility_catalog",
+    }
+)  # fmt: skip
+
+
+class PageReuse:
+    def __init__(self, cache: BuildCache, settings: dict, context: dict):
+        self.cache = cache
+        previous = settings.get(PREVIOUS_OUTPUT)
+        self.previous = Path(previous) if previous and cache.enabled else None
+        self.fingerprint = Fingerprint()
+        self.site_key = self._site_key(settings, context) if cache.enabled else None
+        self.manifest = cache.load("pages") if self.previous and self.site_key else {}
+
+    def _site_key(self, settings: dict, context: dict) -> bytes | None:
+        try:
+            digest = hashlib.sha256(self.cache.key.encode())
+            digest.update(tree_key(settings["THEME"]).encode())
+            digest.update(self.fingerprint.digest({k: v for k, v in settings.items() if k not in SETTINGS_NOT_READ}))
+            digest.update(self.fingerprint.digest({k: v for k, v in context.items() if k not in settings and k not in CONTEXT_NOT_READ}))
+        except UncacheableError as exc:
+            logger.debug("facility_site: cache: pages are not reused (%s in the settings or context)", exc)
+            return None
+        return digest.digest()
+
+    def page_key(self, template: str, variables: dict) -> str | None:
+        if self.site_key is None or template not in CACHED_TEMPLATES:
+            return None
+        try:
+            return hashlib.sha256(self.site_key + template.encode() + b"\0" + self.fingerprint.digest(variables)).hexdigest()
+        except UncacheableError:
+            return None
+
+    def link_unchanged(self, save_as: str, key: str | None, staging: Path) -> bool:
+        """Link the previous output's file into `staging` when its key is unchanged; True if it was."""
+        entry = self.manifest.get(save_as)
+        if key is None or entry is None or entry[0] != key or self.previous is None:
+            return False
+        old = self.previous / save_as
+        if not stat_matches(old, entry):
+            return False
+        target = staging / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
+
+    def remember(self, keys: dict[str, str]) -> None:
+        """Keys of this build's pages; build.py turns them into the manifest once the output is in place."""
+        self.cache.save("pages-pending", keys)

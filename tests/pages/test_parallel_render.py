@@ -1,0 +1,78 @@
+"""Pages rendered in several processes are byte-identical to a serial build, and a failing worker fails the build."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+
+import pytest
+from facility_site.pages import output
+from facility_site.pages.parallel import RenderError, worker_count
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, build_site
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    """120 synthetic records plus the sample ones (the sample article embeds those)."""
+    folder = tmp_path_factory.mktemp("parallel") / "records"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--count", "120", "--out", str(folder), "--seed", "5"], check=True, capture_output=True)
+    for path in SAMPLE_FACILITIES.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def files(site):
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_parallel_build_is_byte_identical_to_the_serial_one(records, tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    serial = files(build_site(tmp_path / "serial", facilities=records, content=SAMPLE_CONTENT, render_workers=1))
+    with caplog.at_level(logging.DEBUG, logger="facility_site.pages.parallel"):
+        parallel = files(build_site(tmp_path / "parallel", facilities=records, content=SAMPLE_CONTENT, render_workers=3))
+    assert "facility_site: rendered" in caplog.text and "pages in 3 processes" in caplog.text
+    assert len(serial) > 400
+    assert serial.keys() == parallel.keys()
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+    sitemap = parallel["sitemap.xml"].decode("utf-8")
+    assert sitemap.count("<url>") > 300 and "/facilities/current/" in sitemap
+
+
+def test_a_page_that_fails_in_a_worker_fails_the_build(records, tmp_path, monkeypatch):
+    real = output.SiteOutput._render_page
+
+    def broken(self, job):
+        if job.url == "facilities/current/":
+            raise ValueError("template exploded")
+        return real(self, job)
+
+    monkeypatch.setattr(output.SiteOutput, "_render_page", broken)
+    with pytest.raises(RenderError, match="template exploded"):
+        build_site(tmp_path / "out", facilities=records, content=SAMPLE_CONTENT, render_workers=2)
+
+
+def test_worker_count_setting_and_environment(monkeypatch):
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    assert worker_count(None, 10) == 1  # a small site is not worth a fork
+    assert worker_count(3, 10) == 3
+    monkeypatch.setenv("FACILITY_SITE_WORKERS", "1")
+    assert worker_count(4, 100_000) == 1
+    monkeypatch.setenv("FACILITY_SITE_WORKERS", "many")
+    with pytest.raises(RenderError, match="FACILITY_SITE_WORKERS must be a whole number"):
+        worker_count(None, 10)
+
+
+def test_records_parsed_in_workers_report_the_same_problems():
+    from facility_site.errors import RecordError
+    from facility_site.pages.parallel import map_in_processes
+    from facility_site.records.reader import load_facilities
+
+    broken = ROOT / "tests" / "fixtures" / "records" / "broken"
+    with pytest.raises(RecordError) as serial:
+        load_facilities(broken)
+    with pytest.raises(RecordError) as parallel:
+        load_facilities(broken, map_files=lambda function, paths: map_in_processes(function, paths, 3))
+    assert len(serial.value.problems) > 10
+    assert str(parallel.value) == str(serial.value)

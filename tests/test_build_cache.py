@@ -1,0 +1,162 @@
+"""The build cache: a cached build is byte-identical to a clean one after every kind of change; a bad cache is discarded.
+
+Each step changes the inputs, builds into the same output with the cache
+(as `make html` does, through build.py), builds the same inputs into a
+fresh folder without a cache, and compares every file byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from facility_site.build import build
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY
+
+
+def files(site):
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+class Project:
+    """A copy of the inputs an operator edits (records, articles, theme) and a settings file pointing at them."""
+
+    def __init__(self, root):
+        self.root = root
+        self.records = root / "records"
+        synth = [sys.executable, str(ROOT / "tools" / "synth.py"), "--count", "80", "--out", str(self.records), "--seed", "9"]
+        subprocess.run(synth, check=True, capture_output=True)
+        for path in SAMPLE_FACILITIES.glob("*.yaml"):
+            shutil.copy(path, self.records / path.name)
+        self.content = root / "content"
+        shutil.copytree(SAMPLE_CONTENT, self.content)
+        self.theme = root / "theme"
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.cache = root / "cache"
+        self.output = root / "output"
+        self.clean_runs = 0
+
+    def settings(self, cache, workers) -> str:
+        conf = self.root / f"conf-{'cached' if cache else 'clean'}.py"
+        conf.write_text(
+            textwrap.dedent(
+                f"""\
+                import importlib.util
+                _spec = importlib.util.spec_from_file_location("project_conf", {str(ROOT / "pelicanconf.py")!r})
+                _base = importlib.util.module_from_spec(_spec)
+                _spec.loader.exec_module(_base)
+                globals().update({{k: v for k, v in vars(_base).items() if k.isupper()}})
+                PATH = {str(self.content)!r}
+                THEME = {str(self.theme)!r}
+                FACILITY_SITE = dict(FACILITY_SITE, records_path={str(self.records)!r}, cache_path={str(cache) if cache else None!r},
+                                     render_workers={workers!r}, today=__import__("datetime").date({TODAY.year}, {TODAY.month}, {TODAY.day}))
+                """
+            ),
+            encoding="utf-8",
+        )
+        return str(conf)
+
+    def cached_build(self) -> dict:
+        assert build(self.settings(self.cache, 2), str(self.output)) == 0
+        return files(self.output)
+
+    def clean_build(self) -> dict:
+        self.clean_runs += 1
+        out = self.root / f"clean-{self.clean_runs}"
+        assert build(self.settings(None, 1), str(out)) == 0
+        return files(out)
+
+    def record(self, name):
+        return self.records / f"{name}.yaml"
+
+
+def assert_identical(cached: dict, clean: dict) -> None:
+    assert cached.keys() == clean.keys()
+    assert [name for name in cached if cached[name] != clean[name]] == []
+
+
+def reused_pages(caplog) -> int:
+    for message in reversed(caplog.messages):
+        if "reused from the previous output" in message:
+            return int(message.split(",")[1].split()[0])
+    raise AssertionError("no page count logged")
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    return Project(tmp_path)
+
+
+def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
+    caplog.set_level(logging.DEBUG, logger="facility_site")
+    assert_identical(project.cached_build(), project.clean_build())
+
+    # Nothing changed: every cached page is reused.
+    assert_identical(project.cached_build(), project.clean_build())
+    assert reused_pages(caplog) > 100
+
+    # One record edited, one added, one deleted.
+    synth = sorted(p.stem for p in project.records.glob("*.yaml") if p.stem not in {q.stem for q in SAMPLE_FACILITIES.glob("*.yaml")})
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    shutil.copy(project.record(synth[0]), project.record("added-office"))
+    project.record(synth[1]).unlink()
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert "23名" in cached["facilities/current/index.html"].decode("utf-8")
+    assert "facilities/added-office/index.html" in cached and f"facilities/{synth[1]}/index.html" not in cached
+    assert reused_pages(caplog) > 50
+
+    # An article changes.
+    article = project.content / "articles" / "teichaku-shien-guide.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("新しい生活のスタートです。", "新しい生活の始まりです。"), encoding="utf-8")
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert "新しい生活の始まりです。" in cached["articles/teichaku-shien-guide/index.html"].decode("utf-8")
+
+    # A template changes: every page made from it is rendered again.
+    template = project.theme / "templates" / "facility.html"
+    text = template.read_text(encoding="utf-8")
+    assert "{% block content %}" in text
+    template.write_text(text.replace("{% block content %}", "{% block content %}<p data-test-marker>テンプレート変更</p>", 1), encoding="utf-8")
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert "テンプレート変更" in cached["facilities/current/index.html"].decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]), "unreadable"),
+        (lambda path: path.write_bytes(b"not a pickle at all"), "unreadable"),
+        (
+            lambda path: path.write_bytes(pickle.dumps({"format": 1, "code": "another version"}) + pickle.dumps({})),
+            "written by another version of the plugin or its packages",
+        ),
+    ],
+    ids=["truncated", "garbage", "foreign"],
+)
+def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, damage, why):
+    project.cached_build()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    for name in ("records", "pages"):
+        damage(project.cache / f"{name}.pickle")
+    capsys.readouterr()
+    cached = project.cached_build()
+    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
+    assert len(notices) == 2, notices
+    for line, name in zip(notices, ("records", "pages"), strict=True):
+        assert line.startswith(f"facility_site: cache: discarded {project.cache / name}.pickle: {why}")
+        assert line.endswith("; building without it")
+    assert_identical(cached, project.clean_build())
+    # The next build writes a good cache again and needs no notice.
+    project.cached_build()
+    assert "cache:" not in capsys.readouterr().err

@@ -1,0 +1,90 @@
+"""`make devserver` as an operator uses it: edit a record, reload, see the change; break it, keep the old site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from bs4 import BeautifulSoup
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES
+
+TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def hires_shown(html: str | None) -> str | None:
+    """The 昨年の就職人数 value on a facility page, as a visitor reads it."""
+    if html is None:
+        return None
+    soup = BeautifulSoup(html, "html.parser")
+    for term in soup.select("dt"):
+        if term.get_text(strip=True) == "昨年の就職人数":
+            return term.find_next_sibling("dd").get_text(" ", strip=True)
+    return None
+
+
+def test_devserver_rebuilds_on_a_record_edit_and_keeps_the_last_good_site_on_an_error(tmp_path):
+    facilities = tmp_path / "facilities"
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_FACILITIES, facilities)
+    shutil.copytree(SAMPLE_CONTENT, content)
+    output = tmp_path / "output"
+    log = tmp_path / "devserver.log"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env.update(FACILITIES=str(facilities), CONTENT=str(content), PYTHONPATH=str(ROOT / "plugins"))
+    command = [sys.executable, "-m", "facility_site.devserver", "-s", "pelicanconf.py", "-o", str(output), "--port", str(port), "--interval", "0.2"]
+    with log.open("w") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/facilities/current/"
+    try:
+        before = wait_for(lambda: hires_shown(fetch(url)), "the first build to be served")
+        assert before == "10〜14名"
+
+        record = facilities / "current.yaml"
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+        assert wait_for(lambda: hires_shown(fetch(url)) == "23名", "the edited value to be served")
+
+        broken = text.replace("hires_last_year: 10~14名", "hires_last_year: たくさん")
+        line = 1 + broken.splitlines().index("hires_last_year: たくさん")
+        record.write_text(broken, encoding="utf-8")
+        expected = f"{record}:{line}: hires_last_year: cannot read 'たくさん'"
+        wait_for(lambda: expected in log.read_text(encoding="utf-8"), "the record error in the log")
+        wait_for(lambda: "still serving the last good site" in log.read_text(encoding="utf-8"), "the failed build to finish")
+        assert hires_shown(fetch(url)) == "23名"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    messages = log.read_text(encoding="utf-8")
+    assert "images" not in messages
+    assert "does not exist" not in messages

@@ -1,0 +1,72 @@
+"""A second build into the same output: unchanged files keep their timestamps, a deleted record's output is gone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from facility_site.build import build
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, facility_data, page
+
+OLD = 1_000_000_000  # a timestamp no build writes: a file that still has it was not rewritten
+
+
+def age_everything(folder):
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (OLD, OLD))
+
+
+def every_text(site) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*")) if p.is_file())
+
+
+@pytest.fixture()
+def folders(tmp_path, monkeypatch):
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE_FACILITIES, records)
+    # An extra office the sample article does not embed, so it can be deleted.
+    text = (SAMPLE_FACILITIES / "current.yaml").read_text(encoding="utf-8")
+    (records / "extra-office.yaml").write_text(text.replace("name: カレント", "name: 削除される事業所"), encoding="utf-8")
+    monkeypatch.setenv("FACILITIES", str(records))
+    monkeypatch.setenv("CONTENT", str(SAMPLE_CONTENT))
+    monkeypatch.chdir(ROOT)
+    return records, tmp_path / "output"
+
+
+def test_unchanged_files_keep_their_timestamps_and_stale_output_is_removed(folders, capsys):
+    records, output = folders
+    assert build("pelicanconf.py", str(output)) == 0
+    assert "削除される事業所" in every_text(output)
+    age_everything(output)
+    capsys.readouterr()
+
+    current = records / "current.yaml"
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    (records / "extra-office.yaml").unlink()
+    assert build("pelicanconf.py", str(output)) == 0
+
+    changed = output / "facilities" / "current" / "index.html"
+    untouched = output / "facilities" / "coco-color" / "index.html"
+    assert changed.stat().st_mtime != OLD and "23名" in changed.read_text(encoding="utf-8")
+    assert untouched.stat().st_mtime == OLD
+    assert (output / "404.html").stat().st_mtime == OLD
+    # The deleted office: its page, its data entry, and every mention in lists, search data and sitemap.
+    assert not (output / "facilities" / "extra-office").exists()
+    assert "extra-office" not in facility_data(output)
+    assert "削除される事業所" not in every_text(output) and "extra-office" not in every_text(output)
+    assert "facilities/extra-office/" not in (output / "sitemap.xml").read_text(encoding="utf-8")
+    cards = page(output, "pref/tokyo/").select("article.card")
+    assert [card["data-facility-id"] for card in cards] == ["current"]  # the deleted copy was in 東京都 too
+    summary = capsys.readouterr().out
+    assert "unchanged (timestamps kept)" in summary and " 0 removed" not in summary
+
+
+def test_a_failed_build_after_a_good_one_changes_no_timestamp(folders):
+    records, output = folders
+    assert build("pelicanconf.py", str(output)) == 0
+    age_everything(output)
+    (records / "current.yaml").write_text("name: [broken\n", encoding="utf-8")
+    assert build("pelicanconf.py", str(output)) == 1
+    assert {p.stat().st_mtime for p in output.rglob("*") if p.is_file()} == {OLD}
