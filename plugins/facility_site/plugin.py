@@ -3,6 +3,7 @@
 from pelican import signals
 
 from .compare.pages import write_compare_output
+from .furigana import writer as furigana
 from .pages import templating
 from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
@@ -35,3 +36,5 @@ def register():
     signals.generator_init.connect(install_template_helpers)
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(start_sitemap)
+    signals.all_generators_finalized.connect(furigana.prepare)
+    signals.get_writer.connect(furigana.get_writer)

@@ -1,0 +1,113 @@
+"""The ふりがな switch in a real browser: state, persistence, what is read, layout, axe."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import format_violations, run_axe
+
+pytestmark = pytest.mark.browser
+
+# Records, for each page load, what <html data-furigana> said when <body> first appeared:
+# the state must be set before anything is painted, not after the modules run.
+RECORD_FIRST_PAINT_STATE = """
+new MutationObserver((changes, observer) => {
+  if (document.body) {
+    window.__furiganaAtBody = document.documentElement.getAttribute('data-furigana');
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+PAGE_TYPES = ["", "facilities/pinto/", "pref/chiba/", "articles/teichaku-shien-guide/", "search/", "compare/", "visit/", "404.html"]
+
+
+def ax_names(tab) -> list[str]:
+    """Every name, text and description in the page's accessibility tree, as Chromium gives it to screen readers.
+
+    (Chromium exposes a shown <ruby> as a Ruby node whose reading is its description.)
+    """
+    cdp = tab.context.new_cdp_session(tab)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    cdp.detach()
+    texts = []
+    for node in nodes:
+        if not node.get("ignored"):
+            texts += [str(node.get(key, {}).get("value", "")) for key in ("name", "description")]
+    return [t for t in texts if t]
+
+
+def switch_on(tab):
+    tab.get_by_role("button", name="ふりがな").click()
+    tab.wait_for_function("document.documentElement.dataset.furigana === 'on'")
+
+
+def test_off_by_default_no_reading_is_shown_read_or_in_inner_text(page, sample_server):
+    page.goto(sample_server.url + "facilities/pinto/")
+    assert page.evaluate("document.documentElement.dataset.furigana") == "off"
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "false"
+    assert page.locator("h1 rt").count() > 0  # the ruby is in the page …
+    assert not page.locator("h1 rt").first.is_visible()  # … but its readings are hidden
+    assert page.locator("h1").inner_text() == "就労移行支援事業所 Pinto"
+    body = page.locator("body").inner_text()
+    assert "とどうふけん" not in body and "じぎょう" not in body
+    names = ax_names(page)
+    assert not [n for n in names if "とどうふけん" in n or "じぎょう" in n]
+    assert "就労移行支援事業所 Pinto" in names  # the heading is read once, as written
+
+
+def test_switch_shows_readings_without_reload_and_is_remembered(page, sample_server):
+    page.add_init_script(RECORD_FIRST_PAINT_STATE)
+    page.goto(sample_server.url + "facilities/pinto/")
+    page.evaluate("window.__samePage = true")
+    switch_on(page)
+    button = page.get_by_role("button", name="ふりがな")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.__samePage") is True  # no reload
+    assert page.locator("h1 rt").first.is_visible()
+    assert "しゅうろう" in page.locator("h1").inner_text()
+    assert any("とどうふけん" in n for n in ax_names(page))
+
+    # Another page, and a new visit: on before the first paint.
+    page.goto(sample_server.url + "pref/chiba/")
+    assert page.evaluate("window.__furiganaAtBody") == "on"
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "true"
+    assert page.locator("main h1 rt").first.is_visible()
+
+    # And off again, by keyboard.
+    page.get_by_role("button", name="ふりがな").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    page.reload()
+    assert page.evaluate("window.__furiganaAtBody") == "off"
+    assert not page.locator("main h1 rt").first.is_visible()
+    assert page.errors == []
+
+
+@pytest.fixture
+def phone_on(browser, sample_server):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 320, "height": 640})
+    context.add_init_script("localStorage.setItem('furigana', 'on')")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_no_horizontal_scrolling_at_320px_with_ruby_on(phone_on, sample_server, url):
+    phone_on.goto(sample_server.url + url)
+    phone_on.wait_for_load_state("networkidle")
+    assert phone_on.evaluate("document.documentElement.dataset.furigana") == "on"
+    assert phone_on.locator("rt").first.is_visible()
+    widths = phone_on.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths == [320, 320]
+
+
+@pytest.mark.parametrize("state", ["off", "on"])
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_axe_finds_no_violations_with_the_switch_on_or_off(page, sample_server, url, state):
+    page.add_init_script(f"localStorage.setItem('furigana', '{state}')")
+    page.goto(sample_server.url + url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dataset.furigana") == state
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)
