@@ -38,3 +38,4 @@ def register():
     signals.get_generators.connect(start_sitemap)
     signals.all_generators_finalized.connect(furigana.prepare)
     signals.get_writer.connect(furigana.get_writer)
+    signals.finalized.connect(furigana.finish)

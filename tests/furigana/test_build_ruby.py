@@ -142,3 +142,19 @@ def test_override_file_that_is_not_yaml_is_a_file_line_error(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert lines[1].startswith("content/furigana.yaml:2: file: not valid YAML")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_browser_gets_readings_for_the_text_it_renders(site):
+    import json
+
+    entries = json.loads((site / "furigana" / "readings.json").read_text(encoding="utf-8"))
+    assert entries == sorted(set(entries))
+    # From the search cards and comparison data: stations with the kana between their kanji,
+    # numbers with their counters, facility names as name_kana reads them, the overrides.
+    assert "流山《ながれやま》おおたかの森《もり》" in entries
+    assert "2分《ふん》" in entries and "3分《ぷん》" in entries
+    assert "若葉《もくよう》" in entries and "雰囲気《ふいんき》" in entries
+    # From the scripts' own words (search/page.js: 「…件の事業所が見つかりました」).
+    assert any(entry.startswith("件《けん》の事業《じぎょう》所《しょ》が見《み》") for entry in entries)
+    # A number and counter alone is no word (1日 is ついたち only after a month).
+    assert not [entry for entry in entries if entry.startswith("｜1日")]

@@ -111,3 +111,58 @@ def test_axe_finds_no_violations_with_the_switch_on_or_off(page, sample_server, 
     assert page.evaluate("document.documentElement.dataset.furigana") == state
     violations = run_axe(page)
     assert violations == [], format_violations(violations)
+
+
+def readings_in(tab, selector: str) -> list[list[str]]:
+    """[base, reading] of every shown <ruby> inside the elements matching `selector`."""
+    return tab.evaluate(
+        """(selector) => [...document.querySelectorAll(selector + ' ruby')]
+             .filter((r) => r.querySelector('rt').getClientRects().length)
+             .map((r) => [r.firstChild.textContent, r.querySelector('rt').textContent])""",
+        selector,
+    )
+
+
+def readings_requests(tab) -> list[str]:
+    requests = []
+    tab.on("request", lambda request: requests.append(request.url) if "furigana/" in request.url and "readings" in request.url else None)
+    return requests
+
+
+def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample_server):
+    fetched = readings_requests(page)
+    page.goto(sample_server.url + "search/?pref=chiba")
+    page.wait_for_selector("[data-results] [data-facility-id='pinto']")
+    page.wait_for_load_state("networkidle")
+    assert fetched == []  # off: no readings, no extra module
+    assert page.locator("[data-results] ruby").count() == 0
+
+    switch_on(page)
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    card = "[data-results] [data-facility-id='pinto']"
+    shown = readings_in(page, card)
+    assert ["流山", "ながれやま"] in shown and ["森", "もり"] in shown and ["分", "ふん"] in shown  # 徒歩2分
+    assert ["就労", "しゅうろう"] in shown  # the name, as its page reads it
+    assert len(fetched) == 1
+    # A new search renders new cards: they get ruby too.
+    page.goto(sample_server.url + "search/?pref=tokyo")
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("document.querySelector(\"[data-results] [data-facility-id='current'] ruby\")")
+    assert ["新宿", "しんじゅく"] in readings_in(page, "[data-results] [data-facility-id='current']")
+    assert page.errors == []
+
+
+def test_comparison_table_gets_ruby_while_on(page, sample_server):
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "compare/?ids=pinto,current")
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("document.querySelector('[data-compare-page] table ruby')")
+    shown = readings_in(page, "[data-compare-page] table")
+    assert ["定員", "ていいん"] in shown and ["新宿", "しんじゅく"] in shown and ["御苑", "ぎょえん"] in shown
+    # The table's own text reads as before with ふりがな off again.
+    switch_off = page.get_by_role("button", name="ふりがな")
+    switch_off.click()
+    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    assert readings_in(page, "[data-compare-page] table") == []
+    assert "ていいん" not in page.locator("[data-compare-page] table").inner_text()
+    assert page.errors == []

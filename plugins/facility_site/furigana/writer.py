@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pelican.writers import Writer
 
+from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
 from .transform import add_ruby
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # Where the site's Furigana lives in Pelican's shared context.
 CONTEXT_KEY = "FURIGANA"
+# The Furigana of each build under way, by output folder, for `finish` (the
+# `finalized` signal gets the Pelican object, not the generators' context).
+_BUILDS: dict[str, Furigana] = {}
 
 
 def site_furigana(context: dict, content_path: str) -> Furigana:
@@ -47,7 +51,15 @@ def prepare(generators) -> None:
     if not generators:
         return
     context = generators[0].context
-    context[CONTEXT_KEY] = site_furigana(context, generators[0].settings["PATH"])
+    context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
+    _BUILDS[str(generators[0].output_path)] = furigana
+
+
+def finish(pelican) -> None:
+    """finalized: every page and data file is written; write the readings the browser needs."""
+    furigana = _BUILDS.pop(str(pelican.output_path), None)
+    if furigana is not None:
+        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana)
 
 
 def get_writer(_pelican):

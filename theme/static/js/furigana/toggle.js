@@ -3,6 +3,7 @@
  * The choice is kept in localStorage ("furigana": "on" | "off"), shown on
  * <html data-furigana>, and applied without a reload: the ruby is already in
  * the page, CSS shows or hides its <rt>. Other open tabs follow the change.
+ * Text the scripts render gets ruby from live.js, loaded the first time it is on.
  */
 
 export const STORAGE_KEY = "furigana";
@@ -31,6 +32,8 @@ function apply(on) {
     button.setAttribute("aria-pressed", on ? "true" : "false");
   }
   document.dispatchEvent(new CustomEvent("furigana:change", { detail: { on } }));
+  // The text the scripts render gets its ruby from a module loaded only when needed.
+  if (on) import("./live.js").then(({ startLiveRuby }) => startLiveRuby());
 }
 
 /** Wire every switch on the page. */
