@@ -41,10 +41,15 @@ _LONG_TEXT = 2000
 _SENTENCE_END = re.compile(r"(?<=[。！？\n])")
 
 
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F5)}
+_NEEDS_NFKC = re.compile("[\uff01-\uffef]")
+
+
 def hiragana(text: str) -> str:
     """Katakana (full or half width) as hiragana; everything else as it is."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f4" else ch for ch in folded)
+    if _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TO_HIRAGANA)
 
 
 def is_reading(text: str) -> bool:
@@ -52,6 +57,7 @@ def is_reading(text: str) -> bool:
     return bool(text) and _KANA_ONLY.fullmatch(hiragana(text)) is not None
 
 
+@functools.lru_cache(maxsize=65536)
 def align(surface: str, reading: str) -> Segments | None:
     """Split `reading` over the kanji of `surface`, leaving its kana bare; None if they do not fit.
 
@@ -232,17 +238,31 @@ def _units(text: str) -> list[tuple[str, str]]:
         if not is_reading(reading):
             out.append((surface, ""))
             continue
-        parts = m.split(mode_a)
-        if len(parts) > 1:
-            readings = [hiragana(p.reading_form()) for p in parts]
-            if "".join(readings) == reading and all(is_reading(r) or not HAS_KANJI.search(p.surface()) for p, r in zip(parts, readings, strict=True)):
-                out.extend((p.surface(), r) for p, r in zip(parts, readings, strict=True))
-                continue
-        out.append((surface, reading))
+        key = (surface, reading)
+        parts = _SPLITS.get(key)
+        if parts is None:
+            parts = _SPLITS[key] = _short_parts(m, mode_a, reading)
+        out.extend(parts)
     return out
 
 
+# The short parts of each long word, by (surface, reading): words repeat across texts.
+_SPLITS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def _short_parts(morpheme, mode_a, reading: str) -> tuple[tuple[str, str], ...]:
+    """A long word's short parts with their readings, when they add up to its reading; else the word."""
+    parts = morpheme.split(mode_a)
+    if len(parts) > 1:
+        pairs = tuple((p.surface(), hiragana(p.reading_form())) for p in parts)
+        if "".join(r for _, r in pairs) == reading and all(is_reading(r) or not HAS_KANJI.search(s) for s, r in pairs):
+            return pairs
+    return ((morpheme.surface(), reading),)
+
+
 def _is_number(surface: str) -> bool:
+    if not ("0" <= surface[0] <= "9" or "０" <= surface[0] <= "９"):
+        return False
     return _NUMBER.fullmatch(unicodedata.normalize("NFKC", surface)) is not None
 
 
@@ -267,7 +287,7 @@ def analyse(text: str) -> Segments:
                 i += 2
                 continue
         date = False
-        prefixed = _NUMBER_PREFIX.match(surface) if HAS_KANJI.search(surface) else None
+        prefixed = _NUMBER_PREFIX.match(surface) if _is_number(surface[0]) and HAS_KANJI.search(surface) else None
         if prefixed:  # the analyser read 1人 as one word
             counted = counter_segments(prefixed.group(1), prefixed.group(2), False)
             out.extend(counted if counted is not None else align(surface, reading) or ((surface, reading),))
