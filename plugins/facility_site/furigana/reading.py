@@ -261,7 +261,7 @@ def _short_parts(morpheme, mode_a, reading: str) -> tuple[tuple[str, str], ...]:
 
 
 def _is_number(surface: str) -> bool:
-    if not ("0" <= surface[0] <= "9" or "０" <= surface[0] <= "９"):
+    if not surface or not ("0" <= surface[0] <= "9" or "０" <= surface[0] <= "９"):
         return False
     return _NUMBER.fullmatch(unicodedata.normalize("NFKC", surface)) is not None
 
@@ -287,7 +287,7 @@ def analyse(text: str) -> Segments:
                 i += 2
                 continue
         date = False
-        prefixed = _NUMBER_PREFIX.match(surface) if _is_number(surface[0]) and HAS_KANJI.search(surface) else None
+        prefixed = _NUMBER_PREFIX.match(surface) if _is_number(surface[:1]) and HAS_KANJI.search(surface) else None
         if prefixed:  # the analyser read 1人 as one word
             counted = counter_segments(prefixed.group(1), prefixed.group(2), False)
             out.extend(counted if counted is not None else align(surface, reading) or ((surface, reading),))
