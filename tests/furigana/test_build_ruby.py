@@ -35,7 +35,7 @@ def page_with_ruby(site: Path, url: str):
 
 
 def readings(element) -> list[tuple[str, str]]:
-    return [("".join(r.find_all(string=True, recursive=False)), r.rt.get_text()) for r in element.find_all("ruby")]
+    return [("".join(r.find_all(string=True, recursive=False)), r.rt["data-r"]) for r in element.find_all("ruby")]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_head_attributes_and_data_are_left_alone(site):
     for script in doc.find_all("script"):
         assert "<ruby>" not in script.get_text()
     for path in site.rglob("*.json"):
-        assert "<rt>" not in path.read_text(encoding="utf-8"), path
+        assert "<rt" not in path.read_text(encoding="utf-8"), path
 
 
 def run_build(tmp_path: Path, overrides: str) -> subprocess.CompletedProcess:

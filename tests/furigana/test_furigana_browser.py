@@ -64,8 +64,10 @@ def test_switch_shows_readings_without_reload_and_is_remembered(page, sample_ser
     assert button.get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__samePage") is True  # no reload
     assert page.locator("h1 rt").first.is_visible()
-    assert "しゅうろう" in page.locator("h1").inner_text()
-    assert any("とどうふけん" in n for n in ax_names(page))
+    shown = page.evaluate("getComputedStyle(document.querySelector('h1 rt'), '::before').content")
+    assert shown == '"しゅうろう"'  # the reading, drawn from data-r …
+    assert page.locator("h1").inner_text() == "就労移行支援事業所 Pinto"  # … while the text stays as written
+    assert any("とどうふけん" in n for n in ax_names(page))  # and screen readers get it
 
     # Another page, and a new visit: on before the first paint.
     page.goto(sample_server.url + "pref/chiba/")
@@ -118,7 +120,7 @@ def readings_in(tab, selector: str) -> list[list[str]]:
     return tab.evaluate(
         """(selector) => [...document.querySelectorAll(selector + ' ruby')]
              .filter((r) => r.querySelector('rt').getClientRects().length)
-             .map((r) => [r.firstChild.textContent, r.querySelector('rt').textContent])""",
+             .map((r) => [r.firstChild.textContent, r.querySelector('rt').dataset.r])""",
         selector,
     )
 

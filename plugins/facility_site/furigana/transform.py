@@ -41,8 +41,13 @@ _CACHE_LIMIT = 100_000
 
 
 def ruby_markup(segments: Segments) -> str:
-    """Segments as HTML; the bases are HTML text already (no < or &) and readings are kana."""
-    return "".join(f"<ruby>{base}<rt>{read}</rt></ruby>" if read else base for base, read in segments)
+    """Segments as HTML; the bases are HTML text already (no < or &) and readings are kana.
+
+    The reading is in the <rt>'s data-r, shown by CSS (`rt::before { content: attr(data-r) }`)
+    only when ふりがな is on: the page's text (textContent, copy and paste, what
+    search engines and the tests read) stays as written, with or without it.
+    """
+    return "".join(f'<ruby>{base}<rt data-r="{read}"></rt></ruby>' if read else base for base, read in segments)
 
 
 def text_with_ruby(text: str, furigana: Furigana) -> str:
@@ -68,7 +73,7 @@ def text_with_ruby(text: str, furigana: Furigana) -> str:
 
 
 def add_ruby(html: str, furigana: Furigana) -> str:
-    """`html` with <ruby>漢字<rt>かんじ</rt></ruby> over every kanji word of its visible text."""
+    """`html` with <ruby>漢字<rt data-r="かんじ"></rt></ruby> over every kanji word of its visible text."""
 
     def replace(match: re.Match) -> str:
         text = match.group(2)

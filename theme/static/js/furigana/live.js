@@ -96,7 +96,7 @@ function rubyNodes(segments) {
     const ruby = document.createElement("ruby");
     const rt = document.createElement("rt");
     ruby.append(base);
-    rt.textContent = reading;
+    rt.dataset.r = reading; // shown by CSS (rt::before), as the build writes it
     ruby.append(rt);
     return ruby;
   });
