@@ -41,12 +41,13 @@ def parse(path: Path, ruby: bool = False) -> BeautifulSoup:
 
 
 def without_ruby(soup: BeautifulSoup) -> BeautifulSoup:
-    """Drop the readings (<rt>) the build puts over kanji and join the text they split.
+    """Drop the ruby the build puts over kanji and join the text it split.
 
-    Every page carries <ruby>漢字<rt>かんじ</rt></ruby>, shown only when a visitor
-    switches ふりがな on (plugins/facility_site/furigana/). Tests of what a page
-    says read it as shown by default: 「九州・沖縄」, not 「九州」「・」「沖縄」.
-    The plain <span> the build holds a split text in goes too.
+    Every page carries <ruby>漢字<rt data-r="かんじ"></rt></ruby>, shown only when
+    a visitor switches ふりがな on (plugins/facility_site/furigana/). Tests of
+    what a page says read it as shown by default: 「九州・沖縄」 is one string
+    for get_text(" "), not 「九州」「・」「沖縄」. The plain <span> the build
+    holds a split text in goes too.
     """
     for span in soup.find_all("span", attrs={}):
         if span.find("ruby", recursive=False) is not None:
