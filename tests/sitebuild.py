@@ -49,8 +49,8 @@ def without_ruby(soup: BeautifulSoup) -> BeautifulSoup:
     for get_text(" "), not 「九州」「・」「沖縄」. The plain <span> the build
     holds a split text in goes too.
     """
-    for span in soup.find_all("span", attrs={}):
-        if span.find("ruby", recursive=False) is not None:
+    for span in soup.find_all("span"):
+        if not span.attrs and span.find("ruby", recursive=False) is not None:
             span.unwrap()
     for rt in soup.find_all(["rt", "rp"]):
         rt.decompose()
