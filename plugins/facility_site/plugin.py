@@ -3,6 +3,7 @@
 from pelican import signals
 
 from .compare.pages import write_compare_output
+from .furigana import writer as furigana
 from .glossary.generator import GlossaryGenerator, link_page_terms
 from .hosting.headers import write_headers_file
 from .pages import page_transforms, templating
@@ -48,3 +49,6 @@ def register():
     signals.get_generators.connect(get_glossary_generator)
     signals.get_generators.connect(start_sitemap)
     signals.finalized.connect(write_headers_file)
+    signals.all_generators_finalized.connect(furigana.prepare)
+    signals.get_writer.connect(furigana.get_writer)
+    signals.finalized.connect(furigana.finish)

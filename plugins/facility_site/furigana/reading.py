@@ -1,0 +1,367 @@
+"""Text → ruby segments: which part of a text gets which reading.
+
+A segment is `(base, reading)`; `reading` is hiragana, or "" for text that
+gets no ruby (kana, Latin letters, digits, punctuation).
+
+- Readings come from SudachiPy with SudachiDict-core (the same dictionary as
+  the search readings, records/readings.py). Text is split into the
+  dictionary's longest units (split mode C) so readings follow their context
+  (三軒茶屋駅 reads さんげんぢゃやえき), and each unit is shown in its short parts
+  (mode A: 就労|移行|支援) when their readings add up to the long one, so a
+  long word can still wrap and each ruby stays over its own kanji.
+- Okurigana is split off: 長く → 長《なが》く, 申し込み → 申《もう》し込《こ》み.
+- A number before a counter reads as Japanese says it: 3分 → 3分《ぷん》,
+  1人 → 1人《ひとり》, 11月1日 → 1日《ついたち》 (the dictionary reads 分 as ふん
+  whatever comes before).
+- Phrases (facility names from their `name_kana`, the operator's overrides)
+  are taken out of a text before the analyser sees it, longest first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+
+Segment = tuple[str, str]
+Segments = tuple[Segment, ...]
+
+# Kanji, and the marks that stand for one (々 repeat, 〆). ヶ and ヵ are read
+# with the kanji around them (霞ヶ関 かすみがせき, 3ヶ月 かげつ).
+KANJI_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆\U00020000-\U0003ffff"
+HAS_KANJI = re.compile(f"[{KANJI_CHARS}]")
+_KANJI_RUN = re.compile(f"[{KANJI_CHARS}ヶヵ]+")
+_RUNS = re.compile(f"[{KANJI_CHARS}ヶヵ]+|[\u3041-\u309f\u30a1-\u30f4\u30fc]+|[^{KANJI_CHARS}ヶヵ\u3041-\u309f\u30a1-\u30f4\u30fc]+")
+_KANA_ONLY = re.compile("[\u3041-\u3096\u309d\u309e\u30fc]+")
+_NUMBER = re.compile(r"[0-9]+(?:[,.][0-9]+)*")
+_NUMBER_PREFIX = re.compile(r"^([0-9０-９][0-9０-９,，.．]*)(.+)$")
+# Sudachi has a limit on its input; long paragraphs are read a sentence at a time.
+_LONG_TEXT = 2000
+_SENTENCE_END = re.compile(r"(?<=[。！？\n])")
+
+
+_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F5)}
+_NEEDS_NFKC = re.compile("[\uff01-\uffef]")
+
+
+def hiragana(text: str) -> str:
+    """Katakana (full or half width) as hiragana; everything else as it is."""
+    if _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TO_HIRAGANA)
+
+
+def is_reading(text: str) -> bool:
+    """Whether `text` is a plain reading: hiragana (or katakana) and ー only."""
+    return bool(text) and _KANA_ONLY.fullmatch(hiragana(text)) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def align(surface: str, reading: str) -> Segments | None:
+    """Split `reading` over the kanji of `surface`, leaving its kana bare; None if they do not fit.
+
+    Kana in the surface must appear in the reading (長く / ながく → 長《なが》く);
+    Latin letters, digits and symbols may be read as the analyser reads them
+    or left out (ITカレッジ若葉 / かれっじわかば fits); each run of kanji takes
+    one to six kana per kanji (就労移行支援事業所 Pinto / ぴんと does not fit).
+    """
+    runs = _RUNS.findall(surface)
+    pattern = []
+    for run in runs:
+        if _KANJI_RUN.fullmatch(run):
+            pattern.append("(.+?)")
+        elif is_reading(run):
+            pattern.append("(" + re.escape(hiragana(run)) + ")")
+        else:
+            # Read as the analyser reads it, as written (digits), or left out.
+            said = {_spoken(run), re.sub(r"\s", "", hiragana(run))} - {""}
+            pattern.append("((?:" + "|".join(re.escape(s) for s in sorted(said, key=len, reverse=True)) + ")?)" if said else "()")
+    match = re.fullmatch("".join(pattern), hiragana(reading))
+    if match is None:
+        return None
+    out = []
+    for run, read in zip(runs, match.groups(), strict=True):
+        kanji = _KANJI_RUN.fullmatch(run) is not None
+        if kanji and not len(run) <= len(read) <= 6 * len(run):
+            return None
+        out.append((run, read if kanji else ""))
+    return merge(tuple(out))
+
+
+@functools.lru_cache(maxsize=4096)
+def _spoken(run: str) -> str:
+    """How the analyser reads a run of Latin letters, digits or symbols ("IT" → あいてぃー); "" if unsure."""
+    if not run.strip():
+        return ""
+    tokenizer, _ = _tokenizer()
+    said = []
+    for m in tokenizer.tokenize(run):
+        if m.surface().strip():
+            if m.is_oov() or not is_reading(m.reading_form()):
+                return ""
+            said.append(hiragana(m.reading_form()))
+    return "".join(said)
+
+
+_NOTATION = re.compile(r"(?:｜([^｜《》]+)|([" + KANJI_CHARS + r"ヶヵ]+))《([^｜《》]*)》")
+
+
+def parse_notation(text: str) -> Segments:
+    """Ruby written as 青空文庫 does: 漢字《かんじ》 puts the reading over the kanji just before it;
+    ｜ marks where the base starts when it is not just kanji (｜3日《みっか》).
+
+    Raises ValueError on a stray ｜, 《 or 》.
+    """
+    out: list[Segment] = []
+    pos = 0
+    for match in _NOTATION.finditer(text):
+        out.append((text[pos : match.start()], ""))
+        out.append((match.group(1) or match.group(2), match.group(3)))
+        pos = match.end()
+    out.append((text[pos:], ""))
+    if any(mark in base for base, read in out if not read for mark in "｜《》"):
+        raise ValueError("a ｜, 《 or 》 without its pair")
+    return merge(tuple(out))
+
+
+def notation(segments: Segments) -> str:
+    """Segments written the way parse_notation reads them."""
+    out = []
+    for base, read in segments:
+        if read and (not _KANJI_RUN.fullmatch(base) or (out and _KANJI_RUN.search(out[-1][-1:] or ""))):
+            out.append(f"｜{base}《{read}》")
+        else:
+            out.append(f"{base}《{read}》" if read else base)
+    return "".join(out)
+
+
+def merge(segments: Segments) -> Segments:
+    """Join neighbouring segments without ruby, and drop empty ones."""
+    out: list[Segment] = []
+    for base, read in segments:
+        if not base:
+            continue
+        if not read and out and not out[-1][1]:
+            out[-1] = (out[-1][0] + base, "")
+        else:
+            out.append((base, read))
+    return tuple(out)
+
+
+# --- counters ---------------------------------------------------------------
+
+def _by_last_digit(p: str, b: str, h: str, p_digits: str = "16780", b_digits: str = "3"):
+    """A counter whose first sound changes with the number's last digit (本: いっぽん, さんぼん, にほん)."""
+
+    def read(number: str) -> str:
+        last = number[-1]
+        return p if last in p_digits else b if last in b_digits else h
+
+    return read
+
+
+def _fixed(reading: str):
+    return lambda number: reading
+
+
+_DAYS = {"1": "ついたち", "2": "ふつか", "3": "みっか", "4": "よっか", "5": "いつか", "6": "むいか", "7": "なのか",
+         "8": "ようか", "9": "ここのか", "10": "とおか", "14": "じゅうよっか", "20": "はつか", "24": "にじゅうよっか"}
+
+# The counters whose reading after a number the analyser gets wrong or may
+# get wrong; the reading is of the counter alone. 日 and 人 are below.
+COUNTERS = {
+    "分": _by_last_digit("ぷん", "ぷん", "ふん", p_digits="134680"),
+    "本": _by_last_digit("ぽん", "ぼん", "ほん"),
+    "杯": _by_last_digit("ぱい", "ばい", "はい"),
+    "匹": _by_last_digit("ぴき", "びき", "ひき"),
+    "階": _by_last_digit("かい", "がい", "かい", p_digits=""),
+    "軒": _by_last_digit("けん", "げん", "けん", p_digits=""),
+    "年": _fixed("ねん"), "年間": _fixed("ねんかん"), "月": _fixed("がつ"),
+    "ヶ月": _fixed("かげつ"), "ヵ月": _fixed("かげつ"), "週": _fixed("しゅう"), "週間": _fixed("しゅうかん"), "時": _fixed("じ"),
+    "時間": _fixed("じかん"), "秒": _fixed("びょう"), "歳": _fixed("さい"), "才": _fixed("さい"),
+    "回": _fixed("かい"), "件": _fixed("けん"), "個": _fixed("こ"), "円": _fixed("えん"), "名": _fixed("めい"),
+    "割": _fixed("わり"), "社": _fixed("しゃ"), "駅": _fixed("えき"), "台": _fixed("だい"), "枚": _fixed("まい"),
+    "度": _fixed("ど"), "倍": _fixed("ばい"), "番": _fixed("ばん"), "号": _fixed("ごう"), "期": _fixed("き"),
+    "級": _fixed("きゅう"), "万": _fixed("まん"), "種類": _fixed("しゅるい"),
+    "ヶ所": _fixed("かしょ"), "箇所": _fixed("かしょ"), "項目": _fixed("こうもく"),
+    "千": _by_last_digit("せん", "ぜん", "せん", p_digits=""),
+    "百": _by_last_digit("ぴゃく", "びゃく", "ひゃく", p_digits="68"),
+}
+
+
+def counter_segments(number: str, counter: str, date: bool) -> Segments | None:
+    """The segments of a number and its counter, or None when `counter` is none we know.
+
+    `number` as written (3, ３, 1,000); `date` when a month came just before (11月1日).
+    """
+    digits = unicodedata.normalize("NFKC", number).replace(",", "")
+    if not digits or not digits[-1].isdigit():
+        return None
+    whole = digits.split(".")[0].lstrip("0") or "0"
+    if counter == "日":
+        if whole in _DAYS and (date or whole != "1"):
+            return ((number + counter, _DAYS[whole]),)
+        return ((number, ""), (counter, "にち"))
+    if counter == "人":
+        if "." not in digits and whole in ("1", "2"):
+            return ((number + counter, "ひとり" if whole == "1" else "ふたり"),)
+        return ((number, ""), (counter, "にん"))
+    if counter in ("か月", "カ月", "ケ月", "か所", "カ所"):  # the kana stays bare: 1か月《げつ》
+        return ((number + counter[0], ""), (counter[1], "げつ" if counter[1] == "月" else "しょ"))
+    reader = COUNTERS.get(counter)
+    if reader is None:
+        return None
+    return ((number, ""), (counter, reader(digits)))
+
+
+# --- the analyser -----------------------------------------------------------
+
+@functools.cache
+def _tokenizer():
+    # Imported here so that a build without ruby never loads the dictionary.
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C), SplitMode.A
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    """(surface, hiragana reading) of each unit; the reading is "" when the dictionary only guessed."""
+    tokenizer, mode_a = _tokenizer()
+    out: list[tuple[str, str]] = []
+    for m in tokenizer.tokenize(text):
+        surface = m.surface()
+        if not HAS_KANJI.search(surface):
+            out.append((surface, ""))
+            continue
+        reading = "" if m.is_oov() else hiragana(m.reading_form())
+        if not is_reading(reading):
+            out.append((surface, ""))
+            continue
+        key = (surface, reading)
+        parts = _SPLITS.get(key)
+        if parts is None:
+            parts = _SPLITS[key] = _short_parts(m, mode_a, reading)
+        out.extend(parts)
+    return out
+
+
+# The short parts of each long word, by (surface, reading): words repeat across texts.
+_SPLITS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def _short_parts(morpheme, mode_a, reading: str) -> tuple[tuple[str, str], ...]:
+    """A long word's short parts with their readings, when they add up to its reading; else the word."""
+    parts = morpheme.split(mode_a)
+    if len(parts) > 1:
+        pairs = tuple((p.surface(), hiragana(p.reading_form())) for p in parts)
+        if "".join(r for _, r in pairs) == reading and all(is_reading(r) or not HAS_KANJI.search(s) for s, r in pairs):
+            return pairs
+    return ((morpheme.surface(), reading),)
+
+
+def _is_number(surface: str) -> bool:
+    if not surface or not ("0" <= surface[0] <= "9" or "０" <= surface[0] <= "９"):
+        return False
+    return _NUMBER.fullmatch(unicodedata.normalize("NFKC", surface)) is not None
+
+
+@functools.lru_cache(maxsize=200_000)
+def analyse(text: str) -> Segments:
+    """The segments of `text` as the analyser reads it (no phrases)."""
+    if not HAS_KANJI.search(text):
+        return ((text, ""),) if text else ()
+    if len(text) > _LONG_TEXT:
+        return merge(tuple(seg for part in _SENTENCE_END.split(text) for seg in analyse(part)))
+    units = _units(text)
+    out: list[Segment] = []
+    i = 0
+    date = False
+    while i < len(units):
+        surface, reading = units[i]
+        if _is_number(surface) and i + 1 < len(units):
+            counted = counter_segments(surface, units[i + 1][0], date)
+            if counted is not None:
+                date = units[i + 1][0] == "月"
+                out.extend(counted)
+                i += 2
+                continue
+        date = False
+        prefixed = _NUMBER_PREFIX.match(surface) if _is_number(surface[:1]) and HAS_KANJI.search(surface) else None
+        if prefixed:  # the analyser read 1人 as one word
+            counted = counter_segments(prefixed.group(1), prefixed.group(2), False)
+            out.extend(counted if counted is not None else align(surface, reading) or ((surface, reading),))
+        elif not reading or not HAS_KANJI.search(surface):
+            out.append((surface, ""))
+        else:
+            out.extend(align(surface, reading) or ((surface, reading),))
+        i += 1
+    return merge(tuple(out))
+
+
+class Furigana:
+    """Readings for a site: the analyser, with phrases that take priority.
+
+    `phrases` maps a phrase to its reading (hiragana, split over the kanji
+    like a facility's name_kana) or to its segments. A phrase whose reading
+    does not fit its text is left to the analyser. Holds only plain data, so
+    it can be passed to other processes; the dictionary is loaded per process.
+    """
+
+    def __init__(self, phrases: Mapping[str, str | Segments] | None = None):
+        self._phrases: dict[str, str | Segments] = {p: r for p, r in (phrases or {}).items() if HAS_KANJI.search(p)}
+        lengths: dict[str, set[int]] = {}
+        for phrase in self._phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._lengths = {first: sorted(ls, reverse=True) for first, ls in lengths.items()}
+        self._resolved: dict[str, Segments | None] = {}
+        # HTML text runs already converted (transform.py fills it).
+        self.html_cache: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    def phrase_segments(self, phrase: str) -> Segments | None:
+        """The segments of a known phrase, or None when its reading does not fit it."""
+        if phrase not in self._resolved:
+            spec = self._phrases[phrase]
+            self._resolved[phrase] = spec if isinstance(spec, tuple) else phrase_reading(phrase, spec)
+        return self._resolved[phrase]
+
+    def segments(self, text: str) -> Segments:
+        """The segments of `text`: phrases first (longest first), the analyser for the rest."""
+        if not self._lengths:
+            return analyse(text)
+        out: list[Segment] = []
+        start = i = 0
+        n = len(text)
+        while i < n:
+            for length in self._lengths.get(text[i], ()):
+                candidate = text[i : i + length]
+                if candidate in self._phrases:
+                    found = self.phrase_segments(candidate)
+                    if found is not None:
+                        out.extend(analyse(text[start:i]))
+                        out.extend(found)
+                        i += length
+                        start = i
+                        break
+            else:
+                i += 1
+        out.extend(analyse(text[start:]))
+        return merge(tuple(out))
+
+
+def phrase_reading(phrase: str, reading: str) -> Segments | None:
+    """A phrase with its whole reading given (a facility name and its name_kana).
+
+    The analyser's split is kept when its readings spell the given reading
+    (short rubies that can wrap); otherwise the reading is split over the
+    phrase's kanji runs; None when it does not fit the phrase at all.
+    """
+    wanted = hiragana(reading).replace(" ", "").replace("\u3000", "")
+    analysed = analyse(phrase)
+    spelled = "".join(read or hiragana(base) for base, read in analysed)
+    if re.sub(r"[\s\u3000・]", "", spelled) == re.sub(r"[・]", "", wanted):
+        return analysed
+    return align(phrase, wanted)

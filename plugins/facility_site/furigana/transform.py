@@ -1,0 +1,82 @@
+"""`add_ruby(html, furigana) -> html`: ruby over the kanji of a page's visible text.
+
+A pure function of its inputs, so it can run in any process and after any
+other transform of the running text (the glossary links, say): it only
+wraps text between tags, so a link stays a link with ruby inside it.
+
+Left alone: tags and their attributes (alt, aria-label, content …), and the
+text of <script>, <style>, <title>, <textarea>, <select> (an <option> can
+only hold text), <code>, <pre>, <svg>, <math>, <template>, an existing
+<ruby>, and comments. Entities (&amp;) are kept as written and end a word.
+
+A text that becomes several nodes is held in one <span>: a parent laid
+out as flex or grid (a link with display:inline-flex) makes each child node
+an item of its own, and a row of items does not wrap like text.
+
+Each distinct text is converted once per Furigana object: labels repeat on
+every page, so a national build analyses each label once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .reading import KANJI_CHARS, Furigana, Segments
+
+_SKIPPED = "script|style|title|textarea|select|code|pre|svg|math|template|ruby"
+# Either a whole element whose text is left alone (consumed, kept as is), a
+# comment, or a run of text after a tag that has a kanji in it. Every branch
+# starts with < or >, which lets the regex engine skip ahead fast (a skipped
+# element's last > is left for the text after it); tag names
+# are matched in lower or upper case, not mixed (case-insensitive matching
+# made the scan twice as slow).
+_TOKEN = re.compile(
+    rf"<(?:({_SKIPPED}|{_SKIPPED.upper()})\b[^>]*>.*?</\1\s*|!--.*?--)(?=>)|>([^<>]*[{KANJI_CHARS}][^<>]*)",
+    re.DOTALL,
+)
+_ENTITY = re.compile(r"(&[#0-9A-Za-z]+;)")
+# Text runs converted so far, per Furigana object; bounded so that a national
+# build's one-off texts (descriptions) do not pile up.
+_CACHE_LIMIT = 100_000
+
+
+def ruby_markup(segments: Segments) -> str:
+    """Segments as HTML; the bases are HTML text already (no < or &) and readings are kana.
+
+    The reading is in the <rt>'s data-r, shown by CSS (`rt::before { content: attr(data-r) }`)
+    only when ふりがな is on: the page's text (textContent, copy and paste, what
+    search engines and the tests read) stays as written, with or without it.
+    """
+    return "".join(f'<ruby>{base}<rt data-r="{read}"></rt></ruby>' if read else base for base, read in segments)
+
+
+def text_with_ruby(text: str, furigana: Furigana) -> str:
+    """One run of HTML text (escaped, without tags) with ruby over its kanji."""
+    cache = furigana.html_cache
+    done = cache.get(text)
+    if done is None:
+        body = text.strip()
+        if "&" in body:
+            marked = "".join(piece if _ENTITY.fullmatch(piece) else ruby_markup(furigana.segments(piece)) for piece in _ENTITY.split(body))
+        else:
+            marked = ruby_markup(furigana.segments(body))
+        if marked.count("<ruby>") > 1 or not (marked.startswith("<ruby>") and marked.endswith("</ruby>")):
+            # Several nodes now where there was one text: held in one <span> so that a
+            # flex or grid parent still lays them out (and wraps them) as one item.
+            marked = f"<span>{marked}</span>"
+        start = len(text) - len(text.lstrip())
+        done = text[:start] + marked + text[start + len(body) :]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[text] = done
+    return done
+
+
+def add_ruby(html: str, furigana: Furigana) -> str:
+    """`html` with <ruby>漢字<rt data-r="かんじ"></rt></ruby> over every kanji word of its visible text."""
+
+    def replace(match: re.Match) -> str:
+        text = match.group(2)
+        return match.group(0) if text is None else ">" + text_with_ruby(text, furigana)
+
+    return _TOKEN.sub(replace, html)

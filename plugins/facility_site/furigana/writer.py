@@ -1,0 +1,99 @@
+"""The Pelican side: build the site's readings once, then ruby every HTML page as it is written.
+
+Every page (the facility pages and lists through SiteOutput, Pelican's own
+articles, pages and 404) is written through Pelican's Writer; `RubyWriter`
+passes the text of each `.html` file through `add_ruby` on its way to disk,
+so no page is written twice. Feeds and data files are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.writers import Writer
+
+from .browser import write_readings
+from .overrides import FILE_NAME, load_overrides
+from .reading import Furigana
+from .transform import add_ruby
+
+logger = logging.getLogger(__name__)
+
+# Where the site's Furigana lives in Pelican's shared context.
+CONTEXT_KEY = "FURIGANA"
+# The Furigana of each build under way, by output folder, for `finish` (the
+# `finalized` signal gets the Pelican object, not the generators' context).
+_BUILDS: dict[str, Furigana] = {}
+
+
+def site_furigana(context: dict, content_path: str) -> Furigana:
+    """Facility names read as their name_kana, then the operator's overrides over them."""
+    phrases: dict = {}
+    catalog = context.get("facility_catalog")
+    for facility in catalog.facilities if catalog else ():
+        if facility.name_kana:
+            phrases[facility.name] = facility.name_kana
+    path = Path(content_path) / FILE_NAME
+    phrases.update(load_overrides(path, shown_as=_shown(path)))
+    return Furigana(phrases)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def prepare(generators) -> None:
+    """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
+    if not generators:
+        return
+    context = generators[0].context
+    context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
+    _BUILDS[str(generators[0].output_path)] = furigana
+
+
+def finish(pelican) -> None:
+    """finalized: every page and data file is written; write the readings the browser needs."""
+    furigana = _BUILDS.pop(str(pelican.output_path), None)
+    if furigana is not None:
+        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana)
+
+
+def get_writer(_pelican):
+    return RubyWriter
+
+
+class _RubyFile:
+    """A text file whose writes get ruby first."""
+
+    def __init__(self, file, furigana: Furigana):
+        self._file = file
+        self._furigana = furigana
+
+    def write(self, text: str) -> int:
+        return self._file.write(add_ruby(text, self._furigana))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self._file.__exit__(*exc)
+
+
+class RubyWriter(Writer):
+    """Pelican's Writer, with ruby over the kanji of every HTML page it writes."""
+
+    _furigana: Furigana | None = None
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self._furigana = context.get(CONTEXT_KEY)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        file = super()._open_w(filename, encoding, override=override)
+        if self._furigana is None or not str(filename).endswith(".html"):
+            return file
+        return _RubyFile(file, self._furigana)

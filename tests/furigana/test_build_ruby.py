@@ -1,0 +1,160 @@
+"""A real build: ruby on every page type, names from name_kana, the override file, search data untouched."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, build_site, page
+
+# 若葉 reads わかば to the analyser; this record says もくよう, and the record wins.
+NAMED_BY_KANA = """\
+name: 若葉ワークス新宿
+name_kana: もくようわーくすしんじゅく
+prefecture: 東京都
+city: 新宿区
+services: [就労移行支援]
+disabilities: [精神]
+catchphrase: 落ち着いた雰囲気の事業所
+updated: 2026-11-01
+"""
+
+OVERRIDES = """\
+# A reading no dictionary gives, so the test can see the override win.
+雰囲気: ふいんき
+流山おおたかの森: 流山《ながれやま》おおたかの森《もり》
+"""
+
+
+def page_with_ruby(site: Path, url: str):
+    return page(site, url, ruby=True)
+
+
+def readings(element) -> list[tuple[str, str]]:
+    return [("".join(r.find_all(string=True, recursive=False)), r.rt["data-r"]) for r in element.find_all("ruby")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("furigana")
+    facilities = root / "facilities"
+    shutil.copytree(SAMPLE_FACILITIES, facilities)
+    (facilities / "wakaba.yaml").write_text(NAMED_BY_KANA, encoding="utf-8")
+    content = root / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (content / "furigana.yaml").write_text(OVERRIDES, encoding="utf-8")
+    return build_site(root / "output", facilities, content)
+
+
+def test_facility_page_has_ruby_over_its_own_text(site):
+    doc = page_with_ruby(site, "facilities/pinto/")
+    assert readings(doc.h1)[:2] == [("就労", "しゅうろう"), ("移行", "いこう")]
+    assert doc.h1.get_text() == "就労移行支援事業所 Pinto"  # the text itself is unchanged
+    assert ("土台", "どだい") in readings(doc.main)
+
+
+def test_facility_names_take_name_kana(site):
+    doc = page_with_ruby(site, "facilities/wakaba/")
+    assert readings(doc.h1) == [("若葉", "もくよう"), ("新宿", "しんじゅく")]
+
+
+def test_overrides_win_over_the_analyser(site):
+    doc = page_with_ruby(site, "facilities/wakaba/")
+    assert ("雰囲気", "ふいんき") in readings(doc.main)
+    pinto = page_with_ruby(site, "facilities/pinto/")
+    assert ("森", "もり") in readings(pinto.main) and ("流山", "ながれやま") in readings(pinto.main)
+
+
+@pytest.mark.parametrize("url", ["", "pref/tokyo/", "search/", "compare/", "articles/", "articles/teichaku-shien-guide/", "404.html"])
+def test_every_page_type_has_ruby_in_header_and_main(site, url):
+    doc = page_with_ruby(site, url)
+    nav = doc.select_one(".site-nav")
+    assert ("都道府県", "とどうふけん") in readings(nav)
+    assert readings(doc.main), f"no ruby in <main> of {url or 'home'}"
+    assert doc.select_one("button[data-furigana-toggle]")["aria-pressed"] == "false"
+
+
+def test_article_body_has_ruby_inside_its_links(site):
+    doc = page_with_ruby(site, "articles/teichaku-shien-guide/")
+    linked = [a for a in doc.main.find_all("a") if a.find("ruby")]
+    assert linked, "no link in the article has ruby"
+    assert ("期間", "きかん") in readings(doc.main)
+
+
+def test_head_attributes_and_data_are_left_alone(site):
+    doc = page_with_ruby(site, "facilities/pinto/")
+    assert doc.title.find("ruby") is None and "就労移行支援事業所 Pinto" in doc.title.get_text()
+    assert "<ruby>" not in doc.find("meta", attrs={"name": "description"})["content"]
+    for script in doc.find_all("script"):
+        assert "<ruby>" not in script.get_text()
+    for path in site.rglob("*.json"):
+        assert "<rt" not in path.read_text(encoding="utf-8"), path
+
+
+def run_build(tmp_path: Path, overrides: str) -> subprocess.CompletedProcess:
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (content / "furigana.yaml").write_text(overrides, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "facility_site.build", "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "CONTENT": str(content), "FACILITIES": str(SAMPLE_FACILITIES)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_malformed_override_file_reports_every_entry_and_writes_nothing(tmp_path):
+    bad = textwrap.dedent(
+        """\
+        雰囲気: ふんいき
+        カレント: かれんと
+        新宿: Shinjuku
+        日本橋: 日本《にほん》
+        雰囲気: ふいんき
+        御徒町: 御徒町《おかちまち
+        流山: ながれやまながれやまながれやま
+        """
+    )
+    result = run_build(tmp_path, bad)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "facility_site: build failed: 6 problem(s) in furigana.yaml; nothing was written:",
+        "content/furigana.yaml:2: カレント: has no kanji; only kanji get a reading",
+        "content/furigana.yaml:3: 新宿: 'Shinjuku' is not a reading: write it in hiragana, or as 漢字《かんじ》",
+        "content/furigana.yaml:4: 日本橋: the ruby '日本《にほん》' spells '日本', not the phrase",
+        "content/furigana.yaml:5: 雰囲気: given twice (first on line 1)",
+        "content/furigana.yaml:6: 御徒町: unmatched ｜, 《 or 》 in '御徒町《おかちまち'",
+        "content/furigana.yaml:7: 流山: the reading 'ながれやまながれやまながれやま' does not fit the phrase; "
+        "write it as 漢字《かんじ》 to show where each part goes",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_override_file_that_is_not_yaml_is_a_file_line_error(tmp_path):
+    result = run_build(tmp_path, "雰囲気: ふんいき\n新宿: しんじゅく: じゅく\n")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[1].startswith("content/furigana.yaml:2: file: not valid YAML")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_browser_gets_readings_for_the_text_it_renders(site):
+    import json
+
+    entries = json.loads((site / "furigana" / "readings.json").read_text(encoding="utf-8"))
+    assert entries == sorted(set(entries))
+    # From the search cards and comparison data: stations with the kana between their kanji,
+    # numbers with their counters, facility names as name_kana reads them, the overrides.
+    assert "流山《ながれやま》おおたかの森《もり》" in entries
+    assert "2分《ふん》" in entries and "3分《ぷん》" in entries
+    assert "若葉《もくよう》" in entries and "雰囲気《ふいんき》" in entries
+    # From the scripts' own words (search/page.js: 「…件の事業所が見つかりました」).
+    assert any(entry.startswith("件《けん》の事業《じぎょう》所《しょ》が見《み》") for entry in entries)
+    # A number and counter alone is no word (1日 is ついたち only after a month).
+    assert not [entry for entry in entries if entry.startswith("｜1日")]

@@ -1,0 +1,169 @@
+"""The ふりがな switch in a real browser: state, persistence, what is read, layout, axe."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import format_violations, run_axe
+
+pytestmark = pytest.mark.browser
+
+# Records, for each page load, what <html data-furigana> said when <body> first appeared:
+# the state must be set before anything is painted, not after the modules run.
+RECORD_FIRST_PAINT_STATE = """
+new MutationObserver((changes, observer) => {
+  if (document.body) {
+    window.__furiganaAtBody = document.documentElement.getAttribute('data-furigana');
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+PAGE_TYPES = ["", "facilities/pinto/", "pref/chiba/", "articles/teichaku-shien-guide/", "search/", "compare/", "visit/", "404.html"]
+
+
+def ax_names(tab) -> list[str]:
+    """Every name, text and description in the page's accessibility tree, as Chromium gives it to screen readers.
+
+    (Chromium exposes a shown <ruby> as a Ruby node whose reading is its description.)
+    """
+    cdp = tab.context.new_cdp_session(tab)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    cdp.detach()
+    texts = []
+    for node in nodes:
+        if not node.get("ignored"):
+            texts += [str(node.get(key, {}).get("value", "")) for key in ("name", "description")]
+    return [t for t in texts if t]
+
+
+def switch_on(tab):
+    tab.get_by_role("button", name="ふりがな").click()
+    tab.wait_for_function("document.documentElement.dataset.furigana === 'on'")
+
+
+def test_off_by_default_no_reading_is_shown_read_or_in_inner_text(page, sample_server):
+    page.goto(sample_server.url + "facilities/pinto/")
+    assert page.evaluate("document.documentElement.dataset.furigana") == "off"
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "false"
+    assert page.locator("h1 rt").count() > 0  # the ruby is in the page …
+    assert page.evaluate("getComputedStyle(document.querySelector('h1 rt'), '::before').content") == "none"  # … its reading is not drawn
+    assert page.locator("h1").inner_text() == "就労移行支援事業所 Pinto"
+    body = page.locator("body").inner_text()
+    assert "とどうふけん" not in body and "じぎょう" not in body
+    names = ax_names(page)
+    assert not [n for n in names if "とどうふけん" in n or "じぎょう" in n]
+    assert "就労移行支援事業所 Pinto" in names  # the heading is read once, as written
+
+
+def test_switch_shows_readings_without_reload_and_is_remembered(page, sample_server):
+    page.add_init_script(RECORD_FIRST_PAINT_STATE)
+    page.goto(sample_server.url + "facilities/pinto/")
+    page.evaluate("window.__samePage = true")
+    switch_on(page)
+    button = page.get_by_role("button", name="ふりがな")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.__samePage") is True  # no reload
+    shown = page.evaluate("getComputedStyle(document.querySelector('h1 rt'), '::before').content")
+    assert shown == '"しゅうろう"'  # the reading, drawn from data-r …
+    assert page.locator("h1").inner_text() == "就労移行支援事業所 Pinto"  # … while the text stays as written
+    assert any("とどうふけん" in n for n in ax_names(page))  # and screen readers get it
+
+    # Another page, and a new visit: on before the first paint.
+    page.goto(sample_server.url + "pref/chiba/")
+    assert page.evaluate("window.__furiganaAtBody") == "on"
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("getComputedStyle(document.querySelector('main h1 rt'), '::before').content") != "none"
+
+    # And off again, by keyboard.
+    page.get_by_role("button", name="ふりがな").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    page.reload()
+    assert page.evaluate("window.__furiganaAtBody") == "off"
+    assert page.evaluate("getComputedStyle(document.querySelector('main h1 rt'), '::before').content") == "none"
+    assert page.errors == []
+
+
+@pytest.fixture
+def phone_on(browser, sample_server):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 320, "height": 640})
+    context.add_init_script("localStorage.setItem('furigana', 'on')")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_no_horizontal_scrolling_at_320px_with_ruby_on(phone_on, sample_server, url):
+    phone_on.goto(sample_server.url + url)
+    phone_on.wait_for_load_state("networkidle")
+    assert phone_on.evaluate("document.documentElement.dataset.furigana") == "on"
+    assert phone_on.evaluate("getComputedStyle(document.querySelector('rt'), '::before').content") != "none"
+    widths = phone_on.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths == [320, 320]
+
+
+@pytest.mark.parametrize("state", ["off", "on"])
+@pytest.mark.parametrize("url", PAGE_TYPES)
+def test_axe_finds_no_violations_with_the_switch_on_or_off(page, sample_server, url, state):
+    page.add_init_script(f"localStorage.setItem('furigana', '{state}')")
+    page.goto(sample_server.url + url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dataset.furigana") == state
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)
+
+
+def readings_in(tab, selector: str) -> list[list[str]]:
+    """[base, reading] of every shown <ruby> inside the elements matching `selector`."""
+    return tab.evaluate(
+        """(selector) => [...document.querySelectorAll(selector + ' ruby')]
+             .filter((r) => getComputedStyle(r.querySelector('rt'), '::before').content !== 'none')
+             .map((r) => [r.firstChild.textContent, r.querySelector('rt').dataset.r])""",
+        selector,
+    )
+
+
+def readings_requests(tab) -> list[str]:
+    requests = []
+    tab.on("request", lambda request: requests.append(request.url) if "furigana/" in request.url and "readings" in request.url else None)
+    return requests
+
+
+def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample_server):
+    fetched = readings_requests(page)
+    page.goto(sample_server.url + "search/?pref=chiba")
+    page.wait_for_selector("[data-results] [data-facility-id='pinto']")
+    page.wait_for_load_state("networkidle")
+    assert fetched == []  # off: no readings, no extra module
+    assert page.locator("[data-results] ruby").count() == 0
+
+    switch_on(page)
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    card = "[data-results] [data-facility-id='pinto']"
+    shown = readings_in(page, card)
+    assert ["流山", "ながれやま"] in shown and ["森", "もり"] in shown and ["分", "ふん"] in shown  # 徒歩2分
+    assert ["就労", "しゅうろう"] in shown  # the name, as its page reads it
+    assert len(fetched) == 1
+    # A new search renders new cards: they get ruby too.
+    page.goto(sample_server.url + "search/?pref=tokyo")
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("document.querySelector(\"[data-results] [data-facility-id='current'] ruby\")")
+    assert ["新宿", "しんじゅく"] in readings_in(page, "[data-results] [data-facility-id='current']")
+    assert page.errors == []
+
+
+def test_comparison_table_gets_ruby_while_on(page, sample_server):
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "compare/?ids=pinto,current")
+    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("document.querySelector('[data-compare-page] table ruby')")
+    shown = readings_in(page, "[data-compare-page] table")
+    assert ["定員", "ていいん"] in shown and ["新宿", "しんじゅく"] in shown and ["御苑", "ぎょえん"] in shown
+    # The table's own text reads as before with ふりがな off again.
+    switch_off = page.get_by_role("button", name="ふりがな")
+    switch_off.click()
+    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    assert readings_in(page, "[data-compare-page] table") == []
+    assert "ていいん" not in page.locator("[data-compare-page] table").inner_text()
+    assert page.errors == []

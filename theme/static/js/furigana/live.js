@@ -1,0 +1,161 @@
+/**
+ * ふりがな on the text the scripts render themselves: search cards, the
+ * comparison table, the visit planner, the compare tray. Loaded only once
+ * ふりがな is switched on (toggle.js imports it then), so a visitor with it
+ * off fetches neither this module nor the readings.
+ *
+ * The readings come from the build (furigana/readings.json: chunks such as
+ * 流山《ながれやま》おおたかの森《もり》駅《えき》 from the site's data and scripts).
+ * A MutationObserver puts <ruby> over each new text with kanji, the longest
+ * known chunk first, so the renderers need no change. Live regions are left
+ * alone: changing them again would make screen readers announce them twice.
+ */
+import { siteUrl } from "../config.js";
+
+const KANJI = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff々〆";
+const HAS_KANJI = new RegExp(`[${KANJI}]|[\\uD840-\\uD87F][\\uDC00-\\uDFFF]`);
+const NOTATION = new RegExp(`(?:｜([^｜《》]+)|([${KANJI}ヶヵ]+))《([^｜《》]*)》`, "gu");
+const DIGIT = /[0-9０-９]/;
+const SKIP = [
+  "script", "style", "textarea", "select", "option", "code", "pre", "svg", "math", "template", "ruby",
+  "[contenteditable]", "[aria-live]", "[role='status']", "[role='alert']", "[role='log']",
+].join(",");
+
+/**
+ * Segments of a text in 青空文庫 notation: 漢字《かんじ》 puts the reading over the kanji
+ * just before it; ｜ marks where a base starts. The same rules as furigana/reading.py.
+ * @param {string} text
+ * @returns {Array<[string, string]>} [base, reading] pairs; reading "" for bare text
+ */
+export function parseNotation(text) {
+  const out = [];
+  let pos = 0;
+  for (const match of text.matchAll(NOTATION)) {
+    if (match.index > pos) out.push([text.slice(pos, match.index), ""]);
+    out.push([match[1] || match[2], match[3]]);
+    pos = match.index + match[0].length;
+  }
+  if (pos < text.length) out.push([text.slice(pos), ""]);
+  return out;
+}
+
+/**
+ * The chunks as a lookup table: the plain text of each chunk → its segments.
+ * @param {string[]} entries
+ */
+export function buildDictionary(entries) {
+  const chunks = new Map();
+  let longest = 0;
+  for (const entry of entries) {
+    const segments = parseNotation(entry);
+    const key = segments.map(([base]) => base).join("");
+    chunks.set(key, segments);
+    longest = Math.max(longest, key.length);
+  }
+  return { chunks, longest };
+}
+
+/**
+ * The segments of a text: at each place the longest known chunk, the rest bare.
+ * A chunk that starts with a digit is taken only where a number starts (2分 is not the end of 12分).
+ * @param {string} text
+ * @param {{chunks: Map<string, Array<[string, string]>>, longest: number}} dictionary
+ */
+export function segmentText(text, dictionary) {
+  const out = [];
+  let bare = "";
+  let i = 0;
+  while (i < text.length) {
+    let found = null;
+    if (HAS_KANJI.test(text.slice(i, i + dictionary.longest)) || DIGIT.test(text[i])) {
+      for (let length = Math.min(dictionary.longest, text.length - i); length > 0; length -= 1) {
+        const candidate = dictionary.chunks.get(text.slice(i, i + length));
+        if (candidate && !(DIGIT.test(text[i]) && i > 0 && DIGIT.test(text[i - 1]))) {
+          found = candidate;
+          i += length;
+          break;
+        }
+      }
+    }
+    if (found) {
+      if (bare) out.push([bare, ""]);
+      bare = "";
+      out.push(...found);
+    } else {
+      bare += text[i];
+      i += 1;
+    }
+  }
+  if (bare) out.push([bare, ""]);
+  return out;
+}
+
+function rubyNodes(segments) {
+  const nodes = segments.map(([base, reading]) => {
+    if (!reading) return document.createTextNode(base);
+    const ruby = document.createElement("ruby");
+    const rt = document.createElement("rt");
+    ruby.append(base);
+    rt.dataset.r = reading; // shown by CSS (rt::before), as the build writes it
+    ruby.append(rt);
+    return ruby;
+  });
+  if (nodes.length === 1) return nodes;
+  // Several nodes where there was one text: held in one <span>, so a flex or grid
+  // parent still lays them out, and wraps them, as one item (as the build does).
+  const span = document.createElement("span");
+  span.append(...nodes);
+  return [span];
+}
+
+function convert(node, dictionary) {
+  const text = node.data;
+  if (!HAS_KANJI.test(text)) return;
+  const parent = node.parentElement;
+  if (!parent || parent.closest(SKIP)) return;
+  const segments = segmentText(text, dictionary);
+  if (!segments.some(([, reading]) => reading)) return;
+  node.replaceWith(...rubyNodes(segments));
+}
+
+function convertTree(root, dictionary) {
+  if (root.nodeType === Node.TEXT_NODE) {
+    convert(root, dictionary);
+    return;
+  }
+  if (root.nodeType !== Node.ELEMENT_NODE || root.closest(SKIP)) return;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const text of texts) convert(text, dictionary);
+}
+
+let started = null;
+
+/**
+ * Start putting ruby over rendered text: fetch the readings once, convert what is
+ * there, then every text the scripts add. Safe to call more than once.
+ * @returns {Promise<void>}
+ */
+export function startLiveRuby() {
+  if (!started) {
+    started = fetch(siteUrl("furigana/readings.json"))
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+      .then((entries) => {
+        const dictionary = buildDictionary(entries);
+        convertTree(document.body, dictionary);
+        new MutationObserver((changes) => {
+          for (const change of changes) {
+            if (change.type === "characterData") convert(change.target, dictionary);
+            for (const node of change.addedNodes) convertTree(node, dictionary);
+          }
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+        document.documentElement.dataset.furiganaLive = "ready";
+      })
+      .catch(() => {
+        // No readings for rendered text; the page's own ruby still works.
+        document.documentElement.dataset.furiganaLive = "failed";
+      });
+  }
+  return started;
+}
