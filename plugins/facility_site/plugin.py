@@ -48,7 +48,8 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(get_glossary_generator)
     signals.get_generators.connect(start_sitemap)
-    signals.finalized.connect(write_headers_file)
     signals.all_generators_finalized.connect(furigana.prepare)
     signals.get_writer.connect(furigana.get_writer)
     signals.finalized.connect(furigana.finish)
+    # Last: _headers covers the folders the other `finalized` receivers write (furigana/).
+    signals.finalized.connect(write_headers_file)

@@ -143,8 +143,8 @@ def test_hashed_search_data_and_versioned_assets_are_immutable_and_the_rest_reva
     assert cache(f"/{config['lunr']}") == IMMUTABLE
     for url in ("/", "/index.html", "/search/", "/pref/tokyo/", "/compare/", "/theme/css/site.css", "/theme/js/site.js", "/404.html", "/sitemap.xml"):
         assert cache(url) == REVALIDATE, url
-    compare_data = next((sample_site / "compare" / "data").glob("*.json")).relative_to(sample_site).as_posix()
-    assert cache(f"/{compare_data}") == REVALIDATE
+    facility_data = next((sample_site / "facility-data").glob("*.json")).relative_to(sample_site).as_posix()
+    assert cache(f"/{facility_data}") == REVALIDATE
 
 
 def test_cache_rules_cover_a_tree_with_photos_and_a_search_folder_once_each(tmp_path):
