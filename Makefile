@@ -75,7 +75,7 @@ help:
 	@echo '  make devserver    build, serve, rebuild on every saved record/article/theme/settings change'
 	@echo '  make setup        only install what building needs (venv with requirements.txt, lunr.js)'
 	@echo '  make setup-dev    also install what tests, lint and benchmarks need (requirements-dev.txt, axe-core, vnu-jar, Chromium, Java)'
-	@echo '  make clean        remove $(OUTPUTDIR)/ and the build cache $(CACHEDIR)/'
+	@echo '  make clean        remove $(OUTPUTDIR)/, the build cache $(CACHEDIR)/ and the encoded photos in cache/'
 	@echo '  make synth        write N=$(N) synthetic records into OUT=$(OUT)/ (SEED=$(SEED))'
 	@echo '  make bench        build the synthetic site at SIZES="$(SIZES)" and measure it (docs/benchmarks.md)'
 	@echo '  make bench-near   at N=$(N): 近くの事業所 build cost, coordinate bytes, distance sort in Chromium (issue 12)'
@@ -152,7 +152,7 @@ test: setup-dev lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(OUTPUTDIR) $(CACHEDIR)
+	rm -rf $(OUTPUTDIR) $(CACHEDIR) cache
 
 synth: $(VENV_STAMP)
 	$(PYTHON) tools/synth.py --count $(N) --out $(OUT) --seed $(SEED)

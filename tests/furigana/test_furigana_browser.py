@@ -38,7 +38,7 @@ def ax_names(tab) -> list[str]:
 
 def switch_on(tab):
     tab.get_by_role("button", name="ふりがな").click()
-    tab.wait_for_function("document.documentElement.dataset.furigana === 'on'")
+    tab.wait_for_function("() => document.documentElement.dataset.furigana === 'on'")
 
 
 def test_off_by_default_no_reading_is_shown_read_or_in_inner_text(page, sample_server):
@@ -77,7 +77,7 @@ def test_switch_shows_readings_without_reload_and_is_remembered(page, sample_ser
     # And off again, by keyboard.
     page.get_by_role("button", name="ふりがな").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    page.wait_for_function("() => document.documentElement.dataset.furigana === 'off'")
     page.reload()
     assert page.evaluate("window.__furiganaAtBody") == "off"
     assert page.evaluate("getComputedStyle(document.querySelector('main h1 rt'), '::before').content") == "none"
@@ -139,7 +139,7 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
     assert page.locator("[data-results] ruby").count() == 0
 
     switch_on(page)
-    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
     card = "[data-results] [data-facility-id='pinto']"
     shown = readings_in(page, card)
     assert ["流山", "ながれやま"] in shown and ["森", "もり"] in shown and ["分", "ふん"] in shown  # 徒歩2分
@@ -147,8 +147,8 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
     assert len(fetched) == 1
     # A new search renders new cards: they get ruby too.
     page.goto(sample_server.url + "search/?pref=tokyo")
-    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
-    page.wait_for_function("document.querySelector(\"[data-results] [data-facility-id='current'] ruby\")")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("() => document.querySelector(\"[data-results] [data-facility-id='current'] ruby\")")
     assert ["新宿", "しんじゅく"] in readings_in(page, "[data-results] [data-facility-id='current']")
     assert page.errors == []
 
@@ -156,14 +156,14 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
 def test_comparison_table_gets_ruby_while_on(page, sample_server):
     page.add_init_script("localStorage.setItem('furigana', 'on')")
     page.goto(sample_server.url + "compare/?ids=pinto,current")
-    page.wait_for_function("document.documentElement.dataset.furiganaLive === 'ready'")
-    page.wait_for_function("document.querySelector('[data-compare-page] table ruby')")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("() => document.querySelector('[data-compare-page] table ruby')")
     shown = readings_in(page, "[data-compare-page] table")
     assert ["定員", "ていいん"] in shown and ["新宿", "しんじゅく"] in shown and ["御苑", "ぎょえん"] in shown
     # The table's own text reads as before with ふりがな off again.
     switch_off = page.get_by_role("button", name="ふりがな")
     switch_off.click()
-    page.wait_for_function("document.documentElement.dataset.furigana === 'off'")
+    page.wait_for_function("() => document.documentElement.dataset.furigana === 'off'")
     assert readings_in(page, "[data-compare-page] table") == []
     assert "ていいん" not in page.locator("[data-compare-page] table").inner_text()
     assert page.errors == []
