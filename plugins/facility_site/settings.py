@@ -54,6 +54,11 @@ DEFAULTS = MappingProxyType(
         # The build cache folder (parsed records, which pages are unchanged; see
         # README "The build cache"). None: no cache. pelicanconf.py sets .cache/.
         "cache_path": None,
+        # ふりがな: ruby over every page and the 「ふりがな」 switch in the header.
+        # The ruby about doubles the HTML (1.5 GB instead of about 0.75 GB at
+        # 30,000 facilities); False builds without it, e.g. to fit a host's
+        # size limit (README "Deploying").
+        "furigana": True,
     }
 )
 
@@ -78,6 +83,8 @@ def resolve(settings: dict) -> dict:
     workers = merged["render_workers"]
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
         raise SettingsError("FACILITY_SITE: render_workers must be None or a whole number ≥ 1")
+    if not isinstance(merged["furigana"], bool):
+        raise SettingsError("FACILITY_SITE: furigana must be True or False")
     merged["canonical_base"] = str(merged["canonical_base"]).rstrip("/")
     credit = merged["open_data_credit"]
     if not (hasattr(credit, "keys") and set(credit) == {"text", "url"} and all(isinstance(credit[k], str) and credit[k].strip() for k in credit)):

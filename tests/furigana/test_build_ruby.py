@@ -102,7 +102,7 @@ def run_build(tmp_path: Path, overrides: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "facility_site.build", "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "out")],
         cwd=tmp_path,
-        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "CONTENT": str(content), "FACILITIES": str(SAMPLE_FACILITIES)},
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "CONTENT": str(content), "FACILITIES": str(SAMPLE_FACILITIES), "FACILITY_CACHE": ""},
         capture_output=True,
         text=True,
         timeout=300,
@@ -158,3 +158,28 @@ def test_the_browser_gets_readings_for_the_text_it_renders(site):
     assert any(entry.startswith("件《けん》の事業《じぎょう》所《しょ》が見《み》") for entry in entries)
     # A number and counter alone is no word (1日 is ついたち only after a month).
     assert not [entry for entry in entries if entry.startswith("｜1日")]
+
+
+def test_furigana_false_builds_without_ruby_switch_or_readings(tmp_path):
+    """FACILITY_SITE furigana: False (to fit a host's size limit) leaves no trace of ふりがな in the output."""
+    off = build_site(tmp_path / "off", furigana=False)
+    on = build_site(tmp_path / "on")
+    for url in ("", "facilities/pinto/", "search/", "compare/"):
+        doc_off = page(off, url, ruby=True)
+        doc_on = page(on, url, ruby=True)
+        assert doc_on.find("ruby") is not None and doc_on.select("[data-furigana-toggle]")
+        assert doc_off.find("ruby") is None, url
+        assert not doc_off.select("[data-furigana-toggle]"), url
+        assert not [s for s in doc_off.select("script[src]") if "furigana-init" in s["src"]], url
+    assert (on / "furigana" / "readings.json").exists()
+    assert not (off / "furigana").exists()
+    smaller = (off / "facilities" / "pinto" / "index.html").stat().st_size
+    assert smaller < (on / "facilities" / "pinto" / "index.html").stat().st_size
+
+
+def test_furigana_setting_must_be_a_boolean():
+    from facility_site.errors import SettingsError
+    from facility_site.settings import resolve
+
+    with pytest.raises(SettingsError, match="furigana must be True or False"):
+        resolve({"FACILITY_SITE": {"furigana": "no"}})

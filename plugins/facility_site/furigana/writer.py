@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pelican.writers import Writer
 
+from ..settings import resolve
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
@@ -48,8 +49,8 @@ def _shown(path: Path) -> str:
 
 def prepare(generators) -> None:
     """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
-    if not generators:
-        return
+    if not generators or not resolve(generators[0].settings)["furigana"]:
+        return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
     _BUILDS[str(generators[0].output_path)] = furigana

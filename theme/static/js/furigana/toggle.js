@@ -38,6 +38,8 @@ function apply(on) {
 
 /** Wire every switch on the page. */
 export function mountFuriganaToggle() {
+  // A site built with FACILITY_SITE furigana: False has no switch and no readings to load.
+  if (!document.querySelector(BUTTON)) return;
   apply(furiganaOn());
   for (const button of document.querySelectorAll(BUTTON)) {
     button.addEventListener("click", () => {
