@@ -15,8 +15,9 @@ import sys
 import textwrap
 
 import pytest
+from bs4 import BeautifulSoup
 from facility_site.build import build
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY, without_ruby
 
 
 def files(site):
@@ -87,6 +88,11 @@ def reused_pages(caplog) -> int:
     raise AssertionError("no page count logged")
 
 
+def plain(html: bytes) -> str:
+    """A page's text as read with ふりがな off: the ruby the build adds taken out."""
+    return without_ruby(BeautifulSoup(html.decode("utf-8"), "html.parser")).get_text()
+
+
 @pytest.fixture()
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
@@ -110,7 +116,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     project.record(synth[1]).unlink()
     cached = project.cached_build()
     assert_identical(cached, project.clean_build())
-    assert "23名" in cached["facilities/current/index.html"].decode("utf-8")
+    assert "23名" in plain(cached["facilities/current/index.html"])
     assert "facilities/added-office/index.html" in cached and f"facilities/{synth[1]}/index.html" not in cached
     assert reused_pages(caplog) > 50
 
@@ -119,7 +125,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     article.write_text(article.read_text(encoding="utf-8").replace("新しい生活のスタートです。", "新しい生活の始まりです。"), encoding="utf-8")
     cached = project.cached_build()
     assert_identical(cached, project.clean_build())
-    assert "新しい生活の始まりです。" in cached["articles/teichaku-shien-guide/index.html"].decode("utf-8")
+    assert "新しい生活の始まりです。" in plain(cached["articles/teichaku-shien-guide/index.html"])
 
     # A template changes: every page made from it is rendered again.
     template = project.theme / "templates" / "facility.html"
@@ -128,7 +134,17 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     template.write_text(text.replace("{% block content %}", "{% block content %}<p data-test-marker>テンプレート変更</p>", 1), encoding="utf-8")
     cached = project.cached_build()
     assert_identical(cached, project.clean_build())
-    assert "テンプレート変更" in cached["facilities/current/index.html"].decode("utf-8")
+    assert "テンプレート変更" in plain(cached["facilities/current/index.html"])
+
+    # The glossary and the ふりがな overrides are inputs of every page that uses their words.
+    glossary = project.content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("id: shuro-ikou-shien", "id: ikou-renamed"), encoding="utf-8")
+    overrides = project.content / "furigana.yaml"
+    overrides.write_text("定着: ていちゃくう\n", encoding="utf-8")
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert "glossary/#ikou-renamed" in cached["facilities/current/index.html"].decode("utf-8")
+    assert 'data-r="ていちゃくう"' in cached["facilities/current/index.html"].decode("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 from bs4 import BeautifulSoup
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, without_ruby
 
 TIMEOUT = 90
 
@@ -45,7 +45,7 @@ def hires_shown(html: str | None) -> str | None:
     """The 昨年の就職人数 value on a facility page, as a visitor reads it."""
     if html is None:
         return None
-    soup = BeautifulSoup(html, "html.parser")
+    soup = without_ruby(BeautifulSoup(html, "html.parser"))  # the text as read with ふりがな off
     for term in soup.select("dt"):
         if term.get_text(strip=True) == "昨年の就職人数":
             return term.find_next_sibling("dd").get_text(" ", strip=True)

@@ -111,6 +111,9 @@ class Fingerprint:
             digest.update(b"}")
         elif isinstance(value, (set, frozenset)):
             digest.update(b"<" + b"".join(sorted(self.digest(item) for item in value)) + b">")
+        elif hasattr(value, "cache_identity"):  # an object that says which plain data make it (furigana.Furigana)
+            digest.update(f"obj:{type(value).__module__}.{type(value).__qualname__}\0".encode())
+            self._feed(digest, value.cache_identity())
         elif callable(value) and getattr(value, "__qualname__", None) and "<" not in value.__qualname__:
             digest.update(f"fn:{value.__module__}.{value.__qualname__}\0".encode())
         else:

@@ -321,6 +321,10 @@ class Furigana:
     def __len__(self) -> int:
         return len(self._phrases)
 
+    def cache_identity(self) -> dict:
+        """What the readings depend on besides the code and the dictionary (both in the cache's code key)."""
+        return self._phrases
+
     def phrase_segments(self, phrase: str) -> Segments | None:
         """The segments of a known phrase, or None when its reading does not fit it."""
         if phrase not in self._resolved:
