@@ -440,11 +440,7 @@ def _as_written(source: _Source, key: str, value: object) -> object:
 
 def _build(source: _Source, record_id: str) -> Facility | None:
     data = source.data
-    for key in data:
-        if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(KNOWN_KEYS)}"
-            source.problem(key, f"unknown field{hint}")
+    _report_unknown_keys(source, "", data, KNOWN_KEYS)
     imported = "source" in data
     for key in REQUIRED:
         if key == "disabilities" and imported:
@@ -527,9 +523,7 @@ def _metric_note(source: _Source, field_name: str, raw: dict) -> MetricNote | No
         if key == "basis" and field_name != BASIS_FIELD:
             source.problem(f"{field_name}.basis", "basis is for retention_rate only (how long after starting work a person counts as retained)")
         elif key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(known)}"
-            source.problem(f"{field_name}.{key}", f"unknown field{hint}")
+            _report_unknown_keys(source, field_name, (key,), known)
     if "value" not in raw:
         source.problem(f"{field_name}.value", "value is missing; write the figure (or 非公開) as value: …")
     period = _nested_text(source, f"{field_name}.period", raw.get("period"))
@@ -670,11 +664,7 @@ def _access(source: _Source) -> tuple[Station, ...]:
         if not isinstance(item, dict):
             source.problem(where, "must be a mapping with station and walk_minutes")
             continue
-        for key in item:
-            if key not in ACCESS_KEYS:
-                close = difflib.get_close_matches(str(key), ACCESS_KEYS, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                source.problem(f"{where}.{key}", f"unknown field{hint}")
+        _report_unknown_keys(source, where, item, ACCESS_KEYS)
         station = _access_text(source, f"{where}.station", item.get("station")) or ""
         station = station.removesuffix("駅").strip()  # 新宿駅 -> 新宿: the site adds 駅 itself
         if not station and f"{where}.station" not in {p.field for p in source.problems}:
@@ -775,12 +765,19 @@ def _block(source: _Source, key: str, known: tuple[str, ...], shape: str) -> dic
     if not isinstance(value, dict):
         source.problem(key, f"must be a mapping such as {shape}")
         return None
-    for sub_key in value:
-        if sub_key not in known:
-            close = difflib.get_close_matches(str(sub_key), known, n=1, cutoff=0.7)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(known)}"
-            source.problem(f"{key}.{sub_key}", f"unknown field{hint}")
+    _report_unknown_keys(source, key, value, known, cutoff=0.7)
     return value
+
+
+def _report_unknown_keys(source: _Source, where: str, keys, known, cutoff: float = 0.6, aliases: dict | None = None) -> None:
+    """One problem per key not in `known`, with the closest known key (or an alias's) as a hint, else the list."""
+    for key in keys:
+        if key in known:
+            continue
+        name = str(key)
+        close = [aliases[name.lower()]] if aliases and name.lower() in aliases else difflib.get_close_matches(name, known, n=1, cutoff=cutoff)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known fields are {', '.join(known)}"
+        source.problem(f"{where}.{name}" if where else name, f"unknown field{hint}")
 
 
 def _nested_text(source: _Source, key: str, value: object) -> str | None:
@@ -951,11 +948,7 @@ def _photos(source: _Source) -> tuple[PhotoRef, ...]:
         if not isinstance(item, dict):
             source.problem(where, "must be a mapping with file and alt")
             continue
-        for key in item:
-            if key not in PHOTO_KEYS:
-                close = difflib.get_close_matches(str(key), PHOTO_KEYS, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else "; known fields are file, alt"
-                source.problem(f"{where}.{key}", f"unknown field{hint}")
+        _report_unknown_keys(source, where, item, PHOTO_KEYS)
         alt = _access_text(source, f"{where}.alt", item.get("alt"))
         if not alt:
             if f"{where}.alt" not in {p.field for p in source.problems}:
@@ -1021,6 +1014,8 @@ def _vacancy(source: _Source) -> Vacancy | None:
 # Japan's extent, with a margin: 沖ノ鳥島 20.4°N, 与那国島 123.0°E, 南鳥島 154.0°E, 択捉島 45.6°N.
 JAPAN_LAT = (20.0, 46.0)
 JAPAN_LNG = (122.0, 154.0)
+LOCATION_KEYS = ("lat", "lng")
+LOCATION_ALIASES = {"lon": "lng", "long": "lng", "longitude": "lng", "経度": "lng", "latitude": "lat", "緯度": "lat"}
 
 
 def _location(source: _Source) -> Location | None:
@@ -1030,17 +1025,9 @@ def _location(source: _Source) -> Location | None:
     if not isinstance(value, dict):
         source.problem("location", "must be a mapping {lat: …, lng: …} (degrees, e.g. lat: 35.6866 and lng: 139.7101)")
         return None
-    unknown = sorted(str(key) for key in value if key not in ("lat", "lng"))
-    missing = [key for key in ("lat", "lng") if key not in value]
-    for key in unknown:
-        if key.lower() in ("lon", "long", "longitude", "経度"):
-            hint = "; did you mean 'lng'?"
-        elif key.lower() in ("latitude", "緯度"):
-            hint = "; did you mean 'lat'?"
-        else:
-            close = difflib.get_close_matches(key, ["lat", "lng"], n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else "; location has only lat and lng"
-        source.problem(f"location.{key}", f"unknown field{hint}")
+    unknown = sorted(str(key) for key in value if key not in LOCATION_KEYS)
+    missing = [key for key in LOCATION_KEYS if key not in value]
+    _report_unknown_keys(source, "location", unknown, LOCATION_KEYS, aliases=LOCATION_ALIASES)
     for key in missing:
         source.problem("location", f"{key} is missing (location needs both lat and lng, in degrees)")
     numbers = {}
