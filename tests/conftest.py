@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from record_text import records_folder
 from sitebuild import ROOT, StaticServer, build_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -17,6 +18,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    """tmp_path/facilities as the records folder, run from tmp_path (the reader tests; a module's own `folder` wins)."""
+    return records_folder(tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -6,46 +6,12 @@ so the first added line is line 9.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
-from facility_site.errors import RecordError
 from facility_site.records.model import Conditions, Hours, Visit
 from facility_site.records.reader import load_facilities
-
-VALID = """\
-name: テスト事業所
-name_kana: てすとじぎょうしょ
-prefecture: 東京都
-city: 新宿区
-services: [就労移行支援, 就労定着支援]
-capacity: 12
-disabilities: [精神, 発達]
-updated: 2026-11-01
-"""
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    records = tmp_path / "facilities"
-    records.mkdir()
-    return records
-
-
-def write(folder: Path, name: str, text: str) -> None:
-    (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
-
-
-def with_lines(*extra: str) -> str:
-    return VALID + "".join(line + "\n" for line in extra)
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(RecordError) as caught:
-        load_facilities(folder)
-    return [str(p) for p in caught.value.problems]
+from record_text import VALID, problems, with_lines, write
 
 ISSUE_EXAMPLE = (
     "email: info@example.jp",

@@ -5,45 +5,9 @@ Each case adds lines to VALID (which ends on line 8), so the first added line is
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import pytest
-from facility_site.errors import RecordError
 from facility_site.records.metrics import Metric, MetricError, MetricNote, parse_basis
-from facility_site.records.reader import load_facilities
-
-VALID = """\
-name: テスト事業所
-name_kana: てすとじぎょうしょ
-prefecture: 東京都
-city: 新宿区
-services: [就労移行支援, 就労定着支援]
-capacity: 12
-disabilities: [精神, 発達]
-updated: 2026-11-01
-"""
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    records = tmp_path / "facilities"
-    records.mkdir()
-    return records
-
-
-def read_one(folder: Path, extra: str):
-    (folder / "test.yaml").write_text(VALID + textwrap.dedent(extra), encoding="utf-8")
-    (facility,) = load_facilities(folder)
-    return facility
-
-
-def problems(folder: Path, extra: str) -> list[str]:
-    (folder / "test.yaml").write_text(VALID + textwrap.dedent(extra), encoding="utf-8")
-    with pytest.raises(RecordError) as caught:
-        load_facilities(folder)
-    return [str(p) for p in caught.value.problems]
+from record_text import problems, read_one
 
 
 def test_the_mapping_form_carries_value_and_definition(folder):

@@ -8,7 +8,6 @@ The two valid scenarios live in tests/fixtures/records/.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,53 +16,14 @@ from facility_site.records.metrics import Metric
 from facility_site.records.model import Conditions, Hours, Location, Station, Visit
 from facility_site.records.reader import display_path, load_facilities
 from facility_site.records.vocab import DISABILITY_BY_LABEL, PREFECTURE_BY_NAME, SERVICE_BY_LABEL
+from record_text import VALID, problems, with_lines, write
 from sitebuild import FIXTURES
 
 RECORD_FIXTURES = FIXTURES / "records"
 
-# A valid record; every test below changes one thing in it. Line numbers matter.
-VALID = """\
-name: テスト事業所
-name_kana: てすとじぎょうしょ
-prefecture: 東京都
-city: 新宿区
-services: [就労移行支援, 就労定着支援]
-capacity: 12
-disabilities: [精神, 発達]
-updated: 2026-11-01
-"""
 REQUIRED_FIELDS = ["name", "prefecture", "city", "services", "disabilities", "updated"]
 
 
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    """tmp_path/facilities, with tmp_path as the working directory."""
-    monkeypatch.chdir(tmp_path)
-    records = tmp_path / "facilities"
-    records.mkdir()
-    return records
-
-
-def write(folder: Path, name: str, text: str | bytes) -> Path:
-    path = folder / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def problems(folder: Path) -> list[str]:
-    """The problem lines load_facilities reports (failing the test if it reports none)."""
-    with pytest.raises(RecordError) as caught:
-        load_facilities(folder)
-    return [str(p) for p in caught.value.problems]
-
-
-def with_lines(*extra: str, drop: tuple[str, ...] = ()) -> str:
-    """VALID without the `drop` fields, with `extra` lines added at the end (from line 9 on)."""
-    kept = [line for line in VALID.splitlines() if line.split(":")[0] not in drop]
-    return "\n".join(kept + list(extra)) + "\n"
 
 
 # --- valid records ------------------------------------------------------------

@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
-from facility_site.errors import RecordError
 from facility_site.records.model import Vacancy
 from facility_site.records.reader import load_facilities
+from record_text import VALID, problems
 from sitebuild import TODAY, build_site, page
-
-VALID = """\
-name: テスト事業所
-name_kana: てすとじぎょうしょ
-prefecture: 東京都
-city: 新宿区
-services: [就労移行支援, 就労定着支援]
-capacity: 12
-disabilities: [精神, 発達]
-updated: 2026-11-01
-"""
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    records = tmp_path / "facilities"
-    records.mkdir()
-    return records
 
 
 def empty_content(root: Path) -> Path:
     content = root / "content"
     (content / "articles").mkdir(parents=True, exist_ok=True)
     return content
-
-
-def problems(folder: Path, extra: str) -> list[str]:
-    (folder / "test.yaml").write_text(VALID + textwrap.dedent(extra), encoding="utf-8")
-    with pytest.raises(RecordError) as caught:
-        load_facilities(folder)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_vacancy_is_read_with_its_date_and_note(folder):
