@@ -144,20 +144,55 @@ def test_override_file_that_is_not_yaml_is_a_file_line_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_browser_gets_readings_for_the_text_it_renders(site):
+def readings_file(site: Path, path: str) -> list[str]:
     import json
 
-    entries = json.loads((site / "furigana" / "readings.json").read_text(encoding="utf-8"))
-    assert entries == sorted(set(entries))
-    # From the search cards and comparison data: stations with the kana between their kanji,
-    # numbers with their counters, facility names as name_kana reads them, the overrides.
-    assert "流山《ながれやま》おおたかの森《もり》" in entries
-    assert "2分《ふん》" in entries and "3分《ぷん》" in entries
-    assert "若葉《もくよう》" in entries and "雰囲気《ふいんき》" in entries
-    # From the scripts' own words (search/page.js: 「…件の事業所が見つかりました」).
-    assert any(entry.startswith("件《けん》の事業《じぎょう》所《しょ》が見《み》") for entry in entries)
+    entries = json.loads((site / "furigana" / path).read_text(encoding="utf-8"))
+    assert entries == sorted(set(entries)), path
+    return entries
+
+
+def card_chunk_of(site: Path, facility_id: str) -> str:
+    """The search card file (cards/doc-<k>.json) that holds a facility's card."""
+    import json
+
+    for path in sorted(site.glob("search/*/cards/doc-*.json")):
+        if any(row[0] == facility_id for row in json.loads(path.read_text(encoding="utf-8"))):
+            return path.relative_to(site).as_posix()
+    raise AssertionError(f"no card for {facility_id}")
+
+
+def test_the_browser_gets_readings_for_the_text_it_renders(site):
+    from facility_site.pages.facility_data import chunk_of, chunk_path
+
+    # The site's file: the scripts' own words (search/page.js: 「…件の事業所が見つかりました」),
+    # the vocabularies of the pages that render in the browser (prefecture names).
+    site_entries = readings_file(site, "readings.json")
+    assert any(entry.startswith("件《けん》の事業《じぎょう》所《しょ》が見《み》") for entry in site_entries)
+    assert "神奈川県《かながわけん》" in site_entries or "神奈川《かながわ》" in site_entries
+    # … but not the facilities' own text: that is in the file of the chunk that holds it.
+    assert "流山《ながれやま》おおたかの森《もり》" not in site_entries
+    assert not [entry for entry in site_entries if "もくよう" in entry]
+
+    # A search card's chunk: stations with the kana between their kanji, numbers with their
+    # counters, facility names as name_kana reads them, the overrides.
+    pinto_cards = readings_file(site, card_chunk_of(site, "pinto"))
+    assert "流山《ながれやま》おおたかの森《もり》" in pinto_cards
+    assert "2分《ふん》" in pinto_cards
+    wakaba_cards = readings_file(site, card_chunk_of(site, "wakaba"))
+    assert "若葉《もくよう》" in wakaba_cards
+    # The comparison data of a facility-data chunk: the catchphrase with the override.
+    chunks = len(list((site / "facility-data").glob("*.json")))
+    wakaba_data = readings_file(site, chunk_path(chunk_of("wakaba", chunks)))
+    assert "雰囲気《ふいんき》" in wakaba_data and "若葉《もくよう》" in wakaba_data
+    # Every data chunk has its readings file; the search cards by prefecture have none (same rows).
+    data_chunks = {p.relative_to(site).as_posix() for p in site.glob("facility-data/*.json")}
+    data_chunks |= {p.relative_to(site).as_posix() for p in site.glob("search/*/cards/doc-*.json")}
+    written = {p.relative_to(site / "furigana").as_posix() for p in (site / "furigana").rglob("*.json")}
+    assert written == data_chunks | {"readings.json"}
     # A number and counter alone is no word (1日 is ついたち only after a month).
-    assert not [entry for entry in entries if entry.startswith("｜1日")]
+    for path in written:
+        assert not [entry for entry in readings_file(site, path) if entry.startswith("｜1日")], path
 
 
 def test_furigana_false_builds_without_ruby_switch_or_readings(tmp_path):

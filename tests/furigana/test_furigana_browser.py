@@ -125,8 +125,9 @@ def readings_in(tab, selector: str) -> list[list[str]]:
 
 
 def readings_requests(tab) -> list[str]:
+    """The readings files the page asks for (furigana/…, not the scripts in theme/js/furigana/)."""
     requests = []
-    tab.on("request", lambda request: requests.append(request.url) if "furigana/" in request.url and "readings" in request.url else None)
+    tab.on("request", lambda request: requests.append(request.url) if "/furigana/" in request.url and "/theme/" not in request.url else None)
     return requests
 
 
@@ -144,7 +145,11 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
     shown = readings_in(page, card)
     assert ["流山", "ながれやま"] in shown and ["森", "もり"] in shown and ["分", "ふん"] in shown  # 徒歩2分
     assert ["就労", "しゅうろう"] in shown  # the name, as its page reads it
-    assert len(fetched) == 1
+    # The site's readings, and those of the card chunks shown (each card's data-doc), once each.
+    config = page.evaluate("JSON.parse(document.getElementById('search-config').textContent)")
+    docs = page.eval_on_selector_all("[data-results] [data-doc]", "cards => cards.map((c) => Number(c.dataset.doc))")
+    wanted = {"furigana/readings.json"} | {f"furigana/{config['data']}cards/doc-{d // config['cardChunk']}.json" for d in docs}
+    assert sorted(fetched) == sorted(sample_server.url + path for path in wanted)
     # A new search renders new cards: they get ruby too.
     page.goto(sample_server.url + "search/?pref=tokyo")
     page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")

@@ -10,9 +10,21 @@ and cut into chunks: a run of kanji words with the kana between them
 A word that is read one way everywhere is also a chunk of its own, for text
 the scripts put together (「…駅」).
 
-`furigana/readings.json` is a sorted JSON list of chunks in 青空文庫 notation;
-theme/static/js/furigana/live.js fetches it only when ふりがな is on, and puts
-the longest chunk that matches at each place of a rendered text.
+The readings are cut the way the data is, so a visitor with ふりがな on
+fetches the readings of the data the page fetched, not of the whole site:
+
+- `furigana/readings.json`: the scripts' own words, the data that is not in
+  chunks (facets, …) and the vocabularies of the pages that render in the
+  browser (their JSON config blocks: prefecture names, labels);
+- `furigana/<path>` for each data file in chunks (search cards
+  `search/<hash>/cards/doc-<k>.json`, `facility-data/<k>.json`): the
+  readings of that file's text not already in readings.json, fetched with it. The search cards by
+  prefecture (`cards/pref-<slug>.json`) hold the same rows as the doc chunks
+  and get none: the browser asks for a card's doc chunk.
+
+Each is a sorted JSON list of chunks in 青空文庫 notation;
+theme/static/js/furigana/live.js fetches them only when ふりがな is on, and
+puts the longest chunk that matches at each place of a rendered text.
 """
 
 from __future__ import annotations
@@ -25,8 +37,15 @@ from pathlib import Path
 from .reading import HAS_KANJI, Furigana, Segments, notation
 
 OUTPUT_FILE = "furigana/readings.json"
-# Data that is never shown as text: the search word index.
-_SKIP_DATA = re.compile(r"^search/[^/]+/text/|^furigana/")
+READINGS_DIR = "furigana"
+# Data that is never shown as text (the search word index), the readings
+# themselves, and the cards by prefecture (the same rows as the doc chunks).
+_SKIP_DATA = re.compile(r"^search/[^/]+/text/|^furigana/|^search/[^/]+/cards/pref-")
+# Data in chunks: each gets its own readings file, furigana/<its path>.
+_CHUNKED_DATA = re.compile(r"^search/[^/]+/cards/doc-[0-9]+\.json$|^facility-data/[0-9]+\.json$")
+# Pages that render text in the browser from the vocabularies in their JSON config blocks.
+_CONFIG_PAGES = ("search/index.html", "compare/index.html", "visit/index.html")
+_CONFIG_BLOCK = re.compile(r'<script type="application/json"[^>]*>(.*?)</script>', re.DOTALL)
 _HIRAGANA_ONLY = re.compile("[\u3041-\u309f\u30fc]+")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９,，.．]*")
 # String literals in the theme's scripts: "…", '…' and the fixed parts of `…${x}…`.
@@ -57,16 +76,34 @@ def chunks(segments: Segments) -> Iterator[Segments]:
     yield from flush()
 
 
-def strings_in_data(output: Path) -> Iterator[str]:
-    """Every string with kanji in the site's JSON data files, keys included."""
+def data_files(output: Path) -> Iterator[tuple[str, object]]:
+    """(path in the site, parsed JSON) of every data file whose text can be shown."""
     for path in sorted(output.rglob("*.json")):
-        if _SKIP_DATA.search(path.relative_to(output).as_posix()):
+        relative = path.relative_to(output).as_posix()
+        if _SKIP_DATA.search(relative):
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            yield relative, json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
+
+
+def strings_in_data(output: Path) -> Iterator[str]:
+    """Every string with kanji in the site's JSON data files, keys included."""
+    for _path, data in data_files(output):
         yield from _strings(data)
+
+
+def strings_in_config_blocks(output: Path) -> Iterator[str]:
+    """Strings with kanji in the JSON config blocks of the pages that render text in the browser."""
+    for name in _CONFIG_PAGES:
+        page = output / name
+        if page.is_file():
+            for block in _CONFIG_BLOCK.findall(page.read_text(encoding="utf-8")):
+                try:
+                    yield from _strings(json.loads(block))
+                except ValueError:
+                    continue
 
 
 def _strings(value) -> Iterator[str]:
@@ -92,29 +129,86 @@ def strings_in_scripts(folder: Path) -> Iterator[str]:
                     yield piece
 
 
+class _Reader:
+    """The chunks and words of texts, each text read once however many files hold it."""
+
+    def __init__(self, furigana: Furigana):
+        self.furigana = furigana
+        self.seen: dict[str, tuple[frozenset, frozenset]] = {}
+        # Every reading each word got, over all the texts read so far.
+        self.words: dict[str, set[str]] = {}
+
+    def read(self, text: str) -> tuple[frozenset, frozenset]:
+        """(chunks, words with a reading) of one text."""
+        done = self.seen.get(text)
+        if done is None:
+            found: set[Segments] = set()
+            bases: set[str] = set()
+            for piece in re.split(r"[\s　]+", text):
+                if not HAS_KANJI.search(piece):
+                    continue
+                for chunk in chunks(self.furigana.segments(piece)):
+                    found.add(chunk)
+                    for base, read in chunk:
+                        if read:
+                            self.words.setdefault(base, set()).add(read)
+                            bases.add(base)
+            done = self.seen[text] = (frozenset(found), frozenset(bases))
+        return done
+
+    def entries(self, texts: Iterable[str]) -> list[str]:
+        """The sorted chunks of `texts` in notation, plus their words that are read one way everywhere.
+
+        Call after every text of the site went through `read`, so "everywhere" is the whole site.
+        """
+        found: set[Segments] = set()
+        bases: set[str] = set()
+        for text in set(texts):
+            chunks_of, words_of = self.read(text)
+            found |= chunks_of
+            bases |= words_of
+        # A lone number-and-counter (1日) is no word: 1日 is ついたち only after a month.
+        for base in bases:
+            reads = self.words[base]
+            if len(reads) == 1 and not _DIGITS.search(base):
+                found.add(((base, next(iter(reads))),))
+        return sorted({notation(chunk) for chunk in found})
+
+
 def readings_dictionary(texts: Iterable[str], furigana: Furigana) -> list[str]:
     """The sorted chunks of every text, in notation, plus the words read the same way everywhere."""
-    found: set[Segments] = set()
-    words: dict[str, set[str]] = {}
-    for text in set(texts):
-        for piece in re.split(r"[\s　]+", text):
-            if not HAS_KANJI.search(piece):
-                continue
-            for chunk in chunks(furigana.segments(piece)):
-                found.add(chunk)
-                for base, read in chunk:
-                    if read:
-                        words.setdefault(base, set()).add(read)
-    # A lone number-and-counter (1日) is no word: 1日 is ついたち only after a month.
-    found.update(((base, next(iter(reads))),) for base, reads in words.items() if len(reads) == 1 and not _DIGITS.search(base))
-    return sorted({notation(chunk) for chunk in found})
+    texts = list(texts)
+    reader = _Reader(furigana)
+    for text in texts:
+        reader.read(text)
+    return reader.entries(texts)
+
+
+def readings_files(output: Path, theme_js: Path, furigana: Furigana) -> dict[str, list[str]]:
+    """The readings file for the site in `output`, by path: readings.json and one per data chunk."""
+    site: list[str] = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output))
+    chunked: dict[str, list[str]] = {}
+    for path, data in data_files(output):
+        texts = list(_strings(data))
+        if _CHUNKED_DATA.match(path):
+            chunked[f"{READINGS_DIR}/{path}"] = texts
+        else:
+            site += texts
+    reader = _Reader(furigana)
+    for texts in (site, *chunked.values()):
+        for text in texts:
+            reader.read(text)
+    files = {OUTPUT_FILE: reader.entries(site)}
+    # The browser always has the site's file: a chunk's file leaves out what that holds.
+    everywhere = set(files[OUTPUT_FILE])
+    files.update((path, [entry for entry in reader.entries(texts) if entry not in everywhere]) for path, texts in chunked.items())
+    return files
 
 
 def write_readings(output: Path, theme_js: Path, furigana: Furigana) -> Path:
-    """Write furigana/readings.json for the site in `output`."""
-    texts = list(strings_in_data(output)) + list(strings_in_scripts(theme_js))
-    entries = readings_dictionary(texts, furigana)
-    target = output / OUTPUT_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return target
+    """Write furigana/readings.json and the readings of each data chunk for the site in `output`."""
+    for path, entries in readings_files(output, theme_js, furigana).items():
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return output / OUTPUT_FILE

@@ -4,10 +4,15 @@
  * ふりがな is switched on (toggle.js imports it then), so a visitor with it
  * off fetches neither this module nor the readings.
  *
- * The readings come from the build (furigana/readings.json: chunks such as
- * 流山《ながれやま》おおたかの森《もり》駅《えき》 from the site's data and scripts).
+ * The readings come from the build, as chunks such as
+ * 流山《ながれやま》おおたかの森《もり》駅《えき》 (plugins/facility_site/furigana/browser.py):
+ * furigana/readings.json holds the scripts' words and the data that is not in
+ * chunks; each data chunk has its own file, furigana/<the chunk's path>, fetched
+ * when the page shows it: a search card's doc chunk (its data-doc), a
+ * facility-data chunk the page fetched (compare table, visit planner).
  * A MutationObserver puts <ruby> over each new text with kanji, the longest
- * known chunk first, so the renderers need no change. Live regions are left
+ * known chunk first, so the renderers need no change; when a chunk's readings
+ * arrive after its text, the text gets them then. Live regions are left
  * alone: changing them again would make screen readers announce them twice.
  */
 import { siteUrl } from "../config.js";
@@ -130,32 +135,105 @@ function convertTree(root, dictionary) {
   for (const text of texts) convert(text, dictionary);
 }
 
+const dictionary = { chunks: new Map(), longest: 0 };
+const requested = new Set();
+let pending = 0;
+
+function addEntries(entries) {
+  const added = buildDictionary(entries);
+  for (const [key, segments] of added.chunks) dictionary.chunks.set(key, segments);
+  dictionary.longest = Math.max(dictionary.longest, added.longest);
+}
+
+function setState() {
+  // "ready" once every readings file asked for so far has arrived (or failed).
+  document.documentElement.dataset.furiganaLive = pending ? "loading" : "ready";
+}
+
+/**
+ * Fetch one readings file (a path under furigana/) once, then put ruby over the page's text again.
+ * @param {string} path
+ * @returns {Promise<void>}
+ */
+function loadReadings(path) {
+  if (requested.has(path)) return Promise.resolve();
+  requested.add(path);
+  pending += 1;
+  setState();
+  return fetch(siteUrl(`furigana/${path}`))
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+    .then((entries) => {
+      addEntries(entries);
+      convertTree(document.body, dictionary);
+    })
+    .catch(() => {
+      // No readings for this part; the rest of the page keeps its ruby.
+    })
+    .finally(() => {
+      pending -= 1;
+      setState();
+    });
+}
+
+function searchConfig() {
+  const block = document.getElementById("search-config");
+  try {
+    return block ? JSON.parse(block.textContent) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The readings of the doc chunk of every search card in `root` (cards carry data-doc). */
+function loadCardReadings(root, search) {
+  if (!search || root.nodeType !== Node.ELEMENT_NODE) return;
+  const cards = [...root.querySelectorAll("[data-doc]")];
+  if (root.matches("[data-doc]")) cards.push(root);
+  for (const card of cards) {
+    const doc = Number(card.dataset.doc);
+    if (Number.isInteger(doc)) loadReadings(`${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json`);
+  }
+}
+
+const FACILITY_DATA = /\/facility-data\/([0-9]+)\.json$/;
+
+/** The readings of every facility-data chunk the page fetches (compare table, visit planner). */
+function watchDataFetches() {
+  if (typeof PerformanceObserver === "undefined") return;
+  const seen = (entries) => {
+    for (const entry of entries) {
+      const match = FACILITY_DATA.exec(new URL(entry.name).pathname);
+      if (match) loadReadings(`facility-data/${match[1]}.json`);
+    }
+  };
+  seen(performance.getEntriesByType("resource"));
+  new PerformanceObserver((list) => seen(list.getEntries())).observe({ type: "resource" });
+}
+
 let started = null;
 
 /**
- * Start putting ruby over rendered text: fetch the readings once, convert what is
- * there, then every text the scripts add. Safe to call more than once.
+ * Start putting ruby over rendered text: fetch the site's readings once, convert what
+ * is there, then every text the scripts add, fetching the readings of each data chunk
+ * the page shows. Safe to call more than once.
  * @returns {Promise<void>}
  */
 export function startLiveRuby() {
   if (!started) {
-    started = fetch(siteUrl("furigana/readings.json"))
-      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-      .then((entries) => {
-        const dictionary = buildDictionary(entries);
-        convertTree(document.body, dictionary);
-        new MutationObserver((changes) => {
-          for (const change of changes) {
-            if (change.type === "characterData") convert(change.target, dictionary);
-            for (const node of change.addedNodes) convertTree(node, dictionary);
-          }
-        }).observe(document.body, { childList: true, subtree: true, characterData: true });
-        document.documentElement.dataset.furiganaLive = "ready";
-      })
-      .catch(() => {
-        // No readings for rendered text; the page's own ruby still works.
-        document.documentElement.dataset.furiganaLive = "failed";
-      });
+    const search = searchConfig();
+    // Every readings file is asked for at once: the site's, and the chunks of what is shown.
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        if (change.type === "characterData") convert(change.target, dictionary);
+        for (const node of change.addedNodes) {
+          convertTree(node, dictionary);
+          loadCardReadings(node, search);
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    loadCardReadings(document.body, search);
+    watchDataFetches();
+    started = loadReadings("readings.json");
   }
   return started;
 }

@@ -27,7 +27,8 @@ export function el(tag, attributes = {}, ...children) {
 
 /**
  * One result card, as facility_card renders it.
- * @param {{pref: number, dis: number, svc: number, row: Array}} card engine output
+ * @param {{doc: number, pref: number, dis: number, svc: number, row: Array}} card engine output
+ *   (data-doc: the card's doc number, which furigana/live.js reads to fetch its chunk's readings)
  * @param {object} config the page's search config
  * @param {(path: string) => string} link site URL of a path
  */
@@ -53,7 +54,7 @@ export function renderCard(card, config, link) {
     {},
     el(
       "article",
-      { class: "card", "data-facility-id": id, "aria-labelledby": headingId },
+      { class: "card", "data-facility-id": id, "data-doc": String(card.doc), "aria-labelledby": headingId },
       el("h3", { class: "card__name", id: headingId }, el("a", { href: link(`facilities/${id}/`) }, name)),
       el("p", { class: "card__place" }, `${config.prefectureNames[card.pref]}${city}`),
       // 「現在地から近い順」: the straight-line distance, or that the office has no location.
