@@ -69,13 +69,28 @@ def test_overrides_win_over_the_analyser(site):
     assert ("森", "もり") in readings(pinto.main) and ("流山", "ながれやま") in readings(pinto.main)
 
 
-@pytest.mark.parametrize("url", ["", "pref/tokyo/", "search/", "compare/", "articles/", "articles/teichaku-shien-guide/", "404.html"])
+@pytest.mark.parametrize("url", ["", "pref/tokyo/", "compare/", "articles/", "articles/teichaku-shien-guide/", "404.html"])
 def test_every_page_type_has_ruby_in_header_and_main(site, url):
     doc = page_with_ruby(site, url)
     nav = doc.select_one(".site-nav")
     assert ("都道府県", "とどうふけん") in readings(nav)
     assert readings(doc.main), f"no ruby in <main> of {url or 'home'}"
     assert doc.select_one("button[data-furigana-toggle]")["aria-pressed"] == "false"
+
+
+def test_the_search_page_gets_its_ruby_in_the_browser_from_readings_json(site):
+    """The search page's HTML stays as without ふりがな; its text's readings are in readings.json."""
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert "<ruby>" not in html and "<rt" not in html
+    doc = page_with_ruby(site, "search/")
+    init = [s for s in doc.select("head script[src]") if "furigana-init" in s["src"]]
+    assert len(init) == 1 and init[0]["data-furigana-readings"].endswith("/furigana/readings.json")
+    assert doc.select_one("button[data-furigana-toggle]")["aria-pressed"] == "false"
+    entries = readings_file(site, "readings.json")
+    assert "都道府県《とどうふけん》" in entries  # the header's 都道府県から探す
+    assert any(entry.startswith("障害《しょうがい》") for entry in entries)  # the form's 障害の種類
+    # Every other page still carries its ruby (tested above); pages that do are not marked.
+    assert "data-furigana-readings" not in (site / "facilities" / "pinto" / "index.html").read_text(encoding="utf-8")
 
 
 def test_article_body_has_ruby_inside_its_links(site):
@@ -202,7 +217,8 @@ def test_furigana_false_builds_without_ruby_switch_or_readings(tmp_path):
     for url in ("", "facilities/pinto/", "search/", "compare/"):
         doc_off = page(off, url, ruby=True)
         doc_on = page(on, url, ruby=True)
-        assert doc_on.find("ruby") is not None and doc_on.select("[data-furigana-toggle]")
+        assert doc_on.select("[data-furigana-toggle]"), url
+        assert (doc_on.find("ruby") is not None) is (url != "search/"), url  # the search page gets its ruby in the browser
         assert doc_off.find("ruby") is None, url
         assert not doc_off.select("[data-furigana-toggle]"), url
         assert not [s for s in doc_off.select("script[src]") if "furigana-init" in s["src"]], url

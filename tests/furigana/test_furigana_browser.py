@@ -172,3 +172,42 @@ def test_comparison_table_gets_ruby_while_on(page, sample_server):
     assert readings_in(page, "[data-compare-page] table") == []
     assert "ていいん" not in page.locator("[data-compare-page] table").inner_text()
     assert page.errors == []
+
+
+# On every animation frame: whether <body> is visible and whether the page's <h1> has ruby yet.
+RECORD_FRAMES = """
+window.__frames = [];
+const frame = () => {
+  if (document.body) {
+    const h1 = document.querySelector('main h1');
+    window.__frames.push([getComputedStyle(document.body).visibility, Boolean(h1 && h1.querySelector('ruby'))]);
+  }
+  if (window.__frames.length < 2000) requestAnimationFrame(frame);
+};
+requestAnimationFrame(frame);
+"""
+
+
+def test_search_page_has_no_ruby_in_its_html_and_is_not_shown_without_it_while_on(page, sample_server):
+    """The search page's ruby is put on in the browser; with the switch on, its first visible frame has it."""
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.add_init_script(RECORD_FRAMES)
+    page.goto(sample_server.url + "search/?pref=chiba")
+    page.wait_for_function("() => document.querySelector('main h1 ruby')")
+    page.wait_for_function("() => getComputedStyle(document.body).visibility === 'visible'")
+    frames = page.evaluate("window.__frames")
+    visible = [has_ruby for visibility, has_ruby in frames if visibility == "visible"]
+    assert visible and all(visible), frames[:20]
+    assert [visibility for visibility, _ in frames].count("hidden") > 0  # hidden while the readings came
+    assert ["条件", "じょうけん"] in readings_in(page, "main h1")
+    assert page.errors == []
+
+
+def test_search_page_is_shown_without_ruby_when_its_readings_fail(page, sample_server):
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.route("**/furigana/readings.json", lambda route: route.abort())
+    page.goto(sample_server.url + "search/")
+    page.wait_for_function("() => getComputedStyle(document.body).visibility === 'visible'", timeout=5000)
+    assert page.locator("main h1").inner_text() == "条件で探す"
+    assert page.locator("main h1 ruby").count() == 0
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "true"

@@ -29,12 +29,14 @@ puts the longest chunk that matches at each place of a rendered text.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .reading import HAS_KANJI, Furigana, Segments, notation
+from .transform import TEXT_RUNS, in_browser
 
 OUTPUT_FILE = "furigana/readings.json"
 READINGS_DIR = "furigana"
@@ -95,15 +97,27 @@ def strings_in_data(output: Path) -> Iterator[str]:
 
 
 def strings_in_config_blocks(output: Path) -> Iterator[str]:
-    """Strings with kanji in the JSON config blocks of the pages that render text in the browser."""
+    """Strings with kanji in the JSON config blocks of the pages that render text in the browser,
+    and the text of such a page whose ruby is put on in the browser (the search page)."""
     for name in _CONFIG_PAGES:
         page = output / name
-        if page.is_file():
-            for block in _CONFIG_BLOCK.findall(page.read_text(encoding="utf-8")):
-                try:
-                    yield from _strings(json.loads(block))
-                except ValueError:
-                    continue
+        if not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8")
+        for block in _CONFIG_BLOCK.findall(text):
+            try:
+                yield from _strings(json.loads(block))
+            except ValueError:
+                continue
+        if in_browser(text):
+            yield from page_texts(text)
+
+
+def page_texts(page: str) -> Iterator[str]:
+    """The runs of visible text with kanji of a page, as the browser holds them (entities decoded)."""
+    for match in TEXT_RUNS.finditer(page):
+        if match.group(2) is not None:
+            yield html.unescape(match.group(2).strip())
 
 
 def _strings(value) -> Iterator[str]:

@@ -34,6 +34,8 @@ _TOKEN = re.compile(
     rf"<(?:({_SKIPPED}|{_SKIPPED.upper()})\b[^>]*>.*?</\1\s*|!--.*?--)(?=>)|>([^<>]*[{KANJI_CHARS}][^<>]*)",
     re.DOTALL,
 )
+# The same scan, for readers of a page's text runs (group 2; group 1 marks a skipped element).
+TEXT_RUNS = _TOKEN
 _ENTITY = re.compile(r"(&[#0-9A-Za-z]+;)")
 # Text runs converted so far, per Furigana object; bounded so that a national
 # build's one-off texts (descriptions) do not pile up.
@@ -80,3 +82,13 @@ def add_ruby(html: str, furigana: Furigana) -> str:
         return match.group(0) if text is None else ">" + text_with_ruby(text, furigana)
 
     return _TOKEN.sub(replace, html)
+
+
+# In a page's <head> (base.html, the `furigana_init` block): the browser puts this page's ruby on.
+BROWSER_MARK = "data-furigana-readings="
+
+
+def in_browser(html: str) -> bool:
+    """Whether the page's ruby is put on in the browser (furigana/live.js), not at build time."""
+    mark = html.find(BROWSER_MARK)
+    return mark != -1 and mark < html.find("</head>")

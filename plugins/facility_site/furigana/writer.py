@@ -3,7 +3,9 @@
 Every page (the facility pages and lists through SiteOutput, Pelican's own
 articles, pages and 404) is written through Pelican's Writer; `RubyWriter`
 passes the text of each `.html` file through `add_ruby` on its way to disk,
-so no page is written twice. Feeds and data files are left alone.
+so no page is written twice. Feeds and data files are left alone, and so is
+a page that marks itself as rubied in the browser (the search page: its
+bytes stay as without ふりがな; its text's readings go in readings.json).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..settings import resolve
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
-from .transform import add_ruby
+from .transform import add_ruby, in_browser
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,8 @@ class _RubyFile:
         self._furigana = furigana
 
     def write(self, text: str) -> int:
+        if in_browser(text):
+            return self._file.write(text)
         return self._file.write(add_ruby(text, self._furigana))
 
     def __enter__(self):

@@ -5,12 +5,10 @@
 import { ensureAnnouncer } from "./compare/announce.js";
 import { watchCompareToggles } from "./compare/toggle.js";
 import { mountCompareTray } from "./compare/tray.js";
-import { mountFuriganaToggle } from "./furigana/toggle.js";
 
 function start() {
   const comparePage = document.querySelector("[data-compare-page]");
   const visitPage = document.querySelector("[data-visit-page]");
-  mountFuriganaToggle();
   ensureAnnouncer();
   watchCompareToggles();
   if (visitPage) {

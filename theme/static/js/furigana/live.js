@@ -1,7 +1,7 @@
 /**
  * ふりがな on the text the scripts render themselves: search cards, the
  * comparison table, the visit planner, the compare tray. Loaded only once
- * ふりがな is switched on (toggle.js imports it then), so a visitor with it
+ * ふりがな is switched on (furigana-init.js imports it then), so a visitor with it
  * off fetches neither this module nor the readings.
  *
  * The readings come from the build, as chunks such as
@@ -233,7 +233,8 @@ export function startLiveRuby() {
     }).observe(document.body, { childList: true, subtree: true, characterData: true });
     loadCardReadings(document.body, search);
     watchDataFetches();
-    started = loadReadings("readings.json");
+    // A page kept hidden until its ruby is on (furigana-init.js) is shown now, readings or not.
+    started = loadReadings("readings.json").then(() => document.documentElement.removeAttribute("data-furigana-pending"));
   }
   return started;
 }

@@ -27,8 +27,7 @@ export function el(tag, attributes = {}, ...children) {
 
 /**
  * One result card, as facility_card renders it.
- * @param {{doc: number, pref: number, dis: number, svc: number, row: Array}} card engine output
- *   (data-doc: the card's doc number, which furigana/live.js reads to fetch its chunk's readings)
+ * @param {{doc: number, pref: number, dis: number, svc: number, row: Array}} card engine output (data-doc: furigana/live.js)
  * @param {object} config the page's search config
  * @param {(path: string) => string} link site URL of a path
  */
