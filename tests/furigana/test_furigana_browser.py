@@ -174,6 +174,21 @@ def test_comparison_table_gets_ruby_while_on(page, sample_server):
     assert page.errors == []
 
 
+def test_visit_planner_gets_ruby_from_the_readings_of_the_data_chunks_it_fetched(page, sample_server):
+    fetched = readings_requests(page)
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "visit/?ids=pinto,current")
+    page.wait_for_function("() => document.querySelector(\"[data-visit-office][data-facility-id='current'] ruby\")")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    shown = readings_in(page, "[data-visit-office][data-facility-id='current']")
+    assert ["新宿", "しんじゅく"] in shown
+    # The site's readings and those of each facility-data chunk the planner fetched, nothing else.
+    data = page.evaluate("performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/facility-data/'))")
+    assert data
+    assert sorted(set(fetched)) == sorted({sample_server.url + "furigana/readings.json"} | {sample_server.url + "furigana" + p for p in data})
+    assert page.errors == []
+
+
 # On every animation frame: whether <body> is visible and whether the page's <h1> has ruby yet.
 RECORD_FRAMES = """
 window.__frames = [];
