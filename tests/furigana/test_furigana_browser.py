@@ -158,6 +158,29 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
     assert page.errors == []
 
 
+def test_a_card_waits_for_its_chunks_readings_and_never_shows_a_word_read_from_a_part(page, sample_server):
+    """The site's readings know 流 (なが, from 流れ); the card's chunk knows 流山 (ながれやま): the card shows only the latter."""
+    held = []
+    page.route("**/furigana/search/**", lambda route: held.append(route))  # the card chunks' readings, answered below
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "search/?pref=chiba")
+    card = "[data-results] [data-facility-id='pinto']"
+    page.wait_for_selector(card)
+    page.wait_for_function("() => document.querySelector('main h1 ruby')")  # the site's readings are in
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held and readings_in(page, card) == []  # nothing until the chunk's readings are in
+    for route in held:
+        route.continue_()
+    page.wait_for_function("(card) => document.querySelector(card + ' ruby')", arg=card)
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    shown = readings_in(page, card)
+    assert ["流山", "ながれやま"] in shown and ["流", "なが"] not in shown
+    assert page.errors == []
+
+
 def test_comparison_table_gets_ruby_while_on(page, sample_server):
     page.add_init_script("localStorage.setItem('furigana', 'on')")
     page.goto(sample_server.url + "compare/?ids=pinto,current")

@@ -113,14 +113,43 @@ function rubyNodes(segments) {
   return [span];
 }
 
+// The nodes put in place of a text, with that text: when more readings arrive they are
+// put back and read again, so a word read early from a part (流《なが》山) gets its
+// whole reading (流山《ながれやま》) once the chunk that has it is in.
+const converted = new Set();
+const original = new WeakMap();
+// The readings files that arrived (or failed), and the search page's config.
+const arrived = new Set();
+let search = null;
+
+function cardReadings(card) {
+  const doc = Number(card.dataset.doc);
+  return search && Number.isInteger(doc) ? `${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json` : null;
+}
+
 function convert(node, dictionary) {
   const text = node.data;
   if (!HAS_KANJI.test(text)) return;
   const parent = node.parentElement;
   if (!parent || parent.closest(SKIP)) return;
+  // A search card waits for its chunk's readings.
+  const card = parent.closest("[data-doc]");
+  const path = card && cardReadings(card);
+  if (path && !arrived.has(path)) return;
   const segments = segmentText(text, dictionary);
   if (!segments.some(([, reading]) => reading)) return;
-  node.replaceWith(...rubyNodes(segments));
+  const [replacement] = rubyNodes(segments);
+  node.replaceWith(replacement);
+  converted.add(replacement);
+  original.set(replacement, text);
+}
+
+function reconvert() {
+  for (const node of converted) {
+    converted.delete(node);
+    if (node.isConnected) node.replaceWith(original.get(node));
+  }
+  convertTree(document.body, dictionary);
 }
 
 function convertTree(root, dictionary) {
@@ -162,14 +191,13 @@ function loadReadings(path) {
   setState();
   return fetch(siteUrl(`furigana/${path}`))
     .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-    .then((entries) => {
-      addEntries(entries);
-      convertTree(document.body, dictionary);
-    })
+    .then(addEntries)
     .catch(() => {
       // No readings for this part; the rest of the page keeps its ruby.
     })
     .finally(() => {
+      arrived.add(path);
+      reconvert();
       pending -= 1;
       setState();
     });
@@ -185,13 +213,13 @@ function searchConfig() {
 }
 
 /** The readings of the doc chunk of every search card in `root` (cards carry data-doc). */
-function loadCardReadings(root, search) {
+function loadCardReadings(root) {
   if (!search || root.nodeType !== Node.ELEMENT_NODE) return;
   const cards = [...root.querySelectorAll("[data-doc]")];
   if (root.matches("[data-doc]")) cards.push(root);
   for (const card of cards) {
-    const doc = Number(card.dataset.doc);
-    if (Number.isInteger(doc)) loadReadings(`${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json`);
+    const path = cardReadings(card);
+    if (path) loadReadings(path);
   }
 }
 
@@ -220,18 +248,18 @@ let started = null;
  */
 export function startLiveRuby() {
   if (!started) {
-    const search = searchConfig();
+    search = searchConfig();
     // Every readings file is asked for at once: the site's, and the chunks of what is shown.
     new MutationObserver((changes) => {
       for (const change of changes) {
         if (change.type === "characterData") convert(change.target, dictionary);
         for (const node of change.addedNodes) {
           convertTree(node, dictionary);
-          loadCardReadings(node, search);
+          loadCardReadings(node);
         }
       }
     }).observe(document.body, { childList: true, subtree: true, characterData: true });
-    loadCardReadings(document.body, search);
+    loadCardReadings(document.body);
     watchDataFetches();
     // A page kept hidden until its ruby is on (furigana-init.js) is shown now, readings or not.
     started = loadReadings("readings.json").then(() => document.documentElement.removeAttribute("data-furigana-pending"));
