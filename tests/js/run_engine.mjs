@@ -1,7 +1,9 @@
 // Runs theme/static/js/search/engine.js in Node over a built site's search data.
 //   node tests/js/run_engine.mjs <site folder> '<JSON list of {state, limit, position}>'
 // Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort};
-// with a position also the cards' distances (metres, null without a location), noLocation and excludedNoLocation.
+// with a position also the cards' distances (metres, null without a location), noLocation and excludedNoLocation,
+// and the data files it requested (paths under the data folder, in order).
+// A search may say fresh: true (a new engine, nothing loaded) and whole: true (the whole facet table loaded first).
 import { readFileSync } from "node:fs";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -12,9 +14,11 @@ const html = readFileSync(join(site, "search", "index.html"), "utf-8");
 const block = html.match(/<script type="application\/json" id="search-config">([\s\S]*?)<\/script>/);
 const config = JSON.parse(block[1]);
 const root = pathToFileURL(site.endsWith("/") ? site : `${site}/`);
-const engine = new SearchEngine(
+const dataUrl = new URL(config.data, root).href;
+let requested = [];
+const newEngine = () => new SearchEngine(
   {
-    dataUrl: new URL(config.data, root).href,
+    dataUrl,
     lunrUrl: new URL(config.lunr, root).href,
     prefectures: config.prefectures,
     disabilities: config.disabilities,
@@ -22,12 +26,20 @@ const engine = new SearchEngine(
     options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
+    prefStarts: config.prefStarts,
     everydayWords: config.everydayWords,
   },
-  async (url) => JSON.parse(readFileSync(fileURLToPath(url), "utf-8")),
+  async (url) => {
+    requested.push(url.slice(dataUrl.length));
+    return JSON.parse(readFileSync(fileURLToPath(url), "utf-8"));
+  },
 );
+let engine = newEngine();
 const out = [];
-for (const { state, limit, position } of JSON.parse(searchesJson)) {
+for (const { state, limit, position, fresh, whole } of JSON.parse(searchesJson)) {
+  if (fresh) engine = newEngine();
+  if (whole) await engine.facets();
+  requested = [];
   const full = { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null, ...state };
   const result = await engine.search(full, limit ?? 100000, position ?? null);
   out.push({
@@ -41,6 +53,8 @@ for (const { state, limit, position } of JSON.parse(searchesJson)) {
     onlySymbols: result.onlySymbols,
     everyday: result.everyday,
     sort: result.sort,
+    cards: result.cards.map((card) => [card.doc, card.pref, card.dis, card.svc]),
+    requested,
     ...(position ? { distances: result.cards.map((card) => card.distance), noLocation: result.noLocation, excludedNoLocation: result.excludedNoLocation } : {}),
   });
 }

@@ -9,6 +9,10 @@ in one or two card files. All files are compact JSON a static host compresses:
   (disability, service and practical-condition bitmasks, nearest-station
   walk) for every facility:
   enough to filter, count every choice and sort by walk, without lunr.
+- facets/pref-<slug>.json: the same columns for one prefecture's run only:
+  a search that can only find facilities of a few prefectures (one chosen
+  prefecture, or a keyword found in a few) fetches their parts instead of
+  the whole table before its first results (engine.js facetsFor).
 - name-order.json: the prefecture of each facility in national reading
   order, from which the browser rebuilds that order; fetched only to sort
   facilities of several prefectures by name.
@@ -104,9 +108,22 @@ def has_vacancy(facility: Facility, today: dt.date | None) -> int:
 
 
 def facets_file(docs: Sequence[Facility], today: dt.date | None = None) -> dict:
+    return {"count": len(docs), "prefStarts": prefecture_starts(docs), **facet_columns(docs, today)}
+
+
+def facet_parts(docs: Sequence[Facility], today: dt.date | None = None) -> dict[str, dict]:
+    """facets/pref-<slug>.json: each prefecture's run of the facet columns (prefectures with facilities only)."""
+    starts = prefecture_starts(docs)
     return {
-        "count": len(docs),
-        "prefStarts": prefecture_starts(docs),
+        f"facets/pref-{pref.slug}.json": facet_columns(docs[start:end], today)
+        for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False)
+        if end > start
+    }
+
+
+def facet_columns(docs: Sequence[Facility], today: dt.date | None = None) -> dict:
+    """One column per facet, in doc order: disability, service and condition bits, walk, vacancy."""
+    return {
         "dis": encode_column([bitmask(f.disabilities, DISABILITIES) for f in docs]),
         "svc": encode_column([bitmask(f.services_offered, SERVICES) for f in docs]),
         "walk": encode_column([walk_tenths(f) for f in docs]),

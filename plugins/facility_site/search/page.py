@@ -6,6 +6,7 @@ under search/<version>/, where <version> is a hash of their content, so a CDN
 may cache them forever and a new build never mixes with an old one.
 
     search/<version>/facets.json            search_data.facets_file
+    search/<version>/facets/pref-<slug>.json   search_data.facet_parts
     search/<version>/name-order.json        search_data.name_order_file
     search/<version>/sort-<metric>.json     search_data.sort_column
     search/<version>/cards/…                search_data.card_files
@@ -31,7 +32,19 @@ from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
 from .coordinates import coordinate_files
-from .data import CARD_CHUNK, METRIC_SORTS, card_files, doc_order, facets_file, has_vacancy, name_order, name_order_file, sort_column
+from .data import (
+    CARD_CHUNK,
+    METRIC_SORTS,
+    card_files,
+    doc_order,
+    facet_parts,
+    facets_file,
+    has_vacancy,
+    name_order,
+    name_order_file,
+    prefecture_starts,
+    sort_column,
+)
 from .index import build_index, char_shards, to_json
 from .modules import module_graph
 from .words import DEFAULT_PATH as EVERYDAY_WORDS_PATH
@@ -43,9 +56,11 @@ LUNR_VERSION = "2.3.9"
 LUNR_MODULE = f"theme/vendor/lunr-{LUNR_VERSION}.js"
 # The page's entry modules (under the theme's static folder): site.js on every page, the search page's own.
 ENTRY_MODULES = ("js/site.js", "js/search/page.js")
-# Data every search needs (the facet table) or fetches at once when the URL has a keyword or the
-# keyword box is used (the shard directory): hinted in the page head, fetched in the first wave.
-PRELOADED_DATA = ("facets.json", "text/chars.json")
+# Data a search fetches at once when the URL has a keyword or the keyword box is used (the shard
+# directory): hinted in the page head, fetched in the first wave. The facet table is not hinted:
+# a search of one prefecture needs only that prefecture's part (facets/pref-<slug>.json), which the
+# script asks for with the first cards (engine.js facetsFor).
+PRELOADED_DATA = ("text/chars.json",)
 # Data files at least this large also get a .gz twin, for hosts that serve
 # precompressed files (nginx gzip_static and the like); others ignore it.
 PRECOMPRESS_BYTES = 4096
@@ -73,6 +88,7 @@ class SearchBuildError(FacilitySiteError):
 class SearchFiles:
     version: str
     files: dict[str, str]  # path under search/<version>/ -> JSON text
+    pref_starts: list[int]  # search_data.prefecture_starts of the doc order
 
 
 def search_files(facilities, today=None) -> SearchFiles:
@@ -80,6 +96,8 @@ def search_files(facilities, today=None) -> SearchFiles:
     docs = doc_order(facilities)
     by_name = name_order(docs)
     files = {"facets.json": to_json(facets_file(docs, today)), "name-order.json": to_json(name_order_file(docs, by_name))}
+    for path, columns in facet_parts(docs, today).items():
+        files[path] = to_json(columns)
     for sort, attribute in METRIC_SORTS.items():
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
     for path, rows in card_files(docs).items():
@@ -95,7 +113,7 @@ def search_files(facilities, today=None) -> SearchFiles:
         digest.update(path.encode())
         digest.update(b"\0")
         digest.update(files[path].encode())
-    return SearchFiles(digest.hexdigest()[:12], files)
+    return SearchFiles(digest.hexdigest()[:12], files, prefecture_starts(docs))
 
 
 def lunr_module(lunr_js: str | Path) -> str:
@@ -116,12 +134,18 @@ def lunr_module(lunr_js: str | Path) -> str:
     )
 
 
-def search_config(version: str, facility_count: int, everyday_words: dict | None = None) -> dict:
-    """The JSON block the page script reads: where the data is and the vocabularies, in bit order."""
+def search_config(version: str, pref_starts: list[int], everyday_words: dict | None = None) -> dict:
+    """The JSON block the page script reads: where the data is and the vocabularies, in bit order.
+
+    prefStarts (search_data.prefecture_starts) tells which doc numbers are a
+    prefecture's, so the script knows which cards and facet parts a search of
+    one prefecture needs before any data has arrived.
+    """
     return {
         "data": f"search/{version}/",
         "lunr": LUNR_MODULE,
-        "count": facility_count,
+        "count": pref_starts[-1],
+        "prefStarts": pref_starts,
         "cardChunk": CARD_CHUNK,
         "prefectures": [p.slug for p in PREFECTURES],
         "prefectureNames": [p.name for p in PREFECTURES],
@@ -175,7 +199,7 @@ def write_search_output(site: SiteOutput) -> None:
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.version, len(facilities), everyday_words),
+        search_config=search_config(built.version, built.pref_starts, everyday_words),
         module_preloads=modules,
         data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
         within_options=WITHIN_OPTIONS,

@@ -6,6 +6,7 @@
  *
  * Data (written by plugins/facility_site/search_page.py under search/<version>/):
  * - facets.json                 prefecture runs; disability, service, condition, walk per facility
+ * - facets/pref-<slug>.json     the same columns for one prefecture (a search that needs only a few)
  * - name-order.json             national reading order (only to sort several prefectures by name)
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
  * - cards/doc-<k>.json, cards/pref-<slug>.json   what the cards show
@@ -71,7 +72,8 @@ export class SearchEngine {
   /**
    * @param {{dataUrl: string, lunrUrl: string, prefectures: string[], disabilities: string[],
    *          services: string[], options: string[], walkOptions: number[], cardChunk: number, everydayWords?: object,
-   *          chunksAtOnce?: number}} config
+   *          chunksAtOnce?: number, prefStarts: number[]}} config
+   *   prefStarts: the first doc number of each prefecture, and the facility count last (search_data.prefecture_starts).
    *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order; everydayWords:
    *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
    *   config.files (optional): url -> parsed JSON already loaded elsewhere (the page hands the
@@ -119,30 +121,98 @@ export class SearchEngine {
     return this.cached.get(name);
   }
 
+  /**
+   * The facet table: count, prefStarts, pref (from the config) and the columns
+   * dis, svc, walk, opt, vac, filled prefecture by prefecture as their rows
+   * arrive (facetsFor). Rows not loaded yet read 0.
+   */
+  table() {
+    if (!this._table) {
+      const { prefStarts } = this.config;
+      const count = prefStarts[prefStarts.length - 1];
+      const pref = new Uint8Array(count);
+      for (let p = 0; p + 1 < prefStarts.length; p++) pref.fill(p, prefStarts[p], prefStarts[p + 1]);
+      this._table = {
+        count,
+        prefStarts,
+        pref,
+        dis: new Int32Array(count),
+        svc: new Int32Array(count),
+        walk: new Int32Array(count),
+        opt: new Int32Array(count),
+        vac: new Int32Array(count), // 1 where a place is free (checked within 60 days); older files have no column
+      };
+    }
+    return this._table;
+  }
+
+  /** Copy decoded columns into the table from doc number `start` on. */
+  fillTable(data, start) {
+    const table = this.table();
+    for (const name of FACET_COLUMNS) if (data[name]) table[name].set(decodeColumn(data[name]), start);
+  }
+
+  /** The whole facet table (facets.json), every prefecture's rows. */
   facets() {
     return this.once("facets", async () => {
-      const data = await this.file("facets.json");
-      const count = data.count;
-      const pref = new Uint8Array(count);
-      for (let p = 0; p + 1 < data.prefStarts.length; p++) pref.fill(p, data.prefStarts[p], data.prefStarts[p + 1]);
-      return {
-        count,
-        prefStarts: data.prefStarts,
-        pref,
-        dis: decodeColumn(data.dis),
-        svc: decodeColumn(data.svc),
-        walk: decodeColumn(data.walk),
-        opt: decodeColumn(data.opt),
-        // 1 where a place is free (checked within 60 days); older files have no column.
-        vac: data.vac ? decodeColumn(data.vac) : new Uint8Array(count),
-      };
+      this.fillTable(await this.file("facets.json"), 0);
+      return this.table();
     });
+  }
+
+  /**
+   * The facet table with at least the rows of prefectures `prefs` (indices; null: every
+   * prefecture). Each prefecture's part (facets/pref-<slug>.json) is fetched once; the whole
+   * file is used when asked for, or once it is on its way.
+   */
+  async facetsFor(prefs) {
+    if (prefs === null || this.cached.has("facets")) return this.facets();
+    const { prefStarts, prefectures } = this.config;
+    await Promise.all(
+      prefs
+        .filter((p) => prefStarts[p + 1] > prefStarts[p])
+        .map((p) =>
+          this.once(`facets-${p}`, async () => {
+            this.fillTable(await this.file(`facets/pref-${prefectures[p]}.json`), prefStarts[p]);
+          }),
+        ),
+    );
+    return this.table();
+  }
+
+  /**
+   * The prefectures whose facet rows a search must have, or null for the whole table.
+   * Only the chosen prefectures (or the ones the keyword was found in) when no other
+   * condition filters: then no other facility's columns change a result or a count.
+   */
+  facetsNeeded(state, universe) {
+    if (filtersBeyondPrefecture(state)) return null;
+    const chosen = this.chosenPrefs(state);
+    if (chosen.length) return chosen;
+    if (universe === null) return null; // every facility is a result
+    const { prefStarts } = this.config;
+    const found = new Set();
+    let rows = 0;
+    for (let i = 0; i < universe.length; i++) {
+      const p = this.table().pref[universe[i]];
+      if (!found.has(p)) {
+        found.add(p);
+        rows += prefStarts[p + 1] - prefStarts[p];
+      }
+    }
+    // Parts of many prefectures, or of most facilities, cost more than the whole file.
+    return found.size > MAX_FACET_PARTS || rows > prefStarts[prefStarts.length - 1] * MAX_FACET_SHARE ? null : [...found].sort((a, b) => a - b);
+  }
+
+  chosenPrefs(state) {
+    return this.config.prefectures.flatMap((slug, p) => (state.pref.includes(slug) ? [p] : []));
   }
 
   /** rank[d]: facility d's place in national reading order. */
   nameRanks() {
     return this.once("name", async () => {
-      const [facets, data] = await Promise.all([this.facets(), this.file("name-order.json")]);
+      const facets = this.table();
+      const data = await this.file("name-order.json");
       const prefs = decodeColumn(data.prefs);
       const next = Int32Array.from(facets.prefStarts);
       const rank = new Int32Array(facets.count);
@@ -156,7 +226,7 @@ export class SearchEngine {
    * `prefIndices` loaded (each prefecture's file), or every facility's (null).
    */
   async coordinates(prefIndices) {
-    const facets = await this.facets();
+    const facets = this.table();
     if (!this.geo) this.geo = { lat: new Float64Array(facets.count).fill(NaN), lng: new Float64Array(facets.count).fill(NaN), loaded: new Set() };
     const geo = this.geo;
     const slugs = this.config.prefectures;
@@ -272,13 +342,12 @@ export class SearchEngine {
    *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
   async matchText(words) {
-    // Round trips: lunr, the facet table and the shard directory load at once, and each word's
+    // Round trips: lunr and the shard directory load at once, and each word's
     // shard as soon as the directory is there (not after the larger facet table).
     const lunrReady = this.lunr();
-    const facetsReady = this.facets();
     const directory = await this.directory();
-    const [facets, lunr, expansions] = await Promise.all([facetsReady, lunrReady, Promise.all(words.map((word) => this.expand(directory, word)))]);
-    const count = facets.count;
+    const [lunr, expansions] = await Promise.all([lunrReady, Promise.all(words.map((word) => this.expand(directory, word)))]);
+    const count = this.table().count;
     const fieldCount = directory.fields.length;
     const postings = (term) => directory.postings.get(term);
 
@@ -351,17 +420,32 @@ export class SearchEngine {
     const hasText = query.words.length > 0;
     // Text made only of symbols, emoji or punctuation searches nothing (not everything); the page says so.
     const onlySymbols = !hasText && /\S/u.test(state.q || "");
-    const [facets, text] = await Promise.all([this.facets(), hasText ? this.matchText(query.words) : null]);
-    const filter = this.filterFor(state, facets);
+    // Round trips: the facet rows this search needs load with the keyword's shards when the
+    // state says which they are (chosen prefectures, or every row), else once the matches are known.
+    const beyond = filtersBeyondPrefecture(state);
+    const chosen = this.chosenPrefs(state);
+    const early = beyond ? this.facets() : chosen.length ? this.facetsFor(chosen) : null;
+    early?.catch(() => {}); // awaited below, after the text
+    const text = hasText ? await this.matchText(query.words) : null;
     const universe = text ? text.docs : onlySymbols ? new Int32Array(0) : null; // null: every facility
+    const rows = early ?? this.facetsFor(this.facetsNeeded(state, universe));
+    rows.catch(() => {});
+    // With only prefectures (and a keyword) to filter by, which facilities match, and in which order
+    // (but by walk), needs no facet column: the cards start loading with the facet rows.
+    const facets = this.table();
+    if (beyond) await rows;
+    const filter = this.filterFor(state, facets);
     const metres = await this.nearFilter(state, position, facets, filter);
-
-    const counts = this.countChoices(facets, filter, universe);
     const results = this.select(facets, filter, universe);
     let sort = effectiveSort(state, hasText);
     if (sort === "near" && !metres) sort = hasText ? "relevance" : "name"; // no position (yet): the default order
+    if (sort === "walk") await rows;
     const byDistance = sort === "near" ? orderByDistance(results, metres) : null;
     const ordered = byDistance ? byDistance.ordered : await this.order(results, sort, facets, text);
+    const cards = this.cards(ordered, 0, limit, metres, rows);
+    cards.catch(() => {});
+    await rows;
+    const counts = this.countChoices(facets, filter, universe);
     const excludedUnchecked = filter.dis ? this.countUnchecked(facets, filter, universe) : 0;
     const relax = ordered.length === 0 ? this.relaxations(facets, state, filter, universe, query.words, text ? text.perWord : []) : [];
     if (onlySymbols) {
@@ -388,7 +472,7 @@ export class SearchEngine {
       // Query words that stand for a condition (発達障害 → dis/developmental), for the page to offer.
       everyday: query.words.filter((word) => everydayWords[word]).map((word) => ({ word, kind: everydayWords[word].kind, slug: everydayWords[word].slug })),
       words: query.words,
-      cards: await this.cards(ordered, 0, limit, metres),
+      cards: await cards,
     };
   }
 
@@ -428,9 +512,12 @@ export class SearchEngine {
     return n;
   }
 
-  /** Get ready for a keyword (lunr and the shard directory) while the visitor starts typing. */
+  /**
+   * Get ready for a keyword (lunr and the shard directory) and for any other choice (the whole
+   * facet table) while the visitor starts typing.
+   */
   async warm() {
-    await Promise.all([this.lunr(), this.directory()]);
+    await Promise.all([this.lunr(), this.directory(), this.facets()]);
     return true;
   }
 
@@ -617,8 +704,8 @@ export class SearchEngine {
    * a page of cards is often a few neighbours (a chunk or two) or many cards of
    * one prefecture (its file, fetched once for the following keystrokes too).
    */
-  async cards(ordered, offset, limit, metres = null) {
-    const facets = await this.facets();
+  async cards(ordered, offset, limit, metres = null, rows = null) {
+    const facets = this.table(); // pref and prefStarts are known at once; dis and svc once `rows` arrived
     const chunk = this.config.cardChunk;
     const picked = Array.from(ordered.subarray(offset, offset + limit));
     const known = (path) => this.files.has(this.config.dataUrl + path); // loaded or on its way
@@ -635,14 +722,18 @@ export class SearchEngine {
       const whole = known(prefFile) || (newChunks.size > (this.config.chunksAtOnce ?? FEW_CHUNKS) && docs.length >= MANY_IN_ONE_PREFECTURE);
       for (const d of docs) place.set(d, whole ? [prefFile, d - facets.prefStarts[p]] : [chunkOf(d), d % chunk]);
     }
-    const rows = await Promise.all(
-      picked.map(async (d) => {
-        const [path, index] = place.get(d);
-        return (await this.file(path))[index];
-      }),
-    );
+    // The card files and the facet rows of these cards (their services and disabilities) at once.
+    const [cardRows] = await Promise.all([
+      Promise.all(
+        picked.map(async (d) => {
+          const [path, index] = place.get(d);
+          return (await this.file(path))[index];
+        }),
+      ),
+      rows ?? this.facetsFor([...byPref.keys()]),
+    ]);
     return picked.map((d, i) => {
-      const card = { doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: rows[i] };
+      const card = { doc: d, pref: facets.pref[d], dis: facets.dis[d], svc: facets.svc[d], row: cardRows[i] };
       // Metres from the visitor's position; null without a location (no distance to show).
       if (metres) card.distance = metres[d] === metres[d] ? metres[d] : null;
       return card;
@@ -657,6 +748,19 @@ export class SearchEngine {
 // instead of a prefecture's file (57 KiB gzip for Tokyo at 30,000 facilities).
 const MANY_IN_ONE_PREFECTURE = 8;
 const FEW_CHUNKS = 3;
+
+// A keyword found in more prefectures than this, or in prefectures holding more than this share of
+// the facilities, loads the whole facet table rather than their parts.
+const MAX_FACET_PARTS = 8;
+const MAX_FACET_SHARE = 0.4;
+const FACET_COLUMNS = ["dis", "svc", "walk", "opt", "vac"];
+
+/** Whether a condition other than the prefecture filters (then every facility's facet columns count). */
+function filtersBeyondPrefecture(state) {
+  return Boolean(
+    (state.dis || []).length || (state.svc || []).length || (state.opt || []).length || state.walk != null || (state.vacancy || []).includes("yes") || state.within != null,
+  );
+}
 
 const PREF = 1;
 const DIS = 2;

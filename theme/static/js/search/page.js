@@ -131,6 +131,7 @@ function mountSearch(form) {
     options: config.options,
     walkOptions: config.walkOptions,
     cardChunk: config.cardChunk,
+    prefStarts: config.prefStarts,
     everydayWords: config.everydayWords,
     // Many small card files cost no extra round trip over a multiplexed connection.
     chunksAtOnce: multiplexed() ? PAGE_SIZE : undefined,
