@@ -29,6 +29,7 @@ FACILITY_SITE = {
     "stale_after_days": 365,
     "compare_limit": 4,
     "lunr_js": os.path.join(HERE, "node_modules", "lunr", "lunr.min.js"),
+    "minify_js": os.path.join(HERE, "node_modules", "esbuild", "bin", "esbuild"),
     # `make clean` removes it; FACILITY_CACHE= (empty) builds without a cache.
     "cache_path": os.environ.get("FACILITY_CACHE", os.path.join(HERE, ".cache")) or None,
 }

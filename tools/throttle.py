@@ -250,7 +250,9 @@ def type_throttled(browser, url: str, queries: tuple[str, ...], probe_js: str) -
                     seen[r.url] = seen.get(r.url, 0) + 1
                 size = sum(r.bytes for r in fetched)
                 budget = transfer_budget_ms(size) if fetched else FRAME_MS
-                keys.append({"query": query, "key": char, "ms": ms, "requests": len(fetched), "bytes": size, "budget_ms": budget})
+                # What was fetched, and when (ms after the key), for reading the chain of a fetching key.
+                urls = [[short_url(r.url), round(r.start - started, 1), None if r.end is None else round(r.end - started, 1)] for r in fetched]
+                keys.append({"query": query, "key": char, "ms": ms, "requests": len(fetched), "bytes": size, "budget_ms": budget, "urls": urls})
         return summarize_keys(keys, seen)
     finally:
         context.close()

@@ -6,6 +6,7 @@ from .compare.pages import write_compare_output
 from .furigana import writer as furigana
 from .glossary.generator import GlossaryGenerator, link_page_terms
 from .hosting.headers import write_headers_file
+from .hosting.minify import minify_theme_scripts
 from .pages import page_transforms, templating
 from .pages.generator import FacilityGenerator
 from .pages.sitemap import start_sitemap
@@ -51,5 +52,6 @@ def register():
     signals.all_generators_finalized.connect(furigana.prepare)
     signals.get_writer.connect(furigana.get_writer)
     signals.finalized.connect(furigana.finish)
+    signals.finalized.connect(minify_theme_scripts)
     # Last: _headers covers the folders the other `finalized` receivers write (furigana/).
     signals.finalized.connect(write_headers_file)

@@ -36,6 +36,9 @@ DEFAULTS = MappingProxyType(
         # Relative paths are taken from the current working directory; `npm ci`
         # installs it under node_modules/ of the project.
         "lunr_js": "node_modules/lunr/lunr.min.js",
+        # esbuild (pinned in package.json), which minifies the theme's scripts in the
+        # output (hosting/minify.py); None writes them as written. Relative paths as lunr_js.
+        "minify_js": "node_modules/esbuild/bin/esbuild",
         # The visit planner's optional relay: the planner POSTs a visitor's
         # message to this URL (the operator's own form handler) when set.
         # Absolute http(s) or site-absolute ("/inquiry"); None = no form.
@@ -83,6 +86,8 @@ def resolve(settings: dict) -> dict:
     workers = merged["render_workers"]
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
         raise SettingsError("FACILITY_SITE: render_workers must be None or a whole number ≥ 1")
+    if merged["minify_js"] is not None and not isinstance(merged["minify_js"], str):
+        raise SettingsError("FACILITY_SITE: minify_js must be the path of esbuild or None")
     if not isinstance(merged["furigana"], bool):
         raise SettingsError("FACILITY_SITE: furigana must be True or False")
     merged["canonical_base"] = str(merged["canonical_base"]).rstrip("/")

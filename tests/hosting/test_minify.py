@@ -1,0 +1,98 @@
+"""The theme's scripts are minified in the output by esbuild (hosting/minify.py, issue 17).
+
+The browser tests of every page (search, compare, visit, ふりがな) run the
+minified scripts; these check what was written: smaller files with the same
+module graph, Japanese text kept as UTF-8, the same bytes every build, and a
+clear failure when esbuild is missing or a script does not parse.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+
+import pytest
+from facility_site.build import build
+from facility_site.hosting.minify import MinifyError, minify_scripts, theme_scripts
+from facility_site.search.modules import static_imports
+from sitebuild import ROOT, SAMPLE_FACILITIES, build_site
+
+SOURCES = ROOT / "theme" / "static" / "js"
+ESBUILD = ROOT / "node_modules" / "esbuild" / "bin" / "esbuild"
+# esbuild writes `import{a as b}from"./x.js"` and `export{c}from"./y.js"`, without spaces.
+MINIFIED_IMPORT = re.compile(r'(?:^|[;}])\s*(?:import|export)\s*(?:[\w$*{}, ]*?from\s*)?"(\.{1,2}/[^"]+)"')
+ENTRIES = ["site.js", "search/page.js", "search/worker.js", "compare/page.js", "visit/page.js", "furigana/live.js"]
+
+
+def minified_imports(text: str) -> list[str]:
+    return MINIFIED_IMPORT.findall(text)
+
+
+def test_every_theme_script_is_written_minified_with_the_same_imports(sample_site):
+    written = sample_site / "theme" / "js"
+    sources = theme_scripts(SOURCES)
+    assert len(sources) > 30
+    assert [p.relative_to(SOURCES) for p in sources] == [p.relative_to(written) for p in theme_scripts(written)]
+    source_gzip = written_gzip = 0
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        out = (written / source.relative_to(SOURCES)).read_text(encoding="utf-8")
+        assert len(out) < len(text), source
+        assert "/**" not in out and "\n  " not in out, source  # no doc comments, no indentation
+        # The same static imports, so the modulepreload hints (read from the sources) still fit.
+        assert minified_imports(out) == static_imports(text), source
+        source_gzip += len(gzip.compress(text.encode()))
+        written_gzip += len(gzip.compress(out.encode()))
+    assert sum(len(static_imports((SOURCES / entry).read_text(encoding="utf-8"))) for entry in ENTRIES) > 10
+    assert written_gzip < source_gzip * 0.7, (written_gzip, source_gzip)
+    # Japanese stays UTF-8 (esbuild would write \\u escapes, twice the bytes, without --charset=utf8).
+    tray = (written / "compare" / "tray.js").read_text(encoding="utf-8")
+    assert "比較リスト" in tray and "\\u" not in tray
+
+
+def test_the_same_sources_give_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(SOURCES, first)
+    shutil.copytree(SOURCES, second)
+    assert minify_scripts(first, ESBUILD) == minify_scripts(second, ESBUILD) == len(theme_scripts(SOURCES))
+    for path in theme_scripts(first):
+        assert path.read_bytes() == (second / path.relative_to(first)).read_bytes()
+        assert path.read_bytes() != (SOURCES / path.relative_to(first)).read_bytes()
+
+
+def test_minify_js_none_writes_the_scripts_as_written(tmp_path):
+    (tmp_path / "content").mkdir()
+    site = build_site(tmp_path / "out", SAMPLE_FACILITIES, tmp_path / "content", minify_js=None)
+    for source in theme_scripts(SOURCES):
+        assert (site / "theme" / "js" / source.relative_to(SOURCES)).read_bytes() == source.read_bytes()
+
+
+def test_a_missing_esbuild_stops_the_build(tmp_path):
+    with pytest.raises(MinifyError, match="does not exist; run `npm ci`"):
+        minify_scripts(shutil.copytree(SOURCES, tmp_path / "js"), tmp_path / "no-esbuild")
+
+
+def test_a_script_that_does_not_parse_stops_the_build_and_says_where(tmp_path):
+    folder = shutil.copytree(SOURCES, tmp_path / "js")
+    (folder / "search" / "broken.js").write_text("export const a = 1;\nconst = ;\n", encoding="utf-8")
+    with pytest.raises(MinifyError) as failure:
+        minify_scripts(folder, ESBUILD)
+    assert "broken.js:2:" in str(failure.value)
+
+
+def test_a_failed_minification_leaves_the_previous_output(tmp_path, monkeypatch):
+    """Through the real build command: nothing is swapped in when esbuild is missing."""
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "keep.txt").write_text("previous build", encoding="utf-8")
+    settings = tmp_path / "conf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"FACILITY_SITE = dict(FACILITY_SITE, records_path={str(SAMPLE_FACILITIES)!r}, cache_path=None, minify_js={str(tmp_path / 'missing')!r})\n"
+        f"PATH = {str(tmp_path / 'content')!r}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content").mkdir()
+    assert build(str(settings), str(output)) == 1
+    assert sorted(p.name for p in output.iterdir()) == ["keep.txt"]
