@@ -2,9 +2,10 @@
 
 Each level of module imports or data that waits for other data is one more
 round trip (150 ms on the phone profile). The page hints its whole module
-graph and the facet data, runs the first search on the page and only then
+graph and the shard directory, runs the first search on the page and only then
 starts the worker, so the first results need at most: the HTML, one wave of
-hinted files, the keyword's shard, the cards.
+hinted files, the keyword's shard (with the chosen prefecture's facet part),
+the cards (with the facet parts of the prefectures a keyword was found in).
 """
 
 from __future__ import annotations
