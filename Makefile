@@ -97,8 +97,14 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(VENV_STAMP) $@
 
+# Where the test tools were installed before, keep them: npm ci empties node_modules,
+# and a `make html` during a test run must not take axe-core away from the tests.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	if [ -f $(NODE_DEV_STAMP) ]; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_DEV_STAMP); \
+	else \
+		npm ci --omit=dev --no-audit --no-fund --loglevel=error; \
+	fi
 	touch $@
 
 # npm ci starts from an empty node_modules, so the full install marks both stamps.
