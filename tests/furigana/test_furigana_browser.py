@@ -185,7 +185,10 @@ def test_comparison_table_gets_ruby_while_on(page, sample_server):
     page.add_init_script("localStorage.setItem('furigana', 'on')")
     page.goto(sample_server.url + "compare/?ids=pinto,current")
     page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
-    page.wait_for_function("() => document.querySelector('[data-compare-page] table ruby')")
+    # The site's words come first and the facility-data chunk's (御苑) when that file arrives: wait for the last.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-compare-page] table rt')].some((rt) => rt.dataset.r === 'ぎょえん')"
+    )
     shown = readings_in(page, "[data-compare-page] table")
     assert ["定員", "ていいん"] in shown and ["新宿", "しんじゅく"] in shown and ["御苑", "ぎょえん"] in shown
     # The table's own text reads as before with ふりがな off again.
