@@ -78,22 +78,41 @@ def chunks(segments: Segments) -> Iterator[Segments]:
     yield from flush()
 
 
-def data_files(output: Path) -> Iterator[tuple[str, object]]:
-    """(path in the site, parsed JSON) of every data file whose text can be shown."""
+def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
+    """(path in the site, its strings with kanji, keys included) of every data file whose text can be shown."""
     for path in sorted(output.rglob("*.json")):
         relative = path.relative_to(output).as_posix()
         if _SKIP_DATA.search(relative):
             continue
         try:
-            yield relative, json.loads(path.read_text(encoding="utf-8"))
+            yield relative, _strings_in_json(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
 
 
+# A JSON string literal without escapes; a file with a backslash anywhere is parsed instead.
+_PLAIN_JSON_STRING = re.compile(r'"([^"]*)"')
+
+
+def _strings_in_json(text: str) -> list[str]:
+    """The strings with kanji of one JSON document, keys included.
+
+    The build writes its data with ensure_ascii=False, so a string is almost
+    always its literal as written: those are read off the text by one regex
+    instead of parsing it and walking the tree (the walk was most of the
+    readings' cost). Any backslash (an escape) sends the file to json.loads.
+    The order differs from the tree's, which does not matter: every reader
+    of these lists sorts or de-duplicates them.
+    """
+    if "\\" in text:
+        return list(_strings(json.loads(text)))
+    return [s for s in _PLAIN_JSON_STRING.findall(text) if HAS_KANJI.search(s)]
+
+
 def strings_in_data(output: Path) -> Iterator[str]:
     """Every string with kanji in the site's JSON data files, keys included."""
-    for _path, data in data_files(output):
-        yield from _strings(data)
+    for _path, texts in data_files(output):
+        yield from texts
 
 
 def strings_in_config_blocks(output: Path) -> Iterator[str]:
@@ -202,8 +221,7 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana) -> dict[str
     """The readings file for the site in `output`, by path: readings.json and one per data chunk."""
     site: list[str] = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output))
     chunked: dict[str, list[str]] = {}
-    for path, data in data_files(output):
-        texts = list(_strings(data))
+    for path, texts in data_files(output):
         if _CHUNKED_DATA.match(path):
             chunked[f"{READINGS_DIR}/{path}"] = texts
         else:

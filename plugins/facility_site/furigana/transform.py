@@ -77,9 +77,14 @@ def text_with_ruby(text: str, furigana: Furigana) -> str:
 def add_ruby(html: str, furigana: Furigana) -> str:
     """`html` with <ruby>漢字<rt data-r="かんじ"></rt></ruby> over every kanji word of its visible text."""
 
+    cache = furigana.html_cache  # looked up here first: most runs (labels, menus) were seen on an earlier page
+
     def replace(match: re.Match) -> str:
         text = match.group(2)
-        return match.group(0) if text is None else ">" + text_with_ruby(text, furigana)
+        if text is None:
+            return match.group(0)
+        done = cache.get(text)
+        return ">" + (done if done is not None else text_with_ruby(text, furigana))
 
     return _TOKEN.sub(replace, html)
 
