@@ -124,7 +124,7 @@ class Fingerprint:
         remembered = self._memo.get(id(value)) if frozen else None
         if remembered is not None:
             return remembered[1]
-        result = _pickled_digest(value) if frozen else None
+        result = _pickled_digest(value, self._dataclass) if frozen else None
         if result is None:
             digest = hashlib.sha256(f"dc:{type(value).__module__}.{type(value).__qualname__}\0".encode())
             for field in dataclasses.fields(value):
@@ -137,7 +137,24 @@ class Fingerprint:
 
 
 class _StablePickler(pickle.Pickler):
-    """Pickles sets in sorted order, so equal values give equal bytes in every process."""
+    """Pickles sets in sorted order, so equal values give equal bytes in every process.
+
+    A frozen dataclass inside the value (a Facility inside a nearby entry or
+    a Pagination) is written as its own digest (`nested`, remembered per
+    object by Fingerprint), so each facility is pickled once per build, not
+    once for every page and list entry that holds it.
+    """
+
+    def __init__(self, file, root, nested):
+        super().__init__(file, protocol=5)
+        self._root = root
+        self._nested = nested
+
+    def persistent_id(self, obj):
+        params = getattr(type(obj), "__dataclass_params__", None)
+        if params is None or not params.frozen or obj is self._root or isinstance(obj, type):
+            return None
+        return self._nested(obj)
 
     def reducer_override(self, obj):
         if type(obj) in (set, frozenset):
@@ -145,11 +162,11 @@ class _StablePickler(pickle.Pickler):
         return NotImplemented
 
 
-def _pickled_digest(value) -> bytes | None:
+def _pickled_digest(value, nested) -> bytes | None:
     """SHA-256 of a frozen dataclass pickled with sorted sets (the fast path); None if it does not pickle."""
     buffer = io.BytesIO()
     try:
-        _StablePickler(buffer, protocol=5).dump(value)
+        _StablePickler(buffer, value, nested).dump(value)
     except Exception:  # an unpicklable field: the walker describes it or calls it uncacheable
         return None
     return hashlib.sha256(b"pickle:" + buffer.getvalue()).digest()
