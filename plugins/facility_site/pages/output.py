@@ -100,7 +100,7 @@ class SiteOutput:
         self._pages: list[PageJob] = []
         self._queued: set[str] = set()
         # One per build, shared by the data chunks and the page keys: each facility is hashed once.
-        self.fingerprint = Fingerprint()
+        self.fingerprint = Fingerprint(shared_types=(Facility,))
 
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
         """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap.
