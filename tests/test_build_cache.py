@@ -17,6 +17,7 @@ import textwrap
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.build import build
+from pelican.log import LimitFilter
 from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY, without_ruby
 
 
@@ -63,6 +64,8 @@ class Project:
         return str(conf)
 
     def cached_build(self) -> dict:
+        # Pelican's log filter drops a message it has logged before; the counts below must be this build's.
+        LimitFilter._raised_messages.clear()
         assert build(self.settings(self.cache, 2), str(self.output)) == 0
         return files(self.output)
 
@@ -88,6 +91,14 @@ def reused_pages(caplog) -> int:
     raise AssertionError("no page count logged")
 
 
+def reused_chunks(caplog) -> tuple[int, int]:
+    for message in reversed(caplog.messages):
+        if "chunks reused from the cache" in message:
+            reused, _of, total = message.split(": ")[-1].split()[:3]
+            return int(reused), int(total)
+    raise AssertionError("no chunk count logged")
+
+
 def plain(html: bytes) -> str:
     """A page's text as read with ふりがな off: the ruby the build adds taken out."""
     return without_ruby(BeautifulSoup(html.decode("utf-8"), "html.parser")).get_text()
@@ -104,21 +115,48 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     caplog.set_level(logging.DEBUG, logger="facility_site")
     assert_identical(project.cached_build(), project.clean_build())
 
-    # Nothing changed: every cached page is reused.
-    assert_identical(project.cached_build(), project.clean_build())
-    assert reused_pages(caplog) > 100
+    # Nothing changed: every cached page, data chunk and the nearby offices are reused.
+    caplog.clear()
+    cached = project.cached_build()
+    assert reused_pages(caplog) > 300
+    reused, total = reused_chunks(caplog)
+    assert reused == total > 1
+    assert "nearby offices reused from the cache" in caplog.text
+    assert_identical(cached, project.clean_build())
 
-    # One record edited, one added, one deleted.
+    # One record edited: its page and lists are rendered again, the other pages and data chunks reused.
     synth = sorted(p.stem for p in project.records.glob("*.yaml") if p.stem not in {q.stem for q in SAMPLE_FACILITIES.glob("*.yaml")})
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    shutil.copy(project.record(synth[0]), project.record("added-office"))
-    project.record(synth[1]).unlink()
+    caplog.clear()
     cached = project.cached_build()
+    assert reused_pages(caplog) > 300
+    assert reused_chunks(caplog) == (7, 8)
+    assert "nearby offices reused from the cache" in caplog.text
     assert_identical(cached, project.clean_build())
     assert "23名" in plain(cached["facilities/current/index.html"])
+
+    # One added, one deleted. Their names leave or join the ふりがな phrases, which every page's
+    # key includes (a name is read the same wherever it appears), so every page is rendered again.
+    shutil.copy(project.record(synth[0]), project.record("added-office"))
+    project.record(synth[1]).unlink()
+    caplog.clear()
+    cached = project.cached_build()
+    assert "nearby offices reused from the cache" not in caplog.text  # one office came, one went
+    reused, total = reused_chunks(caplog)
+    assert 0 < reused < total  # the chunks of the added and deleted records only
+    assert_identical(cached, project.clean_build())
     assert "facilities/added-office/index.html" in cached and f"facilities/{synth[1]}/index.html" not in cached
-    assert reused_pages(caplog) > 50
+
+    # An office moves: its neighbours' 「近くの事業所」 change (the nearby cache is keyed by every location).
+    moved = project.record(synth[2])
+    text = moved.read_text(encoding="utf-8")
+    lat = next(line for line in text.splitlines() if line.strip().startswith("lat:"))
+    moved.write_text(text.replace(lat, lat.split(":")[0] + ": 35.681236"), encoding="utf-8")
+    caplog.clear()
+    cached = project.cached_build()
+    assert "nearby offices reused from the cache" not in caplog.text
+    assert_identical(cached, project.clean_build())
 
     # An article changes.
     article = project.content / "articles" / "teichaku-shien-guide.md"
@@ -163,13 +201,14 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    for name in ("records", "pages"):
+    damaged = ("records", "nearby", "facility-data", "pages")  # in the order the build reads them
+    for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()
     cached = project.cached_build()
     notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
-    assert len(notices) == 2, notices
-    for line, name in zip(notices, ("records", "pages"), strict=True):
+    assert len(notices) == len(damaged), notices
+    for line, name in zip(notices, damaged, strict=True):
         assert line.startswith(f"facility_site: cache: discarded {project.cache / name}.pickle: {why}")
         assert line.endswith("; building without it")
     assert_identical(cached, project.clean_build())

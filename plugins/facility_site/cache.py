@@ -85,8 +85,10 @@ class Fingerprint:
     and remembered by identity, since one facility sits on many pages.
     """
 
-    def __init__(self):
+    def __init__(self, shared_types: tuple[type, ...] = ()):
         self._memo: dict[int, tuple[object, bytes]] = {}
+        # Frozen dataclasses many values hold (Facility): written into a digest as their own digest.
+        self._shared = frozenset(shared_types)
 
     def digest(self, value) -> bytes:
         digest = hashlib.sha256()
@@ -124,7 +126,7 @@ class Fingerprint:
         remembered = self._memo.get(id(value)) if frozen else None
         if remembered is not None:
             return remembered[1]
-        result = _pickled_digest(value) if frozen else None
+        result = _pickled_digest(value, self._shared, self._dataclass) if frozen else None
         if result is None:
             digest = hashlib.sha256(f"dc:{type(value).__module__}.{type(value).__qualname__}\0".encode())
             for field in dataclasses.fields(value):
@@ -137,19 +139,46 @@ class Fingerprint:
 
 
 class _StablePickler(pickle.Pickler):
-    """Pickles sets in sorted order, so equal values give equal bytes in every process."""
+    """Pickles a frozen dataclass's fields for its digest; shared objects inside are written as their digests.
+
+    A Facility inside the value (in a nearby entry, a same-operator group or
+    a Pagination) is written as its own digest (`nested`, remembered per
+    object by Fingerprint), so each facility is pickled once per build, not
+    once for every page and list entry that holds it. reducer_override is
+    only consulted for objects that are not built-in types, so this costs
+    nothing per string or number.
+    """
+
+    def __init__(self, file, shared: frozenset, nested):
+        super().__init__(file, protocol=5)
+        self._shared = shared
+        self._nested = nested
 
     def reducer_override(self, obj):
-        if type(obj) in (set, frozenset):
-            return (frozenset, (sorted(obj, key=repr),))
+        if type(obj) in self._shared:
+            return (_shared, (self._nested(obj),))
         return NotImplemented
 
 
-def _pickled_digest(value) -> bytes | None:
-    """SHA-256 of a frozen dataclass pickled with sorted sets (the fast path); None if it does not pickle."""
+def _shared(digest: bytes) -> bytes:
+    """Stands for a shared object in a pickled digest (never called: digest pickles are not loaded)."""
+    return digest
+
+
+def _pickled_digest(value, shared: frozenset, nested) -> bytes | None:
+    """SHA-256 of a frozen dataclass's type and fields, pickled (the fast path); None if they do not pickle.
+
+    A set field is pickled sorted: a set of strings iterates in an order that
+    changes with each process's hash seed, so unsorted it would make a new key
+    every build. (reducer_override never sees built-in types, so sets deeper
+    down cannot be sorted there; none of the cached models has one.)
+    """
+    fields = tuple(
+        sorted(item, key=repr) if isinstance(item, (set, frozenset)) else item for item in (getattr(value, field.name) for field in dataclasses.fields(value))
+    )
     buffer = io.BytesIO()
     try:
-        _StablePickler(buffer, protocol=5).dump(value)
+        _StablePickler(buffer, shared, nested).dump((type(value).__module__, type(value).__qualname__, fields))
     except Exception:  # an unpicklable field: the walker describes it or calls it uncacheable
         return None
     return hashlib.sha256(b"pickle:" + buffer.getvalue()).digest()

@@ -76,3 +76,29 @@ def test_records_parsed_in_workers_report_the_same_problems():
         load_facilities(broken, map_files=lambda function, paths: map_in_processes(function, paths, 3))
     assert len(serial.value.problems) > 10
     assert str(parallel.value) == str(serial.value)
+
+
+def test_map_in_processes_keeps_the_order_and_names_a_failing_worker():
+    from facility_site.pages.parallel import map_in_processes
+
+    assert map_in_processes(lambda n: n * n, list(range(11)), 3) == [n * n for n in range(11)]
+
+    def fails_on_seven(n):
+        if n == 7:
+            raise ValueError("seven is bad")
+        return n
+
+    with pytest.raises(RenderError, match=r"map worker 1: ValueError: seven is bad"):
+        map_in_processes(fails_on_seven, list(range(11)), 3)
+
+
+def test_an_error_logged_in_a_map_worker_fails_like_one_logged_while_rendering():
+    from facility_site.pages.parallel import map_in_processes
+
+    def logs_an_error(n):
+        if n == 2:
+            logging.getLogger("facility_site.test").error("bad item %d", n)
+        return n
+
+    with pytest.raises(RenderError, match=r"map worker 0: 1 error\(s\) logged above"):
+        map_in_processes(logs_an_error, [0, 1, 2, 3], 2)

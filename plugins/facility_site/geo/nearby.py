@@ -16,7 +16,9 @@ brute force on a synthetic national set.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,6 +26,8 @@ from dataclasses import dataclass
 
 from ..records.model import Facility
 from .distance import EARTH_RADIUS_KM, distance_label
+
+logger = logging.getLogger(__name__)
 
 CELL_DEGREES = 0.01
 # Records lie below 46° north (records/reader.py); east-west a cell is narrowest there.
@@ -132,9 +136,30 @@ class Neighbour:
         return distance_label(self.km)
 
 
-def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT) -> dict[str, tuple[Neighbour, ...]]:
-    """Every located facility's k nearest other located facilities, nearest first (ties by id)."""
+def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=None) -> dict[str, tuple[Neighbour, ...]]:
+    """Every located facility's k nearest other located facilities, nearest first (ties by id).
+
+    With a BuildCache, the result of `nearest` is kept with a hash of every
+    point (id, lat, lng) and k: a rebuild whose locations did not change
+    (most record edits) takes it from there.
+    """
     located = [f for f in facilities if f.location is not None]
     by_id = {f.id: f for f in located}
-    found = nearest([Point(f.id, f.location.lat, f.location.lng) for f in located], k)
+    points = [Point(f.id, f.location.lat, f.location.lng) for f in located]
+    found = cached_nearest(points, k, cache) if cache is not None and cache.enabled else nearest(points, k)
     return {key: tuple(Neighbour(by_id[other], km) for other, km in others) for key, others in found.items()}
+
+
+def cached_nearest(points: Sequence[Point], k: int, cache) -> dict[str, list[tuple[str, float]]]:
+    """nearest(points, k), from the build cache when the points and k are the same as last time."""
+    digest = hashlib.sha256(f"{k}\n".encode())
+    for point in points:
+        digest.update(f"{point.key}\0{point.lat!r}\0{point.lng!r}\n".encode())
+    key = digest.hexdigest()
+    stored = cache.load("nearby")
+    if stored.get("key") == key and isinstance(stored.get("found"), dict):
+        logger.debug("facility_site: nearby offices reused from the cache")
+        return stored["found"]
+    found = nearest(points, k)
+    cache.save("nearby", {"key": key, "found": found})
+    return found

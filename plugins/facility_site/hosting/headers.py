@@ -19,6 +19,7 @@ comma, and Netlify keeps the last, so each file must match exactly one.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -44,11 +45,13 @@ def is_immutable(folder: str) -> bool:
 
 def cache_rules(output: Path) -> list[tuple[str, str]]:
     """(path pattern, Cache-Control) pairs covering every file of `output` exactly once."""
-    immutable = [
-        folder.relative_to(output).as_posix() + "/"
-        for folder in sorted(output.rglob("*"))
-        if folder.is_dir() and is_immutable(folder.relative_to(output).as_posix() + "/")
-    ]
+    # os.walk, not sorted(rglob): only folders matter, and sorting 40,000 Paths cost seconds at 30,000 facilities.
+    immutable = []
+    for folder, subfolders, _files in os.walk(output):
+        for name in subfolders:
+            relative = Path(folder, name).relative_to(output).as_posix() + "/"
+            if is_immutable(relative):
+                immutable.append(relative)
     rules: list[tuple[str, str]] = []
 
     def cover(folder: Path, prefix: str) -> None:

@@ -50,8 +50,9 @@ class RegionGroup:
 class Catalog:
     """Every facility, sorted for listing, with the lookups the pages need."""
 
-    def __init__(self, facilities: list[Facility]):
+    def __init__(self, facilities: list[Facility], cache=None):
         self.facilities = sorted(facilities, key=national_key)
+        self._cache = cache  # a BuildCache for the nearby offices, or None
         self.by_id = {f.id: f for f in self.facilities}
 
     @cached_property
@@ -125,7 +126,7 @@ class Catalog:
     @cached_property
     def nearby(self) -> dict[str, tuple[Neighbour, ...]]:
         """Each located facility's nearest other facilities (facility page 「近くの事業所」)."""
-        return nearby_offices(self.facilities)
+        return nearby_offices(self.facilities, cache=self._cache)
 
     def regions(self) -> list[RegionGroup]:
         return [

@@ -17,8 +17,10 @@ planner its contact, hours, …). A chunk is `{id: entry}` with sorted keys.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 
+from ..cache import UncacheableError
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 
@@ -27,6 +29,8 @@ DATA_DIR = "facility-data"
 CHUNK_TARGET = 16
 
 FieldsFor = Callable[[Facility], dict]
+
+logger = logging.getLogger(__name__)
 
 
 def chunk_count(facilities: int) -> int:
@@ -60,13 +64,45 @@ def facility_entry(facility: Facility, parts: Sequence[FieldsFor]) -> dict:
     return entry
 
 
-def chunk_files(facilities: Sequence[Facility], parts: Sequence[FieldsFor]) -> dict[str, bytes]:
-    """Every chunk file's path and bytes (sorted keys, compact, one trailing newline)."""
+def chunk_files(facilities: Sequence[Facility], parts: Sequence[FieldsFor], cache=None, fingerprint=None) -> dict[str, bytes]:
+    """Every chunk file's path and bytes (sorted keys, compact, one trailing newline).
+
+    With a BuildCache and a cache.Fingerprint, a chunk whose facilities
+    (by all their fields), chunk count and parts are the same as last build
+    is taken from `.cache/facility-data.pickle` instead of encoded again:
+    one record edit re-encodes one chunk. A part that cannot be fingerprinted
+    (a lambda or closure) turns this off.
+    """
     chunks = chunk_count(len(facilities))
-    grouped: dict[int, dict[str, dict]] = {}
+    grouped: dict[int, list[Facility]] = {}
     for facility in facilities:
-        grouped.setdefault(chunk_of(facility.id, chunks), {})[facility.id] = facility_entry(facility, parts)
-    return {
-        chunk_path(number): (json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-        for number, entries in sorted(grouped.items())
-    }
+        grouped.setdefault(chunk_of(facility.id, chunks), []).append(facility)
+    stored, keys = {}, None
+    if cache is not None and cache.enabled and fingerprint is not None:
+        try:
+            keys = {number: _chunk_key(number, chunks, members, parts, fingerprint) for number, members in grouped.items()}
+        except UncacheableError:
+            keys = None
+        else:
+            stored = cache.load("facility-data")
+    files, remembered, reused = {}, {}, 0
+    for number, members in sorted(grouped.items()):
+        path = chunk_path(number)
+        entry = stored.get(path)
+        if keys is not None and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == keys[number] and isinstance(entry[1], bytes):
+            data = entry[1]
+            reused += 1
+        else:
+            entries = {facility.id: facility_entry(facility, parts) for facility in members}
+            data = (json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+        files[path] = data
+        if keys is not None:
+            remembered[path] = (keys[number], data)
+    if keys is not None:
+        cache.save("facility-data", remembered)
+        logger.debug("facility_site: facility data: %d of %d chunks reused from the cache", reused, len(files))
+    return files
+
+
+def _chunk_key(number: int, chunks: int, members: list[Facility], parts: Sequence[FieldsFor], fingerprint) -> bytes:
+    return fingerprint.digest((number, chunks, tuple(parts), tuple(members)))

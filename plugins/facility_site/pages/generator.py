@@ -55,7 +55,7 @@ class FacilityGenerator(Generator):
         for step in self.record_steps:
             facilities = step(facilities, self.settings)
         self._warn_stale(facilities)
-        self.catalog = Catalog(facilities)
+        self.catalog = Catalog(facilities, self.cache)
         self.context["facility_catalog"] = self.catalog
         # How many facility-data/<k>.json chunks there are; the site config block tells the browser.
         self.context["FACILITY_DATA_CHUNKS"] = chunk_count(len(facilities))

@@ -19,6 +19,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
+from ..cache import Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 from .catalog import Catalog
@@ -98,6 +99,8 @@ class SiteOutput:
         self._facility_fields: list[FieldsFor] = []
         self._pages: list[PageJob] = []
         self._queued: set[str] = set()
+        # One per build, shared by the data chunks and the page keys: each facility is hashed once.
+        self.fingerprint = Fingerprint(shared_types=(Facility,))
 
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
         """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap.
@@ -128,7 +131,7 @@ class SiteOutput:
         """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),
         the rest rendered, in several processes on a large site (parallel.worker_count)."""
         jobs, self._pages = self._pages, []
-        reuse = PageReuse(self._generator.cache, self.settings, self._generator.context)
+        reuse = PageReuse(self._generator.cache, self.settings, self._generator.context, self.fingerprint)
         keys, to_render = {}, []
         for job in jobs:
             save_as = save_as_for(job.url)
@@ -185,7 +188,7 @@ class SiteOutput:
 
     def write_facility_data(self) -> int:
         """Write the chunks once every part has added its fields; return how many files were written."""
-        files = chunk_files(self.catalog.facilities, self._facility_fields)
+        files = chunk_files(self.catalog.facilities, self._facility_fields, self._generator.cache, self.fingerprint)
         for path, data in files.items():
             self.write_data(path, data)
         return len(files)

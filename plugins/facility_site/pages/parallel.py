@@ -67,24 +67,61 @@ class _ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def _work(jobs: Sequence, render: Callable, first: int, step: int, sender) -> None:
-    """In a worker: render jobs[first::step], then report (errors logged, failure text or None)."""
+def _in_worker(task: Callable[[int], object], first: int, sender) -> None:
+    """In a forked worker: run task(first), then send (errors logged, failure text or None, result)."""
     from pelican import signals
 
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
-    failure = None
+    failure = result = None
     try:
         with signals.content_written.muted():
-            for index in range(first, len(jobs), step):
-                render(jobs[index])
+            result = task(first)
     except Exception as exc:  # reported to the parent, which stops the build
         failure = "".join(traceback.format_exception_only(exc)).strip()
         logger.debug("facility_site: worker %d failed:\n%s", first, traceback.format_exc())
     sys.stdout.flush()
     sys.stderr.flush()
-    sender.send((counter.count, failure))
+    sender.send((counter.count, failure, result))
     sender.close()
+
+
+def run_forked(task: Callable[[int], object], workers: int, name: str) -> list:
+    """[task(0), …, task(workers - 1)], each in its own forked process; the results must pickle.
+
+    The one launcher render_pages and map_in_processes share: fork (so the
+    workers see the whole build without pickling it), collect each worker's
+    result before joining it (a large result would block the worker), and
+    raise RenderError naming every worker that failed, logged an error, or
+    exited without reporting.
+    """
+    context = multiprocessing.get_context("fork")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    running = []
+    for first in range(workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_in_worker, args=(task, first, sender), name=f"facility-{name}-{first}")
+        process.start()
+        sender.close()
+        running.append((process, receiver))
+    results, problems = [], []
+    for first, (process, receiver) in enumerate(running):
+        try:
+            errors, failure, result = receiver.recv()
+        except EOFError:
+            errors, failure, result = 0, "exited without a result", None
+        process.join()
+        results.append(result)
+        if failure:
+            problems.append(f"{name} worker {first}: {failure}")
+        elif errors:
+            problems.append(f"{name} worker {first}: {errors} error(s) logged above")
+        elif process.exitcode != 0:
+            problems.append(f"{name} worker {first} exited with code {process.exitcode}")
+    if problems:
+        raise RenderError("; ".join(problems))
+    return results
 
 
 def render_pages(jobs: Sequence, render: Callable, workers: int) -> None:
@@ -94,42 +131,13 @@ def render_pages(jobs: Sequence, render: Callable, workers: int) -> None:
             render(job)
         return
     workers = min(workers, len(jobs))
-    context = multiprocessing.get_context("fork")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    running = []
-    for first in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(jobs, render, first, workers, sender), name=f"facility-render-{first}")
-        process.start()
-        sender.close()
-        running.append((process, receiver))
-    problems = []
-    for first, (process, receiver) in enumerate(running):
-        try:
-            errors, failure = receiver.recv()
-        except EOFError:
-            errors, failure = 0, None
-        process.join()
-        if failure:
-            problems.append(f"render worker {first}: {failure}")
-        elif errors:
-            problems.append(f"render worker {first}: {errors} error(s) logged above")
-        elif process.exitcode != 0:
-            problems.append(f"render worker {first} exited with code {process.exitcode}")
-    if problems:
-        raise RenderError("; ".join(problems))
+
+    def render_share(first: int) -> None:
+        for index in range(first, len(jobs), workers):
+            render(jobs[index])
+
+    run_forked(render_share, workers, "render")
     logger.debug("facility_site: rendered %d pages in %d processes", len(jobs), workers)
-
-
-def _map_work(function: Callable, items: Sequence, first: int, step: int, sender) -> None:
-    """In a worker: function(item) for items[first::step], sent back pickled (or the failure)."""
-    try:
-        results = [function(items[index]) for index in range(first, len(items), step)]
-        sender.send(("ok", results))
-    except Exception as exc:  # reported to the parent, which stops the build
-        sender.send(("failed", "".join(traceback.format_exception_only(exc)).strip()))
-    sender.close()
 
 
 def map_in_processes(function: Callable, items: Sequence, workers: int) -> list:
@@ -137,28 +145,8 @@ def map_in_processes(function: Callable, items: Sequence, workers: int) -> list:
     if workers <= 1 or len(items) < 2:
         return [function(item) for item in items]
     workers = min(workers, len(items))
-    context = multiprocessing.get_context("fork")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    running = []
-    for first in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_map_work, args=(function, items, first, workers, sender), name=f"facility-map-{first}")
-        process.start()
-        sender.close()
-        running.append((process, receiver))
+    shares = run_forked(lambda first: [function(items[index]) for index in range(first, len(items), workers)], workers, "map")
     results: list = [None] * len(items)
-    problems = []
-    for first, (process, receiver) in enumerate(running):
-        try:
-            status, payload = receiver.recv()  # before join: a large result would block the worker
-        except EOFError:
-            status, payload = "failed", "exited without a result"
-        process.join()
-        if status == "ok":
-            results[first::workers] = payload
-        else:
-            problems.append(f"worker {first}: {payload}")
-    if problems:
-        raise RenderError("; ".join(problems))
+    for first, share in enumerate(shares):
+        results[first::workers] = share
     return results

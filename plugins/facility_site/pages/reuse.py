@@ -41,11 +41,11 @@ CONTEXT_NOT_READ = frozenset(
 
 
 class PageReuse:
-    def __init__(self, cache: BuildCache, settings: dict, context: dict):
+    def __init__(self, cache: BuildCache, settings: dict, context: dict, fingerprint: Fingerprint | None = None):
         self.cache = cache
         previous = settings.get(PREVIOUS_OUTPUT)
         self.previous = Path(previous) if previous and cache.enabled else None
-        self.fingerprint = Fingerprint()
+        self.fingerprint = fingerprint or Fingerprint()
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
 

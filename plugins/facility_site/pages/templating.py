@@ -31,6 +31,7 @@ def install(env: Environment, options: dict) -> None:
         folder = os.path.join(options["cache_path"], "jinja")
         os.makedirs(folder, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(folder)
+
     def canonical_url(output_file: str | None) -> str:
         """Absolute address of the page written to `output_file`; "" when no canonical_base is set."""
         base = options["canonical_base"]
