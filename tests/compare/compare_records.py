@@ -55,6 +55,7 @@ RECORDS = {
         hours: {weekdays: 9:00〜17:00, saturday: 9:00〜12:00, closed: 日曜・祝日}
         visit: {tour: yes, trial: yes, online: no, note: 見学は予約制です}
         conditions: {remote: yes, lunch: yes, transport: no, pickup: no}
+        vacancy: {status: あり, as_of: 2026-11-20}
         updated: 2026-10-01
     """,
     "bravo": """\
@@ -72,6 +73,7 @@ RECORDS = {
         average_stay: 12~18ヶ月
         disabilities: [精神, 知的, 発達, 身体, 難病]
         phone: 03-3333-4444
+        vacancy: {status: なし, as_of: 2026-08-01}  # stale on the tests' day, 2026-11-27
         updated: 2026-09-15
     """,
     "charlie": """\
@@ -139,6 +141,7 @@ EXPECTED_CELLS = {
     "alpha": {
         "定着支援": "あり",
         "就職定着率": "92%",
+        "空き状況": "あり",
         "昨年の就職人数": "10〜14名",
         "定員": "20名",
         "平均利用期間": "6〜12ヶ月",
@@ -159,6 +162,7 @@ EXPECTED_CELLS = {
     "bravo": {
         "定着支援": "なし",
         "就職定着率": "90%以上",
+        "空き状況": "要確認",
         "昨年の就職人数": "15名以上",
         "定員": "20名",
         "平均利用期間": "12〜18ヶ月",
@@ -179,6 +183,7 @@ EXPECTED_CELLS = {
     "charlie": {
         "定着支援": "あり",
         "就職定着率": "非公開",
+        "空き状況": "登録なし",
         "昨年の就職人数": "5名未満",
         "定員": "10名",
         "平均利用期間": "6ヶ月以上",
@@ -199,6 +204,7 @@ EXPECTED_CELLS = {
     "delta": {
         "定着支援": "あり",
         "就職定着率": "90%超",
+        "空き状況": "登録なし",
         "昨年の就職人数": "3名",
         "定員": "12名",
         "平均利用期間": "6〜9ヶ月",

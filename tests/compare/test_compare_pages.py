@@ -18,6 +18,7 @@ from sitebuild import build_site, facility_data, page
 ROW_LABELS = [
     "定着支援",
     "就職定着率",
+    "空き状況",
     "昨年の就職人数",
     "定員",
     "平均利用期間",
@@ -220,6 +221,25 @@ def test_static_table_headers_and_values(compare_site):
     for facility_id, expected in EXPECTED_CELLS.items():
         assert rows[facility_id] == (NAMES[facility_id], expected)
     assert page(compare_site, "pref/tokyo/table/").select_one('tr[data-facility-id="alpha"] time')["datetime"] == "2026-10-01"
+
+
+def test_vacancy_is_compared_with_its_date_and_reads_check_when_stale(compare_site):
+    # Same words as the facility page: the day it was checked, and 要確認 once older than 60 days.
+    column = ROW_LABELS.index("空き状況")
+    notes = {}
+    for url in ("pref/tokyo/table/", "pref/tokyo/table/page/2/", "pref/tokyo/table/page/3/"):
+        for tr in page(compare_site, url).select("table[data-compare-list] tbody tr"):
+            note = tr.find_all("td")[column].select_one("[data-metric-note]")
+            notes[tr["data-facility-id"]] = note.get_text() if note else None
+    assert notes["alpha"] == "2026年11月20日時点"
+    assert notes["bravo"] == "2026年8月1日時点の情報です。古いため、問い合わせて確かめてください。"
+    assert notes["charlie"] is None
+    entries = {}
+    for chunk in (compare_site / "facility-data").glob("*.json"):
+        entries.update(json.loads(chunk.read_text(encoding="utf-8")))
+    assert entries["alpha"]["cells"]["vacancy"] == {"text": "あり", "note": "2026年11月20日時点"}
+    assert entries["bravo"]["cells"]["vacancy"]["text"] == "要確認"
+    assert entries["charlie"]["cells"]["vacancy"] == {"text": "登録なし"}
 
 
 def test_static_table_shows_hostile_text_as_text(compare_site):

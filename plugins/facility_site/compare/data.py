@@ -24,6 +24,7 @@ says why (the row's unlike/unknown note).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 from ..pages.templating import date_ja
@@ -63,6 +64,7 @@ COMPARE_ROWS: tuple[CompareRow, ...] = (
         unlike_basis_note="定着率の数え方が事業所によって違うため比べられません（就職から何ヶ月後に数えたかが異なります）。",
         unknown_basis_note="定着率の数え方（就職から何ヶ月後に数えたか）が分からない事業所があるため比べられません。",
     ),
+    CompareRow("vacancy", "空き状況"),
     CompareRow("hires_last_year", "昨年の就職人数"),
     CompareRow("capacity", "定員"),
     CompareRow("average_stay", "平均利用期間"),
@@ -96,9 +98,13 @@ def _exact(number: float | None) -> Metric | None:
     return None if number is None else Metric("", number, number)
 
 
-def compare_cells(facility: Facility) -> dict[str, dict]:
-    """Every row's cell for one facility: `text` or `items`, plus `rank` on ranked rows."""
+def compare_cells(facility: Facility, today: dt.date) -> dict[str, dict]:
+    """Every row's cell for one facility: `text` or `items`, plus `rank` on ranked rows.
+
+    `today` is the build's reference date: 空き状況 older than 60 days reads 要確認, as on the facility page.
+    """
     cells: dict[str, dict] = {
+        "vacancy": _vacancy_cell(facility, today),
         "retention_support": {"text": "あり" if facility.offers_retention else "なし"},
         "capacity": {"text": facility.capacity_label},  # 20名, 定員なし（定着支援） or 未掲載
         # Same words as the card's disability_list macro: 精神・知的・発達, or 未確認.
@@ -127,6 +133,17 @@ def compare_cells(facility: Facility) -> dict[str, dict]:
     return {row.key: cells[row.key] for row in COMPARE_ROWS}
 
 
+def _vacancy_cell(facility: Facility, today: dt.date) -> dict:
+    """あり／なし／要問合せ with the day it was checked; 要確認 once stale (the facility page's words)."""
+    vacancy = facility.vacancy
+    if vacancy is None:
+        return {"text": NOT_PUBLISHED_LABEL}
+    as_of = f"{date_ja(vacancy.as_of)}時点"
+    if vacancy.is_stale(today):
+        return {"text": vacancy.shown_status(today), "note": f"{as_of}の情報です。古いため、問い合わせて確かめてください。"}
+    return {"text": vacancy.status, "note": as_of}
+
+
 def _updated_cell(facility: Facility) -> dict:
     """When the facts were last checked. For an imported record `updated` may be only the import day,
     so the cell says when a person checked (or 未確認) and when the official data confirmed it."""
@@ -139,9 +156,24 @@ def _updated_cell(facility: Facility) -> dict:
     return {"text": f"{date_ja(person)}{official}", "datetime": person.isoformat()}
 
 
-def compare_fields(facility: Facility) -> dict:
+@dataclass(frozen=True)
+class CellsOn:
+    """compare_cells on the build's reference date; a dataclass, so the build cache can fingerprint it by that date."""
+
+    today: dt.date
+
+    def __call__(self, facility: Facility) -> dict[str, dict]:
+        return compare_cells(facility, self.today)
+
+
+@dataclass(frozen=True)
+class CompareFields:
     """What the comparison adds to a facility's entry in the data chunks (beside id, name and url)."""
-    return {"cells": compare_cells(facility)}
+
+    today: dt.date
+
+    def __call__(self, facility: Facility) -> dict:
+        return {"cells": compare_cells(facility, self.today)}
 
 
 def rows_config() -> list[dict]:

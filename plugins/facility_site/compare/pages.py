@@ -8,7 +8,8 @@ canonical links and sitemap entries as every other page.
 from __future__ import annotations
 
 from ..pages.output import BY_CITY, EPOCH, SiteOutput
-from .data import COMPARE_ROWS, compare_cells, compare_fields, rows_config
+from ..settings import reference_date
+from .data import COMPARE_ROWS, CellsOn, CompareFields, rows_config
 
 
 def table_url(prefecture) -> str:
@@ -19,6 +20,7 @@ def table_url(prefecture) -> str:
 def write_compare_output(site: SiteOutput) -> None:
     """Write /compare/ and /pref/<slug>/table/ (paginated like the card list); add the cells to the data chunks."""
     catalog = site.catalog
+    today = reference_date(site.options)
     prefectures = [(p, len(catalog.in_prefecture(p))) for p in catalog.prefectures_with_facilities()]
     newest = max((f.updated for f in catalog.facilities), default=EPOCH)
     site.write_page(
@@ -38,6 +40,6 @@ def write_compare_output(site: SiteOutput) -> None:
             BY_CITY,
             prefecture=prefecture,
             compare_rows=COMPARE_ROWS,
-            compare_cells=compare_cells,
+            compare_cells=CellsOn(today),
         )
-    site.add_facility_fields(compare_fields)
+    site.add_facility_fields(CompareFields(today))
