@@ -32,17 +32,9 @@ from pelican.settings import read_settings
 from .cache import BuildCache
 from .errors import FacilitySiteError
 from .hosting.precompress import precompress as write_twins
+from .pages.parallel import ErrorCounter
 from .pages.reuse import PREVIOUS_OUTPUT
 from .settings import resolve
-
-
-class _ErrorCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
 
 
 def build(settings_file: str, output_dir: str, verbose: bool = False, precompress: bool = False) -> int:
@@ -54,7 +46,7 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
     output = Path(output_dir).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
-    counter = _ErrorCounter()
+    counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
         override = {"OUTPUT_PATH": str(staging)}

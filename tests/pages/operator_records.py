@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sitebuild import build_site
+
 # 1011101012345 has a valid check digit (see records/reader.py corporate_number_problem).
 CURRENT = "operator: {name: 株式会社カレント, name_kana: カブシキガイシャカレント, number: '1011101012345', url: 'https://current-corp.example.jp/'}\n"
 # The same 法人番号 with the name written another way: still the same operator.
@@ -36,3 +38,11 @@ def write_operator_records(folder: Path) -> Path:
     for record_id, text in RECORDS.items():
         (folder / f"{record_id}.yaml").write_text(text, encoding="utf-8")
     return folder
+
+
+def build_operator_site(root: Path) -> Path:
+    """A site built from these records (and no articles) under `root`; returns its output folder."""
+    folder = write_operator_records(root / "facilities")
+    content = root / "content"
+    content.mkdir()
+    return build_site(root / "output", folder, content)

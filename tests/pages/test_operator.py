@@ -7,17 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from facility_site.errors import RecordError
 from facility_site.records.reader import display_path, load_facilities
-from operator_records import record, write_operator_records
-from sitebuild import build_site, page
+from operator_records import build_operator_site, record
+from sitebuild import page
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("operator")
-    folder = write_operator_records(root / "facilities")
-    content = root / "content"
-    content.mkdir()
-    return build_site(root / "output", folder, content)
+    return build_operator_site(root)
 
 
 def facts(doc) -> dict[str, str]:

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from facility_site.records.reader import load_facilities
 from facility_site.search.index import FIELD_NAMES, PREFIX_FIELDS, document_words
-from pages.operator_records import RECORDS, write_operator_records
-from sitebuild import ROOT, build_site
+from pages.operator_records import RECORDS, build_operator_site, write_operator_records
+from sitebuild import ROOT
 
 RUN_ENGINE = ROOT / "tests" / "js" / "run_engine.mjs"
 BIG = sorted(record_id for record_id in RECORDS if record_id.startswith("big-"))
@@ -18,10 +18,7 @@ BIG = sorted(record_id for record_id in RECORDS if record_id.startswith("big-"))
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("operator-search")
-    folder = write_operator_records(root / "facilities")
-    content = root / "content"
-    content.mkdir()
-    return build_site(root / "output", folder, content)
+    return build_operator_site(root)
 
 
 def search(site, query: str) -> list[str]:

@@ -166,14 +166,11 @@ class CellsOn:
         return compare_cells(facility, self.today)
 
 
-@dataclass(frozen=True)
-class CompareFields:
+class CompareFields(CellsOn):
     """What the comparison adds to a facility's entry in the data chunks (beside id, name and url)."""
 
-    today: dt.date
-
     def __call__(self, facility: Facility) -> dict:
-        return {"cells": compare_cells(facility, self.today)}
+        return {"cells": super().__call__(facility)}
 
 
 def rows_config() -> list[dict]:

@@ -58,7 +58,9 @@ def worker_count(configured: int | None, pages: int) -> int:
     return (os.cpu_count() or 1) if pages >= MIN_PARALLEL_PAGES else 1
 
 
-class _ErrorCounter(logging.Handler):
+class ErrorCounter(logging.Handler):
+    """Counts the errors logged while it is attached (a build or worker fails on any)."""
+
     def __init__(self):
         super().__init__(level=logging.ERROR)
         self.count = 0
@@ -71,7 +73,7 @@ def _in_worker(task: Callable[[int], object], first: int, sender) -> None:
     """In a forked worker: run task(first), then send (errors logged, failure text or None, result)."""
     from pelican import signals
 
-    counter = _ErrorCounter()
+    counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     failure = result = None
     try:
