@@ -117,6 +117,22 @@ def test_phone_shows_results_first_under_a_summary_of_the_conditions(phone, fixt
     assert phone.errors == []
 
 
+@pytest.mark.parametrize("query", ["", "?q="])
+def test_phone_without_conditions_starts_with_the_form_open(phone, fixture_server, query):
+    # From the menu's 「条件で探す」 the visitor came to set conditions: the keyword box is in
+    # reach at once, and the bar's button says the form is open and folds it.
+    open_search(phone, fixture_server, query)
+    toggle = phone.get_by_role("button", name="条件を変更")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    keyword = phone.get_by_label("キーワード", exact=True)
+    assert keyword.is_visible()
+    keyword.fill("横浜")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not phone.locator("[data-search-form]").is_visible()
+    assert phone.errors == []
+
+
 def test_phone_form_opens_and_its_sticky_button_counts_and_closes_it(phone, fixture_server):
     open_search(phone, fixture_server, KANAGAWA)
     phone.get_by_role("button", name="条件を変更").click()

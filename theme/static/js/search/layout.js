@@ -1,7 +1,8 @@
 /**
  * The page's layout around the form. On a phone (below 48rem) the form folds
  * behind a summary bar so the results come first; 「条件を変更」 opens it and the
- * sticky 「N件を表示」 button closes it again. Regions fold their prefectures;
+ * sticky 「N件を表示」 button closes it again. A visit with no conditions in the URL
+ * (from the menu's 「条件で探す」) came to set them, so the form starts open there. Regions fold their prefectures;
  * a region holding a chosen prefecture opens and says which. Skip links into
  * the form open what they point into. Without this script the form is simply
  * shown, its regions folded as plain <details>.
@@ -9,6 +10,12 @@
 import { el } from "./render.js";
 
 const PHONE = "(max-width: 47.99rem)";
+
+/** Whether a query string sets anything (an empty `?q=` does not). */
+function hasConditions(search) {
+  for (const value of new URLSearchParams(search).values()) if (value.trim()) return true;
+  return false;
+}
 
 /**
  * @param {HTMLFormElement} form
@@ -47,7 +54,7 @@ export function mountLayout(form, config) {
   }
 
   bar.hidden = false;
-  setOpen(!phone.matches);
+  setOpen(!phone.matches || !hasConditions(location.search));
 
   return {
     isPhone: () => phone.matches,
