@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FacilitySiteError
+from ..hosting.minify import BUNDLED_ENTRIES
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
@@ -134,7 +135,7 @@ def lunr_module(lunr_js: str | Path) -> str:
     )
 
 
-def search_config(version: str, pref_starts: list[int], everyday_words: dict | None = None) -> dict:
+def search_config(version: str, pref_starts: list[int], everyday_words: dict | None = None, site_modules: list[str] | None = None) -> dict:
     """The JSON block the page script reads: where the data is and the vocabularies, in bit order.
 
     prefStarts (search_data.prefecture_starts) tells which doc numbers are a
@@ -161,22 +162,27 @@ def search_config(version: str, pref_starts: list[int], everyday_words: dict | N
         "options": [c.slug for c in CONDITIONS],
         "optionLabels": [c.label for c in CONDITIONS],
         "everydayWords": everyday_words or {},
+        # site.js and its imports (preloaded_modules "site"), fetched in one wave after the first results.
+        "siteModules": site_modules or [],
     }
 
 
-def preloaded_modules(settings: dict) -> dict[str, list[str]]:
+def preloaded_modules(settings: dict, bundled: bool = False) -> dict[str, list[str]]:
     """Site paths of every module the page imports statically (search.modules), for modulepreload.
 
-    "search": the search script's graph, needed for the first results; "site": the rest of
-    site.js's graph (the comparison tray), hinted at low priority so that on HTTP/1.1 (six
-    connections a host) it does not take a connection the search needs first.
+    "search": the search script's graph, needed for the first results (hinted in the page head;
+    only the bundle when the build bundles it, hosting/minify.py BUNDLED_ENTRIES); "site":
+    site.js's graph (the comparison tray), which the search script hints and imports once the
+    first results are shown, so that its modules do not share the phone's bandwidth with them.
     """
     static_dir = settings.get("THEME_STATIC_DIR", "theme")
     roots = [Path(settings["THEME"]) / folder for folder in settings.get("THEME_STATIC_PATHS", ["static"])]
     site_entry, search_entry = ENTRY_MODULES
     root = next((r for r in roots if (r / search_entry).is_file()), roots[0])
     search = module_graph(root, [search_entry])
-    site = [path for path in module_graph(root, [site_entry]) if path not in search]
+    site = module_graph(root, [site_entry])
+    if bundled and search_entry.removeprefix("js/") in BUNDLED_ENTRIES:
+        search = [search_entry]
     return {"search": [f"{static_dir}/{path}" for path in search], "site": [f"{static_dir}/{path}" for path in site]}
 
 
@@ -185,7 +191,7 @@ def write_search_output(site: SiteOutput) -> None:
     catalog = site.catalog
     # Checked before any search file is written: a bad list stops the build.
     everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
-    modules = preloaded_modules(site.settings)
+    modules = preloaded_modules(site.settings, bundled=site.options["minify_js"] is not None)
     today = reference_date(site.options)
     built = search_files(catalog.facilities, today)
     for path, text in built.files.items():
@@ -199,7 +205,7 @@ def write_search_output(site: SiteOutput) -> None:
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.version, built.pref_starts, everyday_words),
+        search_config=search_config(built.version, built.pref_starts, everyday_words, modules["site"]),
         module_preloads=modules,
         data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
         within_options=WITHIN_OPTIONS,
