@@ -389,10 +389,12 @@ function mountSearch(form) {
     if (restore) scrollBack(restore);
     if (focus) focus.focus({ preventScroll: Boolean(restore) });
     // Once these results are painted: the comparison toggles, then get ready for typing and move the engine to the worker.
-    requestAnimationFrame(() => {
-      startSiteScript();
-      setTimeout(() => backend.handOver(), 0);
-    });
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        startSiteScript();
+        backend.handOver();
+      }, 0),
+    );
   }
 
   function failed(error) {
