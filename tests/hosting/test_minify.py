@@ -16,6 +16,7 @@ import pytest
 from facility_site.build import build
 from facility_site.hosting.minify import BUNDLED_ENTRIES, MinifyError, minify_scripts, theme_scripts
 from facility_site.search.modules import module_graph, static_imports
+from facility_site.search.page import SEARCH_STYLES, STYLE_BUNDLE
 from sitebuild import ROOT, SAMPLE_FACILITIES, build_site
 from sitebuild import page as site_page
 
@@ -92,8 +93,12 @@ def test_minify_js_none_writes_the_scripts_as_written(tmp_path):
     site = build_site(tmp_path / "out", SAMPLE_FACILITIES, tmp_path / "content", minify_js=None)
     for source in theme_scripts(SOURCES):
         assert (site / "theme" / "js" / source.relative_to(SOURCES)).read_bytes() == source.read_bytes()
-    # No bundle: the search page hints every module of the search script's graph instead.
+    # No bundle: the search page hints every module of the search script's graph instead,
+    # and links every stylesheet of search/page.py SEARCH_STYLES itself, in that order (what the bundle holds).
     head = site_page(site, "search/").head
+    links = [(link["href"].removeprefix("../theme/css/"), link.get("media")) for link in head.select('link[rel="stylesheet"]')]
+    assert links == list(SEARCH_STYLES)
+    assert not (site / STYLE_BUNDLE).exists()
     hinted = [link["href"].removeprefix("../theme/") for link in head.select('link[rel="modulepreload"]')]
     assert hinted == module_graph(SOURCES.parent, ["js/search/page.js"]) and len(hinted) > 8
 

@@ -11,6 +11,7 @@ import json
 
 import pytest
 from facility_site.search.modules import ModuleGraphError, module_graph, static_imports
+from facility_site.search.page import SEARCH_STYLES, STYLE_BUNDLE
 from sitebuild import ROOT
 from sitebuild import page as site_page
 
@@ -91,3 +92,20 @@ def test_search_page_hints_its_bundle_and_the_shard_directory_and_names_the_tray
 def test_other_pages_still_load_site_js_themselves(sample_site):
     html = site_page(sample_site, "compare/")
     assert [s["src"] for s in html.select('script[type="module"][src]')] == ["../theme/js/site.js"]
+
+
+def test_search_page_links_one_stylesheet_made_of_every_one_it_would_link(sample_site):
+    """With esbuild the page's stylesheets are one minified file (search/page.py SEARCH_STYLES), in cascade order."""
+    head = site_page(sample_site, "search/").head
+    assert [link["href"] for link in head.select('link[rel="stylesheet"]')] == ["../" + STYLE_BUNDLE]
+    bundle = (sample_site / STYLE_BUNDLE).read_text(encoding="utf-8")
+    assert "/*" not in bundle and len(bundle.splitlines()) < 10  # minified
+    # A rule of each part, in the order the page linked them; print.css's only for print.
+    marks = [".site-header", ".best-mark", ".compare-why", ".compare-print-info", ".choice--empty", ".search-words__intro", ".card__distance"]
+    places = [bundle.index(mark) for mark in marks]
+    assert places == sorted(places), dict(zip(marks, places, strict=True))
+    assert bundle.rindex("@media print{", 0, places[3]) > places[2]  # print.css inside its own @media print
+    assert [name for name, _ in SEARCH_STYLES] == ["site.css", "compare.css", "facts.css", "print.css", "search.css", "search-words.css", "near.css"]
+    # Other pages link the files themselves.
+    compare = site_page(sample_site, "compare/").head
+    assert "../theme/css/site.css" in [link["href"] for link in compare.select('link[rel="stylesheet"]')]

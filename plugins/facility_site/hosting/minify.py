@@ -74,6 +74,31 @@ def minify_scripts(js_folder: Path, esbuild: str | Path) -> int:
     return len(scripts)
 
 
+def bundle_styles(parts: list[tuple[Path, str | None]], esbuild: str | Path) -> bytes:
+    """One minified stylesheet of `parts` (file, media query or None), in cascade order.
+
+    A part with a media query (print.css) is wrapped in `@media <query> { … }`,
+    so it applies as its own <link media=…> did. The same bytes for the same files.
+    """
+    tool = Path(esbuild)
+    if not tool.is_file():
+        raise MinifyError(f"minify_js: {tool} does not exist; run `npm ci` in the project folder (or set minify_js to None)")
+    texts = []
+    for path, media in parts:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MinifyError(f"{path}: cannot read ({exc.strerror})") from None
+        texts.append(f"@media {media} {{\n{text}\n}}" if media else text)
+    try:
+        run = subprocess.run([str(tool), "--loader=css", *COMMON_ARGS], input="\n".join(texts), capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise MinifyError(f"minify_js: cannot run {tool} ({exc.strerror}); run `npm ci` in the project folder") from None
+    if run.returncode != 0:
+        raise MinifyError(f"minify_js: esbuild failed on the stylesheets {', '.join(p.name for p, _ in parts)}:\n{run.stderr.strip()}")
+    return run.stdout.encode("utf-8")
+
+
 def _esbuild(tool: Path, args: list[str]) -> None:
     try:
         run = subprocess.run([str(tool), *args, *COMMON_ARGS], capture_output=True, text=True, timeout=120)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FacilitySiteError
-from ..hosting.minify import BUNDLED_ENTRIES
+from ..hosting.minify import BUNDLED_ENTRIES, bundle_styles
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
@@ -62,6 +62,19 @@ ENTRY_MODULES = ("js/site.js", "js/search/page.js")
 # a search of one prefecture needs only that prefecture's part (facets/pref-<slug>.json), which the
 # script asks for with the first cards (engine.js facetsFor).
 PRELOADED_DATA = ("text/chars.json",)
+# Every stylesheet the search page links, in cascade order (base.html's, then search.html's), with its
+# media: with esbuild (minify_js) they are written as STYLE_BUNDLE, one minified file, and the page links
+# only that (issue 17: six fewer requests before the first results, 5 KiB less gzip, mostly comments).
+SEARCH_STYLES = (
+    ("site.css", None),
+    ("compare.css", None),
+    ("facts.css", None),
+    ("print.css", "print"),
+    ("search.css", None),
+    ("search-words.css", None),
+    ("near.css", None),
+)
+STYLE_BUNDLE = "theme/css/search-page.css"
 # Data files at least this large also get a .gz twin, for hosts that serve
 # precompressed files (nginx gzip_static and the like); others ignore it.
 PRECOMPRESS_BYTES = 4096
@@ -186,6 +199,12 @@ def preloaded_modules(settings: dict, bundled: bool = False) -> dict[str, list[s
     return {"search": [f"{static_dir}/{path}" for path in search], "site": [f"{static_dir}/{path}" for path in site]}
 
 
+def theme_static_root(settings: dict, wanted: str) -> Path:
+    """The theme's static folder that holds `wanted` (a path under it)."""
+    roots = [Path(settings["THEME"]) / folder for folder in settings.get("THEME_STATIC_PATHS", ["static"])]
+    return next((r for r in roots if (r / wanted).is_file()), roots[0])
+
+
 def write_search_output(site: SiteOutput) -> None:
     """Write /search/ and its data files."""
     catalog = site.catalog
@@ -197,6 +216,11 @@ def write_search_output(site: SiteOutput) -> None:
     for path, text in built.files.items():
         site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
+    style_bundle = None
+    if site.options["minify_js"] is not None:
+        root = theme_static_root(site.settings, "css/search.css")
+        site.write_data(STYLE_BUNDLE, bundle_styles([(root / "css" / name, media) for name, media in SEARCH_STYLES], site.options["minify_js"]))
+        style_bundle = STYLE_BUNDLE
     logger.debug("facility_site: search: wrote %d data files under search/%s/", len(built.files), built.version)
 
     facilities = catalog.facilities
@@ -207,6 +231,7 @@ def write_search_output(site: SiteOutput) -> None:
         site.newest_input,
         search_config=search_config(built.version, built.pref_starts, everyday_words, modules["site"]),
         module_preloads=modules,
+        style_bundle=style_bundle,
         data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
         within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
