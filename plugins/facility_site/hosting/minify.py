@@ -11,11 +11,13 @@ in docs/benchmarks.md), most of it comments and long names.
 The search page's script is also *bundled*: search/page.js is written as one
 file holding every module it imports statically (BUNDLED_ENTRIES), so the
 page fetches one file instead of eleven (no import waves, one gzip stream, one
-module to compile) before its first results. The modules stay in the output
-as their own minified files too, for the worker (search/worker.js imports
-engine.js) and the other pages; the search modules share no state with the
-site-wide ones (config.js only reads the page), so a second copy is harmless.
-Dynamic imports with a computed URL (lunr.js, site.js) stay separate files.
+module to compile) before its first results; so is the search worker
+(search/worker.js with the engine), one request instead of three waves once
+the results are shown. The modules stay in the output as their own minified
+files too, for the other pages and tests; the search modules share no state
+with the site-wide ones (config.js only reads the page), so a second copy is
+harmless. Dynamic imports with a computed URL (lunr.js, site.js) stay
+separate files.
 
 esbuild is pinned in package.json (`npm ci` installs it with lunr.js) and
 gives the same bytes for the same input, so builds stay deterministic.
@@ -42,7 +44,7 @@ class MinifyError(FacilitySiteError):
 
 
 # Entry modules written as one bundle (paths under the output's theme/js/); search/page.py hints only these.
-BUNDLED_ENTRIES = ("search/page.js",)
+BUNDLED_ENTRIES = ("search/page.js", "search/worker.js")
 # esbuild's options for every script: minified, Japanese text as UTF-8 (not \\u escapes: half the
 # bytes; the pages say charset=utf-8), modern browsers only (no syntax lowered), errors only.
 COMMON_ARGS = ("--minify", "--charset=utf8", "--target=esnext", "--log-level=error")
