@@ -221,12 +221,13 @@ def type_throttled(browser, url: str, queries: tuple[str, ...], probe_js: str) -
         tab.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
         tab.wait_for_function("() => typeof window.__firstResultMs === 'number'", timeout=LOAD_TIMEOUT_MS, polling=10)
         tab.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
-        # On a phone the search page folds its form behind a summary bar: open it, as a visitor would.
+        # On a phone the search page folds its form behind a summary bar: open it, as a visitor would
+        # (only when folded: opened with no conditions in the URL, the form starts open).
+        box = tab.locator('input[name="q"]').first
         opener = tab.locator("[data-search-open]")
-        if opener.count() and opener.first.is_visible():
+        if not box.is_visible() and opener.count() and opener.first.is_visible():
             opener.first.click()
         tab.evaluate(probe_js, "[data-results]")
-        box = tab.locator('input[name="q"]').first
         keys = []
         seen: dict[str, int] = {}
         for query in queries:

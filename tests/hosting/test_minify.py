@@ -14,9 +14,11 @@ import shutil
 
 import pytest
 from facility_site.build import build
-from facility_site.hosting.minify import MinifyError, minify_scripts, theme_scripts
-from facility_site.search.modules import static_imports
+from facility_site.hosting.minify import BUNDLED_ENTRIES, MinifyError, minify_scripts, theme_scripts
+from facility_site.search.modules import module_graph, static_imports
+from facility_site.search.page import SEARCH_STYLES, STYLE_BUNDLE
 from sitebuild import ROOT, SAMPLE_FACILITIES, build_site
+from sitebuild import page as site_page
 
 SOURCES = ROOT / "theme" / "static" / "js"
 ESBUILD = ROOT / "node_modules" / "esbuild" / "bin" / "esbuild"
@@ -36,6 +38,8 @@ def test_every_theme_script_is_written_minified_with_the_same_imports(sample_sit
     assert [p.relative_to(SOURCES) for p in sources] == [p.relative_to(written) for p in theme_scripts(written)]
     source_gzip = written_gzip = 0
     for source in sources:
+        if source.relative_to(SOURCES).as_posix() in BUNDLED_ENTRIES:
+            continue  # one file with its whole graph (the next test)
         text = source.read_text(encoding="utf-8")
         out = (written / source.relative_to(SOURCES)).read_text(encoding="utf-8")
         assert len(out) < len(text), source
@@ -49,6 +53,30 @@ def test_every_theme_script_is_written_minified_with_the_same_imports(sample_sit
     # Japanese stays UTF-8 (esbuild would write \\u escapes, twice the bytes, without --charset=utf8).
     tray = (written / "compare" / "tray.js").read_text(encoding="utf-8")
     assert "比較リスト" in tray and "\\u" not in tray
+
+
+def test_the_search_script_is_one_bundle_of_its_whole_static_graph(sample_site):
+    """search/page.js: every module it imports statically in one file (one request, no import waves)."""
+    written = sample_site / "theme" / "js"
+    assert BUNDLED_ENTRIES == ("search/page.js", "search/worker.js")
+    bundle = (written / "search" / "page.js").read_text(encoding="utf-8")
+    assert minified_imports(bundle) == []  # nothing left to fetch before it runs
+    graph = module_graph(SOURCES.parent, ["js/search/page.js"])
+    assert len(graph) > 8
+    # Code of the deepest modules is in it: the engine's facet alphabet, the tokenizer's, the config reader.
+    assert "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" in bundle
+    assert 'getElementById("site-config")' in bundle and 'getElementById("search-config")' in bundle
+    # Much smaller than the graph's sources (each gzipped), and Japanese as UTF-8.
+    sources = sum(len(gzip.compress((SOURCES.parent / path).read_bytes())) for path in graph)
+    assert len(gzip.compress(bundle.encode())) < sources * 0.6, sources
+    assert "条件に合う事業所は見つかりませんでした" in bundle and "\\u" not in bundle
+    # The worker is one bundle too (it runs the same engine); the modules are still written on their own, minified.
+    worker = (written / "search" / "worker.js").read_text(encoding="utf-8")
+    assert minified_imports(worker) == [] and "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" in worker
+    assert "document" not in worker  # none of the page's modules
+    assert (written / "search" / "engine.js").stat().st_size < (SOURCES / "search" / "engine.js").stat().st_size
+    # The dynamic imports of computed URLs (lunr.js, site.js) stay separate files.
+    assert 'import(new URL("../site.js",import.meta.url).href)' in bundle
 
 
 def test_the_same_sources_give_the_same_bytes(tmp_path):
@@ -66,6 +94,14 @@ def test_minify_js_none_writes_the_scripts_as_written(tmp_path):
     site = build_site(tmp_path / "out", SAMPLE_FACILITIES, tmp_path / "content", minify_js=None)
     for source in theme_scripts(SOURCES):
         assert (site / "theme" / "js" / source.relative_to(SOURCES)).read_bytes() == source.read_bytes()
+    # No bundle: the search page hints every module of the search script's graph instead,
+    # and links every stylesheet of search/page.py SEARCH_STYLES itself, in that order (what the bundle holds).
+    head = site_page(site, "search/").head
+    links = [(link["href"].removeprefix("../theme/css/"), link.get("media")) for link in head.select('link[rel="stylesheet"]')]
+    assert links == list(SEARCH_STYLES)
+    assert not (site / STYLE_BUNDLE).exists()
+    hinted = [link["href"].removeprefix("../theme/") for link in head.select('link[rel="modulepreload"]')]
+    assert hinted == module_graph(SOURCES.parent, ["js/search/page.js"]) and len(hinted) > 8
 
 
 def test_a_missing_esbuild_stops_the_build(tmp_path):

@@ -7,8 +7,11 @@ that imports a missing file stops the build.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from facility_site.search.modules import ModuleGraphError, module_graph, static_imports
+from facility_site.search.page import SEARCH_STYLES, STYLE_BUNDLE
 from sitebuild import ROOT
 from sitebuild import page as site_page
 
@@ -59,27 +62,50 @@ def test_a_new_module_is_in_the_graph_without_a_list_and_a_missing_one_stops_the
     assert f"{tmp_path / 'js/search/geo.js'}:1: import: ./gone.js does not exist" in str(caught.value)
 
 
-def test_search_page_hints_every_module_of_the_real_graph_and_the_shard_directory(sample_site):
+def test_search_page_hints_its_bundle_and_the_shard_directory_and_names_the_tray_modules(sample_site):
+    """The build bundles the search script (hosting/minify.py): the head hints that one file.
+
+    site.js (the comparison tray) is not in the head at all: the search script hints its graph
+    (search config siteModules) and imports it once the first results are shown.
+    """
     html = site_page(sample_site, "search/")
     head = html.head
     modules = [link["href"] for link in head.select('link[rel="modulepreload"]')]
     data = [link for link in head.select('link[rel="preload"]')]
-    prefix = "../"  # RELATIVE_URLS: the page is search/index.html
-    assert modules and all(href.startswith(prefix) for href in modules)
-    paths = [href[len(prefix) :] for href in modules]
-    for path in paths:
+    assert modules == ["../theme/js/search/page.js"]  # RELATIVE_URLS: the page is search/index.html
+    scripts = [script["src"] for script in html.select("script[src]")]
+    assert "../theme/js/site.js" not in scripts and "../theme/js/search/page.js" in scripts
+    config = json.loads(html.select_one("#search-config").get_text())
+    expected = ["theme/" + p for p in module_graph(THEME_STATIC, ["js/site.js"])]
+    assert config["siteModules"] == expected and expected[0] == "theme/js/site.js" and "theme/js/compare/tray.js" in expected
+    for path in expected:
         assert (sample_site / path).is_file(), path
-    # Both entry modules and everything they import, each once; the search script's first.
-    expected = ["theme/" + p for p in module_graph(THEME_STATIC, ["js/site.js", "js/search/page.js"])]
-    assert sorted(paths) == sorted(expected) and len(paths) == len(set(paths))
-    assert {"theme/js/search/page.js", "theme/js/search/engine.js", "theme/js/search/state.js", "theme/js/config.js"} <= set(paths)
-    low = {link["href"][len(prefix) :] for link in head.select('link[rel="modulepreload"][fetchpriority="low"]')}
-    assert "theme/js/compare/tray.js" in low and not {p for p in low if p.startswith("theme/js/search/")}
-    assert "theme/js/config.js" not in low  # the search script needs it too
     version = html.select_one("#search-config").get_text()
     for link in data:
         assert link["as"] == "fetch" and link.has_attr("crossorigin")
-        assert (sample_site / link["href"][len(prefix) :]).is_file()
+        assert (sample_site / link["href"][3:]).is_file()
         assert link["href"].split("/")[2] in version  # the current data folder
     # Not the whole facet table: a one-prefecture search fetches only its part (issue 17, bytes before the first results).
     assert [link["href"].rsplit("/", 2)[-2:] for link in data] == [["text", "chars.json"]]
+
+
+def test_other_pages_still_load_site_js_themselves(sample_site):
+    html = site_page(sample_site, "compare/")
+    assert [s["src"] for s in html.select('script[type="module"][src]')] == ["../theme/js/site.js"]
+
+
+def test_search_page_links_one_stylesheet_made_of_every_one_it_would_link(sample_site):
+    """With esbuild the page's stylesheets are one minified file (search/page.py SEARCH_STYLES), in cascade order."""
+    head = site_page(sample_site, "search/").head
+    assert [link["href"] for link in head.select('link[rel="stylesheet"]')] == ["../" + STYLE_BUNDLE]
+    bundle = (sample_site / STYLE_BUNDLE).read_text(encoding="utf-8")
+    assert "/*" not in bundle and len(bundle.splitlines()) < 10  # minified
+    # A rule of each part, in the order the page linked them; print.css's only for print.
+    marks = [".site-header", ".best-mark", ".compare-why", ".compare-print-info", ".choice--empty", ".search-words__intro", ".card__distance"]
+    places = [bundle.index(mark) for mark in marks]
+    assert places == sorted(places), dict(zip(marks, places, strict=True))
+    assert bundle.rindex("@media print{", 0, places[3]) > places[2]  # print.css inside its own @media print
+    assert [name for name, _ in SEARCH_STYLES] == ["site.css", "compare.css", "facts.css", "print.css", "search.css", "search-words.css", "near.css"]
+    # Other pages link the files themselves.
+    compare = site_page(sample_site, "compare/").head
+    assert "../theme/css/site.css" in [link["href"] for link in compare.select('link[rel="stylesheet"]')]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from conftest import run_axe
 from facility_site.search.modules import module_graph
 from search_helpers import READY, write_synthetic_records
 from sitebuild import ROOT, build_site
@@ -37,8 +38,8 @@ def synthetic_server(tmp_path_factory):
 
 
 def search_hints(site) -> set[str]:
-    """The modules the search script needs, hinted at normal priority (the comparison tray's are low)."""
-    links = site_page(site, "search/").head.select('link[rel="modulepreload"]:not([fetchpriority="low"])')
+    """The modules hinted in the page head: the search script's bundle (hosting/minify.py)."""
+    links = site_page(site, "search/").head.select('link[rel="modulepreload"]')
     return {"/" + link["href"].removeprefix("../") for link in links}
 
 
@@ -52,11 +53,13 @@ def test_throttled_first_results_need_at_most_four_waves(browser, synthetic_serv
     assert run["waves"] <= 4, run["requests"]
     # The network really was throttled: no request can finish in under one round trip.
     assert all(end - start >= throttle.RTT_MS * 0.9 for _, start, end, _, _ in run["requests"] if end is not None)
-    # A module missing from the hints would be fetched only after its importer arrived: wave 3 or later.
+    # The search script is one bundle, hinted, in the first wave after the page; no other module before
+    # the first results (the comparison tray's come after them, and share no bandwidth with the data).
     waves = {name: wave for name, _, _, _, wave in run["requests"]}
     needed = search_hints(synthetic_server.site)
-    assert "/theme/js/search/engine.js" in needed and needed <= set(waves)
-    assert {name: wave for name, wave in waves.items() if name in needed and wave > 2} == {}
+    assert needed == {"/theme/js/search/page.js"}
+    assert {name for name in waves if name.startswith("/theme/js/")} - {"/theme/js/furigana-init.js"} == needed
+    assert waves["/theme/js/search/page.js"] <= 2
 
 
 def test_every_module_the_page_loads_came_from_a_hint(page, synthetic_server):
@@ -71,10 +74,67 @@ def test_every_module_the_page_loads_came_from_a_hint(page, synthetic_server):
     )
     hinted = set(page.eval_on_selector_all('link[rel="modulepreload"]', "links => links.map(l => new URL(l.href).pathname)"))
     assert "/theme/js/search/worker.js" in loaded  # the worker took over after the first results
-    # furigana-init.js is the one classic (non-module) script, in <head> itself: no modulepreload applies to it.
-    assert sorted(set(loaded) - hinted - {"/theme/js/furigana-init.js"}) == ["/theme/js/search/worker.js"]
-    # Fetched twice only what the worker imports itself (its own module map; a revalidation on this host).
-    worker_graph = {"/theme/" + path for path in module_graph(ROOT / "theme" / "static", ["js/search/worker.js"])}
-    twice = {path for path in loaded if loaded.count(path) > 1}
-    assert twice <= worker_graph and all(loaded.count(path) <= 2 for path in loaded)
+    # site.js and its imports came after the first results, all hinted at once by the search script.
+    site_graph = {"/theme/" + path for path in module_graph(ROOT / "theme" / "static", ["js/site.js"])}
+    assert "/theme/js/compare/tray.js" in site_graph and site_graph <= set(loaded) and site_graph <= hinted
+    assert page.locator("[data-compare-button]").count() > 0  # and mounted the toggles in the cards
+    # The worker is one bundle too (hosting/minify.py), not hinted; furigana-init.js is the one
+    # classic (non-module) script, in <head> itself: no modulepreload applies to it.
+    assert set(loaded) - hinted - {"/theme/js/furigana-init.js"} == {"/theme/js/search/worker.js"}
+    assert all(loaded.count(path) <= 2 for path in loaded)  # at most a revalidation on this host
     assert page.errors == []
+
+
+# Installed before the page's scripts: each card's height and slot at the moment the first results are final.
+AT_FIRST_RESULTS = """
+(() => {
+  const seen = new MutationObserver(() => {
+    const list = document.querySelector('[data-results]');
+    if (!list || list.getAttribute('aria-busy') !== 'false' || window.__atFirst) return;
+    const cards = [...list.querySelectorAll('[data-facility-id]')].slice(0, 5);
+    window.__atFirst = {
+      // The slot, not the card: cards out of sight have a guessed height (content-visibility).
+      heights: cards.map((card) => card.querySelector('.compare-slot').getBoundingClientRect().height),
+      emptySlots: cards.filter((card) => card.querySelector('.compare-slot:empty')).length,
+      siteScript: performance.getEntriesByType('resource').some((e) => e.name.endsWith('/theme/js/site.js')),
+    };
+    seen.disconnect();
+  });
+  seen.observe(document, { attributes: true, childList: true, subtree: true });
+})();
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+def test_the_comparison_toggles_come_after_the_first_results_in_the_place_kept_for_them(browser, synthetic_server, width):
+    """site.js loads once the results are shown; its toggles fill slots that already had their height."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+    try:
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.add_init_script(AT_FIRST_RESULTS)
+        tab.goto(synthetic_server.url + "search/?pref=tokyo")
+        tab.wait_for_selector("[data-results] [data-compare-button]")
+        at_first = tab.evaluate("() => window.__atFirst")
+        assert at_first["siteScript"] is False and at_first["emptySlots"] == 5  # the tray's script came after
+        cards = tab.locator("[data-results] [data-facility-id]")
+        tab.wait_for_function("() => document.querySelectorAll('[data-results] [data-compare-button]').length >= 5")
+        after = [cards.nth(i).evaluate("card => card.querySelector('.compare-slot').getBoundingClientRect().height") for i in range(5)]
+        assert after == pytest.approx(at_first["heights"], abs=0.5) and min(after) >= 44  # nothing below a slot moved
+        # By keyboard: the first card's toggle adds it, and the tray appears with it.
+        button = cards.first.locator("[data-compare-button]")
+        button.focus()
+        tab.keyboard.press("Enter")
+        assert button.get_attribute("aria-pressed") == "true"
+        tray = tab.locator("[data-compare-tray]")
+        assert tray.is_visible() and tray.locator("[data-compare-count]").inner_text().startswith("1件")
+        assert run_axe(tab) == []
+        # Chosen before: on the next visit the tray and the pressed toggle come back after the results.
+        chosen = cards.first.get_attribute("data-facility-id")
+        tab.reload()
+        tab.wait_for_selector(f'[data-compare-button="{chosen}"][aria-pressed="true"]')
+        assert tab.locator("[data-compare-tray]").is_visible()
+        assert errors == []
+    finally:
+        context.close()

@@ -8,6 +8,17 @@ the worker's `new URL("./worker.js", import.meta.url)` and the dynamic
 imports work unchanged. About 42 KiB of gzip becomes about 23 KiB (measured
 in docs/benchmarks.md), most of it comments and long names.
 
+The search page's script is also *bundled*: search/page.js is written as one
+file holding every module it imports statically (BUNDLED_ENTRIES), so the
+page fetches one file instead of eleven (no import waves, one gzip stream, one
+module to compile) before its first results; so is the search worker
+(search/worker.js with the engine), one request instead of three waves once
+the results are shown. The modules stay in the output as their own minified
+files too, for the other pages and tests; the search modules share no state
+with the site-wide ones (config.js only reads the page), so a second copy is
+harmless. Dynamic imports with a computed URL (lunr.js, site.js) stay
+separate files.
+
 esbuild is pinned in package.json (`npm ci` installs it with lunr.js) and
 gives the same bytes for the same input, so builds stay deterministic.
 `minify_js: None` in FACILITY_SITE writes the scripts as they are written
@@ -17,7 +28,9 @@ gives the same bytes for the same input, so builds stay deterministic.
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from ..errors import FacilitySiteError
@@ -28,6 +41,14 @@ logger = logging.getLogger(__name__)
 
 class MinifyError(FacilitySiteError):
     """esbuild is missing or refused a script."""
+
+
+# Entry modules written as one bundle (paths under the output's theme/js/); search/page.py hints only these.
+BUNDLED_ENTRIES = ("search/page.js", "search/worker.js")
+# esbuild's options for every script: minified, Japanese text as UTF-8 (not \\u escapes: half the
+# bytes; the pages say charset=utf-8), modern browsers only (no syntax lowered), errors only.
+COMMON_ARGS = ("--minify", "--charset=utf8", "--target=esnext", "--log-level=error")
+CSS_TARGET = "chrome80,firefox78,safari13"  # bundle_styles, instead of esnext
 
 
 def theme_scripts(js_folder: Path) -> list[Path]:
@@ -43,26 +64,54 @@ def minify_scripts(js_folder: Path, esbuild: str | Path) -> int:
     tool = Path(esbuild)
     if not tool.is_file():
         raise MinifyError(f"minify_js: {tool} does not exist; run `npm ci` in the project folder (or set minify_js to None)")
-    args = [
-        str(tool),
-        *(str(p) for p in scripts),
-        f"--outdir={js_folder}",
-        f"--outbase={js_folder}",
-        "--allow-overwrite",
-        "--minify",
-        # Japanese text as UTF-8, not \\u escapes (half the bytes); the pages say charset=utf-8.
-        "--charset=utf8",
-        # Modern browsers only, as written: no syntax is lowered.
-        "--target=esnext",
-        "--log-level=error",
-    ]
+    entries = [js_folder / entry for entry in BUNDLED_ENTRIES if (js_folder / entry).is_file()]
+    with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
+        # The bundles first, from the scripts as written (the next step rewrites them in place).
+        bundles = Path(folder)
+        if entries:
+            _esbuild(tool, [*map(str, entries), "--bundle", "--format=esm", f"--outdir={bundles}", f"--outbase={js_folder}"])
+        _esbuild(tool, [*map(str, scripts), f"--outdir={js_folder}", f"--outbase={js_folder}", "--allow-overwrite"])
+        for entry in entries:
+            entry.unlink()  # a new file, never written through a link to another output
+            shutil.copyfile(bundles / entry.relative_to(js_folder), entry)
+    return len(scripts)
+
+
+def bundle_styles(parts: list[tuple[Path, str | None]], esbuild: str | Path) -> bytes:
+    """One minified stylesheet of `parts` (file, media query or None), in cascade order.
+
+    A part with a media query (print.css) is wrapped in `@media <query> { … }`,
+    so it applies as its own <link media=…> did. The same bytes for the same files.
+    """
+    tool = Path(esbuild)
+    if not tool.is_file():
+        raise MinifyError(f"minify_js: {tool} does not exist; run `npm ci` in the project folder (or set minify_js to None)")
+    texts = []
+    for path, media in parts:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MinifyError(f"{path}: cannot read ({exc.strerror})") from None
+        texts.append(f"@media {media} {{\n{text}\n}}" if media else text)
     try:
-        run = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        # The CSS minifier may shorten with syntax its target allows (`inset`, …): a fixed older target,
+        # so minifying never narrows the browsers the sources work in (today the same bytes as esnext).
+        args = [str(tool), "--loader=css", *(a for a in COMMON_ARGS if not a.startswith("--target=")), f"--target={CSS_TARGET}"]
+        run = subprocess.run(args, input="\n".join(texts), capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise MinifyError(f"minify_js: cannot run {tool} ({exc.strerror}); run `npm ci` in the project folder") from None
+    if run.returncode != 0:
+        raise MinifyError(f"minify_js: esbuild failed on the stylesheets {', '.join(p.name for p, _ in parts)}:\n{run.stderr.strip()}")
+    return run.stdout.encode("utf-8")
+
+
+def _esbuild(tool: Path, args: list[str]) -> None:
+    try:
+        run = subprocess.run([str(tool), *args, *COMMON_ARGS], capture_output=True, text=True, timeout=120)
     except OSError as exc:
         raise MinifyError(f"minify_js: cannot run {tool} ({exc.strerror}); run `npm ci` in the project folder") from None
     if run.returncode != 0:
         raise MinifyError(f"minify_js: esbuild failed:\n{run.stderr.strip()}")
-    return len(scripts)
 
 
 def minify_theme_scripts(pelican) -> None:

@@ -22,6 +22,27 @@ const PAGE_SIZE = 20;
 const KEY_SETTLE_MS = 700;
 const SELECT_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
+/**
+ * The site-wide script (the 比較に追加 toggles and the comparison tray), loaded once the first
+ * results are shown: on a phone network its modules would otherwise share the bandwidth with the
+ * search's data (issue 17). The search template leaves its <script> tag out (block site_script).
+ * A URL built at run time, so a bundler leaves it a separate file.
+ */
+let siteScript = null;
+let siteModules = []; // site.js's static graph (search config siteModules): hinted at once, one wave
+function startSiteScript() {
+  if (siteScript) return siteScript;
+  const root = new URL(`${readConfig().root}/`, document.baseURI).href;
+  for (const path of siteModules) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = root + path;
+    document.head.append(link);
+  }
+  siteScript = import(new URL("../site.js", import.meta.url).href).catch((error) => console.error("site.js:", error));
+  return siteScript;
+}
+
 /** Whether this page came over HTTP/2 or HTTP/3 (one connection, requests in parallel). */
 function multiplexed() {
   const navigation = performance.getEntriesByType("navigation")[0];
@@ -120,6 +141,7 @@ class WorkerClient {
 function mountSearch(form) {
   const site = readConfig();
   const config = JSON.parse(document.getElementById("search-config").textContent);
+  siteModules = config.siteModules || [];
   const siteBase = new URL(`${site.root}/`, document.baseURI).href;
   const link = (path) => siteBase + path;
   const engineConfig = {
@@ -137,6 +159,17 @@ function mountSearch(form) {
     chunksAtOnce: multiplexed() ? PAGE_SIZE : undefined,
   };
   const vocab = { prefectures: config.prefectures, disabilities: config.disabilities, services: config.services, options: config.options, walkOptions: config.walkOptions };
+  const backend = new Backend(engineConfig);
+  // Round trips: the search the URL asks for starts fetching its data now, while the rest of the
+  // page is mounted; the first run() takes its answer (the same state and limit, no position yet).
+  let early = null;
+  {
+    const first = readState(location.search, vocab).state;
+    const limit = restoreView(history.state).limit;
+    const result = backend.call({ type: "search", state: first, limit, position: null });
+    result.catch(() => {}); // failed() reports it when run() awaits it
+    early = { key: `${stateToSearch(first)}|${limit}`, result };
+  }
   const sortLabel = (value) => form.querySelector(`[data-search-sort] option[value="${value}"]`)?.textContent || "";
   const nodes = {
     text: form.querySelector("[data-search-text]"),
@@ -168,7 +201,6 @@ function mountSearch(form) {
     next[kind] = [...next[kind], slug];
     change(readState(stateToSearch(next), vocab).state, { push: true, focus: nodes.text });
   });
-  const backend = new Backend(engineConfig);
   const showCounts = countView(form, config);
   const layout = mountLayout(form, config);
   const baseTitle = document.title;
@@ -299,6 +331,14 @@ function mountSearch(form) {
     nodes.more.textContent = `もっと見る（残り${formatCount(rest)}件）`;
   }
 
+  /** The engine's answer for the current state: the early search's when it asked for the same. */
+  function search(limit) {
+    const pending = early;
+    early = null;
+    if (pending && !near.position() && pending.key === `${stateToSearch(state)}|${limit}`) return pending.result;
+    return backend.call({ type: "search", state, limit, position: near.position() });
+  }
+
   /**
    * Search and show the results.
    * @param {{focus?: HTMLElement|null, limit?: number, announce?: string, restore?: {scroll?: number}|null}} [options]
@@ -310,7 +350,7 @@ function mountSearch(form) {
     nodes.results.setAttribute("aria-busy", "true");
     let result;
     try {
-      result = await backend.call({ type: "search", state, limit, position: near.position() });
+      result = await search(limit);
     } catch (error) {
       if (mine !== sequence) return;
       failed(error);
@@ -348,8 +388,13 @@ function mountSearch(form) {
     updateUrlLater();
     if (restore) scrollBack(restore);
     if (focus) focus.focus({ preventScroll: Boolean(restore) });
-    // Once these results are painted: get ready for typing and move the engine to the worker.
-    requestAnimationFrame(() => setTimeout(() => backend.handOver(), 0));
+    // Once these results are painted: the comparison toggles, then get ready for typing and move the engine to the worker.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        startSiteScript();
+        backend.handOver();
+      }, 0),
+    );
   }
 
   function failed(error) {
@@ -358,6 +403,7 @@ function mountSearch(form) {
     nodes.nojs.hidden = false;
     nodes.results.setAttribute("aria-busy", "false");
     updateUrlLater();
+    startSiteScript();
   }
 
   async function showMore() {
@@ -545,3 +591,4 @@ function mountSearch(form) {
 
 const form = document.querySelector("[data-search-form]");
 if (form) mountSearch(form);
+else startSiteScript();
