@@ -99,6 +99,15 @@ def reused_chunks(caplog) -> tuple[int, int]:
     raise AssertionError("no chunk count logged")
 
 
+def read_again(caplog, what: str) -> tuple[int, int]:
+    """(read again, of) from the last "… N of M <what> …" line: how much a cache did not save."""
+    for message in reversed(caplog.messages):
+        if what in message:
+            fresh, _of, total = message.split(": ")[-1].split()[:3]
+            return int(fresh), int(total)
+    raise AssertionError(f"no {what!r} count logged")
+
+
 def plain(html: bytes) -> str:
     """A page's text as read with ふりがな off: the ruby the build adds taken out."""
     return without_ruby(BeautifulSoup(html.decode("utf-8"), "html.parser")).get_text()
@@ -122,17 +131,29 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     reused, total = reused_chunks(caplog)
     assert reused == total > 1
     assert "nearby offices reused from the cache" in caplog.text
+    # ふりがな's readings and the search's words: nothing is read or split again.
+    assert read_again(caplog, "data files read again")[0] == 0
+    assert read_again(caplog, "field values split again")[0] == 0
     assert_identical(cached, project.clean_build())
 
     # One record edited: its page and lists are rendered again, the other pages and data chunks reused.
     synth = sorted(p.stem for p in project.records.glob("*.yaml") if p.stem not in {q.stem for q in SAMPLE_FACILITIES.glob("*.yaml")})
     current = project.record("current")
-    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    text = current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23")
+    current.write_text(text.replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
     caplog.clear()
     cached = project.cached_build()
     assert reused_pages(caplog) > 300
     assert reused_chunks(caplog) == (7, 8)
     assert "nearby offices reused from the cache" in caplog.text
+    # Only the data files that hold the edited record are read for their readings again (its data
+    # chunk, and the search files with its 就職人数: its card chunk and the sort column), though the
+    # search data moved to a new search/<hash>/; only the edited catchphrase's field (特徴) is split
+    # into search words again.
+    fresh, total = read_again(caplog, "data files read again")
+    assert 1 <= fresh <= 3 < total
+    assert read_again(caplog, "field values split again")[0] == 1
+    assert "少人数の教室で" in plain(cached["facilities/current/index.html"])
     assert_identical(cached, project.clean_build())
     assert "23名" in plain(cached["facilities/current/index.html"])
 
@@ -201,7 +222,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    damaged = ("records", "nearby", "facility-data", "pages")  # in the order the build reads them
+    damaged = ("records", "nearby", "search-words", "facility-data", "pages", "readings")  # in the order the build reads them
     for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()

@@ -19,7 +19,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from ..cache import Fingerprint
+from ..cache import BuildCache, Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 from .catalog import Catalog
@@ -102,6 +102,11 @@ class SiteOutput:
         # One per build, shared by the data chunks and the page keys: each facility is hashed once.
         self.fingerprint = Fingerprint(shared_types=(Facility,))
 
+    @property
+    def cache(self) -> BuildCache:
+        """The build cache (cache.py), for parts that keep what they computed between builds."""
+        return self._generator.cache
+
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
         """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap.
 
@@ -135,7 +140,9 @@ class SiteOutput:
         keys, to_render = {}, []
         for job in jobs:
             save_as = save_as_for(job.url)
-            key = reuse.page_key(job.template, self._page_variables(job))
+            # Keyed by what the page is made from: its page_url and sitemap entry follow from the URL,
+            # the date and the time zone (a setting), so they are not fingerprinted again for each page.
+            key = reuse.page_key(job.template, (job.url, job.modified, job.variables))
             if key is not None:
                 keys[save_as] = key
             if not reuse.link_unchanged(save_as, key, self.output_path):
