@@ -8,6 +8,7 @@ fresh folder without a cache, and compares every file byte for byte.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import shutil
 import subprocess
@@ -63,11 +64,16 @@ class Project:
         )
         return str(conf)
 
-    def cached_build(self) -> dict:
+    def cached_build(self, precompress: bool = False) -> dict:
         # Pelican's log filter drops a message it has logged before; the counts below must be this build's.
         LimitFilter._raised_messages.clear()
-        assert build(self.settings(self.cache, 2), str(self.output)) == 0
+        assert build(self.settings(self.cache, 2), str(self.output), precompress=precompress) == 0
         return files(self.output)
+
+    def search_files(self) -> dict[str, os.stat_result]:
+        """The search data files (path under search/<version>/ -> stat) of the current output."""
+        (folder,) = [p for p in (self.output / "search").iterdir() if p.is_dir()]
+        return {p.relative_to(folder).as_posix(): p.stat() for p in folder.rglob("*") if p.is_file()}
 
     def clean_build(self) -> dict:
         self.clean_runs += 1
@@ -120,8 +126,10 @@ def project(tmp_path, monkeypatch):
     return Project(tmp_path)
 
 
-def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
+def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG, logger="facility_site")
+    # .gz twins from 256 bytes: on this small site most search files then have one, as at national scale.
+    monkeypatch.setattr("facility_site.search.page.PRECOMPRESS_BYTES", 256)
     assert_identical(project.cached_build(), project.clean_build())
 
     # Nothing changed: every cached page, data chunk and the nearby offices are reused.
@@ -141,9 +149,16 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     current = project.record("current")
     text = current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23")
     current.write_text(text.replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
+    before = project.search_files()
     caplog.clear()
     cached = project.cached_build()
     assert reused_pages(caplog) > 300
+    # The search data moved to a new search/<version>/; its unchanged files (the facet table, and
+    # the .gz twins of the large ones) are the previous files linked there, not written again.
+    after = project.search_files()
+    kept = {p for p in after.keys() & before.keys() if (after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns)}
+    assert {"facets.json", "facets.json.gz", "name-order.json"} <= kept
+    assert "sort-hires.json" not in kept and "text/chars.json" not in kept  # 就職人数 and the catchphrase's words changed
     assert reused_chunks(caplog) == (7, 8)
     assert "nearby offices reused from the cache" in caplog.text
     # Only the data files that hold the edited record are read for their readings again (its data
@@ -236,3 +251,19 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     # The next build writes a good cache again and needs no notice.
     project.cached_build()
     assert "cache:" not in capsys.readouterr().err
+
+
+def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
+    """The twins `make publish` writes replace the files an output part linked from the previous output."""
+    project.cached_build(precompress=True)
+    (folder,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
+    held = project.root / "held-facets.json.gz"
+    os.link(folder / "facets.json.gz", held)  # the previous output's file, kept past the swap
+    stat, data = held.stat(), held.read_bytes()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    cached = project.cached_build(precompress=True)
+    assert held.read_bytes() == data and held.stat().st_mtime_ns == stat.st_mtime_ns
+    (moved,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
+    assert moved != folder and (moved / "facets.json.gz").read_bytes() == data
+    assert "23名" in plain(cached["facilities/current/index.html"])

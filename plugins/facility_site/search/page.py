@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,6 +211,15 @@ def theme_static_root(settings: dict, wanted: str) -> Path:
     return next((r for r in roots if (r / wanted).is_file()), roots[0])
 
 
+def previous_version(output: Path | None) -> str | None:
+    """The <version> of the previous output's search/<version>/, when there is exactly one."""
+    folder = output / "search" if output is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+    versions = [entry.name for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
+    return versions[0] if len(versions) == 1 else None
+
+
 def write_search_output(site: SiteOutput) -> None:
     """Write /search/ and its data files."""
     catalog = site.catalog
@@ -222,8 +232,13 @@ def write_search_output(site: SiteOutput) -> None:
     built = search_files(catalog.facilities, today, known_words)
     if known_words is not None:
         cache.save(WORDS_CACHE, known_words)
+    # A file the previous build's search/<version>/ holds with the same bytes is linked from there,
+    # not written and compressed again (most of them after an edit that moved the folder).
+    before = previous_version(site.previous_output)
     for path, text in built.files.items():
-        site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
+        site.write_data(
+            f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before or built.version}/{path}"
+        )
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
     style_bundle = None
     if site.options["minify_js"] is not None:
