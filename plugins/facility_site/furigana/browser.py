@@ -271,9 +271,10 @@ class ReadingsMemo:
 
     @classmethod
     def from_dict(cls, data: dict, phrases: bytes) -> ReadingsMemo:
-        if data.get("phrases") != phrases:
+        units, files = data.get("units"), data.get("files")
+        if data.get("phrases") != phrases or not isinstance(units, dict) or not isinstance(files, dict):
             return cls(phrases)
-        return cls(phrases, data.get("units"), data.get("files"))
+        return cls(phrases, units, files)
 
 
 def _digest(*parts: bytes) -> bytes:
