@@ -8,6 +8,7 @@ fresh folder without a cache, and compares every file byte for byte.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import shutil
 import subprocess
@@ -63,11 +64,16 @@ class Project:
         )
         return str(conf)
 
-    def cached_build(self) -> dict:
+    def cached_build(self, precompress: bool = False) -> dict:
         # Pelican's log filter drops a message it has logged before; the counts below must be this build's.
         LimitFilter._raised_messages.clear()
-        assert build(self.settings(self.cache, 2), str(self.output)) == 0
+        assert build(self.settings(self.cache, 2), str(self.output), precompress=precompress) == 0
         return files(self.output)
+
+    def search_files(self) -> dict[str, os.stat_result]:
+        """The search data files (path under search/<version>/ -> stat) of the current output."""
+        (folder,) = [p for p in (self.output / "search").iterdir() if p.is_dir()]
+        return {p.relative_to(folder).as_posix(): p.stat() for p in folder.rglob("*") if p.is_file()}
 
     def clean_build(self) -> dict:
         self.clean_runs += 1
@@ -99,6 +105,15 @@ def reused_chunks(caplog) -> tuple[int, int]:
     raise AssertionError("no chunk count logged")
 
 
+def read_again(caplog, what: str) -> tuple[int, int]:
+    """(read again, of) from the last "… N of M <what> …" line: how much a cache did not save."""
+    for message in reversed(caplog.messages):
+        if what in message:
+            fresh, _of, total = message.split(": ")[-1].split()[:3]
+            return int(fresh), int(total)
+    raise AssertionError(f"no {what!r} count logged")
+
+
 def plain(html: bytes) -> str:
     """A page's text as read with ふりがな off: the ruby the build adds taken out."""
     return without_ruby(BeautifulSoup(html.decode("utf-8"), "html.parser")).get_text()
@@ -111,8 +126,10 @@ def project(tmp_path, monkeypatch):
     return Project(tmp_path)
 
 
-def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
+def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG, logger="facility_site")
+    # .gz twins from 256 bytes: on this small site most search files then have one, as at national scale.
+    monkeypatch.setattr("facility_site.search.page.PRECOMPRESS_BYTES", 256)
     assert_identical(project.cached_build(), project.clean_build())
 
     # Nothing changed: every cached page, data chunk and the nearby offices are reused.
@@ -122,17 +139,36 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog):
     reused, total = reused_chunks(caplog)
     assert reused == total > 1
     assert "nearby offices reused from the cache" in caplog.text
+    # ふりがな's readings and the search's words: nothing is read or split again.
+    assert read_again(caplog, "data files read again")[0] == 0
+    assert read_again(caplog, "field values split again")[0] == 0
     assert_identical(cached, project.clean_build())
 
     # One record edited: its page and lists are rendered again, the other pages and data chunks reused.
     synth = sorted(p.stem for p in project.records.glob("*.yaml") if p.stem not in {q.stem for q in SAMPLE_FACILITIES.glob("*.yaml")})
     current = project.record("current")
-    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    text = current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23")
+    current.write_text(text.replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
+    before = project.search_files()
     caplog.clear()
     cached = project.cached_build()
     assert reused_pages(caplog) > 300
+    # The search data moved to a new search/<version>/; its unchanged files (the facet table, and
+    # the .gz twins of the large ones) are the previous files linked there, not written again.
+    after = project.search_files()
+    kept = {p for p in after.keys() & before.keys() if (after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns)}
+    assert {"facets.json", "facets.json.gz", "name-order.json"} <= kept
+    assert "sort-hires.json" not in kept and "text/chars.json" not in kept  # 就職人数 and the catchphrase's words changed
     assert reused_chunks(caplog) == (7, 8)
     assert "nearby offices reused from the cache" in caplog.text
+    # Only the data files that hold the edited record are read for their readings again (its data
+    # chunk, and the search files with its 就職人数: its card chunk and the sort column), though the
+    # search data moved to a new search/<hash>/; only the edited catchphrase's field (特徴) is split
+    # into search words again.
+    fresh, total = read_again(caplog, "data files read again")
+    assert 1 <= fresh <= 3 < total
+    assert read_again(caplog, "field values split again")[0] == 1
+    assert "少人数の教室で" in plain(cached["facilities/current/index.html"])
     assert_identical(cached, project.clean_build())
     assert "23名" in plain(cached["facilities/current/index.html"])
 
@@ -201,7 +237,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    damaged = ("records", "nearby", "facility-data", "pages")  # in the order the build reads them
+    damaged = ("records", "nearby", "search-words", "facility-data", "pages", "readings")  # in the order the build reads them
     for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()
@@ -215,3 +251,19 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     # The next build writes a good cache again and needs no notice.
     project.cached_build()
     assert "cache:" not in capsys.readouterr().err
+
+
+def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
+    """The twins `make publish` writes replace the files an output part linked from the previous output."""
+    project.cached_build(precompress=True)
+    (folder,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
+    held = project.root / "held-facets.json.gz"
+    os.link(folder / "facets.json.gz", held)  # the previous output's file, kept past the swap
+    stat, data = held.stat(), held.read_bytes()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    cached = project.cached_build(precompress=True)
+    assert held.read_bytes() == data and held.stat().st_mtime_ns == stat.st_mtime_ns
+    (moved,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
+    assert moved != folder and (moved / "facets.json.gz").read_bytes() == data
+    assert "23名" in plain(cached["facilities/current/index.html"])

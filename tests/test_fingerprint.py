@@ -7,12 +7,12 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from facility_site.cache import Fingerprint
+from facility_site.cache import Fingerprint, UncacheableError
 from sitebuild import ROOT
 
 DIGEST_IN_A_NEW_PROCESS = """
 from dataclasses import dataclass
-from facility_site.cache import Fingerprint
+from facility_site.cache import Fingerprint, UncacheableError
 
 @dataclass(frozen=True)
 class Record:
@@ -60,3 +60,27 @@ def test_a_shared_object_inside_a_value_is_hashed_by_all_its_fields():
     # The same as without sharing: sharing changes the cost, not what a key depends on.
     plain = Fingerprint()
     assert plain.digest([Neighbour(same, 1.0)]) == plain.digest([Neighbour(office, 1.0)]) != plain.digest([Neighbour(renamed, 1.0)])
+
+
+@dataclass(frozen=True)
+class Handle:
+    name: str
+    stream: object  # a generator: does not pickle, and the walker cannot describe it
+
+
+def test_reused_picklers_give_each_value_the_digest_a_fresh_fingerprint_gives():
+    # One pickler per nesting depth is reused for every value; nothing of one value may leak into the next.
+    values = [Neighbour(Office(name, frozenset({name, "z"})), km) for name in ("A", "B", "A") for km in (1.0, 2.0)]
+    shared = Fingerprint(shared_types=(Office,))
+    keys = [shared.digest(value) for value in values]
+    assert keys == [Fingerprint(shared_types=(Office,)).digest(value) for value in values]
+    assert keys[0] == keys[4] and len(set(keys)) == 4
+    # A value that fails to pickle half-way leaves no state behind.
+    try:
+        shared.digest(Neighbour(Handle("h", (i for i in range(3))), 1.0))
+    except UncacheableError:
+        pass
+    else:
+        raise AssertionError("a generator field must make the value uncacheable")
+    assert shared.digest(values[1]) == keys[1]
+    assert shared.digest([values[2], values[3]]) == Fingerprint(shared_types=(Office,)).digest([values[2], values[3]])

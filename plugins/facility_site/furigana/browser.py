@@ -29,17 +29,25 @@ puts the longest chunk that matches at each place of a rendered text.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..cache import BuildCache, Fingerprint, UncacheableError
 from .reading import HAS_KANJI, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
+logger = logging.getLogger(__name__)
+
 OUTPUT_FILE = "furigana/readings.json"
 READINGS_DIR = "furigana"
+# The build cache's file of what each data file reads as (ReadingsMemo).
+CACHE_NAME = "readings"
 # Data that is never shown as text (the search word index), the readings
 # themselves, and the cards by prefecture (the same rows as the doc chunks).
 _SKIP_DATA = re.compile(r"^search/[^/]+/text/|^furigana/|^search/[^/]+/cards/pref-")
@@ -88,6 +96,18 @@ def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
             yield relative, _strings_in_json(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
+
+
+def data_bytes(output: Path) -> Iterator[tuple[str, bytes]]:
+    """(path in the site, bytes) of every data file whose text can be shown (data_files, before reading its strings)."""
+    top = os.fspath(output)
+    found = []
+    for folder, _dirs, names in os.walk(top):
+        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
+        found.extend(prefix + name for name in names if name.endswith(".json"))
+    for relative in sorted(found):
+        if not _SKIP_DATA.search(relative):
+            yield relative, (output / relative).read_bytes()
 
 
 # A JSON string literal without escapes; a file with a backslash anywhere is parsed instead.
@@ -217,30 +237,142 @@ def readings_dictionary(texts: Iterable[str], furigana: Furigana) -> list[str]:
     return reader.entries(texts)
 
 
-def readings_files(output: Path, theme_js: Path, furigana: Furigana) -> dict[str, list[str]]:
-    """The readings file for the site in `output`, by path: readings.json and one per data chunk."""
-    site: list[str] = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output))
-    chunked: dict[str, list[str]] = {}
-    for path, texts in data_files(output):
-        if _CHUNKED_DATA.match(path):
-            chunked[f"{READINGS_DIR}/{path}"] = texts
-        else:
-            site += texts
+# A unit's summary: (its chunks, every (word, reading) in them). A unit is one data file, or the
+# site's own texts (scripts and config blocks); summaries are kept in the build cache by the
+# digest of the unit's bytes, so a rebuild reads again only the files whose bytes changed.
+Summary = tuple[frozenset, frozenset]
+
+
+def _summary(reader: _Reader, texts: Iterable[str]) -> Summary:
+    found: set[Segments] = set()
+    for text in set(texts):
+        found |= reader.read(text)[0]
+    return frozenset(found), frozenset((base, read) for chunk in found for base, read in chunk if read)
+
+
+class ReadingsMemo:
+    """What readings_files keeps between builds (furigana/…: `readings` in the build cache).
+
+    - `units`: digest of a data file's bytes (or of the site's own texts) -> its Summary.
+    - `files`: digest of a chunk's unit -> (digest of the site-wide part it depends on, its readings
+      file's JSON bytes): reused when neither changed, under whatever path the chunk now has
+      (search/<hash>/ moves when any search file changes).
+    Both are valid only for the phrase table they were made with (`phrases`, a digest of
+    Furigana.cache_identity); the code and the dictionary are in the cache's code key.
+    """
+
+    def __init__(self, phrases: bytes, units: dict | None = None, files: dict | None = None):
+        self.phrases = phrases
+        self.units: dict[bytes, Summary] = units or {}
+        self.files: dict[bytes, tuple[bytes, bytes]] = files or {}
+
+    def as_dict(self) -> dict:
+        return {"phrases": self.phrases, "units": self.units, "files": self.files}
+
+    @classmethod
+    def from_dict(cls, data: dict, phrases: bytes) -> ReadingsMemo:
+        units, files = data.get("units"), data.get("files")
+        if data.get("phrases") != phrases or not isinstance(units, dict) or not isinstance(files, dict):
+            return cls(phrases)
+        return cls(phrases, units, files)
+
+
+def _digest(*parts: bytes) -> bytes:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.digest()
+
+
+def _entries(summaries: Iterable[Summary], singles: dict[str, str]) -> set[str]:
+    """Notation of the summaries' chunks, plus their words read one way everywhere (`singles`)."""
+    found: set[Segments] = set()
+    for chunks_of, pairs in summaries:
+        found |= chunks_of
+        found.update(((base, singles[base]),) for base, _read in pairs if base in singles)
+    return {notation(chunk) for chunk in found}
+
+
+def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: ReadingsMemo | None = None) -> dict[str, bytes]:
+    """The readings files for the site in `output`, by path (JSON bytes): readings.json and one per data chunk.
+
+    With `memo` (the build cache's), a data file whose bytes did not change is
+    not read again, and a readings file whose inputs did not change is reused;
+    the result is the same as without it, and `memo` is left holding this build's.
+    """
+    previous = memo or ReadingsMemo(b"")
+    units: dict[bytes, Summary] = {}
     reader = _Reader(furigana)
-    for texts in (site, *chunked.values()):
-        for text in texts:
-            reader.read(text)
-    files = {OUTPUT_FILE: reader.entries(site)}
-    # The browser always has the site's file: a chunk's file leaves out what that holds.
-    everywhere = set(files[OUTPUT_FILE])
-    files.update((path, [entry for entry in reader.entries(texts) if entry not in everywhere]) for path, texts in chunked.items())
+
+    def summary_of(key: bytes, texts) -> Summary:
+        found = units.get(key) or previous.units.get(key)
+        if found is None:
+            found = _summary(reader, texts())
+        units[key] = found
+        return found
+
+    site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output))
+    site_key = _digest(b"site", *(text.encode() for text in site_texts))
+    site_units = [summary_of(site_key, lambda: site_texts)]
+    chunked: dict[str, tuple[bytes, Summary]] = {}
+    for path, data in data_bytes(output):
+        key = _digest(b"data", data)
+        try:
+            summary = summary_of(key, lambda data=data: _strings_in_json(data.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if _CHUNKED_DATA.match(path):
+            chunked[f"{READINGS_DIR}/{path}"] = (key, summary)
+        else:
+            site_units.append(summary)
+    # Every reading each word got over the whole site; a word read one way everywhere is a chunk of its own.
+    words: dict[str, set[str]] = {}
+    for _chunks, pairs in (*site_units, *(summary for _key, summary in chunked.values())):
+        for base, read in pairs:
+            words.setdefault(base, set()).add(read)
+    singles = {base: next(iter(reads)) for base, reads in words.items() if len(reads) == 1 and not _DIGITS.search(base)}
+    everywhere = _entries(site_units, singles)
+    files = {OUTPUT_FILE: _json(sorted(everywhere))}
+    # The browser always has the site's file: a chunk's file leaves out what that holds. A chunk's file
+    # depends on its unit, on `everywhere` and on which of its words are singles (and how they read).
+    site_part = _digest(files[OUTPUT_FILE])
+    reused: dict[bytes, tuple[bytes, bytes]] = {}
+    for path, (key, summary) in chunked.items():
+        own = summary[1]
+        context = _digest(site_part, *sorted(f"{base}\0{singles[base]}".encode() for base in {b for b, _r in own} if base in singles))
+        kept = reused.get(key) or previous.files.get(key)
+        data = kept[1] if kept is not None and kept[0] == context else _json(sorted(_entries([summary], singles) - everywhere))
+        files[path] = data
+        reused[key] = (context, data)
+    if memo is not None:
+        fresh = sum(1 for key in units if key not in previous.units)
+        logger.debug("facility_site: furigana: %d of %d data files read again (readings cache)", fresh, len(units))
+        memo.units, memo.files = units, reused
     return files
 
 
-def write_readings(output: Path, theme_js: Path, furigana: Furigana) -> Path:
-    """Write furigana/readings.json and the readings of each data chunk for the site in `output`."""
-    for path, entries in readings_files(output, theme_js, furigana).items():
+def _json(entries: list[str]) -> bytes:
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None) -> Path:
+    """Write furigana/readings.json and the readings of each data chunk for the site in `output`.
+
+    With a build cache, what each data file reads as is kept in it (`readings.pickle`), valid for
+    the same phrase table: a rebuild reads again only the data files whose bytes changed.
+    """
+    memo = None
+    if cache is not None and cache.enabled:
+        try:
+            phrases = Fingerprint().digest(furigana.cache_identity())
+        except UncacheableError:
+            cache = None
+        else:
+            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME), phrases)
+    for path, data in readings_files(output, theme_js, furigana, memo).items():
         target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        target.write_bytes(data)
+    if memo is not None:
+        cache.save(CACHE_NAME, memo.as_dict())
     return output / OUTPUT_FILE

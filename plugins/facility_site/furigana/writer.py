@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pelican.writers import Writer
 
+from ..cache import BuildCache
 from ..settings import resolve
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
@@ -62,7 +63,8 @@ def finish(pelican) -> None:
     """finalized: every page and data file is written; write the readings the browser needs."""
     furigana = _BUILDS.pop(str(pelican.output_path), None)
     if furigana is not None:
-        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana)
+        cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
+        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
 
 
 def get_writer(_pelican):

@@ -70,7 +70,11 @@ def _precompress_file(job: tuple[str, int]) -> PrecompressStats:
     for suffix in (".gz", ".br"):
         twin = path.with_name(path.name + suffix)
         if suffix in made:
-            twin.write_bytes(made[suffix])
+            # A new file, not a write into the old one: an output part may have linked the twin
+            # from the previous output (SiteOutput.write_data), which must stay as it was.
+            fresh = twin.with_name(f".{twin.name}.new")
+            fresh.write_bytes(made[suffix])
+            os.replace(fresh, twin)
         else:
             twin.unlink(missing_ok=True)  # a twin an output part wrote that is not smaller
     return PrecompressStats(

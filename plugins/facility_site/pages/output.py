@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -19,14 +20,14 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from ..cache import Fingerprint
+from ..cache import BuildCache, Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
 from .parallel import render_pages, worker_count
-from .reuse import PageReuse
+from .reuse import PREVIOUS_OUTPUT, PageReuse
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,11 @@ class SiteOutput:
         # One per build, shared by the data chunks and the page keys: each facility is hashed once.
         self.fingerprint = Fingerprint(shared_types=(Facility,))
 
+    @property
+    def cache(self) -> BuildCache:
+        """The build cache (cache.py), for parts that keep what they computed between builds."""
+        return self._generator.cache
+
     def write_page(self, url: str, template: str, modified: dt.date, **variables) -> None:
         """One page at a site URL ("pref/tokyo/"), dated `modified` in the sitemap.
 
@@ -135,7 +141,9 @@ class SiteOutput:
         keys, to_render = {}, []
         for job in jobs:
             save_as = save_as_for(job.url)
-            key = reuse.page_key(job.template, self._page_variables(job))
+            # Keyed by what the page is made from: its page_url and sitemap entry follow from the URL,
+            # the date and the time zone (a setting), so they are not fingerprinted again for each page.
+            key = reuse.page_key(job.template, (job.url, job.modified, job.variables))
             if key is not None:
                 keys[save_as] = key
             if not reuse.link_unchanged(save_as, key, self.output_path):
@@ -173,14 +181,44 @@ class SiteOutput:
         for pagination in paginate(base_url, facilities, per_page, sections.title_of, sections.anchor_prefix):
             self.write_page(pagination.url, template, newest, pagination=pagination, **variables)
 
-    def write_data(self, path: str, data: bytes, gzip_from: int | None = None) -> Path:
-        """A data file at `path` under the output folder; a .gz twin too when it is `gzip_from` bytes or more."""
+    @property
+    def previous_output(self) -> Path | None:
+        """The output folder this build will replace (build.py sets it), or None."""
+        previous = self.settings.get(PREVIOUS_OUTPUT)
+        return Path(previous) if previous else None
+
+    def write_data(self, path: str, data: bytes, gzip_from: int | None = None, previous: str | None = None) -> Path:
+        """A data file at `path` under the output folder; a .gz twin too when it is `gzip_from` bytes or more.
+
+        When the previous output's file at `previous` (default: the same path)
+        holds the same bytes, that file (and its .gz twin) is linked instead:
+        nothing is written or compressed again, and the timestamp is kept.
+        """
         target = self.output_path / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        twin = gzip_from is not None and len(data) >= gzip_from
+        if self._link_previous(previous or path, data, target, twin):
+            return target
         target.write_bytes(data)
-        if gzip_from is not None and len(data) >= gzip_from:
+        if twin:
             target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
         return target
+
+    def _link_previous(self, path: str, data: bytes, target: Path, twin: bool) -> bool:
+        if self.previous_output is None:
+            return False
+        old = self.previous_output / path
+        old_twin = old.with_name(old.name + ".gz")
+        try:
+            if old.stat().st_size != len(data) or (twin and not old_twin.is_file()) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+            if twin:
+                os.link(old_twin, target.with_name(target.name + ".gz"))
+        except OSError:  # gone, unreadable, or no hard links here: write it
+            target.unlink(missing_ok=True)
+            return False
+        return True
 
     def add_facility_fields(self, fields_for: FieldsFor) -> None:
         """Fields a part adds to every facility's entry in the shared data chunks (pages/facility_data.py)."""

@@ -48,6 +48,7 @@ class PageReuse:
         self.fingerprint = fingerprint or Fingerprint()
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
+        self._folders: set[Path] = set()
 
     def _site_key(self, settings: dict, context: dict) -> bytes | None:
         try:
@@ -60,7 +61,7 @@ class PageReuse:
             return None
         return digest.digest()
 
-    def page_key(self, template: str, variables: dict) -> str | None:
+    def page_key(self, template: str, variables) -> str | None:
         if self.site_key is None or template not in CACHED_TEMPLATES:
             return None
         try:
@@ -77,7 +78,9 @@ class PageReuse:
         if not stat_matches(old, entry):
             return False
         target = staging / save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # one mkdir per folder, not per page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         try:
             os.link(old, target)
         except OSError:

@@ -153,18 +153,30 @@ def field_words(values: Sequence[str | None]) -> list[str]:
     return [word for value in values if value for _, word in split_words(normalize(value))]
 
 
-def document_words(facilities: Sequence[Facility]) -> list[list[list[str]]]:
-    """For each facility (in doc order), for each search field, its words."""
+def document_words(facilities: Sequence[Facility], known: dict[tuple, list[str]] | None = None) -> list[list[list[str]]]:
+    """For each facility (in doc order), for each search field, its words.
+
+    `known` (values -> words, from the build cache) saves splitting the values
+    of unchanged records again; it is left holding this build's values only.
+    """
+    previous = known or {}
     cache: dict[tuple, list[str]] = {}  # cities, stations, features repeat thousands of times
     documents = []
     for facility in facilities:
         fields = []
         for field in SEARCH_FIELDS:
             values = tuple(field.values(facility))
-            if values not in cache:
-                cache[values] = field_words(values)
-            fields.append(cache[values])
+            words = cache.get(values)
+            if words is None:
+                words = previous.get(values)
+                cache[values] = words = field_words(values) if words is None else words
+            fields.append(words)
         documents.append(fields)
+    if known is not None:
+        fresh = sum(1 for values in cache if values not in previous)
+        logger.debug("facility_site: search: %d of %d field values split again (search words cache)", fresh, len(cache))
+        known.clear()
+        known.update(cache)
     return documents
 
 
@@ -244,9 +256,9 @@ def build_with_lunr_py(documents: list[list[list[str]]]) -> TextIndex:
     return TextIndex(sorted(postings), postings)
 
 
-def build_index(facilities: Sequence[Facility]) -> TextIndex:
-    """The index of `facilities`, whose positions are the doc numbers."""
-    documents = document_words(facilities)
+def build_index(facilities: Sequence[Facility], known_words: dict[tuple, list[str]] | None = None) -> TextIndex:
+    """The index of `facilities`, whose positions are the doc numbers (known_words: see document_words)."""
+    documents = document_words(facilities, known_words)
     if len(documents) <= LUNR_PY_LIMIT:
         logger.debug("facility_site: search: lunr.py builds the index of %d facilities", len(documents))
         return build_with_lunr_py(documents)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,8 @@ SORT_LABELS = (
 )
 # 「○km以内」 once the visitor's position is known; `within` in the URL must be one of them.
 WITHIN_OPTIONS = (1, 2, 5, 10, 20)
+# The build cache's file of each search field value's words (index.document_words).
+WORDS_CACHE = "search-words"
 
 
 class SearchBuildError(FacilitySiteError):
@@ -105,8 +108,11 @@ class SearchFiles:
     pref_starts: list[int]  # search_data.prefecture_starts of the doc order
 
 
-def search_files(facilities, today=None) -> SearchFiles:
-    """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり)."""
+def search_files(facilities, today=None, known_words: dict | None = None) -> SearchFiles:
+    """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり).
+
+    known_words: the words of each field value, kept in the build cache between builds (index.document_words).
+    """
     docs = doc_order(facilities)
     by_name = name_order(docs)
     files = {"facets.json": to_json(facets_file(docs, today)), "name-order.json": to_json(name_order_file(docs, by_name))}
@@ -118,7 +124,7 @@ def search_files(facilities, today=None) -> SearchFiles:
         files[path] = to_json(rows)
     for path, coordinates in coordinate_files(docs).items():
         files[path] = to_json(coordinates)
-    directory, shards = char_shards(build_index(docs))
+    directory, shards = char_shards(build_index(docs, known_words))
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
         files[f"text/{name}"] = text
@@ -205,6 +211,15 @@ def theme_static_root(settings: dict, wanted: str) -> Path:
     return next((r for r in roots if (r / wanted).is_file()), roots[0])
 
 
+def previous_version(output: Path | None) -> str | None:
+    """The <version> of the previous output's search/<version>/, when there is exactly one."""
+    folder = output / "search" if output is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+    versions = [entry.name for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
+    return versions[0] if len(versions) == 1 else None
+
+
 def write_search_output(site: SiteOutput) -> None:
     """Write /search/ and its data files."""
     catalog = site.catalog
@@ -212,9 +227,18 @@ def write_search_output(site: SiteOutput) -> None:
     everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
     modules = preloaded_modules(site.settings, bundled=site.options["minify_js"] is not None)
     today = reference_date(site.options)
-    built = search_files(catalog.facilities, today)
+    cache = site.cache
+    known_words = cache.load(WORDS_CACHE) if cache.enabled else None
+    built = search_files(catalog.facilities, today, known_words)
+    if known_words is not None:
+        cache.save(WORDS_CACHE, known_words)
+    # A file the previous build's search/<version>/ holds with the same bytes is linked from there,
+    # not written and compressed again (most of them after an edit that moved the folder).
+    before = previous_version(site.previous_output)
     for path, text in built.files.items():
-        site.write_data(f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES)
+        site.write_data(
+            f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before or built.version}/{path}"
+        )
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
     style_bundle = None
     if site.options["minify_js"] is not None:

@@ -1,0 +1,79 @@
+"""ふりがな's readings files from the build cache (browser.ReadingsMemo): the same files, less reading.
+
+A real site is built, then its readings are computed with and without the
+memo, after a data file is edited and the search data moved to another
+search/<hash>/ folder, as a rebuild does.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from facility_site.furigana.browser import READINGS_DIR, ReadingsMemo, _strings_in_json, readings_files
+from facility_site.furigana.reading import Furigana
+from sitebuild import ROOT, build_site
+
+THEME_JS = ROOT / "theme" / "static" / "js"
+PHRASES = {"就労移行支援事業所": "しゅうろういこうしえんじぎょうしょ"}
+
+
+class CountingFurigana(Furigana):
+    """Counts the texts it is asked to read."""
+
+    def __init__(self, phrases):
+        super().__init__(phrases)
+        self.calls = 0
+
+    def segments(self, text):
+        self.calls += 1
+        return super().segments(text)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("readings") / "site", cache_path=None)
+
+
+def readings(site, memo=None):
+    furigana = CountingFurigana(PHRASES)
+    return readings_files(site, THEME_JS, furigana, memo), furigana.calls
+
+
+def test_the_memo_gives_the_same_files_and_reads_only_what_changed(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    plain, calls_without = readings(copy)
+    memo = ReadingsMemo(b"phrases")
+    first, calls_first = readings(copy, memo)
+    assert first == plain and calls_first == calls_without > 100
+
+    # Nothing changed: nothing is read again.
+    again, calls = readings(copy, memo)
+    assert again == plain and calls == 0
+
+    # One data chunk edited, and the search data moved to a new folder (its hash changed).
+    chunk = copy / "facility-data" / "0.json"
+    text = chunk.read_text(encoding="utf-8")
+    word = next(s for s in _strings_in_json(text) if "区" in s or "市" in s)
+    chunk.write_text(text.replace(f'"{word}"', f'"{word}の新しい教室"'), encoding="utf-8")
+    (old_search,) = [p for p in (copy / "search").iterdir() if p.is_dir()]
+    old_search.rename(copy / "search" / "moved")
+    shutil.rmtree(copy / READINGS_DIR)
+    edited, calls = readings(copy, memo)
+    expected, calls_fresh = readings(copy)
+    assert edited == expected
+    assert 0 < calls < calls_fresh / 4  # the edited chunk's texts only (a chunk holds many of this small site's offices)
+    assert any(path.startswith(f"{READINGS_DIR}/search/moved/cards/doc-") for path in edited)
+    assert "教室《きょうしつ》" in json.loads(edited[f"{READINGS_DIR}/facility-data/0.json"]) + json.loads(edited[f"{READINGS_DIR}/readings.json"])
+
+
+def test_a_memo_of_another_phrase_table_is_not_used(site):
+    memo = ReadingsMemo(b"phrases")
+    readings(site, memo)
+    assert memo.units and memo.files
+    assert ReadingsMemo.from_dict(memo.as_dict(), b"phrases").units == memo.units
+    other = ReadingsMemo.from_dict(memo.as_dict(), b"other phrases")
+    assert other.units == {} and other.files == {}
+    assert readings(site, other)[1] > 100  # everything read again
