@@ -387,11 +387,13 @@ export class SearchEngine {
     // word is there at all (a weight can round to 0): its score signature.
     const width = words.length * fieldCount;
     const { sums, present } = this.scratch(matchCount * width);
+    const used = new Uint8Array(width); // cells any posting writes: the others are 0 for every match
     expansions.forEach((terms, w) => {
       for (const [t, mask] of terms) {
         for (const { field, docs: termDocs, weights } of postings(t)) {
           if (!(mask & (1 << field))) continue;
           const cell = w * fieldCount + field;
+          used[cell] = 1;
           for (let i = 0; i < termDocs.length; i++) {
             const s = slot[termDocs[i]];
             if (s < 0) continue;
@@ -401,7 +403,8 @@ export class SearchEngine {
         }
       }
     });
-    const { signatureOf, scores } = rankWithLunr(lunr, words, directory.fields, { sums, present, width }, matchCount);
+    const cells = Int32Array.from(used.keys()).filter((k) => used[k]);
+    const { signatureOf, scores } = rankWithLunr(lunr, words, directory.fields, { sums, present, width, cells }, matchCount);
     return { docs, signatureOf, scores, perWord };
   }
 
@@ -803,7 +806,7 @@ const NEAR = 64; // 「○km以内」: farther, or no location
  *
  * @returns {{signatureOf: Int32Array, scores: Float64Array}} each match's signature, each signature's score
  */
-export function rankWithLunr(lunr, words, fields, { sums, present, width }, matchCount) {
+export function rankWithLunr(lunr, words, fields, { sums, present, width, cells = null }, matchCount) {
   if (matchCount === 0) return { signatureOf: new Int32Array(0), scores: new Float64Array(0) };
   const signatureOf = new Int32Array(matchCount);
   const representatives = [];
@@ -814,17 +817,20 @@ export function rankWithLunr(lunr, words, fields, { sums, present, width }, matc
   while (size < matchCount * 2) size *= 2;
   const mask = size - 1;
   const slots = new Int32Array(size);
+  // Only the cells some match can have (`cells`, from matchText): the rest are 0 everywhere.
+  const compared = cells ?? Int32Array.from({ length: width }, (_, k) => k);
+  const n = compared.length;
   for (let m = 0; m < matchCount; m++) {
     const base = m * width;
     let hash = 0x811c9dc5 | 0; // FNV-1a offset basis as int32
-    for (let k = 0; k < width; k++) hash = Math.imul(hash ^ ((sums[base + k] * 2 + present[base + k]) | 0), 16777619);
+    for (let j = 0; j < n; j++) hash = Math.imul(hash ^ ((sums[base + compared[j]] * 2 + present[base + compared[j]]) | 0), 16777619);
     let at = hash & mask;
     let id = -1;
     while (slots[at] !== 0) {
       const other = representatives[slots[at] - 1] * width;
-      let k = 0;
-      while (k < width && sums[other + k] === sums[base + k] && present[other + k] === present[base + k]) k++;
-      if (k === width) {
+      let j = 0;
+      while (j < n && sums[other + compared[j]] === sums[base + compared[j]] && present[other + compared[j]] === present[base + compared[j]]) j++;
+      if (j === n) {
         id = slots[at] - 1;
         break;
       }
