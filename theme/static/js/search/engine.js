@@ -361,7 +361,8 @@ export class SearchEngine {
     const postings = (term) => directory.postings.get(term);
 
     // Pass 1: which facilities have each word (in any field); keep those with all.
-    const hits = new Uint8Array(count);
+    // (One word, the usual keystroke: its own array says it, no sum over every facility.)
+    const hits = words.length === 1 ? null : new Uint8Array(count);
     const perWord = expansions.map((terms) => {
       const has = new Uint8Array(count);
       for (const [t, mask] of terms) {
@@ -369,19 +370,21 @@ export class SearchEngine {
           if (mask & (1 << field)) for (let i = 0; i < docs.length; i++) has[docs[i]] = 1;
         }
       }
-      for (let d = 0; d < count; d++) hits[d] += has[d];
+      if (hits) for (let d = 0; d < count; d++) hits[d] += has[d];
       return has;
     });
+    const matched = hits ?? perWord[0];
+    const need = hits ? words.length : 1;
     let matchCount = 0;
-    for (let d = 0; d < count; d++) if (hits[d] === words.length) matchCount++;
-    const docs = new Int32Array(matchCount);
     const slot = new Int32Array(count).fill(-1);
-    for (let d = 0, i = 0; d < count; d++) {
-      if (hits[d] === words.length) {
-        slot[d] = i;
-        docs[i++] = d;
+    const found = new Int32Array(count);
+    for (let d = 0; d < count; d++) {
+      if (matched[d] === need) {
+        slot[d] = matchCount;
+        found[matchCount++] = d;
       }
     }
+    const docs = found.slice(0, matchCount);
 
     // Pass 2: each match's summed weight per (word, field), and whether the
     // word is there at all (a weight can round to 0): its score signature.
@@ -555,7 +558,9 @@ export class SearchEngine {
     const walk = state.walk == null ? null : state.walk * 10;
     const vacancy = (state.vacancy || []).includes("yes");
     const fails = new Uint8Array(facets.count);
-    for (let d = 0; d < facets.count; d++) {
+    // Nothing but a keyword (every keystroke of a plain search): every facility passes.
+    const any = anyPref || dis || svc || opt || walk !== null || vacancy;
+    for (let d = 0; any && d < facets.count; d++) {
       let f = 0;
       if (anyPref && !prefs[facets.pref[d]]) f |= PREF;
       if ((facets.dis[d] & dis) !== dis) f |= DIS;
