@@ -11,7 +11,7 @@ import { readConfig } from "../config.js";
 import { describeState, pageTitle, summaryText } from "./describe.js";
 import { mountLayout } from "./layout.js";
 import { SearchEngine } from "./engine.js";
-import { countView, el, formatCount, renderCard } from "./render.js";
+import { cardList, countView, el, formatCount } from "./render.js";
 import { mountNear, wantsPosition } from "./near.js";
 import { LISTS, emptyState, readState, stateToSearch } from "./state.js";
 import { ignoredNotice, mountEverydayWords } from "./words.js";
@@ -202,6 +202,7 @@ function mountSearch(form) {
     change(readState(stateToSearch(next), vocab).state, { push: true, focus: nodes.text });
   });
   const showCounts = countView(form, config);
+  const resultCards = cardList(nodes.results, config, link);
   const layout = mountLayout(form, config);
   const baseTitle = document.title;
   let state = emptyState();
@@ -241,6 +242,11 @@ function mountSearch(form) {
 
   function url() {
     return `${location.pathname}${stateToSearch(state)}${location.hash}`;
+  }
+
+  /** Write a text only when it changed: an unchanged keystroke result costs no new layout. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
 
   function notice(text) {
@@ -369,17 +375,21 @@ function mountSearch(form) {
     renderNotices(result);
     renderAdvice(result);
     everyday.update(result, state);
-    nodes.results.replaceChildren(...result.cards.map((card) => renderCard(card, config, link)));
-    nodes.count.textContent = total
-      ? `${formatCount(total)}件の事業所が見つかりました`
-      : result.onlySymbols
-        ? "キーワードに探せる文字がないため、検索していません"
-        : "条件に合う事業所は見つかりませんでした";
-    nodes.jump.textContent = `検索結果へ移動（${formatCount(total)}件）`;
-    nodes.apply.textContent = `${formatCount(total)}件を表示`;
+    resultCards.show(result.cards);
+    setText(
+      nodes.count,
+      total
+        ? `${formatCount(total)}件の事業所が見つかりました`
+        : result.onlySymbols
+          ? "キーワードに探せる文字がないため、検索していません"
+          : "条件に合う事業所は見つかりませんでした",
+    );
+    setText(nodes.jump, `検索結果へ移動（${formatCount(total)}件）`);
+    setText(nodes.apply, `${formatCount(total)}件を表示`);
     const parts = describeState(state, config);
     layout.showSummary(summaryText(parts));
-    document.title = pageTitle(parts, total, baseTitle);
+    const title = pageTitle(parts, total, baseTitle);
+    if (document.title !== title) document.title = title;
     // The count's live region says nothing when its text stays the same (a new order, same count).
     if (announce) nodes.status.textContent = `${announce}（${formatCount(total)}件）`;
     renderMore();
@@ -412,8 +422,7 @@ function mountSearch(form) {
     try {
       const cards = await backend.call({ type: "more", offset: shown, limit: PAGE_SIZE });
       if (mine !== sequence) return;
-      const added = cards.map((card) => renderCard(card, config, link));
-      nodes.results.append(...added);
+      const added = resultCards.append(cards);
       shown += cards.length;
       renderMore();
       rememberView();

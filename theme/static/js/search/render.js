@@ -99,6 +99,44 @@ export function renderCard(card, config, link) {
 }
 
 /**
+ * The result list, keyed by facility (issue 17): a card shown by the last search is
+ * kept, not rebuilt, when the next keystroke shows it again, and the list is not
+ * touched at all when the same cards come back in the same order (no new layout).
+ * A card is the same when its facility and its distance (「現在地から近い順」) are.
+ * @param {HTMLElement} list the results list
+ * @param {object} config the page's search config
+ * @param {(path: string) => string} link site URL of a path
+ * @returns {{show: (cards: object[]) => void, append: (cards: object[]) => HTMLElement[]}}
+ */
+export function cardList(list, config, link) {
+  let shown = new Map(); // key -> <li> of the cards in the list
+  const keyOf = (card) => `${card.row[0]}\u0000${card.distance === undefined ? "" : String(card.distance)}`;
+  const nodeFor = (card, from, into) => {
+    const key = keyOf(card);
+    const node = from.get(key) || renderCard(card, config, link);
+    into.set(key, node);
+    return node;
+  };
+  return {
+    /** Show these cards instead of the list's. */
+    show(cards) {
+      const next = new Map();
+      const nodes = cards.map((card) => nodeFor(card, shown, next));
+      shown = next;
+      const current = list.children;
+      if (current.length === nodes.length && nodes.every((node, i) => current[i] === node)) return;
+      list.replaceChildren(...nodes);
+    },
+    /** Add these cards after the list's (もっと見る); returns their nodes. */
+    append(cards) {
+      const nodes = cards.map((card) => nodeFor(card, shown, shown));
+      list.append(...nodes);
+      return nodes;
+    },
+  };
+}
+
+/**
  * The counts next to every choice: "（12件）", and choices that would give
  * nothing marked (still usable). Finds its nodes once; writes only what changed.
  * @param {HTMLFormElement} form

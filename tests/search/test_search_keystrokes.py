@@ -1,0 +1,119 @@
+"""Issue 17, the per-keystroke path: fast, and exactly the full search's results.
+
+- The engine typed key by key (one engine, as in the worker: its decoded
+  postings, scratch arrays and facet table kept from key to key) gives the same
+  results, counts, advice and cards as a fresh engine per query.
+- The page keeps the card nodes of facilities the last keystroke already
+  showed, and leaves the list alone when the same cards come back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from search_helpers import READY, settle, shown_ids, write_synthetic_records
+from sitebuild import FIXTURES, StaticServer, build_site
+from test_search_engine import run_engine
+
+SEARCH_RECORDS = FIXTURES / "search"
+
+# Words typed one key at a time, then deleted one key at a time (as on the page).
+TYPED = ["横浜市緑区", "ワークス", "新宿御苑前", "就労定着", "さんぷる", "発達障害", "うつ", "かわさき", "adhd", "緑区 就労", "駅 訓練"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("keystrokes")
+    (root / "content").mkdir()
+    return build_site(root / "output", write_synthetic_records(root / "records", 400, seed=11), root / "content")
+
+
+def typed_states() -> list[dict]:
+    states = []
+    for word in TYPED:
+        prefixes = [word[:i] for i in range(1, len(word) + 1)]
+        for q in prefixes + prefixes[-2::-1]:
+            states.append({"q": q})
+        states.append({"q": word, "pref": ["kanagawa"]})
+        states.append({"q": word, "svc": ["retention"], "sort": "retention"})
+        states.append({"q": word, "dis": ["mental"], "walk": 10})
+    return states
+
+
+def comparable(result: dict) -> dict:
+    """Everything a search answers, without which files it happened to fetch."""
+    return {key: value for key, value in result.items() if key != "requested"}
+
+
+def test_typing_key_by_key_gives_what_a_fresh_search_gives(synthetic_site):
+    states = typed_states()
+    typed = run_engine(synthetic_site, [{"state": state, "limit": 60} for state in states])
+    fresh = run_engine(synthetic_site, [{"state": state, "limit": 60, "fresh": True} for state in states])
+    assert len(typed) == len(states) > 100
+    for state, one, other in zip(states, typed, fresh, strict=True):
+        assert comparable(one) == comparable(other), state
+    # The comparison sees real work: large and small match sets, and some empty ones.
+    totals = [result["total"] for result in typed]
+    assert max(totals) > 300 and min(totals) == 0 and len(set(totals)) > 20
+
+
+# --- the page keeps card nodes ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("keystrokes-browser")
+    (root / "content").mkdir()
+    site = build_site(root / "output", SEARCH_RECORDS, root / "content")
+    with StaticServer(site) as server:
+        server.site = site
+        yield server
+
+
+MARK_CARDS = """() => {
+  for (const card of document.querySelectorAll('[data-results] > li')) card.__marked = card.querySelector('[data-facility-id]').dataset.facilityId;
+  window.__listChanges = 0;
+  new MutationObserver((records) => { window.__listChanges += records.length; })
+    .observe(document.querySelector('[data-results]'), { childList: true });
+}"""
+MARKED = "() => [...document.querySelectorAll('[data-results] > li')].map((card) => card.__marked || null)"
+
+
+@pytest.mark.browser
+def test_a_keystroke_that_shows_the_same_cards_keeps_them(page, fixture_server):
+    before, after = run_engine(fixture_server.site, [{"state": {"q": "かれん"}}, {"state": {"q": "かれんと"}}])
+    assert before["ids"] == after["ids"] == ["tokyo-current"]
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    box = page.locator('input[name="q"]')
+    settle(page, lambda: box.fill("かれん"))
+    assert shown_ids(page) == ["tokyo-current"]
+    page.evaluate(MARK_CARDS)
+    box.press("End")
+    settle(page, lambda: page.keyboard.type("と"))
+    # The same card: the very same node, and the list was not touched.
+    assert box.input_value() == "かれんと"
+    assert shown_ids(page) == ["tokyo-current"]
+    assert page.evaluate(MARKED) == ["tokyo-current"]
+    assert page.evaluate("() => window.__listChanges") == 0
+    assert page.text_content("[data-result-count]").strip() == "1件の事業所が見つかりました"
+
+
+@pytest.mark.browser
+def test_a_keystroke_that_changes_the_cards_keeps_only_the_ones_still_shown(page, fixture_server):
+    (everything, midori) = run_engine(fixture_server.site, [{"state": {}}, {"state": {"q": "緑区"}}])
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    assert shown_ids(page) == everything["ids"]
+    page.evaluate(MARK_CARDS)
+    settle(page, lambda: page.locator('input[name="q"]').fill("緑区"))
+    # Exactly the full search's cards, in its order; those shown before are the same nodes.
+    assert shown_ids(page) == midori["ids"]
+    assert 0 < len(midori["ids"]) < len(everything["ids"])
+    assert page.evaluate(MARKED) == midori["ids"]
+    assert page.evaluate("() => window.__listChanges") > 0
+    # A card for a facility not shown before is built anew (no stale mark), and clearing brings all back.
+    settle(page, lambda: page.locator("[data-search-clear]").click())
+    assert shown_ids(page) == everything["ids"]
+    marks = page.evaluate(MARKED)
+    assert [m for m in marks if m] == midori["ids"]
+    assert marks.count(None) == len(everything["ids"]) - len(midori["ids"])
