@@ -317,13 +317,17 @@ class Furigana:
         self._resolved: dict[str, Segments | None] = {}
         # HTML text runs already converted (transform.py fills it).
         self.html_cache: dict[str, str] = {}
+        # The words the browser puts on from words.json (shared.SharedWords), set before any page is written.
+        self.shared = None
 
     def __len__(self) -> int:
         return len(self._phrases)
 
     def cache_identity(self) -> dict:
         """What the readings depend on besides the code and the dictionary (both in the cache's code key)."""
-        return self._phrases
+        if self.shared is None:
+            return self._phrases
+        return {"phrases": self._phrases, "shared": self.shared.words}
 
     def phrase_segments(self, phrase: str) -> Segments | None:
         """The segments of a known phrase, or None when its reading does not fit it."""

@@ -52,6 +52,14 @@ def ruby_markup(segments: Segments) -> str:
     return "".join(f'<ruby>{base}<rt data-r="{read}"></rt></ruby>' if read else base for base, read in segments)
 
 
+def _marked(segments: Segments, shared) -> str:
+    """Segments as HTML, the shared words the browser reads from words.json left bare (shared.py)."""
+    plan = shared.plan(segments) if shared is not None else None
+    if plan is None:
+        return ruby_markup(segments)
+    return "".join(f'<ruby>{base}<rt data-r="{read}"></rt></ruby>' if keep else base for (base, read), keep in zip(segments, plan, strict=True))
+
+
 def text_with_ruby(text: str, furigana: Furigana) -> str:
     """One run of HTML text (escaped, without tags) with ruby over its kanji."""
     cache = furigana.html_cache
@@ -61,8 +69,8 @@ def text_with_ruby(text: str, furigana: Furigana) -> str:
         if "&" in body:
             marked = "".join(piece if _ENTITY.fullmatch(piece) else ruby_markup(furigana.segments(piece)) for piece in _ENTITY.split(body))
         else:
-            marked = ruby_markup(furigana.segments(body))
-        if marked.count("<ruby>") > 1 or not (marked.startswith("<ruby>") and marked.endswith("</ruby>")):
+            marked = _marked(furigana.segments(body), furigana.shared)
+        if "<ruby>" in marked and (marked.count("<ruby>") > 1 or not (marked.startswith("<ruby>") and marked.endswith("</ruby>"))):
             # Several nodes now where there was one text: held in one <span> so that a
             # flex or grid parent still lays them out (and wraps them) as one item.
             marked = f"<span>{marked}</span>"

@@ -25,6 +25,9 @@ const SKIP = [
   "script", "style", "textarea", "select", "option", "code", "pre", "svg", "math", "template", "ruby",
   "[contenteditable]", "[aria-live]", "[role='status']", "[role='alert']", "[role='log']",
 ].join(",");
+// The page's own text takes the shared words (furigana/words.json) at load, while the page is
+// hidden: live regions too, as the build wrote their text (plugins/facility_site/furigana/shared.py).
+const STATIC_SKIP = SKIP.split(",").filter((selector) => !/aria-live|role=/.test(selector)).join(",");
 
 /**
  * Segments of a text in 青空文庫 notation: 漢字《かんじ》 puts the reading over the kanji
@@ -127,7 +130,52 @@ function cardReadings(card) {
   return search && Number.isInteger(doc) ? `${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json` : null;
 }
 
+// The page's own text nodes with kanji, from load until words.json is in; then every text node
+// the shared words were put on (and the text around them): as the build planned, read no further.
+let staticTexts = null;
+const settled = new WeakSet();
+
+function settle(node) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    settled.add(node);
+    return;
+  }
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) settled.add(walker.currentNode);
+}
+
+/**
+ * Put the shared words' ruby over the page's own text: the build left exactly these words bare
+ * (each text node read by segmentText with words.json alone gives the build's readings).
+ * @param {string[]} entries
+ */
+export function putSharedWords(entries) {
+  const words = buildDictionary(entries);
+  for (const node of staticTexts || []) {
+    if (!node.isConnected) continue;
+    const parent = node.parentElement;
+    let replacement = node;
+    if (parent && !parent.closest(STATIC_SKIP)) {
+      const segments = segmentText(node.data, words);
+      if (segments.some(([, reading]) => reading)) {
+        [replacement] = rubyNodes(segments);
+        node.replaceWith(replacement);
+      }
+    }
+    settle(replacement);
+  }
+  staticTexts = null;
+}
+
+function loadSharedWords(url) {
+  return fetch(url)
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+    .catch(() => [])
+    .then(putSharedWords);
+}
+
 function convert(node, dictionary) {
+  if (settled.has(node) || (staticTexts && staticTexts.has(node))) return;
   const text = node.data;
   if (!HAS_KANJI.test(text)) return;
   const parent = node.parentElement;
@@ -249,10 +297,23 @@ let started = null;
 export function startLiveRuby() {
   if (!started) {
     search = searchConfig();
+    // A page the build left its shared words to the browser for (base.html): its text nodes now.
+    const init = document.querySelector("script[data-furigana-words]");
+    const words = init ? init.getAttribute("data-furigana-words") : null;
+    if (words) {
+      staticTexts = new Set();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) if (HAS_KANJI.test(walker.currentNode.data)) staticTexts.add(walker.currentNode);
+    }
     // Every readings file is asked for at once: the site's, and the chunks of what is shown.
     new MutationObserver((changes) => {
       for (const change of changes) {
-        if (change.type === "characterData") convert(change.target, dictionary);
+        if (change.type === "characterData") {
+          // A script changed the text: read it as any rendered text.
+          settled.delete(change.target);
+          if (staticTexts) staticTexts.delete(change.target);
+          convert(change.target, dictionary);
+        }
         for (const node of change.addedNodes) {
           convertTree(node, dictionary);
           loadCardReadings(node);
@@ -262,7 +323,9 @@ export function startLiveRuby() {
     loadCardReadings(document.body);
     watchDataFetches();
     // A page kept hidden until its ruby is on (furigana-init.js) is shown now, readings or not.
-    started = loadReadings("readings.json").then(() => document.documentElement.removeAttribute("data-furigana-pending"));
+    started = Promise.all([words ? loadSharedWords(words) : null, loadReadings("readings.json")]).then(() =>
+      document.documentElement.removeAttribute("data-furigana-pending"),
+    );
   }
   return started;
 }
