@@ -20,8 +20,6 @@ build wrote them all (tests/furigana/test_shared_words.py).
 
 from __future__ import annotations
 
-import ast
-import dataclasses
 import json
 import re
 from collections import Counter
@@ -33,7 +31,7 @@ from .reading import HAS_KANJI, Furigana, Segments, merge, notation
 WORDS_FILE = "furigana/words.json"
 # A word's base: kanji only (no digits, kana or ヶ), so a match starts and ends on kanji.
 _ALL_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]*")
-_DIGIT = re.compile("[0-9０-９]")
+_KANJI_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+")
 # A word of at least this share of the records is shared (and of at least 2).
 SHARE = 0.001
 # At most this many words in words.json (the most common first).
@@ -44,7 +42,7 @@ class SharedWords:
     """The words the browser reads from words.json, base → reading."""
 
     def __init__(self, words: Mapping[str, str]):
-        self.words = {base: words[base] for base in sorted(words)}
+        self.words = {base: words[base] for base in sorted(words) if _ALL_KANJI.fullmatch(base)}
         self.longest = max(map(len, self.words), default=0)
         self._plans: dict[Segments, tuple[bool, ...] | None] = {}
 
@@ -55,30 +53,28 @@ class SharedWords:
     def segment(self, text: str) -> Segments:
         """The browser's segments of one text node: live.js segmentText with words.json as its dictionary."""
         out: list = []
-        bare = ""
-        i = 0
+        bare = 0  # where the text not yet matched starts
         n = len(text)
         words = self.words
         longest = self.longest
-        while i < n:
-            found = None
-            if HAS_KANJI.search(text, i, i + longest) or _DIGIT.match(text[i]):
-                for length in range(min(longest, n - i), 0, -1):
+        # Every word is kanji only (no digit), so a match lies within a run of kanji: the
+        # longest-first search of live.js tried only there, with the same result.
+        for run in _KANJI_RUN.finditer(text):
+            i, end = run.span()
+            while i < end:
+                for length in range(min(longest, end - i), 0, -1):
                     read = words.get(text[i : i + length])
-                    if read is not None and not (_DIGIT.match(text[i]) and i > 0 and _DIGIT.match(text[i - 1])):
-                        found = (text[i : i + length], read)
+                    if read is not None:
+                        if bare < i:
+                            out.append((text[bare:i], ""))
+                        out.append((text[i : i + length], read))
                         i += length
+                        bare = i
                         break
-            if found:
-                if bare:
-                    out.append((bare, ""))
-                bare = ""
-                out.append(found)
-            else:
-                bare += text[i]
-                i += 1
-        if bare:
-            out.append((bare, ""))
+                else:
+                    i += 1
+        if bare < n:
+            out.append((text[bare:], ""))
         return tuple(out)
 
     def plan(self, segments: Segments) -> tuple[bool, ...] | None:
@@ -167,33 +163,35 @@ def template_labels(templates: Path) -> Iterator[str]:
                     yield line.strip()
 
 
+# A one-line string literal with kanji ("…" or '…', no escapes): the labels, not code.
+_PY_STRING = re.compile(r'"([^"\\\n]*[\u3400-\u9fff][^"\\\n]*)"|\'([^\'\\\n]*[\u3400-\u9fff][^\'\\\n]*)\'')
+
+
 def code_labels(package: Path) -> Iterator[str]:
     """String constants with kanji in the plugin's code (the labels its pages write)."""
     for path in sorted(package.rglob("*.py")):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and HAS_KANJI.search(node.value) and len(node.value) < 200:
-                yield node.value
+        for match in _PY_STRING.finditer(path.read_text(encoding="utf-8")):
+            yield match.group(1) or match.group(2)
 
 
-def record_texts(value) -> Iterator[str]:
-    """The strings with kanji of one record (a dataclass), nested parts included; Markdown sources left out."""
-    if isinstance(value, str):
-        if HAS_KANJI.search(value):
-            yield from (line for line in re.split(r"<[^>]*>|\n", value) if HAS_KANJI.search(line))
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            if item.name not in ("description", "source", "source_path"):
-                yield from record_texts(getattr(value, item.name))
-    elif isinstance(value, (tuple, list, frozenset, set)):
-        for item in value:
-            yield from record_texts(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from record_texts(item)
+# The fields of a record shown as text on many pages (the rest is the templates' labels or one page's own).
+_RECORD_TEXTS = ("name", "city", "address", "catchphrase", "features", "description_html")
+
+
+def record_texts(facility) -> Iterator[str]:
+    """The texts with kanji of one record that pages show: name, place, stations, catchphrase, features, description."""
+    for name in _RECORD_TEXTS:
+        value = getattr(facility, name, None)
+        for text in (value,) if isinstance(value, str) else value or ():
+            if HAS_KANJI.search(text):
+                yield from (line for line in _TAG_OR_LINE.split(text) if HAS_KANJI.search(line))
+    for station in getattr(facility, "access", ()) or ():
+        for value in (station.name, station.line):
+            if value and HAS_KANJI.search(value):
+                yield value
+
+
+_TAG_OR_LINE = re.compile(r"<[^>]*>|\n")
 
 
 def write_words(output: Path, shared: SharedWords) -> None:
