@@ -11,7 +11,7 @@ keeps it) and puts their ruby on while the page is kept hidden.
 
 The build leaves a word bare only where the browser will put exactly the
 ruby the build would have: `SharedWords.plan` runs the browser's matching
-(`segment_text`, the same as live.js `segmentText`: the longest known word at
+(`SharedWords.segment`, the same as live.js `segmentText`: the longest known word at
 each place) over each text and keeps in the page the ruby of any word it
 would read or split differently (人 read ひと here, a longer word across a
 boundary). So a page with ふりがな on shows the same readings as when the
@@ -44,7 +44,6 @@ class SharedWords:
     def __init__(self, words: Mapping[str, str]):
         self.words = {base: words[base] for base in sorted(words) if _ALL_KANJI.fullmatch(base)}
         self.longest = max(map(len, self.words), default=0)
-        self._plans: dict[Segments, tuple[bool, ...] | None] = {}
 
     def entries(self) -> list[str]:
         """words.json: the words in 青空文庫 notation, sorted."""
@@ -79,13 +78,11 @@ class SharedWords:
 
     def plan(self, segments: Segments) -> tuple[bool, ...] | None:
         """Which segments keep their ruby in the page (True) so the browser's matching of the rest
-        gives exactly `segments`; None when no choice does (the page then keeps it all)."""
-        if segments in self._plans:
-            return self._plans[segments]
-        done = self._plans[segments] = self._plan(segments)
-        return done
+        gives exactly `segments`; None when no choice does (the page then keeps it all).
 
-    def _plan(self, segments: Segments) -> tuple[bool, ...] | None:
+        Each text node of the rest is matched as the browser will; at the first place it goes
+        wrong, the word there keeps its ruby (which also cuts the text node), and again.
+        """
         if any(ord(c) > 0xFFFF for base, _ in segments for c in base):
             return None  # JavaScript counts these as two characters: not worth matching it
         n = len(segments)

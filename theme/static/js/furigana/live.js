@@ -130,41 +130,25 @@ function cardReadings(card) {
   return search && Number.isInteger(doc) ? `${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json` : null;
 }
 
-// The page's own text nodes with kanji, from load until words.json is in; then every text node
-// the shared words were put on (and the text around them): as the build planned, read no further.
+// The page's text nodes with kanji at load, until words.json is in: no other readings touch them first.
 let staticTexts = null;
-const settled = new WeakSet();
-
-function settle(node) {
-  if (node.nodeType === Node.TEXT_NODE) {
-    settled.add(node);
-    return;
-  }
-  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) settled.add(walker.currentNode);
-}
 
 /**
- * Put the shared words' ruby over the page's own text: the build left exactly these words bare
+ * Put the shared words' ruby over the page's text: the build left exactly these words bare
  * (each text node read by segmentText with words.json alone gives the build's readings).
+ * What stays bare is then read like any other text, as before the shared words.
  * @param {string[]} entries
  */
 export function putSharedWords(entries) {
   const words = buildDictionary(entries);
-  for (const node of staticTexts || []) {
-    if (!node.isConnected) continue;
-    const parent = node.parentElement;
-    let replacement = node;
-    if (parent && !parent.closest(STATIC_SKIP)) {
-      const segments = segmentText(node.data, words);
-      if (segments.some(([, reading]) => reading)) {
-        [replacement] = rubyNodes(segments);
-        node.replaceWith(replacement);
-      }
-    }
-    settle(replacement);
-  }
+  const texts = staticTexts || [];
   staticTexts = null;
+  for (const node of texts) {
+    const parent = node.parentElement;
+    if (!node.isConnected || !parent || parent.closest(STATIC_SKIP)) continue;
+    const segments = segmentText(node.data, words);
+    if (segments.some(([, reading]) => reading)) node.replaceWith(rubyNodes(segments)[0]);
+  }
 }
 
 function loadSharedWords(url) {
@@ -175,7 +159,7 @@ function loadSharedWords(url) {
 }
 
 function convert(node, dictionary) {
-  if (settled.has(node) || (staticTexts && staticTexts.has(node))) return;
+  if (staticTexts && staticTexts.has(node)) return;
   const text = node.data;
   if (!HAS_KANJI.test(text)) return;
   const parent = node.parentElement;
@@ -309,9 +293,7 @@ export function startLiveRuby() {
     new MutationObserver((changes) => {
       for (const change of changes) {
         if (change.type === "characterData") {
-          // A script changed the text: read it as any rendered text.
-          settled.delete(change.target);
-          if (staticTexts) staticTexts.delete(change.target);
+          if (staticTexts) staticTexts.delete(change.target); // a script changed it: read it as rendered text
           convert(change.target, dictionary);
         }
         for (const node of change.addedNodes) {
