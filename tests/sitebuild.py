@@ -37,9 +37,26 @@ def build_site(
 
 
 def parse(path: Path, ruby: bool = False) -> BeautifulSoup:
-    """The parsed page as a visitor reads it with ふりがな off (the default); `ruby=True`: as written."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    """The parsed page as a visitor reads it with ふりがな off (the default); `ruby=True`: as shown with it on
+    (the ruby as written, and the shared words' ruby that furigana/live.js puts on from furigana/words.json)."""
+    text = path.read_text(encoding="utf-8")
+    if ruby:
+        text = with_shared_words(path, text)
+    soup = BeautifulSoup(text, "html.parser")
     return soup if ruby else without_ruby(soup)
+
+
+def with_shared_words(path: Path, text: str) -> str:
+    """A page's HTML with the ruby of the shared words it leaves to the browser (furigana/shared.py)."""
+    from facility_site.furigana.shared import WORDS_FILE, expand, load_words
+
+    head = text[: text.find("</head>")]
+    if "data-furigana-words=" not in head:
+        return text
+    for folder in path.parents:
+        if (folder / WORDS_FILE).is_file():
+            return expand(text, load_words(folder / WORDS_FILE))
+    raise AssertionError(f"{path}: leaves shared words to {WORDS_FILE}, which the site lacks")
 
 
 def without_ruby(soup: BeautifulSoup) -> BeautifulSoup:

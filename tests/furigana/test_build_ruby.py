@@ -204,7 +204,7 @@ def test_the_browser_gets_readings_for_the_text_it_renders(site):
     data_chunks = {p.relative_to(site).as_posix() for p in site.glob("facility-data/*.json")}
     data_chunks |= {p.relative_to(site).as_posix() for p in site.glob("search/*/cards/doc-*.json")}
     written = {p.relative_to(site / "furigana").as_posix() for p in (site / "furigana").rglob("*.json")}
-    assert written == data_chunks | {"readings.json"}
+    assert written == data_chunks | {"readings.json", "words.json"}
     # A number and counter alone is no word (1日 is ついたち only after a month).
     for path in written:
         assert not [entry for entry in readings_file(site, path) if entry.startswith("｜1日")], path

@@ -211,7 +211,9 @@ def test_visit_planner_gets_ruby_from_the_readings_of_the_data_chunks_it_fetched
     # The site's readings and those of each facility-data chunk the planner fetched, nothing else.
     data = page.evaluate("performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/facility-data/'))")
     assert data
-    assert sorted(set(fetched)) == sorted({sample_server.url + "furigana/readings.json"} | {sample_server.url + "furigana" + p for p in data})
+    # The site's readings, its shared words and those of each facility-data chunk the planner fetched, nothing else.
+    site = {sample_server.url + "furigana/readings.json", sample_server.url + "furigana/words.json"}
+    assert sorted(set(fetched)) == sorted(site | {sample_server.url + "furigana" + p for p in data})
     assert page.errors == []
 
 
@@ -251,4 +253,32 @@ def test_search_page_is_shown_without_ruby_when_its_readings_fail(page, sample_s
     page.wait_for_function("() => getComputedStyle(document.body).visibility === 'visible'", timeout=5000)
     assert page.locator("main h1").inner_text() == "条件で探す"
     assert page.locator("main h1 ruby").count() == 0
+    assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "true"
+
+
+def test_a_page_is_not_shown_without_its_shared_words_while_on(page, sample_site, sample_server):
+    """Every page but search leaves its commonest words to furigana/words.json; with the switch on its first
+    visible frame has their ruby, as the build would have written it."""
+    html = (sample_site / "facilities" / "pinto" / "index.html").read_text(encoding="utf-8")
+    assert "<ruby>就労" not in html  # 就労 is a shared word: bare in the page
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.add_init_script(RECORD_FRAMES)
+    page.goto(sample_server.url + "facilities/pinto/")
+    page.wait_for_function("() => getComputedStyle(document.body).visibility === 'visible'")
+    page.wait_for_function("() => window.__frames.length > 5")
+    frames = page.evaluate("window.__frames")
+    visible = [has_ruby for visibility, has_ruby in frames if visibility == "visible"]
+    assert visible and all(visible), frames[:20]
+    assert readings_in(page, "main h1")[:2] == [["就労", "しゅうろう"], ["移行", "いこう"]]
+    assert ["都道府県", "とどうふけん"] in readings_in(page, ".site-nav")
+    assert page.locator("main h1").inner_text() == "就労移行支援事業所 Pinto"
+    assert page.errors == []
+
+
+def test_a_page_is_shown_without_shared_words_when_words_json_fails(page, sample_server):
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.route("**/furigana/words.json", lambda route: route.abort())
+    page.goto(sample_server.url + "facilities/pinto/")
+    page.wait_for_function("() => getComputedStyle(document.body).visibility === 'visible'", timeout=5000)
+    assert page.locator("main h1").inner_text() == "就労移行支援事業所 Pinto"
     assert page.get_by_role("button", name="ふりがな").get_attribute("aria-pressed") == "true"

@@ -77,3 +77,24 @@ def test_phrases_win_over_the_analyser():
 def test_text_without_kanji_is_unchanged():
     html = "<p>カレント 03-1234-5678 Coco Color ひだまり</p>"
     assert ruby(html) == html
+
+
+def test_the_split_scan_converts_exactly_what_the_one_scan_did():
+    """add_ruby finds the elements left alone and the text runs in two scans (faster); TEXT_RUNS is the one
+    scan the readers of a page's text use: both must find the same runs, on tricky HTML and a real page."""
+    from facility_site.furigana.transform import TEXT_RUNS, text_with_ruby
+    from sitebuild import ROOT
+
+    def one_scan(html: str, furigana: Furigana) -> str:
+        return TEXT_RUNS.sub(lambda m: m.group(0) if m.group(2) is None else ">" + text_with_ruby(m.group(2), furigana), html)
+
+    pages = [
+        '<p>漢字<!-- 漢字 --><script>var a="漢字"</script>漢字<SCRIPT>x</SCRIPT>>漢字<ruby>漢<rt>かん</rt></ruby>字</p><pre>漢字</pre><style',
+        "<title>漢字</title><p>日本</p><svg><text>漢字</text></svg>読む<!-- 未完",
+        '<select><option>東京</option></select><textarea>入力</textarea><code a="b">値</code>値<template><p>型</p></template>',
+        (ROOT / "theme" / "templates" / "base.html").read_text(encoding="utf-8"),
+        (ROOT / "theme" / "templates" / "search.html").read_text(encoding="utf-8"),
+    ]
+    for html in pages:
+        assert add_ruby(html, Furigana()) == one_scan(html, Furigana())
+    assert "<ruby>" in add_ruby(pages[0], Furigana())

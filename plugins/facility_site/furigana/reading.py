@@ -299,6 +299,10 @@ def analyse(text: str) -> Segments:
     return merge(tuple(out))
 
 
+# Texts whose segments a Furigana keeps; bounded so one-off texts do not pile up.
+_SEGMENTS_LIMIT = 400_000
+
+
 class Furigana:
     """Readings for a site: the analyser, with phrases that take priority.
 
@@ -315,15 +319,22 @@ class Furigana:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
         self._lengths = {first: sorted(ls, reverse=True) for first, ls in lengths.items()}
         self._resolved: dict[str, Segments | None] = {}
+        # Texts read so far (the shared words read every record before the pages, which then
+        # find their texts here, in the render workers too: they fork after).
+        self._segments: dict[str, Segments] = {}
         # HTML text runs already converted (transform.py fills it).
         self.html_cache: dict[str, str] = {}
+        # The words the browser puts on from words.json (shared.SharedWords), set before any page is written.
+        self.shared = None
 
     def __len__(self) -> int:
         return len(self._phrases)
 
     def cache_identity(self) -> dict:
         """What the readings depend on besides the code and the dictionary (both in the cache's code key)."""
-        return self._phrases
+        if self.shared is None:
+            return self._phrases
+        return {"phrases": self._phrases, "shared": self.shared.words}
 
     def phrase_segments(self, phrase: str) -> Segments | None:
         """The segments of a known phrase, or None when its reading does not fit it."""
@@ -334,6 +345,14 @@ class Furigana:
 
     def segments(self, text: str) -> Segments:
         """The segments of `text`: phrases first (longest first), the analyser for the rest."""
+        done = self._segments.get(text)
+        if done is None:
+            if len(self._segments) >= _SEGMENTS_LIMIT:
+                self._segments.clear()
+            done = self._segments[text] = self._read(text)
+        return done
+
+    def _read(self, text: str) -> Segments:
         if not self._lengths:
             return analyse(text)
         out: list[Segment] = []

@@ -20,6 +20,7 @@ from ..settings import resolve
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
+from .shared import SharedWords, choose_words, code_labels, record_texts, template_labels, write_words
 from .transform import add_ruby, in_browser
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,20 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def site_words(furigana: Furigana, context: dict, templates: Path) -> SharedWords:
+    """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words."""
+    catalog = context.get("facility_catalog")
+    labels = [*template_labels(templates), *code_labels(Path(__file__).resolve().parent.parent)]
+    return choose_words(furigana, labels, (list(record_texts(f)) for f in (catalog.facilities if catalog else ())))
+
+
 def prepare(generators) -> None:
     """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
     if not generators or not resolve(generators[0].settings)["furigana"]:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
+    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates")
     _BUILDS[str(generators[0].output_path)] = furigana
 
 
@@ -65,6 +74,8 @@ def finish(pelican) -> None:
     if furigana is not None:
         cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
         write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
+        if furigana.shared is not None:
+            write_words(Path(pelican.output_path), furigana.shared)
 
 
 def get_writer(_pelican):

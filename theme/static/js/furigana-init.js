@@ -5,6 +5,8 @@
   var root = document.documentElement;
   var script = document.currentScript;
   var readings = script.getAttribute("data-furigana-readings");
+  // The shared words the build left to the browser (furigana/words.json; every page but search).
+  var words = script.getAttribute("data-furigana-words");
   var live = new URL("furigana/live.js", script.src).href;
 
   function stored() {
@@ -39,10 +41,11 @@
 
   var on = stored();
   root.setAttribute("data-furigana", on ? "on" : "off");
-  if (on && readings) {
+  if (on && (readings || words)) {
     // Ruby put on by live.js: hidden until then, 3 s at most.
     root.setAttribute("data-furigana-pending", "");
-    hint("preload", readings, "fetch");
+    if (readings) hint("preload", readings, "fetch");
+    if (words) hint("preload", words, "fetch");
     hint("modulepreload", live);
     setTimeout(function () {
       root.removeAttribute("data-furigana-pending");

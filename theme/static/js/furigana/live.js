@@ -25,6 +25,9 @@ const SKIP = [
   "script", "style", "textarea", "select", "option", "code", "pre", "svg", "math", "template", "ruby",
   "[contenteditable]", "[aria-live]", "[role='status']", "[role='alert']", "[role='log']",
 ].join(",");
+// The page's own text takes the shared words (furigana/words.json) at load, while the page is
+// hidden: live regions too, as the build wrote their text (plugins/facility_site/furigana/shared.py).
+const STATIC_SKIP = SKIP.split(",").filter((selector) => !/aria-live|role=/.test(selector)).join(",");
 
 /**
  * Segments of a text in 青空文庫 notation: 漢字《かんじ》 puts the reading over the kanji
@@ -127,7 +130,36 @@ function cardReadings(card) {
   return search && Number.isInteger(doc) ? `${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json` : null;
 }
 
+// The page's text nodes with kanji at load, until words.json is in: no other readings touch them first.
+let staticTexts = null;
+
+/**
+ * Put the shared words' ruby over the page's text: the build left exactly these words bare
+ * (each text node read by segmentText with words.json alone gives the build's readings).
+ * What stays bare is then read like any other text, as before the shared words.
+ * @param {string[]} entries
+ */
+export function putSharedWords(entries) {
+  const words = buildDictionary(entries);
+  const texts = staticTexts || [];
+  staticTexts = null;
+  for (const node of texts) {
+    const parent = node.parentElement;
+    if (!node.isConnected || !parent || parent.closest(STATIC_SKIP)) continue;
+    const segments = segmentText(node.data, words);
+    if (segments.some(([, reading]) => reading)) node.replaceWith(rubyNodes(segments)[0]);
+  }
+}
+
+function loadSharedWords(url) {
+  return fetch(url)
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+    .catch(() => [])
+    .then(putSharedWords);
+}
+
 function convert(node, dictionary) {
+  if (staticTexts && staticTexts.has(node)) return;
   const text = node.data;
   if (!HAS_KANJI.test(text)) return;
   const parent = node.parentElement;
@@ -249,10 +281,21 @@ let started = null;
 export function startLiveRuby() {
   if (!started) {
     search = searchConfig();
+    // A page the build left its shared words to the browser for (base.html): its text nodes now.
+    const init = document.querySelector("script[data-furigana-words]");
+    const words = init ? init.getAttribute("data-furigana-words") : null;
+    if (words) {
+      staticTexts = new Set();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) if (HAS_KANJI.test(walker.currentNode.data)) staticTexts.add(walker.currentNode);
+    }
     // Every readings file is asked for at once: the site's, and the chunks of what is shown.
     new MutationObserver((changes) => {
       for (const change of changes) {
-        if (change.type === "characterData") convert(change.target, dictionary);
+        if (change.type === "characterData") {
+          if (staticTexts) staticTexts.delete(change.target); // a script changed it: read it as rendered text
+          convert(change.target, dictionary);
+        }
         for (const node of change.addedNodes) {
           convertTree(node, dictionary);
           loadCardReadings(node);
@@ -262,7 +305,9 @@ export function startLiveRuby() {
     loadCardReadings(document.body);
     watchDataFetches();
     // A page kept hidden until its ruby is on (furigana-init.js) is shown now, readings or not.
-    started = loadReadings("readings.json").then(() => document.documentElement.removeAttribute("data-furigana-pending"));
+    started = Promise.all([words ? loadSharedWords(words) : null, loadReadings("readings.json")]).then(() =>
+      document.documentElement.removeAttribute("data-furigana-pending"),
+    );
   }
   return started;
 }
