@@ -350,12 +350,15 @@ export class SearchEngine {
    * @returns {Promise<{docs: Int32Array, signatureOf: Int32Array, scores: Float64Array, perWord: Uint8Array[]}>}
    *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
-  async matchText(words) {
+  async matchText(words, onMatches = null) {
     // Round trips: lunr and the shard directory load at once, and each word's
     // shard as soon as the directory is there (not after the larger facet table).
+    // Which facilities match needs no lunr: `onMatches` hears them before lunr is
+    // awaited, so the facet rows they need can load while lunr still arrives.
     const lunrReady = this.lunr();
+    lunrReady.catch(() => {}); // awaited below, after the matches
     const directory = await this.directory();
-    const [lunr, expansions] = await Promise.all([lunrReady, Promise.all(words.map((word) => this.expand(directory, word)))]);
+    const expansions = await Promise.all(words.map((word) => this.expand(directory, word)));
     const count = this.table().count;
     const fieldCount = directory.fields.length;
     const postings = (term) => directory.postings.get(term);
@@ -385,6 +388,7 @@ export class SearchEngine {
       }
     }
     const docs = found.slice(0, matchCount);
+    onMatches?.(docs);
 
     // Pass 2: each match's summed weight per (word, field), and whether the
     // word is there at all (a weight can round to 0): its score signature.
@@ -407,6 +411,7 @@ export class SearchEngine {
       }
     });
     const cells = Int32Array.from(used.keys()).filter((k) => used[k]);
+    const lunr = await lunrReady;
     const { signatureOf, scores } = rankWithLunr(lunr, words, directory.fields, { sums, present, width, cells }, matchCount);
     return { docs, signatureOf, scores, perWord };
   }
@@ -441,10 +446,15 @@ export class SearchEngine {
     const chosen = this.chosenPrefs(state);
     const early = beyond ? this.facets() : chosen.length ? this.facetsFor(chosen) : null;
     early?.catch(() => {}); // awaited below, after the text
-    const text = hasText ? await this.matchText(query.words) : null;
+    let rows = early;
+    const startRows = (universe) => {
+      rows = this.facetsFor(this.facetsNeeded(state, universe));
+      rows.catch(() => {});
+    };
+    // A keyword's facet rows start as soon as its matches are known (before lunr is there).
+    const text = hasText ? await this.matchText(query.words, early ? null : startRows) : null;
     const universe = text ? text.docs : onlySymbols ? new Int32Array(0) : null; // null: every facility
-    const rows = early ?? this.facetsFor(this.facetsNeeded(state, universe));
-    rows.catch(() => {});
+    if (!rows) startRows(universe);
     // With only prefectures (and a keyword) to filter by, which facilities match, and in which order
     // (but by walk), needs no facet column: the cards start loading with the facet rows.
     const facets = this.table();
