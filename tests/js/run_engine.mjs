@@ -19,7 +19,6 @@ let requested = [];
 const newEngine = () => new SearchEngine(
   {
     dataUrl,
-    lunrUrl: new URL(config.lunr, root).href,
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,

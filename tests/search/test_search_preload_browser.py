@@ -62,6 +62,46 @@ def test_throttled_first_results_need_at_most_four_waves(browser, synthetic_serv
     assert waves["/theme/js/search/page.js"] <= 2
 
 
+# Installed before the page's scripts: when the form was mounted (the no-script notice hidden).
+AT_MOUNT = """
+(() => {
+  const seen = new MutationObserver(() => {
+    const nojs = document.querySelector('[data-search-nojs]');
+    if (!nojs || !nojs.hidden || window.__mountedAt !== undefined) return;
+    window.__mountedAt = performance.now();
+    seen.disconnect();
+  });
+  seen.observe(document, { attributes: true, childList: true, subtree: true });
+})();
+"""
+
+
+def test_a_keyword_asks_for_its_shard_before_the_form_is_mounted_and_never_for_lunr(browser, synthetic_server):
+    """(b) opened from the URL: the keyword's shard request leaves as soon as the shard directory is read,
+    not after the page has mounted the form; the matches are ranked without lunr.js (issue 17)."""
+    context = browser.new_context(locale="ja-JP")
+    try:
+        context.add_init_script(AT_MOUNT)
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.goto(synthetic_server.url + bench.SCENARIOS["b"][1])
+        tab.wait_for_selector(READY, state="attached")
+        tab.wait_for_load_state("networkidle")
+        entries = tab.evaluate(
+            """() => performance.getEntriesByType("resource").map((e) => [new URL(e.name).pathname, e.startTime])"""
+        )
+        mounted = tab.evaluate("() => window.__mountedAt")
+        shards = [start for path, start in entries if "/text/" in path and not path.endswith("/chars.json")]
+        assert shards and mounted is not None
+        assert shards[0] < mounted, (shards, mounted)
+        assert not [path for path, _ in entries if "lunr" in path]
+        assert tab.locator("[data-results] [data-facility-id]").count() > 0
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_every_module_the_page_loads_came_from_a_hint(page, synthetic_server):
     """Compared with what the browser itself loaded: no module outside the hints (the worker's script aside)."""
     page.goto(synthetic_server.url + "search/?pref=tokyo")

@@ -70,11 +70,11 @@ function countingSort(docs, keys, buckets) {
 
 export class SearchEngine {
   /**
-   * @param {{dataUrl: string, lunrUrl: string, prefectures: string[], disabilities: string[],
+   * @param {{dataUrl: string, prefectures: string[], disabilities: string[],
    *          services: string[], options: string[], walkOptions: number[], cardChunk: number, everydayWords?: object,
    *          chunksAtOnce?: number, prefStarts: number[]}} config
    *   prefStarts: the first doc number of each prefecture, and the facility count last (search_data.prefecture_starts).
-   *   dataUrl and lunrUrl absolute; the lists are slugs in bit / code order; everydayWords:
+   *   dataUrl absolute; the lists are slugs in bit / code order; everydayWords:
    *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
    *   config.files (optional): url -> parsed JSON already loaded elsewhere (the page hands the
    *   worker what it fetched for the first results, so nothing is fetched twice).
@@ -255,10 +255,6 @@ export class SearchEngine {
 
   // --- text ----------------------------------------------------------------
 
-  lunr() {
-    return this.once("lunr", async () => (await import(this.config.lunrUrl)).default);
-  }
-
   /** text/chars.json: the fields, and the size of each character's shard. */
   directory() {
     return this.once("directory", async () => {
@@ -351,12 +347,9 @@ export class SearchEngine {
    *   signatureOf[i]: the score signature of docs[i]; scores[signature]: its lunr score
    */
   async matchText(words, onMatches = null) {
-    // Round trips: lunr and the shard directory load at once, and each word's
-    // shard as soon as the directory is there (not after the larger facet table).
-    // Which facilities match needs no lunr: `onMatches` hears them before lunr is
-    // awaited, so the facet rows they need can load while lunr still arrives.
-    const lunrReady = this.lunr();
-    lunrReady.catch(() => {}); // awaited below, after the matches
+    // Round trips: each word's shard loads as soon as the shard directory is there
+    // (not after the larger facet table). `onMatches` hears which facilities match
+    // before they are scored, so the facet rows they need start loading at once.
     const directory = await this.directory();
     const expansions = await Promise.all(words.map((word) => this.expand(directory, word)));
     const count = this.table().count;
@@ -411,8 +404,7 @@ export class SearchEngine {
       }
     });
     const cells = Int32Array.from(used.keys()).filter((k) => used[k]);
-    const lunr = await lunrReady;
-    const { signatureOf, scores } = rankWithLunr(lunr, words, directory.fields, { sums, present, width, cells }, matchCount);
+    const { signatureOf, scores } = rankSignatures(words, directory.fields, { sums, present, width, cells }, matchCount);
     return { docs, signatureOf, scores, perWord };
   }
 
@@ -451,7 +443,7 @@ export class SearchEngine {
       rows = this.facetsFor(this.facetsNeeded(state, universe));
       rows.catch(() => {});
     };
-    // A keyword's facet rows start as soon as its matches are known (before lunr is there).
+    // A keyword's facet rows start as soon as its matches are known (before they are scored).
     const text = hasText ? await this.matchText(query.words, early ? null : startRows) : null;
     const universe = text ? text.docs : onlySymbols ? new Int32Array(0) : null; // null: every facility
     if (!rows) startRows(universe);
@@ -538,11 +530,11 @@ export class SearchEngine {
   }
 
   /**
-   * Get ready for a keyword (lunr and the shard directory) and for any other choice (the whole
+   * Get ready for a keyword (the shard directory) and for any other choice (the whole
    * facet table) while the visitor starts typing.
    */
   async warm() {
-    await Promise.all([this.lunr(), this.directory(), this.facets()]);
+    await Promise.all([this.directory(), this.facets()]);
     return true;
   }
 
@@ -809,19 +801,22 @@ const VAC = 32;
 const NEAR = 64; // 「○km以内」: farther, or no location
 
 /**
- * lunr.js scores the matches. Facilities whose summed weights per (query
- * word, field) are identical score identically, so lunr gets one document per
- * distinct signature instead of one per facility: lunr.js's query costs tens of
- * microseconds per matching (document, field) pair, and a one-character query
- * can match all 30,000 facilities. Each query word is one lunr term whose
- * weight in a field is the sum of lunr.py's weights of the matched index terms
- * there; lunr's cosine score then equals its score on the full index up to one
- * factor shared by every result, so the order is the same
- * (tests/test_search_engine.py checks that against lunr.js on the full index).
+ * Scores the matches as lunr.js 2.3.9 would (issue 17: without fetching
+ * lunr.js, 8.4 KiB of gzip that stood between a keyword and its cards on a
+ * phone network). Facilities whose summed weights per (query word, field) are
+ * identical score identically, so each distinct signature is scored once: a
+ * one-character query can match all 30,000 facilities. Each query word is one
+ * term whose weight in a field is the sum of lunr.py's weights of the matched
+ * index terms there; lunr's cosine score then equals its score on the full
+ * index up to one factor shared by every result, so the order is the same
+ * (tests/search/test_search_engine.py checks that against lunr.js on the full
+ * index, and tests/search/test_search_rank.py these scores, bit for bit,
+ * against lunr.js querying the same signatures).
  *
+ * @param {string[]} words the query words, unique (parseQuery), in typed order
  * @returns {{signatureOf: Int32Array, scores: Float64Array}} each match's signature, each signature's score
  */
-export function rankWithLunr(lunr, words, fields, { sums, present, width, cells = null }, matchCount) {
+export function rankSignatures(words, fields, { sums, present, width, cells = null }, matchCount) {
   if (matchCount === 0) return { signatureOf: new Int32Array(0), scores: new Float64Array(0) };
   const signatureOf = new Int32Array(matchCount);
   const representatives = [];
@@ -858,34 +853,52 @@ export function rankWithLunr(lunr, words, fields, { sums, present, width, cells 
     }
     signatureOf[m] = id;
   }
-  const fieldCount = fields.length;
-  const order = words.map((word, w) => [word, w]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const cell = (m, w, f) => m * width + w * fieldCount + f;
-  const invertedIndex = order.map(([word, w], termIndex) => {
-    const posting = { _index: termIndex };
-    fields.forEach((field, f) => {
-      posting[field] = {};
-      representatives.forEach((m, id) => {
-        if (present[cell(m, w, f)]) posting[field][id] = {};
-      });
-    });
-    return [word, posting];
-  });
-  const fieldVectors = [];
-  fields.forEach((field, f) => {
-    representatives.forEach((m, id) => {
-      const elements = [];
-      order.forEach(([, w], termIndex) => {
-        if (present[cell(m, w, f)]) elements.push(termIndex, sums[cell(m, w, f)] / 1000);
-      });
-      if (elements.length) fieldVectors.push([`${field}/${id}`, elements]);
-    });
-  });
-  const index = lunr.Index.load({ version: lunr.version, fields, fieldVectors, invertedIndex, pipeline: [] });
-  const required = lunr.Query.presence.REQUIRED;
+  return { signatureOf, scores: signatureScores(words, fields.length, { sums, present, width }, representatives) };
+}
+
+/**
+ * lunr.js's score of one document per representative match (lunr.Index.prototype.query with
+ * one REQUIRED clause per word over every field, boost 1, no pipeline), in lunr's own
+ * order of floating-point operations, so ties and rounding come out the same:
+ * - each field's query vector holds every word's term with weight 1 (each clause upserts its
+ *   term into every field), so its magnitude is sqrt(number of words);
+ * - a field's score is the dot product of that vector with the field vector, summed over the
+ *   words present in the field in term order (the words sorted, as the index's terms), divided
+ *   by that magnitude (lunr.Vector.similarity);
+ * - a document's score adds its fields' scores in the order lunr first met each field of it:
+ *   by the first word (in typed order) present there, then by field order.
+ */
+function signatureScores(words, fieldCount, { sums, present, width }, representatives) {
+  const wordCount = words.length;
+  const magnitude = Math.sqrt(wordCount);
+  // The words' indices in term order: lunr sorts the index's terms (JavaScript string order).
+  const byTerm = Array.from({ length: wordCount }, (_, w) => w).sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
   const scores = new Float64Array(representatives.length);
-  for (const { ref, score } of index.query((q) => words.forEach((word) => q.term(word, { presence: required })))) {
-    scores[Number(ref)] = score;
-  }
-  return { signatureOf, scores };
+  const fieldScore = new Float64Array(fieldCount);
+  const seen = new Uint8Array(fieldCount);
+  const order = new Int32Array(fieldCount);
+  representatives.forEach((m, id) => {
+    const base = m * width;
+    let n = 0;
+    seen.fill(0);
+    for (let w = 0; w < wordCount; w++) {
+      for (let f = 0; f < fieldCount; f++) {
+        if (!seen[f] && present[base + w * fieldCount + f]) {
+          seen[f] = 1;
+          order[n++] = f;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const f = order[i];
+      let dot = 0;
+      for (const w of byTerm) if (present[base + w * fieldCount + f]) dot += sums[base + w * fieldCount + f] / 1000;
+      fieldScore[i] = dot / magnitude || 0;
+    }
+    if (n === 0) return; // no field has a word: lunr would not list it (a match always has one)
+    let score = fieldScore[0];
+    for (let i = 1; i < n; i++) score += fieldScore[i];
+    scores[id] = score;
+  });
+  return scores;
 }

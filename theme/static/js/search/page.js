@@ -84,7 +84,7 @@ class Backend {
     return target.call(message);
   }
 
-  /** Get ready for typing (lunr, the shard directory), then move to the worker; once. */
+  /** Get ready for typing (the shard directory, the facet table), then move to the worker; once. */
   handOver() {
     if (!this.starting) {
       this.starting = this.engine
@@ -138,7 +138,7 @@ class WorkerClient {
   }
 }
 
-function mountSearch(form) {
+async function mountSearch(form) {
   const site = readConfig();
   const config = JSON.parse(document.getElementById("search-config").textContent);
   siteModules = config.siteModules || [];
@@ -146,7 +146,6 @@ function mountSearch(form) {
   const link = (path) => siteBase + path;
   const engineConfig = {
     dataUrl: link(config.data),
-    lunrUrl: link(config.lunr),
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,
@@ -169,6 +168,9 @@ function mountSearch(form) {
     const result = backend.call({ type: "search", state: first, limit, position: null });
     result.catch(() => {}); // failed() reports it when run() awaits it
     early = { key: `${stateToSearch(first)}|${limit}`, result };
+    // A keyword's shard is asked for as soon as the shard directory (preloaded by the head) is
+    // read: mounting the form first would hold that request back by the mounting's own work.
+    if (first.q.trim()) await Promise.race([backend.engine.directory(), result]).catch(() => {});
   }
   const sortLabel = (value) => form.querySelector(`[data-search-sort] option[value="${value}"]`)?.textContent || "";
   const nodes = {

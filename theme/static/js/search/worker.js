@@ -4,7 +4,7 @@
  *
  * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit, position} | {id, type: "more", offset, limit}
  *               (position: the visitor's {lat, lng} for 「現在地から近い順」, or null; kept in memory only)
- *               | {id, type: "warm"} (the keyword box got the focus: load lunr and the index directory)
+ *               | {id, type: "warm"} (load the index directory and the facet table)
  * Messages out: {id, result} | {id, error}
  */
 import { SearchEngine } from "./engine.js";
