@@ -291,7 +291,41 @@ def _shard_text(terms: list[str], entries: dict[str, str]) -> str:
     return '{"postings":[' + ",".join(entries[term] for term in terms) + '],"terms":' + to_json(terms) + "}"
 
 
-def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
+# Issue 17: the card rows of the first page of results (the search page's batch) of a
+# one-character search with no other condition, carried by that character's shard.
+SHARD_CARDS = 20
+
+
+def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], count: int = SHARD_CARDS) -> list[int]:
+    """The doc numbers of the first `count` results of a search for the shard's one character alone.
+
+    The engine's order (engine.js matchText, rankSignatures, order): every term of
+    the shard contains the character and counts in every field but the place
+    readings (a one-character word does not look them up); a facility's score
+    is lunr's cosine score of one query term, the sum of its fields' summed
+    weights / 1000 in field order, rounded to 1e-9; higher first, ties in doc order.
+    The same float operations as the engine's, so the pages agree; were one ever
+    to differ, the engine would only fetch the cards the shard lacks.
+    """
+    sums: dict[int, dict[int, int]] = defaultdict(dict)  # doc -> field -> summed weight
+    for term in terms:
+        for f, row in enumerate(index.postings[term]):
+            if f in prefix_fields:
+                continue
+            for doc, weight in row:
+                by_field = sums[doc]
+                by_field[f] = by_field.get(f, 0) + weight
+    ranked = []
+    for doc, by_field in sums.items():
+        score = None
+        for f in sorted(by_field):
+            value = (0 + by_field[f] / 1000) / 1.0  # lunr.Vector.similarity: dot product / magnitude (1)
+            score = value if score is None else score + value
+        ranked.append((-math.floor(score * 1e9 + 0.5), doc))  # JavaScript's Math.round
+    return [doc for _, doc in sorted(ranked)[:count]]
+
+
+def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None) -> tuple[dict, dict[str, str]]:
     """(text/chars.json content, {file name: JSON}): one shard per character, and the reading shards.
 
     Shard text/<code point in hex>.json holds every term containing that
@@ -308,6 +342,12 @@ def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
     of its first two characters, text/p/<hex>-<hex>.json, fetched beside the
     character shard for words that may match a reading. chars.json lists the
     reading shards that exist ("prefixKeys").
+
+    With `card_rows` (search_data.card_row of each facility, by doc number), each
+    character shard also carries "cards": [[doc, row], …] of its first_page, so
+    the first key of a word shows its cards one round trip after the key, not
+    two (shard, then cards). chars.json's sizes leave them out (the choice of
+    shard for a longer word is the same as without them).
     """
     entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
     prefix_fields = {FIELD_NAMES.index(name) for name in PREFIX_FIELDS}
@@ -325,9 +365,12 @@ def char_shards(index: TextIndex) -> tuple[dict, dict[str, str]]:
     chars, sizes = [], []
     for char in sorted(by_char):
         text = _shard_text(by_char[char], entries)
-        shards[f"{ord(char):x}.json"] = text
         chars.append(char)
         sizes.append(len(text.encode("utf-8")))
+        if card_rows is not None:
+            cards = [[doc, card_rows[doc]] for doc in sorted(first_page(by_char[char], index, prefix_fields))]
+            text = '{"cards":' + to_json(cards) + "," + text[1:]  # keys stay sorted: cards, postings, terms
+        shards[f"{ord(char):x}.json"] = text
     for start in sorted(by_start):
         shards[prefix_shard_name(start)] = _shard_text(by_start[start], entries)
     directory = {

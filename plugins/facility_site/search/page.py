@@ -38,6 +38,7 @@ from .data import (
     CARD_CHUNK,
     METRIC_SORTS,
     card_files,
+    card_row,
     doc_order,
     facet_parts,
     facets_file,
@@ -124,7 +125,7 @@ def search_files(facilities, today=None, known_words: dict | None = None) -> Sea
         files[path] = to_json(rows)
     for path, coordinates in coordinate_files(docs).items():
         files[path] = to_json(coordinates)
-    directory, shards = char_shards(build_index(docs, known_words))
+    directory, shards = char_shards(build_index(docs, known_words), card_rows=[card_row(f) for f in docs])
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
         files[f"text/{name}"] = text

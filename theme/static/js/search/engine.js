@@ -11,6 +11,7 @@
  * - sort-<metric>.json          a metric's rank per facility, fetched when sorted by it
  * - cards/doc-<k>.json, cards/pref-<slug>.json   what the cards show
  * - text/chars.json, text/<hex>.json   the full-text index: one shard per character, fetched as words are typed
+ *                                      (with the card rows of its one-character search's first page)
  * - geo/all.json, geo/pref-<slug>.json  coordinates, fetched only for 「現在地から近い順」 or 「○km以内」 (geo.js)
  *
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
@@ -87,6 +88,8 @@ export class SearchEngine {
     this.loaded = new Map(); // url -> parsed JSON, once it has arrived
     this.cached = new Map(); // name -> Promise of decoded data
     this.last = null; // the ordered result list of the last search, for "more"
+    this.cardRows = new Map(); // doc -> card row carried by a character shard (keepCardRows)
+    this.rowsKept = new WeakSet(); // the shards whose rows are in cardRows
     for (const [url, data] of Object.entries(config.files || {})) {
       this.files.set(url, Promise.resolve(data));
       this.loaded.set(url, data);
@@ -276,6 +279,17 @@ export class SearchEngine {
     });
   }
 
+  /**
+   * A character shard carries the card rows of the first page of its one-character search
+   * with no condition (search/index.py first_page): the first key of a word then needs no
+   * second round trip for its cards. cards() takes a row from here before any card file.
+   */
+  keepCardRows(shard) {
+    if (!shard.cards || this.rowsKept.has(shard)) return;
+    this.rowsKept.add(shard);
+    for (const [doc, row] of shard.cards) this.cardRows.set(doc, row);
+  }
+
   /** The shard that holds every term containing all of `chars`: one already fetched if any, else the smallest. */
   async shardFor(directory, chars) {
     const path = (char) => `text/${char.codePointAt(0).toString(16)}.json`;
@@ -315,6 +329,7 @@ export class SearchEngine {
         : null;
     if (chars.every((char) => directory.size.has(char))) {
       const shard = await this.shardFor(directory, chars);
+      this.keepCardRows(shard);
       shard.terms.forEach((term, i) => {
         if (!term.includes(word)) return;
         const prefixOk = readings && term.startsWith(word);
@@ -733,6 +748,7 @@ export class SearchEngine {
    * (search_data.card_files). Ties in every order are broken by doc order, so
    * a page of cards is often a few neighbours (a chunk or two) or many cards of
    * one prefecture (its file, fetched once for the following keystrokes too).
+   * Rows a character shard carried (keepCardRows) are not fetched again.
    */
   async cards(ordered, offset, limit, metres = null, rows = null) {
     const facets = this.table(); // pref and prefStarts are known at once; dis and svc once `rows` arrived
@@ -746,7 +762,8 @@ export class SearchEngine {
       byPref.get(facets.pref[d]).push(d);
     }
     const place = new Map(); // doc -> [path, index in that file]
-    for (const [p, docs] of byPref) {
+    for (const [p, all] of byPref) {
+      const docs = all.filter((d) => !this.cardRows.has(d)); // the rows a shard did not carry
       const prefFile = `cards/pref-${this.config.prefectures[p]}.json`;
       const newChunks = new Set(docs.map(chunkOf).filter((path) => !known(path)));
       const whole = known(prefFile) || (newChunks.size > (this.config.chunksAtOnce ?? FEW_CHUNKS) && docs.length >= MANY_IN_ONE_PREFECTURE);
@@ -756,6 +773,7 @@ export class SearchEngine {
     const [cardRows] = await Promise.all([
       Promise.all(
         picked.map(async (d) => {
+          if (this.cardRows.has(d)) return this.cardRows.get(d);
           const [path, index] = place.get(d);
           return (await this.file(path))[index];
         }),

@@ -1,0 +1,75 @@
+"""A character shard carries the cards of its one-character search's first page (issue 17).
+
+On a phone network the first key of a new word used to take two round trips:
+its character's shard, and only then the cards of the matches the shard named.
+Each shard now carries the card rows of the first page (search/index.py
+first_page, computed at build time in the engine's order), so a fresh engine
+asked for one character fetches its shard and no card file, and shows the same
+cards as the card files hold.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from search_helpers import write_synthetic_records
+from sitebuild import build_site
+from test_search_engine import run_engine
+
+PAGE = 20  # the search page's batch (page.js PAGE_SIZE), index.py SHARD_CARDS
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shard-cards")
+    (root / "content").mkdir()
+    return build_site(root / "output", write_synthetic_records(root / "records", 400, seed=5), root / "content")
+
+
+def data_folder(site):
+    (folder,) = [p for p in (site / "search").iterdir() if (p / "text" / "chars.json").is_file()]
+    return folder
+
+
+def test_the_first_key_of_a_word_needs_its_shard_and_no_card_file(synthetic_site):
+    data = data_folder(synthetic_site)
+    chars = json.loads((data / "text" / "chars.json").read_text(encoding="utf-8"))["chars"]
+    results = run_engine(synthetic_site, [{"state": {"q": char}, "limit": PAGE, "fresh": True} for char in chars])
+    assert len(chars) > 100
+    for char, result in zip(chars, results, strict=True):
+        shard = json.loads((data / "text" / f"{ord(char):x}.json").read_text(encoding="utf-8"))
+        carried = {row[0] for _, row in shard["cards"]}
+        # The shard's rows are the first page, exactly (as many as there are results, up to a page).
+        assert carried == set(result["ids"]), char
+        assert len(result["ids"]) == min(PAGE, result["total"]) and result["total"] > 0, char
+        assert [path for path in result["requested"] if path.startswith("cards/")] == [], char
+
+
+def test_the_rows_a_shard_carries_are_the_card_files_rows(synthetic_site):
+    data = data_folder(synthetic_site)
+    chunk = len(json.loads((data / "cards" / "doc-0.json").read_text(encoding="utf-8")))
+    checked = 0
+    for path in sorted((data / "text").glob("*.json")):
+        if path.name == "chars.json":
+            continue
+        for doc, row in json.loads(path.read_text(encoding="utf-8"))["cards"]:
+            rows = json.loads((data / "cards" / f"doc-{doc // chunk}.json").read_text(encoding="utf-8"))
+            assert rows[doc % chunk] == row, (path.name, doc)
+            checked += 1
+    assert checked > 1000
+
+
+def test_the_next_keys_fetch_only_the_cards_no_shard_carried(synthetic_site):
+    """The rows are a head start, never the answer: a longer word, or a prefecture, shows what a fresh engine shows."""
+    data = data_folder(synthetic_site)
+    first = json.loads((data / "text" / f"{ord('東'):x}.json").read_text(encoding="utf-8"))
+    carried = {row[0] for _, row in first["cards"]}
+    states = [{"q": "東"}, {"q": "東京"}, {"q": "東京", "pref": ["tokyo"]}]
+    typed = run_engine(synthetic_site, [{"state": state, "limit": PAGE} for state in states])
+    fresh = run_engine(synthetic_site, [{"state": state, "limit": PAGE, "fresh": True} for state in states])
+    for state, one, other in zip(states, typed, fresh, strict=True):
+        assert one["ids"] == other["ids"] and one["total"] == other["total"] > 0, state
+    assert not [path for path in typed[0]["requested"] if path.startswith("cards/")]
+    # 東京's first page is not 東's: the rows the shard lacks come from the card files.
+    assert set(typed[1]["ids"]) - carried and any(path.startswith("cards/") for path in typed[1]["requested"])
