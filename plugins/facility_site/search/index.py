@@ -307,21 +307,30 @@ def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], coun
     The same float operations as the engine's, so the pages agree; were one ever
     to differ, the engine would only fetch the cards the shard lacks.
     """
-    sums: dict[int, dict[int, int]] = defaultdict(dict)  # doc -> field -> summed weight
+    span = len(FIELD_NAMES)
+    sums: dict[int, int] = {}  # doc * span + field -> summed weight (one flat dict: the hot loop at 30,000)
+    get = sums.get
     for term in terms:
         for f, row in enumerate(index.postings[term]):
             if f in prefix_fields:
                 continue
             for doc, weight in row:
-                by_field = sums[doc]
-                by_field[f] = by_field.get(f, 0) + weight
+                key = doc * span + f
+                sums[key] = get(key, 0) + weight
+    if not sums:
+        return []
     ranked = []
-    for doc, by_field in sums.items():
-        score = None
-        for f in sorted(by_field):
-            value = (0 + by_field[f] / 1000) / 1.0  # lunr.Vector.similarity: dot product / magnitude (1)
-            score = value if score is None else score + value
-        ranked.append((-math.floor(score * 1e9 + 0.5), doc))  # JavaScript's Math.round
+    doc, score = -1, 0.0
+    for key in sorted(sums):  # by doc, then field: lunr adds a document's fields in field order here
+        at = key // span
+        value = (0 + sums[key] / 1000) / 1.0  # lunr.Vector.similarity: dot product / magnitude (1)
+        if at != doc:
+            if doc >= 0:
+                ranked.append((-math.floor(score * 1e9 + 0.5), doc))  # JavaScript's Math.round
+            doc, score = at, value
+        else:
+            score += value
+    ranked.append((-math.floor(score * 1e9 + 0.5), doc))
     return [doc for _, doc in sorted(ranked)[:count]]
 
 
