@@ -682,9 +682,10 @@ def typing_cells(typing: dict) -> list[str]:
     if not typing or "error" in typing:
         return ["not measured"] * 3
     budget = f"{typing['fetch_within_budget']} of {typing['fetch_keys']}"
+    packets = f" ({typing['fetch_within_packet_budget']} counting whole packets)" if "fetch_within_packet_budget" in typing else ""
     return [
         f"{ms(typing['no_fetch_p95_ms'])} ({typing['no_fetch_keys']} keys)",
-        f"median {ms(typing['fetch_median_ms'])}, {budget} within 1 RTT + transfer + 16 ms",
+        f"median {ms(typing['fetch_median_ms'])}, {budget} within 1 RTT + transfer + 16 ms{packets}",
         ", ".join(typing["refetched_urls"]) or "none",
     ]
 
