@@ -116,7 +116,10 @@ def test_this_project_and_pagefind_are_measured_on_the_throttled_phone_profile(s
             for scenario in ("a", "b", "c"):
                 run = throttled[scenario]
                 assert "error" not in run, (key, protocol, scenario, run)
-                assert run["first_result_ms"] > 150 and run["waves"] >= 2 and run["requests"]
+                assert run["first_result_ms"] > 150 and run["requests"]
+                # Cards need data after the page's own wave; a keyword none of whose characters is in the
+                # shard directory (preloaded with the page) finds nothing without another file (no lunr.js).
+                assert run["waves"] >= (2 if run["cards_shown"] else 1), (key, protocol, scenario, run["requests"])
             assert throttled["typing"]["keys"] == len("緑区")
     assert "lunr" not in result["systems"] or "throttled" not in result["systems"]["lunr"]
     assert "Throttled phone profile" in stdout and "≤ 4 waves before the first results" in stdout
