@@ -84,7 +84,7 @@ class Backend {
     return target.call(message);
   }
 
-  /** Get ready for typing (lunr, the shard directory), then move to the worker; once. */
+  /** Get ready for typing (lunr, the shard directory), then move to the worker and prime it; once. */
   handOver() {
     if (!this.starting) {
       this.starting = this.engine
@@ -95,6 +95,8 @@ class Backend {
           this.worker = client;
           return client.call({ type: "warm" });
         })
+        // Then compile the text search on the index's own words (engine.prime), off the main thread.
+        .then(() => this.worker.call({ type: "prime" }))
         .catch(() => {}); // no module workers: the page engine goes on
     }
     return this.starting;
