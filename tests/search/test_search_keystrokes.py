@@ -183,3 +183,38 @@ def test_the_page_primes_its_worker_once_idle_and_the_first_key_is_right(page, s
         assert shown_ids(page) == yoko["ids"]
         assert len(yoko["ids"]) == 20
         assert page.text_content("[data-result-count]").strip() == f"{yoko['total']:,}件の事業所が見つかりました"
+
+
+# --- the address while typing -------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_address_waits_until_the_keys_rest(page, fixture_server):
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    length = page.evaluate("history.length")
+    page.focus('input[name="q"]')
+    for char in "かれんと":
+        settle(page, lambda char=char: page.keyboard.type(char))
+        # Each key's results are shown before the address changes (a same-document navigation per key
+        # cost the page about 2 ms and a favicon fetch and decode during the next key).
+        assert page.evaluate("location.search") == ""
+    page.wait_for_function("() => location.search === '?q=' + encodeURIComponent('かれんと')")
+    assert page.evaluate("history.length") == length
+    assert shown_ids(page) == ["tokyo-current"]
+
+
+@pytest.mark.browser
+def test_a_choice_right_after_typing_keeps_the_typed_words_for_back(page, fixture_server):
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    page.focus('input[name="q"]')
+    settle(page, lambda: page.keyboard.type("緑区"))
+    # At once (the address of the typed words still pending): a new history entry for the choice.
+    page.locator("[data-region]", has=page.locator("summary", has_text="関東")).locator("summary").click()
+    settle(page, lambda: page.locator('input[name="pref"][value="kanagawa"]').check())
+    assert page.evaluate("location.search") == "?q=" + page.evaluate("encodeURIComponent('緑区')") + "&pref=kanagawa"
+    settle(page, lambda: page.go_back())
+    assert page.evaluate("decodeURIComponent(location.search)") == "?q=緑区"
+    assert page.input_value('input[name="q"]') == "緑区"
+    assert shown_ids(page) == ["sagamihara-midori", "yokohama-midori"]
