@@ -272,7 +272,8 @@ function mountSearch(form) {
     if (result && result.excludedUnchecked) {
       items.push(notice(`対象障害が未確認の事業所${formatCount(result.excludedUnchecked)}件は、障害の種類でしぼりこんでいるため含まれていません。`));
     }
-    nodes.notices.replaceChildren(...items);
+    // Nothing to say, and nothing said: the common keystroke leaves the node alone.
+    if (items.length || nodes.notices.firstChild) nodes.notices.replaceChildren(...items);
   }
 
   function relaxLabel(item) {
@@ -313,8 +314,8 @@ function mountSearch(form) {
 
   function renderAdvice(result) {
     if (result.total > 0) {
-      nodes.advice.hidden = true;
-      nodes.advice.replaceChildren();
+      if (!nodes.advice.hidden) nodes.advice.hidden = true;
+      if (nodes.advice.firstChild) nodes.advice.replaceChildren();
       return;
     }
     const helpful = result.relax.filter((item) => item.count > 0);
@@ -337,8 +338,8 @@ function mountSearch(form) {
 
   function renderMore() {
     const rest = total - shown;
-    nodes.moreArea.hidden = rest <= 0;
-    nodes.more.textContent = `もっと見る（残り${formatCount(rest)}件）`;
+    if (nodes.moreArea.hidden !== rest <= 0) nodes.moreArea.hidden = rest <= 0;
+    setText(nodes.more, `もっと見る（残り${formatCount(rest)}件）`);
   }
 
   /** The engine's answer for the current state: the early search's when it asked for the same. */
