@@ -190,18 +190,26 @@ def test_the_page_primes_its_worker_once_idle_and_the_first_key_is_right(page, s
 
 @pytest.mark.browser
 def test_the_address_waits_until_the_keys_rest(page, fixture_server):
+    page.clock.install()  # the page's timers under the test's control (paused below)
     page.goto(f"{fixture_server.url}search/")
     page.wait_for_selector(READY, state="attached")
     length = page.evaluate("history.length")
-    page.focus('input[name="q"]')
-    for char in "かれんと":
-        settle(page, lambda char=char: page.keyboard.type(char))
-        # Each key's results are shown before the address changes (a same-document navigation per key
-        # cost the page about 2 ms and a favicon fetch and decode during the next key).
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    try:
+        page.focus('input[name="q"]')
+        for char in "かれんと":
+            settle(page, lambda char=char: page.keyboard.type(char))
+            # Each key's results are shown and the address waits (a same-document navigation per key
+            # cost the page about 2 ms and a favicon fetch and decode during the next key).
+            assert page.evaluate("location.search") == ""
+        page.clock.run_for(390)
         assert page.evaluate("location.search") == ""
-    page.wait_for_function("() => location.search === '?q=' + encodeURIComponent('かれんと')")
-    assert page.evaluate("history.length") == length
-    assert shown_ids(page) == ["tokyo-current"]
+        page.clock.run_for(20)  # 400 ms after the last key's results
+        assert page.evaluate("decodeURIComponent(location.search)") == "?q=かれんと"
+        assert page.evaluate("history.length") == length
+        assert shown_ids(page) == ["tokyo-current"]
+    finally:
+        page.clock.resume()  # a paused clock holds up closing the page
 
 
 @pytest.mark.browser
