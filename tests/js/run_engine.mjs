@@ -3,7 +3,9 @@
 // Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort};
 // with a position also the cards' distances (metres, null without a location), noLocation and excludedNoLocation,
 // and the data files it requested (paths under the data folder, in order).
-// A search may say fresh: true (a new engine, nothing loaded) and whole: true (the whole facet table loaded first).
+// A search may say fresh: true (a new engine, nothing loaded) and whole: true (the whole facet table loaded first),
+// prime: true or "after" (engine.prime() before or after the search: its answer and the files it requested come as
+// primed and primeRequested), and more: [offset, limit] (the ids of engine.more(offset, limit) at the end, as moreIds).
 import { readFileSync } from "node:fs";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -35,12 +37,21 @@ const newEngine = () => new SearchEngine(
 );
 let engine = newEngine();
 const out = [];
-for (const { state, limit, position, fresh, whole } of JSON.parse(searchesJson)) {
+for (const { state, limit, position, fresh, whole, prime, more } of JSON.parse(searchesJson)) {
   if (fresh) engine = newEngine();
   if (whole) await engine.facets();
+  let primed, primeRequested;
+  const runPrime = async () => {
+    requested = [];
+    primed = await engine.prime();
+    primeRequested = requested;
+  };
+  if (prime === true) await runPrime();
   requested = [];
   const full = { q: "", pref: [], dis: [], svc: [], opt: [], walk: null, sort: null, ...state };
   const result = await engine.search(full, limit ?? 100000, position ?? null);
+  const searchRequested = requested;
+  if (prime === "after") await runPrime();
   out.push({
     total: result.total,
     ids: result.cards.map((card) => card.row[0]),
@@ -53,7 +64,9 @@ for (const { state, limit, position, fresh, whole } of JSON.parse(searchesJson))
     everyday: result.everyday,
     sort: result.sort,
     cards: result.cards.map((card) => [card.doc, card.pref, card.dis, card.svc]),
-    requested,
+    requested: searchRequested,
+    ...(prime ? { primed, primeRequested } : {}),
+    ...(more ? { moreIds: (await engine.more(...more)).map((card) => card.row[0]) } : {}),
     ...(position ? { distances: result.cards.map((card) => card.distance), noLocation: result.noLocation, excludedNoLocation: result.excludedNoLocation } : {}),
   });
 }

@@ -266,7 +266,7 @@ def test_typing_replaces_the_history_entry_instead_of_adding_one(page, fixture_s
     for char in "かれんと":
         settle(page, lambda char=char: page.keyboard.type(char))
     assert page.evaluate("history.length") == length
-    wait_for_query(page, "q=%E3%81%8B%E3%82%8C%E3%82%93%E3%81%A8")  # the address follows just after the results
+    wait_for_query(page, "q=%E3%81%8B%E3%82%8C%E3%82%93%E3%81%A8")  # the address follows once the keys rest
     assert url_state(page) == {"q": "かれんと"}
     assert shown_ids(page) == ["tokyo-current"]
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from search_helpers import READY, settle, shown_ids, write_synthetic_records
 from sitebuild import FIXTURES, StaticServer, build_site
@@ -40,8 +42,8 @@ def typed_states() -> list[dict]:
 
 
 def comparable(result: dict) -> dict:
-    """Everything a search answers, without which files it happened to fetch."""
-    return {key: value for key, value in result.items() if key != "requested"}
+    """Everything a search answers, without which files it (or priming) happened to fetch."""
+    return {key: value for key, value in result.items() if key not in ("requested", "primed", "primeRequested")}
 
 
 def test_typing_key_by_key_gives_what_a_fresh_search_gives(synthetic_site):
@@ -117,3 +119,114 @@ def test_a_keystroke_that_changes_the_cards_keeps_only_the_ones_still_shown(page
     marks = page.evaluate(MARKED)
     assert [m for m in marks if m] == midori["ids"]
     assert marks.count(None) == len(everything["ids"]) - len(midori["ids"])
+
+
+# --- priming the text search while the page is idle (engine.prime) ---------------------
+
+
+def smallest_shard(site) -> tuple[str, str]:
+    """The character whose text shard is smallest (the first of equals) and that shard's path, as prime picks it."""
+    directory = json.loads(next((site / "search").glob("*/text/chars.json")).read_text(encoding="utf-8"))
+    char = min(zip(directory["sizes"], range(len(directory["chars"])), directory["chars"], strict=False))[2]
+    return char, f"text/{ord(char):x}.json"
+
+
+def test_priming_fetches_only_the_smallest_shard_and_changes_no_answer(synthetic_site):
+    states = typed_states()
+    primed = run_engine(synthetic_site, [{"state": states[0], "limit": 60, "prime": True}] + [{"state": s, "limit": 60} for s in states[1:]])
+    fresh = run_engine(synthetic_site, [{"state": state, "limit": 60, "fresh": True} for state in states])
+    for state, one, other in zip(states, primed, fresh, strict=True):
+        assert comparable(one) == comparable(other), state
+    first = primed[0]
+    assert first["primed"] is True
+    # Beyond what warm() loads (the directory, the facet table), only the smallest text shard and at
+    # most the reading shard of its first term's first two characters: no cards, no facet part.
+    _, shard = smallest_shard(synthetic_site)
+    extra = set(first["primeRequested"]) - {"text/chars.json", "facets.json", shard}
+    assert shard in first["primeRequested"]
+    assert all(path.startswith("text/p/") for path in extra) and len(extra) <= 1, first["primeRequested"]
+    # The first key then fetches its own shard and the same card files as a fresh engine: priming
+    # loaded nothing the visitor's key needs (only what warm() loads anyway).
+    typed_shard = f"text/{ord(states[0]['q']):x}.json"
+    assert typed_shard != shard and typed_shard in first["requested"]
+    assert set(first["requested"]) <= set(fresh[0]["requested"])
+    assert {p for p in first["requested"] if p.startswith("cards/")} == {p for p in fresh[0]["requested"] if p.startswith("cards/")}
+
+
+def test_priming_after_a_search_leaves_more_paging_that_search(synthetic_site):
+    state = {"q": "駅"}
+    (everything,) = run_engine(synthetic_site, [{"state": state, "limit": 40}])
+    (paged,) = run_engine(synthetic_site, [{"state": state, "limit": 20, "prime": "after", "more": [20, 20]}])
+    assert paged["primed"] is True
+    assert len(everything["ids"]) == 40
+    assert paged["ids"] == everything["ids"][:20]
+    assert paged["moreIds"] == everything["ids"][20:40]
+
+
+@pytest.mark.browser
+def test_the_page_primes_its_worker_once_idle_and_the_first_key_is_right(page, synthetic_site):
+    (first_results, yoko) = run_engine(synthetic_site, [{"state": {}, "limit": 20, "fresh": True}, {"state": {"q": "横"}, "limit": 20, "fresh": True}])
+    _, shard = smallest_shard(synthetic_site)
+    with StaticServer(synthetic_site) as server:
+        data = next(p for p in (synthetic_site / "search").iterdir() if p.is_dir() and (p / "text").is_dir())
+        prefix = f"{server.url}search/{data.name}/"
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        with page.expect_request(prefix + shard):  # the worker primes itself after the first results
+            page.goto(f"{server.url}search/")
+        page.wait_for_selector(READY, state="attached")
+        page.wait_for_load_state("networkidle")
+        data_files = [url[len(prefix) :] for url in requested if url.startswith(prefix)]
+        # Priming fetched no cards of its own: only the first results' card files.
+        first_cards = {path for path in first_results["requested"] if path.startswith("cards/")}
+        assert {path for path in data_files if path.startswith("cards/")} == first_cards
+        assert data_files.count(shard) == 1
+        box = page.locator('input[name="q"]')
+        box.focus()
+        settle(page, lambda: page.keyboard.type("横"))
+        assert shown_ids(page) == yoko["ids"]
+        assert len(yoko["ids"]) == 20
+        assert page.text_content("[data-result-count]").strip() == f"{yoko['total']:,}件の事業所が見つかりました"
+
+
+# --- the address while typing -------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_address_waits_until_the_keys_rest(page, fixture_server):
+    page.clock.install()  # the page's timers under the test's control (paused below)
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    length = page.evaluate("history.length")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    try:
+        page.focus('input[name="q"]')
+        for char in "かれんと":
+            settle(page, lambda char=char: page.keyboard.type(char))
+            # Each key's results are shown and the address waits (a same-document navigation per key
+            # cost the page about 2 ms and a favicon fetch and decode during the next key).
+            assert page.evaluate("location.search") == ""
+        page.clock.run_for(390)
+        assert page.evaluate("location.search") == ""
+        page.clock.run_for(20)  # 400 ms after the last key's results
+        assert page.evaluate("decodeURIComponent(location.search)") == "?q=かれんと"
+        assert page.evaluate("history.length") == length
+        assert shown_ids(page) == ["tokyo-current"]
+    finally:
+        page.clock.resume()  # a paused clock holds up closing the page
+
+
+@pytest.mark.browser
+def test_a_choice_right_after_typing_keeps_the_typed_words_for_back(page, fixture_server):
+    page.goto(f"{fixture_server.url}search/")
+    page.wait_for_selector(READY, state="attached")
+    page.focus('input[name="q"]')
+    settle(page, lambda: page.keyboard.type("緑区"))
+    # At once (the address of the typed words still pending): a new history entry for the choice.
+    page.locator("[data-region]", has=page.locator("summary", has_text="関東")).locator("summary").click()
+    settle(page, lambda: page.locator('input[name="pref"][value="kanagawa"]').check())
+    assert page.evaluate("location.search") == "?q=" + page.evaluate("encodeURIComponent('緑区')") + "&pref=kanagawa"
+    settle(page, lambda: page.go_back())
+    assert page.evaluate("decodeURIComponent(location.search)") == "?q=緑区"
+    assert page.input_value('input[name="q"]') == "緑区"
+    assert shown_ids(page) == ["sagamihara-midori", "yokohama-midori"]

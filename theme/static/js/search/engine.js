@@ -18,7 +18,7 @@
  * ties in that order.
  */
 import { distancesFrom, fillCoordinates, orderByDistance } from "./geo.js";
-import { effectiveSort } from "./state.js";
+import { effectiveSort, emptyState } from "./state.js";
 import { parseQuery } from "./tokenizer.js";
 
 const NO_STATION = -1;
@@ -441,8 +441,9 @@ export class SearchEngine {
    * @param {number} limit how many cards to return
    * @param {{lat: number, lng: number}|null} [position] the visitor's position (degrees), for
    *   sort=near and within; it stays in the browser (worker memory only)
+   * @param {{remember?: boolean}} [options] remember: false leaves "more" with the last search's results (prime)
    */
-  async search(state, limit, position = null) {
+  async search(state, limit, position = null, { remember = true } = {}) {
     const query = parseQuery(state.q || "");
     const hasText = query.words.length > 0;
     // Text made only of symbols, emoji or punctuation searches nothing (not everything); the page says so.
@@ -486,7 +487,7 @@ export class SearchEngine {
       relax.unshift({ kind: "word", value: (state.q || "").trim(), count: n });
     }
     const everydayWords = this.config.everydayWords || {};
-    this.last = { ordered, metres };
+    if (remember) this.last = { ordered, metres };
     let noLocation = 0;
     if (metres) for (const d of ordered) if (metres[d] !== metres[d]) noLocation++;
     return {
@@ -550,6 +551,26 @@ export class SearchEngine {
    */
   async warm() {
     await Promise.all([this.directory(), this.facets()]);
+    return true;
+  }
+
+  /**
+   * Run a text search once on real data while the page is idle, so that the visitor's first
+   * keystroke finds the text-search code compiled (in Chromium its first run took about 30 ms of
+   * the first key's 75-85 ms, docs/benchmarks.md). The words come from the index, not from the
+   * visitor: the character with the smallest shard (a few hundred bytes, the only file fetched
+   * beyond warm()'s) and the first two characters of its first term (the path of a longer
+   * word). No cards (limit 0), and "more" still pages the last real search.
+   */
+  async prime() {
+    await this.warm(); // the whole facet table: the searches below fetch no facet part
+    const directory = await this.directory();
+    let char = null;
+    for (const [c, size] of directory.size) if (char === null || size < directory.size.get(char)) char = c;
+    if (char === null) return false;
+    const shard = await this.file(`text/${char.codePointAt(0).toString(16)}.json`);
+    const longer = Array.from(shard.terms[0] || "").slice(0, 2).join("");
+    for (const q of longer.length === 2 ? [char, longer] : [char]) await this.search({ ...emptyState(), q }, 0, null, { remember: false });
     return true;
   }
 

@@ -61,7 +61,7 @@ export function mountLayout(form, config) {
     open: () => setOpen(true),
     close: () => setOpen(false),
     showSummary(text) {
-      barText.textContent = text;
+      if (barText.textContent !== text) barText.textContent = text;
     },
     /** Open each region that holds a chosen prefecture and name the chosen ones in its summary. */
     showChosen() {

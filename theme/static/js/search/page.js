@@ -20,6 +20,8 @@ import { ignoredNotice, mountEverydayWords } from "./words.js";
 const PAGE_SIZE = 20;
 // A select moved with the arrow keys searches once the keys rest this long (or on Enter or leaving it).
 const KEY_SETTLE_MS = 700;
+// While typing, the address is brought up to date once the keys have rested this long.
+const URL_SETTLE_MS = 400;
 const SELECT_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
 /**
@@ -84,7 +86,7 @@ class Backend {
     return target.call(message);
   }
 
-  /** Get ready for typing (the shard directory, the facet table), then move to the worker; once. */
+  /** Get ready for typing (the shard directory, the facet table), then move to the worker and prime it; once. */
   handOver() {
     if (!this.starting) {
       this.starting = this.engine
@@ -95,6 +97,8 @@ class Backend {
           this.worker = client;
           return client.call({ type: "warm" });
         })
+        // Then compile the text search on the index's own words (engine.prime), off the main thread.
+        .then(() => this.worker.call({ type: "prime" }))
         .catch(() => {}); // no module workers: the page engine goes on
     }
     return this.starting;
@@ -270,7 +274,8 @@ async function mountSearch(form) {
     if (result && result.excludedUnchecked) {
       items.push(notice(`対象障害が未確認の事業所${formatCount(result.excludedUnchecked)}件は、障害の種類でしぼりこんでいるため含まれていません。`));
     }
-    nodes.notices.replaceChildren(...items);
+    // Nothing to say, and nothing said: the common keystroke leaves the node alone.
+    if (items.length || nodes.notices.firstChild) nodes.notices.replaceChildren(...items);
   }
 
   function relaxLabel(item) {
@@ -311,8 +316,8 @@ async function mountSearch(form) {
 
   function renderAdvice(result) {
     if (result.total > 0) {
-      nodes.advice.hidden = true;
-      nodes.advice.replaceChildren();
+      if (!nodes.advice.hidden) nodes.advice.hidden = true;
+      if (nodes.advice.firstChild) nodes.advice.replaceChildren();
       return;
     }
     const helpful = result.relax.filter((item) => item.count > 0);
@@ -335,8 +340,8 @@ async function mountSearch(form) {
 
   function renderMore() {
     const rest = total - shown;
-    nodes.moreArea.hidden = rest <= 0;
-    nodes.more.textContent = `もっと見る（残り${formatCount(rest)}件）`;
+    if (nodes.moreArea.hidden !== rest <= 0) nodes.moreArea.hidden = rest <= 0;
+    setText(nodes.more, `もっと見る（残り${formatCount(rest)}件）`);
   }
 
   /** The engine's answer for the current state: the early search's when it asked for the same. */
@@ -439,6 +444,7 @@ async function mountSearch(form) {
 
   /** Apply a new state: URL (push a history entry, or replace while typing), form, results. */
   function change(next, { push = false, focus = null } = {}) {
+    flushUrl();
     ignored = [];
     state = next;
     if (push) history.pushState(null, "", url());
@@ -453,6 +459,8 @@ async function mountSearch(form) {
    * shown and where the page was scrolled (history.state; the URL holds the search).
    */
   function rememberView() {
+    urlPending = false; // written here
+    clearTimeout(urlTimer);
     const view = { shown, scroll: Math.round(window.scrollY), anchor: null, offset: 0 };
     // The topmost card in sight and where it sits: cards not yet laid out have a guessed
     // height (content-visibility), so a card, not a pixel offset, says where the reader was.
@@ -480,19 +488,34 @@ async function mountSearch(form) {
   }
 
   let urlPending = false;
-  /** While typing, the address follows once the results are shown, so it never delays them. */
+  let urlTimer = 0;
+  /**
+   * While typing, the address follows once the keys rest (URL_SETTLE_MS after the last results), so
+   * it never delays a keystroke: each history.replaceState is a same-document navigation that costs
+   * the page about 2 ms and makes Chromium fetch and decode the favicon again, in the middle of the
+   * next keystroke (issue 17). Another choice, leaving the page and scrolling write it at once.
+   */
   function replaceUrlSoon() {
     urlPending = true;
   }
 
   function updateUrlLater() {
     if (!urlPending) return;
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(flushUrl, URL_SETTLE_MS);
+  }
+
+  /** A pending address goes into the current history entry now (before another entry is pushed). */
+  function flushUrl() {
+    if (!urlPending) return;
+    clearTimeout(urlTimer);
     urlPending = false;
-    setTimeout(() => history.replaceState(history.state, "", url()), 0);
+    history.replaceState(history.state, "", url());
   }
 
   /** A new choice in the form: the sort replaces the history entry, other choices add one. */
   function chosen(target) {
+    flushUrl();
     const sorting = target === nodes.sort;
     const before = state.sort;
     ignored = [];
@@ -553,6 +576,7 @@ async function mountSearch(form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     for (const select of keyed.keys()) settleSelect(select);
+    flushUrl();
     const next = readForm();
     if (stateToSearch(next) !== stateToSearch(state)) {
       state = next;
@@ -574,6 +598,8 @@ async function mountSearch(form) {
     { once: true },
   );
   window.addEventListener("popstate", (event) => {
+    urlPending = false; // the entry left keeps the address it had (Back within URL_SETTLE_MS of a key)
+    clearTimeout(urlTimer);
     ({ state, ignored } = readState(location.search, vocab));
     fillForm();
     near.show(state, wantsPosition(state) && !near.failed());

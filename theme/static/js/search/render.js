@@ -122,10 +122,24 @@ export function cardList(list, config, link) {
     show(cards) {
       const next = new Map();
       const nodes = cards.map((card) => nodeFor(card, shown, next));
+      const before = shown;
       shown = next;
       const current = list.children;
       if (current.length === nodes.length && nodes.every((node, i) => current[i] === node)) return;
-      list.replaceChildren(...nodes);
+      // Only what changed moves: cards no longer shown go, the others stay where they are (a card
+      // taken out and put back is styled and laid out again, and the compare toggles look at it
+      // again), and each new or reordered card goes in before the first one out of place.
+      for (const [key, node] of before) if (!next.has(key)) node.remove();
+      let at = list.firstChild;
+      for (const node of nodes) {
+        if (at === node) at = at.nextSibling;
+        else list.insertBefore(node, at);
+      }
+      while (at) {
+        const after = at.nextSibling;
+        at.remove();
+        at = after;
+      }
     },
     /** Add these cards after the list's (もっと見る); returns their nodes. */
     append(cards) {

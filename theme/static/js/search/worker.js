@@ -5,6 +5,7 @@
  * Messages in:  {id, type: "init", config} | {id, type: "search", state, limit, position} | {id, type: "more", offset, limit}
  *               (position: the visitor's {lat, lng} for 「現在地から近い順」, or null; kept in memory only)
  *               | {id, type: "warm"} (load the index directory and the facet table)
+ *               | {id, type: "prime"} (the page is idle: run the text search once on the index's own words)
  * Messages out: {id, result} | {id, error}
  */
 import { SearchEngine } from "./engine.js";
@@ -21,6 +22,8 @@ self.addEventListener("message", async (event) => {
       self.postMessage({ id, result: await engine.search(event.data.state, event.data.limit, event.data.position || null) });
     } else if (type === "warm") {
       self.postMessage({ id, result: await engine.warm() });
+    } else if (type === "prime") {
+      self.postMessage({ id, result: await engine.prime() });
     } else if (type === "more") {
       self.postMessage({ id, result: await engine.more(event.data.offset, event.data.limit) });
     }
