@@ -1,16 +1,23 @@
-"""`python -m facility_site.build`: build into a fresh folder, then swap it in.
+"""`python -m facility_site.build`: stage what changed, then apply it to the output.
 
-Pelican writes page by page. Building into a staging folder beside the
-output and renaming it into place only on success means a failed build
-(bad records, a broken article, a template error) leaves the previous
-output exactly as it was.
+Pelican writes page by page. The build writes into a staging folder beside
+the output; a page whose key is unchanged (pages/reuse.py) and a data file
+with the same bytes are not written there but kept from the previous
+output (staged.py). Only when the whole build succeeded is the staging
+folder applied to the output: each staged file whose bytes differ from the
+output's is renamed into place, then every output file the build neither
+wrote nor kept is removed. A failed build (bad records, a broken article,
+a template error) leaves the previous output exactly as it was.
 
-Before the swap, every staged file whose bytes equal the file of the same
-name in the previous output is replaced by that very file (a hard link, or
-a copy with its timestamp where links are not possible). Unchanged files
-therefore keep their timestamps, so deploy tools that sync by timestamp
-upload only what changed, and whatever the new build did not write (a
-deleted record's pages) is gone with the old folder.
+Unchanged files are never rewritten, so they keep their timestamps and
+deploy tools that sync by timestamp upload only what changed; whatever the
+new build did not write or keep (a deleted record's pages) is removed.
+
+The apply renames many files one by one. While it runs, a marker
+`.<output>.applying` sits beside the output; if the process is killed
+before the apply finished, the next build finds the marker, says so in
+one line, trusts nothing in the output (no page or data file is kept from
+it) and writes every file again, then applies as usual.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from pelican import Pelican
 from pelican.log import init as init_logging
@@ -35,22 +42,27 @@ from .hosting.precompress import precompress as write_twins
 from .pages.parallel import ErrorCounter
 from .pages.reuse import PREVIOUS_OUTPUT
 from .settings import resolve
+from .staged import StagedTree, register, regular_files, unregister
 
 
 def build(settings_file: str, output_dir: str, verbose: bool = False, precompress: bool = False) -> int:
     """Build the site into `output_dir`; return a process exit code.
 
-    With `precompress` (`make publish`), the finished staging folder gets
-    .gz and .br twins of its text files before it is swapped in.
+    With `precompress` (`make publish`), every text file of the finished
+    site gets .gz and .br twins (in staging) before the apply.
     """
     output = Path(output_dir).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    marker = apply_marker(output)
+    interrupted = _interrupted_apply(marker, output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    tree = StagedTree(staging, output)
+    register(tree)
     counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
         override = {"OUTPUT_PATH": str(staging)}
-        if output.is_dir():  # unchanged pages are linked from it (pages/reuse.py)
+        if output.is_dir() and not interrupted:  # unchanged pages and data files are kept from it
             override[PREVIOUS_OUTPUT] = str(output)
         settings = read_settings(settings_file, override=override)
         Pelican(settings).run()
@@ -74,12 +86,12 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
         return 1
     finally:
         logging.getLogger().removeHandler(counter)
+        unregister(tree)
     if counter.count:
         print(f"facility_site: build failed: {counter.count} error(s) logged above; output left unchanged", file=sys.stderr)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
-    kept, written, removed = keep_unchanged_files(staging, output)
-    _swap_into_place(staging, output)
+    kept, written, removed = apply_staged(tree, marker)
     BuildCache(resolve(settings)["cache_path"]).commit_pages(output)
     print(f"facility_site: {written} file(s) new or changed, {kept} unchanged (timestamps kept), {removed} removed")
     return 0
@@ -89,59 +101,105 @@ def _mib(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MiB"
 
 
-def keep_unchanged_files(staging: Path, output: Path) -> tuple[int, int, int]:
-    """Put the previous output's file in place of each identical staged file; return (kept, written, removed)."""
+def apply_marker(output: Path) -> Path:
+    """The file that says an apply into `output` has started and not finished."""
+    return output.with_name(f".{output.name}.applying")
+
+
+def _interrupted_apply(marker: Path, output: Path) -> bool:
+    """True when a previous build was stopped while applying: the output may be half old, half new."""
+    if not marker.exists():
+        return False
+    try:
+        left = Path(marker.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        left = None
+    if left is not None and left.parent == output.parent and left.name.startswith(f".{output.name}.staging-"):
+        shutil.rmtree(left, ignore_errors=True)  # what that build had not moved yet
+    print(f"facility_site: the last build stopped while updating {output}; writing every file again", file=sys.stderr)
+    return True
+
+
+def apply_staged(tree: StagedTree, marker: Path) -> tuple[int, int, int]:
+    """Move the staged files into the output and remove what the build did not write or keep; return (kept, written, removed)."""
+    staging, output = tree.staging, tree.output
+    if not output.is_dir():
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a served folder must be readable
+        if output.exists() or output.is_symlink():
+            output.unlink()
+        os.rename(staging, output)
+        marker.unlink(missing_ok=True)
+        return 0, len(regular_files(output)), 0
+    temporary = marker.with_name(marker.name + ".new")
+    temporary.write_text(str(staging), encoding="utf-8")
+    os.replace(temporary, marker)
+    staged = regular_files(staging)
     kept = written = 0
-    old_files = _files_under(output) if output.is_dir() else {}
-    new_files = _files_under(staging)
-    for relative, new_stat in new_files.items():
-        old_stat = old_files.get(relative)
-        if old_stat is None:
-            written += 1
-        elif (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):  # linked by pages/reuse.py
+    for relative, new_stat in staged.items():
+        target = output / relative
+        try:
+            old_stat = os.lstat(target)
+        except OSError:
+            old_stat = None
+        if old_stat is not None and S_ISREG(old_stat.st_mode) and _same_file(target, old_stat, staging / relative, new_stat):
             kept += 1
-        elif old_stat.st_size == new_stat.st_size and (output / relative).read_bytes() == (staging / relative).read_bytes():
-            _replace_with(output / relative, staging / relative)
-            kept += 1
-        else:
-            written += 1
-    removed = sum(1 for relative in old_files if relative not in new_files)
+            continue
+        _move_into_place(staging / relative, target, old_stat, output)
+        written += 1
+    kept += sum(1 for relative in tree.kept if relative not in staged)
+    removed = _remove_stale(output, staged.keys() | tree.kept)
+    shutil.rmtree(staging, ignore_errors=True)
+    marker.unlink()
     return kept, written, removed
 
 
-def _files_under(root: Path) -> dict[str, os.stat_result]:
-    """Every regular file under `root` (relative POSIX path -> stat), without following links."""
-    files = {}
-    top = os.fspath(root)
-    for folder, _dirs, names in os.walk(top):
-        # Sliced, not os.path.relpath: relpath was most of this walk's time at 40,000 files.
-        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
-        for name in names:
-            stat = os.lstat(os.path.join(folder, name))
-            if S_ISREG(stat.st_mode):
-                files[prefix + name] = stat
-    return files
+def _same_file(old: Path, old_stat: os.stat_result, new: Path, new_stat: os.stat_result) -> bool:
+    if (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):  # linked from the previous output
+        return True
+    return old_stat.st_size == new_stat.st_size and old.read_bytes() == new.read_bytes()
 
 
-def _replace_with(old: Path, new: Path) -> None:
-    """Make `new` the same file as `old` (same bytes already), keeping old's timestamp."""
-    temporary = new.with_name(f".{new.name}.keep")
+def _move_into_place(source: Path, target: Path, old_stat: os.stat_result | None, output: Path) -> None:
+    if old_stat is not None and S_ISDIR(old_stat.st_mode):
+        shutil.rmtree(target)  # a folder where the new build has a file
     try:
-        os.link(old, temporary)
-    except OSError:  # no hard links here (another file system, or not supported)
-        shutil.copy2(old, temporary)
-    os.replace(temporary, new)
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where the new build has a folder
+        folder = output
+        for part in target.parent.relative_to(output).parts:
+            folder = folder / part
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
 
 
-def _swap_into_place(staging: Path, output: Path) -> None:
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a served folder must be readable
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.rename(output, retired / output.name)
-        os.rename(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, output)
+def _remove_stale(output: Path, produced: set[str]) -> int:
+    """Remove every file under `output` that is not in `produced`, and the folders left empty; return how many files."""
+    removed = 0
+    top = os.fspath(output)
+    emptied: set[str] = set()
+    for folder, dirs, names in os.walk(top, topdown=False):
+        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
+        left = 0
+        for name in names:
+            if prefix + name in produced:
+                left += 1
+            else:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if path in emptied:
+                os.rmdir(path)
+            elif os.path.islink(path) and prefix + name not in produced:
+                os.unlink(path)
+                removed += 1
+            else:
+                left += 1
+        if not left and folder != top:
+            emptied.add(folder)
+    return removed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,12 +33,12 @@ import hashlib
 import html
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
+from ..staged import site_files
 from .reading import HAS_KANJI, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -88,26 +88,22 @@ def chunks(segments: Segments) -> Iterator[Segments]:
 
 def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
     """(path in the site, its strings with kanji, keys included) of every data file whose text can be shown."""
-    for path in sorted(output.rglob("*.json")):
-        relative = path.relative_to(output).as_posix()
+    files = site_files(output)
+    for relative in sorted((r for r in files if r.endswith(".json")), key=lambda r: r.split("/")):
         if _SKIP_DATA.search(relative):
             continue
         try:
-            yield relative, _strings_in_json(path.read_text(encoding="utf-8"))
+            yield relative, _strings_in_json(files[relative].read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
 
 
 def data_bytes(output: Path) -> Iterator[tuple[str, bytes]]:
     """(path in the site, bytes) of every data file whose text can be shown (data_files, before reading its strings)."""
-    top = os.fspath(output)
-    found = []
-    for folder, _dirs, names in os.walk(top):
-        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
-        found.extend(prefix + name for name in names if name.endswith(".json"))
-    for relative in sorted(found):
+    files = site_files(output)  # written and kept files alike (staged.py)
+    for relative in sorted(r for r in files if r.endswith(".json")):
         if not _SKIP_DATA.search(relative):
-            yield relative, (output / relative).read_bytes()
+            yield relative, files[relative].read_bytes()
 
 
 # A JSON string literal without escapes; a file with a backslash anywhere is parsed instead.
@@ -138,9 +134,10 @@ def strings_in_data(output: Path) -> Iterator[str]:
 def strings_in_config_blocks(output: Path) -> Iterator[str]:
     """Strings with kanji in the JSON config blocks of the pages that render text in the browser,
     and the text of such a page whose ruby is put on in the browser (the search page)."""
+    files = site_files(output)
     for name in _CONFIG_PAGES:
-        page = output / name
-        if not page.is_file():
+        page = files.get(name)
+        if page is None:
             continue
         text = page.read_text(encoding="utf-8")
         for block in _CONFIG_BLOCK.findall(text):

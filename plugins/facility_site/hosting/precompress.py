@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FacilitySiteError
+from ..staged import site_files, tree_for
 
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"})
 GZIP_LEVEL = 9
@@ -63,21 +64,23 @@ def twins(data: bytes, brotli_quality: int = BROTLI_QUALITY) -> dict[str, bytes]
     return {suffix: blob for suffix, blob in made.items() if len(blob) < len(data)}
 
 
-def _precompress_file(job: tuple[str, int]) -> PrecompressStats:
-    path, quality = Path(job[0]), job[1]
-    data = path.read_bytes()
+def _precompress_file(job: tuple[str, str, int]) -> tuple[PrecompressStats, tuple[str, ...]]:
+    """Twins of the file at job[0], written beside job[1]; return the stats and the suffixes not made."""
+    source, path, quality = Path(job[0]), Path(job[1]), job[2]
+    data = source.read_bytes()
     made = twins(data, quality)
     for suffix in (".gz", ".br"):
         twin = path.with_name(path.name + suffix)
         if suffix in made:
             # A new file, not a write into the old one: an output part may have linked the twin
             # from the previous output (SiteOutput.write_data), which must stay as it was.
+            twin.parent.mkdir(parents=True, exist_ok=True)
             fresh = twin.with_name(f".{twin.name}.new")
             fresh.write_bytes(made[suffix])
             os.replace(fresh, twin)
         else:
             twin.unlink(missing_ok=True)  # a twin an output part wrote that is not smaller
-    return PrecompressStats(
+    stats = PrecompressStats(
         files=1,
         original_bytes=len(data),
         gzip_files=int(".gz" in made),
@@ -85,6 +88,7 @@ def _precompress_file(job: tuple[str, int]) -> PrecompressStats:
         gzip_bytes=len(made.get(".gz", data)),
         brotli_bytes=len(made.get(".br", data)),
     )
+    return stats, tuple(suffix for suffix in (".gz", ".br") if suffix not in made)
 
 
 def text_files(folder: Path) -> list[Path]:
@@ -92,13 +96,24 @@ def text_files(folder: Path) -> list[Path]:
 
 
 def precompress(folder: Path, brotli_quality: int = BROTLI_QUALITY, workers: int | None = None) -> PrecompressStats:
-    """Write the twins of every text file under `folder`, on every core; return what was written."""
+    """Write the twins of every text file of the site in `folder`, on every core; return what was written.
+
+    During a staged build (build.py) the site's files include those kept in
+    the previous output (staged.py): their twins are written into `folder`
+    too, and a kept twin that is no longer smaller is dropped from the site.
+    """
     _brotli()  # fail before any work starts
-    jobs = [(str(path), brotli_quality) for path in text_files(folder)]
+    files = site_files(folder)
+    texts = sorted(relative for relative in files if Path(relative).suffix in TEXT_SUFFIXES)
+    jobs = [(str(files[relative]), str(folder / relative), brotli_quality) for relative in texts]
     total = PrecompressStats()
     if not jobs:
         return total
+    tree = tree_for(folder)
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        for stats in pool.map(_precompress_file, jobs, chunksize=64):
+        for relative, (stats, not_made) in zip(texts, pool.map(_precompress_file, jobs, chunksize=64), strict=True):
             total = total + stats
+            if tree is not None:
+                for suffix in not_made:
+                    tree.discard(relative + suffix)
     return total

@@ -23,6 +23,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from ..cache import BuildCache, Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
+from ..staged import tree_for
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
@@ -195,16 +196,16 @@ class SiteOutput:
         nothing is written or compressed again, and the timestamp is kept.
         """
         target = self.output_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         twin = gzip_from is not None and len(data) >= gzip_from
-        if self._link_previous(previous or path, data, target, twin):
+        if self._link_previous(previous or path, data, target, twin, kept=path if previous in (None, path) else None):
             return target
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         if twin:
             target.with_name(target.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
         return target
 
-    def _link_previous(self, path: str, data: bytes, target: Path, twin: bool) -> bool:
+    def _link_previous(self, path: str, data: bytes, target: Path, twin: bool, kept: str | None) -> bool:
         if self.previous_output is None:
             return False
         old = self.previous_output / path
@@ -212,6 +213,14 @@ class SiteOutput:
         try:
             if old.stat().st_size != len(data) or (twin and not old_twin.is_file()) or old.read_bytes() != data:
                 return False
+            tree = tree_for(self.output_path)
+            if kept is not None and tree is not None and tree.output == self.previous_output:
+                # The same file at the same place: kept where it is (staged.py), nothing written to staging.
+                tree.keep(kept)
+                if twin:
+                    tree.keep(kept + ".gz")
+                return True
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.link(old, target)
             if twin:
                 os.link(old_twin, target.with_name(target.name + ".gz"))

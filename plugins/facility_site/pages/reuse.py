@@ -3,8 +3,9 @@
 A page is made from its template (and every theme file), its variables,
 the settings and a few context values. Its key hashes all of them; when
 the cache's manifest has the same key for that file and the previous
-output still holds that very file, the file is hard-linked into the new
-build instead of rendered.
+output still holds that very file, the file is kept where it is (build.py
+applies only what changed, staged.py) instead of rendered; a build run
+without build.py's staged tree hard-links it into its folder.
 
 Only templates that read nothing but their variables, the settings and the
 context values in the site key are reused (CACHED_TEMPLATES: the facility
@@ -22,6 +23,7 @@ import os
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError, stat_matches, tree_key
+from ..staged import tree_for
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ class PageReuse:
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
         self._folders: set[Path] = set()
+        tree = tree_for(settings["OUTPUT_PATH"]) if self.previous else None
+        self._tree = tree if tree is not None and tree.output == self.previous else None
 
     def _site_key(self, settings: dict, context: dict) -> bytes | None:
         try:
@@ -77,6 +81,9 @@ class PageReuse:
         old = self.previous / save_as
         if not stat_matches(old, entry):
             return False
+        if self._tree is not None:  # kept where it is: nothing is written to staging (staged.py)
+            self._tree.keep(save_as)
+            return True
         target = staging / save_as
         if target.parent not in self._folders:  # one mkdir per folder, not per page
             target.parent.mkdir(parents=True, exist_ok=True)

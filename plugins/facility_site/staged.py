@@ -1,0 +1,88 @@
+"""What a staged build will leave in the output: the files it wrote, and the previous output's files it keeps.
+
+build.py stages only what may change: the staging folder receives the
+pages that are rendered and the files that are written, while a page whose
+key is unchanged (pages/reuse.py) or a data file with the same bytes at the
+same path (SiteOutput.write_data) is only *kept*: its name is added to the
+build's StagedTree and the previous output's file stays where it is. Once
+the build has succeeded, build.py applies the staging folder to the output
+(pages/apply in build.py), and removes every file the tree does not hold.
+
+Parts that read the finished site before that (ふりがな's readings, the
+`_headers` rules, `make publish`'s twins) read it through `site_files`,
+which gives each file's current place: in staging when it was written, in
+the previous output when it was kept. A folder built without build.py
+(the tests' direct Pelican builds) has no tree; `site_files` walks it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from stat import S_ISREG
+
+_TREES: dict[str, StagedTree] = {}
+
+
+class StagedTree:
+    """One build: the staging folder it writes to, the output it will replace, the output files it keeps."""
+
+    def __init__(self, staging: Path, output: Path):
+        self.staging = staging
+        self.output = output
+        self.kept: set[str] = set()
+
+    def keep(self, relative: str) -> None:
+        """The previous output's file at `relative` is part of this build as it is."""
+        self.kept.add(relative)
+
+    def discard(self, relative: str) -> None:
+        self.kept.discard(relative)
+
+    def files(self) -> dict[str, Path]:
+        """Every file of the finished site (relative POSIX path -> where its bytes are now), written ones first."""
+        found = {relative: self.output / relative for relative in self.kept}
+        found.update((relative, self.staging / relative) for relative in regular_files(self.staging))
+        return found
+
+
+def register(tree: StagedTree) -> None:
+    _TREES[_key(tree.staging)] = tree
+
+
+def unregister(tree: StagedTree) -> None:
+    _TREES.pop(_key(tree.staging), None)
+
+
+def tree_for(folder: str | os.PathLike) -> StagedTree | None:
+    """The StagedTree of the build writing to `folder`, if build.py runs it."""
+    return _TREES.get(_key(folder)) if _TREES else None
+
+
+def site_files(folder: str | os.PathLike) -> dict[str, Path]:
+    """Every file of the site being built into `folder`: relative POSIX path -> the file to read."""
+    tree = tree_for(folder)
+    if tree is not None:
+        return tree.files()
+    root = Path(folder)
+    return {relative: root / relative for relative in regular_files(root)}
+
+
+def regular_files(root: str | os.PathLike) -> dict[str, os.stat_result]:
+    """Every regular file under `root` (relative POSIX path -> lstat), without following links."""
+    files = {}
+    top = os.fspath(root)
+    if not os.path.isdir(top):
+        return files
+    for folder, _dirs, names in os.walk(top):
+        # Sliced, not os.path.relpath: relpath was most of this walk's time at 40,000 files.
+        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
+        for name in names:
+            stat = os.lstat(os.path.join(folder, name))
+            if S_ISREG(stat.st_mode):
+                files[prefix + name] = stat
+    return files
+
+
+def _key(folder: str | os.PathLike) -> str:
+    return os.path.realpath(os.fspath(folder))
