@@ -269,3 +269,83 @@ def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(pro
     (moved,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
     assert moved != folder and (moved / "facets.json.gz").read_bytes() == data
     assert "23名" in plain(cached["facilities/current/index.html"])
+
+
+def staged_sizes(monkeypatch) -> list[set[str]]:
+    """The files each following build put in its staging folder (build.py applies only those)."""
+    from facility_site import build as build_module
+    from facility_site.staged import regular_files
+
+    seen: list[set[str]] = []
+    apply = build_module.apply_staged
+
+    def spy(tree, marker):
+        seen.append(set(regular_files(tree.staging)))
+        return apply(tree, marker)
+
+    monkeypatch.setattr(build_module, "apply_staged", spy)
+    return seen
+
+
+def test_a_rebuild_stages_only_what_changed_and_updates_the_output_folder_in_place(project, monkeypatch):
+    project.cached_build()
+    folder = project.output.stat().st_ino
+    staged = staged_sizes(monkeypatch)
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    cached = project.cached_build()
+
+    assert project.output.stat().st_ino == folder  # the same folder, updated, not a new one swapped in
+    pages = [name for name in cached if name.startswith("facilities/") and name.endswith("/index.html")]
+    staged_pages = [name for name in staged[0] if name.startswith("facilities/") and name.endswith("/index.html")]
+    assert "facilities/current/index.html" in staged_pages
+    assert len(pages) > 80 and len(staged_pages) <= 3  # the edited facility (and the few pages that show it)
+    # Outside the search data (which moves to a new search/<hash>/ on this edit): the theme's files,
+    # the site-wide pages and the lists that show the record; not the hundreds of unchanged pages.
+    outside_search = [name for name in staged[0] if not name.startswith("search/")]
+    assert len(outside_search) < len([name for name in cached if not name.startswith("search/")]) / 4
+    assert "23名" in plain(cached["facilities/current/index.html"])
+    assert_identical(cached, project.clean_build())
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".")) == []  # no staging folder, no marker
+
+
+def test_a_build_stopped_while_applying_is_noticed_and_the_next_one_writes_every_file(project, monkeypatch, capsys, caplog):
+    from facility_site import build as build_module
+
+    caplog.set_level(logging.DEBUG, logger="facility_site")
+
+    project.cached_build()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    gone = sorted(p for p in project.records.glob("*.yaml") if p.stem not in {q.stem for q in SAMPLE_FACILITIES.glob("*.yaml")})[0]
+    gone.unlink()
+
+    # The process dies after a few files were moved into the output (simulated by an exception).
+    move, moved = build_module._move_into_place, []
+
+    def dies_midway(*args):
+        if len(moved) == 5:
+            raise KeyboardInterrupt
+        moved.append(args[1])
+        return move(*args)
+
+    monkeypatch.setattr(build_module, "_move_into_place", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        project.cached_build()
+    monkeypatch.setattr(build_module, "_move_into_place", move)
+    assert (project.root / ".output.applying").is_file() and len(moved) == 5
+    capsys.readouterr()
+
+    caplog.clear()
+    cached = project.cached_build()
+    assert reused_pages(caplog) == 0  # nothing in the half-updated output is trusted
+    notices = [line for line in capsys.readouterr().err.splitlines() if "stopped while updating" in line]
+    assert notices == [f"facility_site: the last build stopped while updating {project.output}; writing every file again"]
+    assert_identical(cached, project.clean_build())  # the deleted record's page is gone, the edit is in
+    assert f"facilities/{gone.stem}/index.html" not in cached and "23名" in plain(cached["facilities/current/index.html"])
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".")) == []
+    # And the build after that trusts the output again: pages are reused.
+    capsys.readouterr()
+    caplog.clear()
+    assert_identical(project.cached_build(), cached)
+    assert "stopped while updating" not in capsys.readouterr().err and reused_pages(caplog) > 300

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..staged import site_files
+from ..staged import site_files, write_file
 from .reading import HAS_KANJI, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -367,9 +367,7 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         else:
             memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME), phrases)
     for path, data in readings_files(output, theme_js, furigana, memo).items():
-        target = output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_file(output, path, data)  # or kept from the previous output when the bytes are the same (staged.py)
     if memo is not None:
         cache.save(CACHE_NAME, memo.as_dict())
     return output / OUTPUT_FILE
