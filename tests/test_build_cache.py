@@ -142,6 +142,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     # ふりがな's readings and the search's words: nothing is read or split again.
     assert read_again(caplog, "data files read again")[0] == 0
     assert read_again(caplog, "field values split again")[0] == 0
+    assert read_again(caplog, "record texts read again")[0] == 0  # the shared words' candidates
     assert_identical(cached, project.clean_build())
 
     # One record edited: its page and lists are rendered again, the other pages and data chunks reused.
@@ -168,6 +169,8 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     fresh, total = read_again(caplog, "data files read again")
     assert 1 <= fresh <= 3 < total
     assert read_again(caplog, "field values split again")[0] == 1
+    fresh, total = read_again(caplog, "record texts read again")
+    assert fresh == 1 and total > 80  # the edited catchphrase's record only
     assert "少人数の教室で" in plain(cached["facilities/current/index.html"])
     assert_identical(cached, project.clean_build())
     assert "23名" in plain(cached["facilities/current/index.html"])
@@ -239,7 +242,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    damaged = ("records", "nearby", "search-words", "facility-data", "pages", "readings")  # in the order the build reads them
+    damaged = ("records", "shared-words", "nearby", "search-words", "facility-data", "pages", "readings")  # in the order the build reads them
     for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()

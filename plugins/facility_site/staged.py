@@ -39,10 +39,12 @@ class StagedTree:
     def discard(self, relative: str) -> None:
         self.kept.discard(relative)
 
-    def files(self) -> dict[str, Path]:
+    def files(self) -> dict[str, str]:
         """Every file of the finished site (relative POSIX path -> where its bytes are now), written ones first."""
-        found = {relative: self.output / relative for relative in self.kept}
-        found.update((relative, self.staging / relative) for relative in regular_files(self.staging))
+        # Strings, not Paths: building 35,000 Path objects cost seconds at 30,000 facilities.
+        output, staging = os.fspath(self.output) + os.sep, os.fspath(self.staging) + os.sep
+        found = {relative: output + relative for relative in self.kept}
+        found.update((relative, staging + relative) for relative in regular_files(self.staging))
         return found
 
 
@@ -59,13 +61,13 @@ def tree_for(folder: str | os.PathLike) -> StagedTree | None:
     return _TREES.get(_key(folder)) if _TREES else None
 
 
-def site_files(folder: str | os.PathLike) -> dict[str, Path]:
-    """Every file of the site being built into `folder`: relative POSIX path -> the file to read."""
+def site_files(folder: str | os.PathLike) -> dict[str, str]:
+    """Every file of the site being built into `folder`: relative POSIX path -> the file to read (an OS path)."""
     tree = tree_for(folder)
     if tree is not None:
         return tree.files()
-    root = Path(folder)
-    return {relative: root / relative for relative in regular_files(root)}
+    root = os.fspath(folder) + os.sep
+    return {relative: root + relative for relative in regular_files(folder)}
 
 
 def write_file(folder: str | os.PathLike, relative: str, data: bytes) -> None:

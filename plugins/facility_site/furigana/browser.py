@@ -93,7 +93,7 @@ def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
         if _SKIP_DATA.search(relative):
             continue
         try:
-            yield relative, _strings_in_json(files[relative].read_text(encoding="utf-8"))
+            yield relative, _strings_in_json(Path(files[relative]).read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
 
@@ -103,7 +103,7 @@ def data_bytes(output: Path) -> Iterator[tuple[str, bytes]]:
     files = site_files(output)  # written and kept files alike (staged.py)
     for relative in sorted(r for r in files if r.endswith(".json")):
         if not _SKIP_DATA.search(relative):
-            yield relative, files[relative].read_bytes()
+            yield relative, Path(files[relative]).read_bytes()
 
 
 # A JSON string literal without escapes; a file with a backslash anywhere is parsed instead.
@@ -139,7 +139,7 @@ def strings_in_config_blocks(output: Path) -> Iterator[str]:
         page = files.get(name)
         if page is None:
             continue
-        text = page.read_text(encoding="utf-8")
+        text = Path(page).read_text(encoding="utf-8")
         for block in _CONFIG_BLOCK.findall(text):
             try:
                 yield from _strings(json.loads(block))

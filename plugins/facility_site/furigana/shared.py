@@ -20,13 +20,17 @@ build wrote them all (tests/furigana/test_shared_words.py).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .reading import HAS_KANJI, Furigana, Segments, merge, notation
+
+logger = logging.getLogger(__name__)
 
 WORDS_FILE = "furigana/words.json"
 # A word's base: kanji only (no digits, kana or ヶ), so a match starts and ends on kanji.
@@ -124,9 +128,13 @@ def words_of(furigana: Furigana, texts: Iterable[str]) -> Iterator[tuple[str, st
                 yield base, read
 
 
-def choose_words(furigana: Furigana, labels: Iterable[str], records: Iterable[Iterable[str]]) -> SharedWords:
+def choose_words(furigana: Furigana, labels: Iterable[str], records: Iterable[Iterable[str]], memo: dict | None = None) -> SharedWords:
     """The shared words: every word of the site's own labels, and each word of at least SHARE of the records
-    (and of 2), the commonest first, MOST at most; a word read more than one way anywhere is left out."""
+    (and of 2), the commonest first, MOST at most; a word read more than one way anywhere is left out.
+
+    `memo` (the build cache's, for the same phrase table) maps a digest of a record's texts to their
+    words: only records whose texts changed are read again. On return it holds this build's records.
+    """
     readings: dict[str, set[str]] = {}
     always: set[str] = set()
     for base, read in words_of(furigana, labels):
@@ -134,11 +142,23 @@ def choose_words(furigana: Furigana, labels: Iterable[str], records: Iterable[It
         always.add(base)
     count: Counter = Counter()
     records = list(records)
+    known, fresh = (dict(memo), 0) if memo is not None else ({}, 0)
+    if memo is not None:
+        memo.clear()
     for texts in records:
-        found = set(words_of(furigana, texts))
+        if memo is None:
+            found = set(words_of(furigana, texts))
+        else:
+            key = hashlib.sha256("\0".join(texts).encode()).digest()
+            found = known.get(key)
+            if found is None:
+                found, fresh = frozenset(words_of(furigana, texts)), fresh + 1
+            memo[key] = found
         for base, read in found:
             readings.setdefault(base, set()).add(read)
         count.update({base for base, _ in found})
+    if memo is not None:
+        logger.debug("facility_site: furigana: %d of %d record texts read again (shared words cache)", fresh, len(records))
     least = max(2, int(len(records) * SHARE))
     common = sorted((base for base, k in count.items() if k >= least and base not in always), key=lambda b: (-count[b], b))
     chosen = sorted(always) + common

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from pelican.writers import Writer
 
-from ..cache import BuildCache
+from ..cache import BuildCache, Fingerprint, UncacheableError
 from ..settings import resolve
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
 from .shared import SharedWords, choose_words, code_labels, record_texts, template_labels, write_words
 from .transform import add_ruby, in_browser
+
+# The build cache's file of each record's shared-word candidates (site_words).
+WORDS_CACHE = "shared-words"
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +54,27 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def site_words(furigana: Furigana, context: dict, templates: Path) -> SharedWords:
-    """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words."""
+def site_words(furigana: Furigana, context: dict, templates: Path, cache: BuildCache | None = None) -> SharedWords:
+    """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words.
+
+    With a build cache, each record's words are kept in it (`shared-words.pickle`) for the same
+    phrase table, so a rebuild reads again only the records whose shown texts changed.
+    """
     catalog = context.get("facility_catalog")
     labels = [*template_labels(templates), *code_labels(Path(__file__).resolve().parent.parent)]
-    return choose_words(furigana, labels, (list(record_texts(f)) for f in (catalog.facilities if catalog else ())))
+    memo = phrases = None
+    if cache is not None and cache.enabled and furigana.shared is None:
+        try:
+            phrases = Fingerprint().digest(furigana.cache_identity())
+        except UncacheableError:
+            phrases = None
+        else:
+            stored = cache.load(WORDS_CACHE)
+            memo = dict(stored.get("found", {})) if stored.get("phrases") == phrases else {}
+    shared = choose_words(furigana, labels, (list(record_texts(f)) for f in (catalog.facilities if catalog else ())), memo)
+    if memo is not None:
+        cache.save(WORDS_CACHE, {"phrases": phrases, "found": memo})
+    return shared
 
 
 def prepare(generators) -> None:
@@ -64,7 +83,8 @@ def prepare(generators) -> None:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
-    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates")
+    cache = BuildCache(resolve(generators[0].settings)["cache_path"])  # each record's words, between builds
+    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", cache)
     _BUILDS[str(generators[0].output_path)] = furigana
 
 

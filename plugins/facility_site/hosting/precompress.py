@@ -105,7 +105,7 @@ def precompress(folder: Path, brotli_quality: int = BROTLI_QUALITY, workers: int
     _brotli()  # fail before any work starts
     files = site_files(folder)
     texts = sorted(relative for relative in files if Path(relative).suffix in TEXT_SUFFIXES)
-    jobs = [(str(files[relative]), str(folder / relative), brotli_quality) for relative in texts]
+    jobs = [(files[relative], os.path.join(folder, relative), brotli_quality) for relative in texts]
     total = PrecompressStats()
     if not jobs:
         return total
