@@ -105,7 +105,7 @@ def serve(output: str, bind: str, port: int) -> http.server.ThreadingHTTPServer:
     """Serve `output` in a background thread.
 
     The handler resolves each request against the folder's path, so it
-    serves whatever the last successful build swapped in there.
+    serves whatever the last successful build applied there.
     """
     handler = functools.partial(_QuietHandler, directory=output)
     server = http.server.ThreadingHTTPServer((bind, port), handler)
