@@ -11,17 +11,19 @@ bytes stay as without ふりがな; its text's readings go in readings.json).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from pelican.writers import Writer
 
 from ..cache import BuildCache
 from ..settings import resolve
+from ..visit.data import station_text
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
 from .shared import SharedWords, choose_words, code_labels, record_texts, template_labels, write_words
-from .transform import add_ruby, in_browser
+from .transform import add_ruby, in_browser, warm
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +53,28 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def site_words(furigana: Furigana, context: dict, templates: Path) -> SharedWords:
+def site_words(furigana: Furigana, context: dict, templates: Path, records: list[list[str]] | None = None) -> SharedWords:
     """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words."""
-    catalog = context.get("facility_catalog")
     labels = [*template_labels(templates), *code_labels(Path(__file__).resolve().parent.parent)]
-    return choose_words(furigana, labels, (list(record_texts(f)) for f in (catalog.facilities if catalog else ())))
+    return choose_words(furigana, labels, records if records is not None else _record_texts(context))
+
+
+def _facilities(context: dict) -> list:
+    catalog = context.get("facility_catalog")
+    return list(catalog.facilities) if catalog else []
+
+
+def _record_texts(context: dict) -> list[list[str]]:
+    return [list(record_texts(f)) for f in _facilities(context)]
+
+
+def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
+    """The records' texts as whole runs of the pages: their own texts, each address and each station line."""
+    for facility, texts in zip(_facilities(context), records, strict=True):
+        yield from texts
+        yield facility.full_address
+        for station in facility.access or ():
+            yield station_text(station)
 
 
 def prepare(generators) -> None:
@@ -64,7 +83,11 @@ def prepare(generators) -> None:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
-    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates")
+    records = _record_texts(context)
+    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records)
+    # Converted here, before the render workers fork: each worker would otherwise convert
+    # every facility's texts it meets again (a facility is on its own page and on several lists).
+    warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = furigana
 
 
