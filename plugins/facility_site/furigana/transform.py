@@ -40,6 +40,9 @@ _ENTITY = re.compile(r"(&[#0-9A-Za-z]+;)")
 # Text runs converted so far, per Furigana object; bounded so that a national
 # build's one-off texts (descriptions) do not pile up.
 _CACHE_LIMIT = 100_000
+# Texts converted so far (without their white space), per Furigana object: room for what `warm`
+# converts at 30,000 facilities (about 5 texts each) and the pages' own texts after it.
+_BODIES_LIMIT = 400_000
 
 
 def ruby_markup(segments: Segments) -> str:
@@ -77,7 +80,7 @@ def marked_text(body: str, furigana: Furigana) -> str:
             # Several nodes now where there was one text: held in one <span> so that a
             # flex or grid parent still lays them out (and wraps them) as one item.
             marked = f"<span>{marked}</span>"
-        if len(bodies) >= _CACHE_LIMIT:
+        if len(bodies) >= _BODIES_LIMIT:
             bodies.clear()
         bodies[body] = marked
     return marked

@@ -10,6 +10,8 @@ bytes stay as without ふりがな; its text's readings go in readings.json).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,17 +79,34 @@ def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
             yield station_text(station)
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while ふりがな reads every text of the site.
+
+    Reading makes many small objects that are kept (segments, chunks) and none that form
+    cycles; each collection they set off would only walk the whole build's objects again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def prepare(generators) -> None:
     """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
     if not generators or not resolve(generators[0].settings)["furigana"]:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
-    records = _record_texts(context)
-    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records)
-    # Converted here, before the render workers fork: each worker would otherwise convert
-    # every facility's texts it meets again (a facility is on its own page and on several lists).
-    warm(shown_texts(context, records), furigana)
+    with _collector_paused():
+        records = _record_texts(context)
+        furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records)
+        # Converted here, before the render workers fork: each worker would otherwise convert
+        # every facility's texts it meets again (a facility is on its own page and on several lists).
+        warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = furigana
 
 
@@ -96,7 +115,8 @@ def finish(pelican) -> None:
     furigana = _BUILDS.pop(str(pelican.output_path), None)
     if furigana is not None:
         cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
-        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
+        with _collector_paused():
+            write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
         if furigana.shared is not None:
             write_words(Path(pelican.output_path), furigana.shared)
 
