@@ -141,29 +141,29 @@ def add_ruby(html: str, furigana: Furigana) -> str:
     cache = furigana.html_cache  # looked up here first: most runs (labels, menus) were seen on an earlier page
     pieces = furigana.piece_cache
     sighted = furigana.piece_sighted
+    known_run = cache.get
+    known_piece = pieces.get
 
-    def replace(match: re.Match) -> str:
-        text = match.group(1)
-        done = cache.get(text)
-        return ">" + (done if done is not None else text_with_ruby(text, furigana))
+    def new_piece(piece: str) -> str:
+        parts = _RUN.split(piece)  # text, run, text, run, …: each run is a text after a tag, with a kanji
+        if len(parts) == 1:
+            done = piece
+        else:
+            parts[1::2] = [">" + (known_run(run) or text_with_ruby(run, furigana)) for run in parts[1::2]]
+            done = "".join(parts)
+        seen = hash(piece)
+        if seen not in sighted:
+            if len(sighted) >= _SIGHTED_LIMIT:
+                sighted.clear()
+            sighted.add(seen)
+        else:
+            if len(pieces) >= _PIECES_LIMIT:
+                pieces.clear()
+            pieces[piece] = done
+        return done
 
     def converted(segment: str) -> str:
-        out = _CUT.split(segment)
-        for i, piece in enumerate(out):
-            done = pieces.get(piece)
-            if done is None:
-                done = _RUN.sub(replace, piece)
-                seen = hash(piece)
-                if seen not in sighted:
-                    if len(sighted) >= _SIGHTED_LIMIT:
-                        sighted.clear()
-                    sighted.add(seen)
-                else:
-                    if len(pieces) >= _PIECES_LIMIT:
-                        pieces.clear()
-                    pieces[piece] = done
-            out[i] = done
-        return "\n".join(out)
+        return "\n".join([known_piece(piece) or new_piece(piece) for piece in _CUT.split(segment)])
 
     out = []
     pos = 0
