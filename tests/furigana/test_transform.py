@@ -98,3 +98,38 @@ def test_the_split_scan_converts_exactly_what_the_one_scan_did():
     for html in pages:
         assert add_ruby(html, Furigana()) == one_scan(html, Furigana())
     assert "<ruby>" in add_ruby(pages[0], Furigana())
+
+
+def test_pages_converted_one_after_another_match_each_page_converted_alone():
+    """add_ruby keeps each line-piece of a page it has seen twice: a piece is converted by where it is
+    (inside <pre> or not), and a text run cut at a line break before a tag converts as the whole run."""
+    from facility_site.furigana.transform import TEXT_RUNS, text_with_ruby
+
+    def one_scan(html: str) -> str:
+        furigana = Furigana()
+        return TEXT_RUNS.sub(lambda m: m.group(0) if m.group(2) is None else ">" + text_with_ruby(m.group(2), furigana), html)
+
+    line = "<b>東京の事業所</b>"
+    pages = [
+        f"<div>\n  {line}\n  <p>\n    就労移行支援の\n    事業所です\n  </p>\n</div>",
+        f"<pre>\n  {line}\n</pre>\n<p>\n  {line}\n</p>",
+        f"<code>\n{line}\n</code>\n{line}\n<!--\n  {line}\n-->\n  {line}",
+        f"<p>新宿\n  <a>駅</a>\n  {line}</p>",
+    ]
+    furigana = Furigana()
+    for _ in range(3):
+        for page in pages:
+            assert add_ruby(page, furigana) == one_scan(page)
+    assert "<pre>\n  <b>東京の事業所</b>\n</pre>" in add_ruby(pages[1], furigana)
+
+
+def test_texts_converted_ahead_give_the_same_page_and_hostile_text_stays_text():
+    from facility_site.furigana.transform import warm
+
+    page = "<p>東京の事業所</p><p>&lt;b&gt;新宿&lt;/b&gt;</p><p>A&amp;B 新宿</p><p>\n  新宿駅 徒歩5分\n</p>"
+    ahead = Furigana()
+    warm(["東京の事業所", "<b>新宿</b>", "A&B 新宿", "新宿駅 徒歩5分 "], ahead)
+    out = add_ruby(page, ahead)
+    assert out == add_ruby(page, Furigana())
+    soup = BeautifulSoup(out, "html.parser")
+    assert soup.find_all("p")[1].get_text() == "<b>新宿</b>" and soup.b is None

@@ -61,6 +61,8 @@ _DIGITS = re.compile(r"[0-9０-９][0-9０-９,，.．]*")
 # String literals in the theme's scripts: "…", '…' and the fixed parts of `…${x}…`.
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.DOTALL)
 _TEMPLATE_HOLE = re.compile(r"\$\{[^}]*\}")
+_TRAILING_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，.．]*$")
+_SPACES = re.compile(r"[\s　]+")
 
 
 def chunks(segments: Segments) -> Iterator[Segments]:
@@ -80,7 +82,7 @@ def chunks(segments: Segments) -> Iterator[Segments]:
         else:
             yield from flush()
             # A number just before a counter: 2分 and 3分 read differently.
-            number = re.search(r"[0-9０-９][0-9０-９,，.．]*$", base)
+            number = _TRAILING_NUMBER.search(base)
             if number and i + 1 < len(segments) and segments[i + 1][1]:
                 current.append((number.group(0), ""))
     yield from flush()
@@ -194,7 +196,7 @@ class _Reader:
         if done is None:
             found: set[Segments] = set()
             bases: set[str] = set()
-            for piece in re.split(r"[\s　]+", text):
+            for piece in _SPACES.split(text):
                 if not HAS_KANJI.search(piece):
                     continue
                 for chunk in chunks(self.furigana.segments(piece)):
@@ -281,13 +283,24 @@ def _digest(*parts: bytes) -> bytes:
     return digest.digest()
 
 
-def _entries(summaries: Iterable[Summary], singles: dict[str, str]) -> set[str]:
-    """Notation of the summaries' chunks, plus their words read one way everywhere (`singles`)."""
+def _entries(summaries: Iterable[Summary], singles: dict[str, str], written: dict[Segments, str] | None = None) -> set[str]:
+    """Notation of the summaries' chunks, plus their words read one way everywhere (`singles`).
+
+    `written` keeps each chunk's notation for the next call (most chunks are in many files).
+    """
     found: set[Segments] = set()
     for chunks_of, pairs in summaries:
         found |= chunks_of
         found.update(((base, singles[base]),) for base, _read in pairs if base in singles)
-    return {notation(chunk) for chunk in found}
+    if written is None:
+        return {notation(chunk) for chunk in found}
+    out = set()
+    for chunk in found:
+        text = written.get(chunk)
+        if text is None:
+            text = written[chunk] = notation(chunk)
+        out.add(text)
+    return out
 
 
 def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: ReadingsMemo | None = None) -> dict[str, bytes]:
@@ -328,7 +341,8 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         for base, read in pairs:
             words.setdefault(base, set()).add(read)
     singles = {base: next(iter(reads)) for base, reads in words.items() if len(reads) == 1 and not _DIGITS.search(base)}
-    everywhere = _entries(site_units, singles)
+    written: dict[Segments, str] = {}
+    everywhere = _entries(site_units, singles, written)
     files = {OUTPUT_FILE: _json(sorted(everywhere))}
     # The browser always has the site's file: a chunk's file leaves out what that holds. A chunk's file
     # depends on its unit, on `everywhere` and on which of its words are singles (and how they read).
@@ -338,7 +352,7 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         own = summary[1]
         context = _digest(site_part, *sorted(f"{base}\0{singles[base]}".encode() for base in {b for b, _r in own} if base in singles))
         kept = reused.get(key) or previous.files.get(key)
-        data = kept[1] if kept is not None and kept[0] == context else _json(sorted(_entries([summary], singles) - everywhere))
+        data = kept[1] if kept is not None and kept[0] == context else _json(sorted(_entries([summary], singles, written) - everywhere))
         files[path] = data
         reused[key] = (context, data)
     if memo is not None:

@@ -324,6 +324,11 @@ class Furigana:
         self._segments: dict[str, Segments] = {}
         # HTML text runs already converted (transform.py fills it).
         self.html_cache: dict[str, str] = {}
+        # Pieces of pages (lines) already converted (transform.py fills it).
+        self.piece_cache: dict[str, str] = {}
+        # Texts (without the white space around them) already converted to HTML (transform.py).
+        self.body_cache: dict[str, str] = {}
+        self.piece_sighted: set[int] = set()
         # The words the browser puts on from words.json (shared.SharedWords), set before any page is written.
         self.shared = None
 

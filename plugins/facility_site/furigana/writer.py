@@ -10,18 +10,22 @@ bytes stay as without ふりがな; its text's readings go in readings.json).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from pelican.writers import Writer
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
 from ..settings import resolve
+from ..visit.data import station_text
 from .browser import write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
 from .shared import SharedWords, choose_words, code_labels, record_texts, template_labels, write_words
-from .transform import add_ruby, in_browser
+from .transform import add_ruby, in_browser, warm
 
 # The build cache's file of each record's shared-word candidates (site_words).
 WORDS_CACHE = "shared-words"
@@ -54,13 +58,14 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def site_words(furigana: Furigana, context: dict, templates: Path, cache: BuildCache | None = None) -> SharedWords:
+def site_words(
+    furigana: Furigana, context: dict, templates: Path, records: list[list[str]] | None = None, cache: BuildCache | None = None
+) -> SharedWords:
     """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words.
 
     With a build cache, each record's words are kept in it (`shared-words.pickle`) for the same
     phrase table, so a rebuild reads again only the records whose shown texts changed.
     """
-    catalog = context.get("facility_catalog")
     labels = [*template_labels(templates), *code_labels(Path(__file__).resolve().parent.parent)]
     memo = phrases = None
     if cache is not None and cache.enabled and furigana.shared is None:
@@ -71,10 +76,44 @@ def site_words(furigana: Furigana, context: dict, templates: Path, cache: BuildC
         else:
             stored = cache.load(WORDS_CACHE)
             memo = dict(stored.get("found", {})) if stored.get("phrases") == phrases else {}
-    shared = choose_words(furigana, labels, (list(record_texts(f)) for f in (catalog.facilities if catalog else ())), memo)
+    shared = choose_words(furigana, labels, records if records is not None else _record_texts(context), memo)
     if memo is not None:
         cache.save(WORDS_CACHE, {"phrases": phrases, "found": memo})
     return shared
+
+
+def _facilities(context: dict) -> list:
+    catalog = context.get("facility_catalog")
+    return list(catalog.facilities) if catalog else []
+
+
+def _record_texts(context: dict) -> list[list[str]]:
+    return [list(record_texts(f)) for f in _facilities(context)]
+
+
+def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
+    """The records' texts as whole runs of the pages: their own texts, each address and each station line."""
+    for facility, texts in zip(_facilities(context), records, strict=True):
+        yield from texts
+        yield facility.full_address
+        for station in facility.access or ():
+            yield station_text(station)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while ふりがな reads every text of the site.
+
+    Reading makes many small objects that are kept (segments, chunks) and none that form
+    cycles; each collection they set off would only walk the whole build's objects again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def prepare(generators) -> None:
@@ -84,7 +123,12 @@ def prepare(generators) -> None:
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
     cache = BuildCache(resolve(generators[0].settings)["cache_path"])  # each record's words, between builds
-    furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", cache)
+    with _collector_paused():
+        records = _record_texts(context)
+        furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records, cache)
+        # Converted here, before the render workers fork: each worker would otherwise convert
+        # every facility's texts it meets again (a facility is on its own page and on several lists).
+        warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = furigana
 
 
@@ -93,7 +137,8 @@ def finish(pelican) -> None:
     furigana = _BUILDS.pop(str(pelican.output_path), None)
     if furigana is not None:
         cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
-        write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
+        with _collector_paused():
+            write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
         if furigana.shared is not None:
             write_words(Path(pelican.output_path), furigana.shared)
 
