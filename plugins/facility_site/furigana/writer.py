@@ -19,6 +19,7 @@ from pathlib import Path
 from pelican.writers import Writer
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
+from ..pages.reuse import PREVIOUS_OUTPUT
 from ..settings import resolve
 from ..visit.data import station_text
 from .browser import write_readings
@@ -100,6 +101,11 @@ def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
             yield station_text(station)
 
 
+def _pages_to_reuse(cache: BuildCache, settings: dict) -> bool:
+    """Whether this build may reuse the previous build's pages (a cached rebuild), not a clean build."""
+    return bool(cache.enabled and settings.get(PREVIOUS_OUTPUT) and (cache.folder / "pages.pickle").is_file())
+
+
 @contextlib.contextmanager
 def _collector_paused():
     """No cyclic garbage collection while ふりがな reads every text of the site.
@@ -128,7 +134,10 @@ def prepare(generators) -> None:
         furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records, cache)
         # Converted here, before the render workers fork: each worker would otherwise convert
         # every facility's texts it meets again (a facility is on its own page and on several lists).
-        warm(shown_texts(context, records), furigana)
+        # Not when the previous build's pages are there to reuse: a rebuild renders only the pages
+        # an edit reaches, and converting every record's texts would cost more than they do.
+        if not _pages_to_reuse(cache, generators[0].settings):
+            warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = furigana
 
 
