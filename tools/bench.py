@@ -112,6 +112,7 @@ class Fetch:
     encoding: str
     gzip_bytes: int = 0  # the same body in each encoding (identity when not compressible)
     br_bytes: int = 0
+    sized: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)  # the two sizes are in
 
 
 @dataclass
@@ -123,9 +124,16 @@ class FetchLog:
         with self.lock:
             self.fetches.append(fetch)
 
-    def take(self) -> list[Fetch]:
+    def take(self, timeout: float = 30.0) -> list[Fetch]:
+        """The fetches logged so far, once their other encodings' sizes are in.
+
+        A fetch is logged before its body is sent and sized after; waiting here also keeps the
+        server's own compressing (brotli of a 349 KB card file: tens of ms) out of the next keystroke.
+        """
         with self.lock:
             taken, self.fetches = self.fetches, []
+        for fetch in taken:
+            fetch.sized.wait(timeout)
         return taken
 
 
@@ -165,7 +173,8 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()
-            self.log.add(Fetch(urlsplit(self.path).path, 304, 0, "identity"))
+            self.log.add(fetch := Fetch(urlsplit(self.path).path, 304, 0, "identity"))
+            fetch.sized.set()
             return
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if target.suffix == ".mjs":
@@ -183,9 +192,17 @@ class _GzipHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         if send_body:
-            self.wfile.write(body)
-            sizes = [len(self._body(target, ctype, name)[0]) for name in ("gzip", "br")] if target.is_file() else [len(body)] * 2
-            self.log.add(Fetch(urlsplit(self.path).path, status, len(body), encoding or "identity", *sizes))
+            # Logged before the body goes out: the page may have the body and finish a keystroke before
+            # this thread runs again, and a fetch logged late was counted for the next key (the keys
+            # "without fetch" then held fetching ones). The other encodings' sizes are filled in after.
+            fetch = Fetch(urlsplit(self.path).path, status, len(body), encoding or "identity", len(body), len(body))
+            self.log.add(fetch)
+            try:
+                self.wfile.write(body)
+                if target.is_file():
+                    fetch.gzip_bytes, fetch.br_bytes = (len(self._body(target, ctype, name)[0]) for name in ("gzip", "br"))
+            finally:
+                fetch.sized.set()
 
     def _body(self, target: Path, ctype: str, encoding: str) -> tuple[bytes, str]:
         """The body in `encoding` ("gzip", "br" or "" for none): its twin (like nginx gzip_static/brotli_static), else compressed here."""

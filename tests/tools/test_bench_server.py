@@ -21,7 +21,7 @@ def get(url: str, accept: str) -> tuple[str | None, bytes]:
 
 
 def logged(server: GzipServer, count: int) -> list:
-    """The fetch log once it holds `count` entries (the server logs after it has sent the body)."""
+    """The fetch log once it holds `count` entries (each logged as its body goes out, sized by take())."""
     deadline = time.monotonic() + 5
     while len(server.log.fetches) < count and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -49,3 +49,19 @@ def test_brotli_from_the_twin_or_on_the_fly_and_both_sizes_logged(tmp_path):
     assert all(f.br_bytes < f.gzip_bytes < len(data) for f in fetches)
     with GzipServer(tmp_path) as server:  # the default stays gzip, as the recorded figures were measured
         assert get(server.url + "plain.json", "gzip, br")[0] == "gzip"
+
+
+def test_a_fetch_is_logged_before_its_body_arrives(tmp_path):
+    """Issue 17: a keystroke's fetch must be in the log when the page has the body, or the bench
+    counts it for the next key (a fetching key then counted as one "without fetch")."""
+    # Large and compressible: the server's brotli of it (for the log's sizes) takes a while.
+    data = "".join(f'{{"id":"{i:05d}","name":"サンプル事業所{i}","city":"新宿区"}},' for i in range(40000)).encode()
+    (tmp_path / "cards.json").write_bytes(data)
+    with GzipServer(tmp_path) as server:
+        for _ in range(3):
+            encoding, body = get(server.url + "cards.json", "gzip")
+            # No waiting: the entry is there as soon as the body is.
+            assert [f.path for f in server.log.fetches] == ["/cards.json"]
+            fetch = server.log.take()[0]
+            # take() hands the fetch over with both sizes in.
+            assert fetch.gzip_bytes == len(body) and 0 < fetch.br_bytes < len(body)
