@@ -230,3 +230,45 @@ def test_a_choice_right_after_typing_keeps_the_typed_words_for_back(page, fixtur
     assert page.evaluate("decodeURIComponent(location.search)") == "?q=緑区"
     assert page.input_value('input[name="q"]') == "緑区"
     assert shown_ids(page) == ["sagamihara-midori", "yokohama-midori"]
+
+
+# --- the frame after a keystroke (content-visibility of the cards) -----------------------------
+
+COUNT_LAID_OUT = """() => {
+  const list = document.querySelector('[data-results]');
+  // A card's contents are laid out when its heading is not skipped by the card's content-visibility.
+  const laidOut = () => [...list.querySelectorAll('h3')].filter((h) => h.checkVisibility({ contentVisibilityAuto: true })).length;
+  const afterFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  window.__laidOut = null;
+  const seen = new MutationObserver(async () => {
+    if (list.getAttribute('aria-busy') !== 'false') return;
+    seen.disconnect();
+    await afterFrame();
+    const first = laidOut();
+    for (let i = 0; i < 4; i++) await afterFrame();
+    window.__laidOut = { first, settled: laidOut(), cards: list.children.length };
+  });
+  seen.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+}"""
+
+
+@pytest.mark.browser
+def test_the_frame_after_a_keystroke_lays_out_only_the_cards_that_stay_laid_out(page, synthetic_site):
+    """Issue 17: new cards get the guessed height of content-visibility until laid out; a guess shorter
+    than a real card (22rem) put more new cards near the viewport, so the frame after each keystroke
+    laid out cards that the next frame skipped again (10, then 8, at 1024 × 800)."""
+    with StaticServer(synthetic_site) as server:
+        page.goto(f"{server.url}search/")
+        page.wait_for_selector(READY, state="attached")
+        page.wait_for_load_state("networkidle")
+        box = page.locator('input[name="q"]')
+        box.focus()
+        for key in "横浜":
+            page.evaluate(COUNT_LAID_OUT)
+            page.keyboard.type(key)
+            page.wait_for_function("() => window.__laidOut !== null")
+            counts = page.evaluate("() => window.__laidOut")
+            assert counts["cards"] == 20
+            # Some cards are skipped (below the fold), and none laid out in the first frame is skipped after.
+            assert 0 < counts["settled"] < counts["cards"]
+            assert counts["first"] <= counts["settled"], counts
