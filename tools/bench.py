@@ -75,6 +75,10 @@ SCENARIOS = {
 }
 # Typed one key at a time on /search/ (nationwide) for the latency figures.
 TYPED_QUERIES = ("横浜市緑区", "ワークス", "新宿御苑前", "就労定着", "さんぷる")
+# Issue 17: typed after TYPED_QUERIES in the same page. TYPED_QUERIES give 12-13 keys that fetch
+# nothing, so their p95 is simply the slowest one; over these too it is over about 50 such keys.
+# Reported beside the first figure, never instead of it. Words the synthetic data has (tools/synth.py).
+MORE_TYPED = ("札幌市中央区", "キャリアステップ", "プログラミング", "ビジネスマナー", "仙台市青葉区", "ひだまり", "在宅訓練可", "パソコン訓練")
 
 # Targets at 30,000 facilities (issue #3).
 TARGETS = {
@@ -358,8 +362,11 @@ def type_and_time(tab, queries: tuple[str, ...], log: FetchLog | None = None) ->
     return per_query, fetched
 
 
-def measure_latency(browser, server: GzipServer, url_path: str = "search/", queries: tuple[str, ...] = TYPED_QUERIES) -> dict:
-    """Cold = the first keystroke after page load; warm = every later keystroke."""
+def measure_latency(browser, server: GzipServer, url_path: str = "search/", queries: tuple[str, ...] = TYPED_QUERIES, more: tuple[str, ...] = ()) -> dict:
+    """Cold = the first keystroke after page load; warm = every later keystroke.
+
+    `more`: words typed after `queries` in the same page; only the no_fetch_all_* figures count them.
+    """
     context, tab = new_tab(browser)
     try:
         tab.goto(server.url + url_path, wait_until="load", timeout=PAGE_TIMEOUT_MS)
@@ -367,13 +374,20 @@ def measure_latency(browser, server: GzipServer, url_path: str = "search/", quer
         tab.wait_for_load_state("networkidle", timeout=PAGE_TIMEOUT_MS)
         tab.evaluate(LATENCY_PROBE, RESULTS_SELECTOR)
         per_query, fetched = type_and_time(tab, queries, server.log)
+        more_times, more_fetched = type_and_time(tab, more, server.log) if more else ([], [])
         flat = [t for times in per_query for t in times]
         measured = [t for t in flat if t is not None]
         warm = [t for t in flat[1:] if t is not None]
         # Issue 17: later keys that fetched nothing (the engine had the data) against those that fetched.
         flat_fetches = [f for per in fetched for f in per]
         still = [t for t, f in list(zip(flat, flat_fetches, strict=True))[1:] if t is not None and not f[0]]
+        still_more = [t for times, fs in zip(more_times, more_fetched, strict=True) for t, f in zip(times, fs, strict=True) if t is not None and not f[0]]
+        pooled = still + still_more
         return {
+            "no_fetch_all_keys": len(pooled),
+            "no_fetch_all_p95_ms": percentile(pooled, 95) if pooled else None,
+            "no_fetch_all_within_16ms": sum(t <= 16.0 for t in pooled),
+            "more_per_key_ms": [[None if t is None else round(t, 1) for t in times] for times in more_times],
             "no_fetch_keys": len(still),
             "no_fetch_p95_ms": percentile(still, 95) if still else None,
             "no_fetch_median_ms": statistics.median(still) if still else None,
@@ -544,7 +558,7 @@ def bench_size(count: int, work: Path, browser, brotli: bool = False) -> dict:
                 row[key] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
         print(f"bench: {count}: typing {len(''.join(TYPED_QUERIES))} keys", file=sys.stderr, flush=True)
         try:
-            row["latency"] = measure_latency(browser, server)
+            row["latency"] = measure_latency(browser, server, more=MORE_TYPED)
         except Exception as exc:  # noqa: BLE001
             row["latency"] = {"error": f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"}
         print(f"bench: {count}: throttled, {THROTTLED_REPEATS} loads per scenario, then typing", file=sys.stderr, flush=True)
@@ -680,6 +694,17 @@ def report(rows: list[dict], machine: dict) -> str:
             notes.append(
                 f"- {row['size']:,}: {slow['slow']} later keystrokes took over {slow['over_ms']:g} ms;"
                 f" {slow['slow_that_fetched']} of them fetched data from the server before showing results"
+            )
+        if lat.get("no_fetch_p95_ms") is not None:
+            all_keys = (
+                f"; over these and the {lat['no_fetch_all_keys'] - lat['no_fetch_keys']} of {', '.join(MORE_TYPED)} typed after them"
+                f" ({lat['no_fetch_all_keys']} keys) {ms(lat['no_fetch_all_p95_ms'])}, {lat['no_fetch_all_within_16ms']} of them within 16 ms"
+                if lat.get("no_fetch_all_keys")
+                else ""
+            )
+            notes.append(
+                f"- {row['size']:,}: later keys that fetched nothing (issue 17, goal p95 ≤ 16 ms): p95 of the {lat['no_fetch_keys']} of"
+                f" {', '.join(TYPED_QUERIES)} (their slowest) {ms(lat['no_fetch_p95_ms'])}, median {ms(lat['no_fetch_median_ms'])}{all_keys}"
             )
         if lat.get("keys_without_update"):
             notes.append(f"- {row['size']:,}: {lat['keys_without_update']} of {lat['keys']} keystrokes never produced final results within {KEY_TIMEOUT_MS} ms")
