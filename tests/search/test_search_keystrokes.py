@@ -272,3 +272,44 @@ def test_the_frame_after_a_keystroke_lays_out_only_the_cards_that_stay_laid_out(
             # Some cards are skipped (below the fold), and none laid out in the first frame is skipped after.
             assert 0 < counts["settled"] < counts["cards"]
             assert counts["first"] <= counts["settled"], counts
+
+
+# --- a prefecture chosen: the keyword box's focus fetches its card file ----------------------
+
+
+@pytest.mark.browser
+def test_with_one_prefecture_the_box_focus_fetches_its_cards_and_a_first_key_only_its_shard(page, synthetic_site):
+    """Issue 17: with a prefecture chosen a new word's first key fetched its shard and then, once
+    ranked, its cards: two round trips. The focus of the keyword box now fetches the prefecture's card
+    file (only visitors about to type pay it), so the first key fetches its shard alone."""
+    (yoko,) = run_engine(synthetic_site, [{"state": {"q": "横", "pref": ["kanagawa"]}, "limit": 20, "fresh": True}])
+    with StaticServer(synthetic_site) as server:
+        data = next(p for p in (synthetic_site / "search").iterdir() if p.is_dir() and (p / "text").is_dir())
+        prefix = f"{server.url}search/{data.name}/"
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{server.url}search/?pref=kanagawa")
+        page.wait_for_selector(READY, state="attached")
+        page.wait_for_load_state("networkidle")
+        pref_file = prefix + "cards/pref-kanagawa.json"
+        assert pref_file not in requested  # not for a visitor who only looks at the prefecture's list
+        box = page.locator('input[name="q"]')
+        with page.expect_request(pref_file):
+            box.focus()
+        page.wait_for_load_state("networkidle")
+        before_key = len(requested)
+        settle(page, lambda: page.keyboard.type("横"))
+        page.wait_for_load_state("networkidle")
+        fetched = [url[len(prefix) :] for url in requested[before_key:] if url.startswith(prefix)]
+        assert fetched == [f"text/{ord('横'):x}.json"]
+        assert shown_ids(page) == yoko["ids"]
+        assert len(yoko["ids"]) > 0
+        assert requested.count(pref_file) == 1
+        # Two prefectures chosen: the focus fetches no card file.
+        page.goto(f"{server.url}search/?pref=kanagawa,tokyo")
+        page.wait_for_selector(READY, state="attached")
+        page.wait_for_load_state("networkidle")
+        before_focus = len(requested)
+        box.focus()
+        page.wait_for_timeout(300)
+        assert not [url for url in requested[before_focus:] if "/cards/pref-" in url]

@@ -6,6 +6,7 @@
  *               (position: the visitor's {lat, lng} for 「現在地から近い順」, or null; kept in memory only)
  *               | {id, type: "warm"} (load the index directory and the facet table)
  *               | {id, type: "prime"} (the page is idle: run the text search once on the index's own words)
+ *               | {id, type: "prefetch", state} (the page is idle: the card file of the one prefecture chosen)
  * Messages out: {id, result} | {id, error}
  */
 import { SearchEngine } from "./engine.js";
@@ -24,6 +25,8 @@ self.addEventListener("message", async (event) => {
       self.postMessage({ id, result: await engine.warm() });
     } else if (type === "prime") {
       self.postMessage({ id, result: await engine.prime() });
+    } else if (type === "prefetch") {
+      self.postMessage({ id, result: await engine.prefetchCards(event.data.state) });
     } else if (type === "more") {
       self.postMessage({ id, result: await engine.more(event.data.offset, event.data.limit) });
     }
