@@ -600,9 +600,12 @@ async function mountSearch(form) {
   );
   // With one prefecture chosen, the keyword box's focus also fetches that prefecture's card file
   // (engine.prefetchCards): a new word's first key then waits for its shard only, one round trip
-  // instead of two (issue 17). Only visitors about to type pay its bytes.
+  // instead of two (issue 17). Only visitors about to type pay its bytes. In the worker, once it
+  // has the page engine's files: a file still on its way at the hand-over would be fetched again.
   nodes.text.addEventListener("focus", () => {
-    if (state.pref.length === 1) backend.call({ type: "prefetch", state }).catch(() => {});
+    if (state.pref.length !== 1 || !backend.starting) return;
+    const chosen = state;
+    backend.starting.then(() => backend.call({ type: "prefetch", state: chosen })).catch(() => {});
   });
   window.addEventListener("popstate", (event) => {
     urlPending = false; // the entry left keeps the address it had (Back within URL_SETTLE_MS of a key)
