@@ -147,6 +147,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     # ふりがな's readings and the search's words: nothing is read or split again.
     assert read_again(caplog, "data files read again")[0] == 0
     assert read_again(caplog, "field values split again")[0] == 0
+    assert read_again(caplog, "first pages computed again")[0] == 0  # the search shards' cards
     assert read_again(caplog, "record texts read again")[0] == 0  # the shared words' candidates
     assert_identical(cached, project.clean_build())
 
@@ -183,6 +184,8 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     fresh, total = read_again(caplog, "data files read again")
     assert 1 <= fresh <= 3 < total
     assert read_again(caplog, "field values split again")[0] == 1
+    fresh, total = read_again(caplog, "first pages computed again")
+    assert 0 < fresh <= len({p for p in changed if p.startswith("text/") and p.endswith(".json")}) < total  # the changed shards' only
     fresh, total = read_again(caplog, "record texts read again")
     assert fresh == 1 and total > 80  # the edited catchphrase's record only
     assert "少人数の教室で" in plain(cached["facilities/current/index.html"])

@@ -99,6 +99,8 @@ SORT_LABELS = (
 WITHIN_OPTIONS = (1, 2, 5, 10, 20)
 # The build cache's file of each search field value's words (index.document_words).
 WORDS_CACHE = "search-words"
+# The build cache's file of each character shard's first page of results (index.char_shards known_pages).
+PAGES_CACHE = "search-pages"
 # The data files' groups (data_group): the word index's files (text/…, where a text edit lands:
 # 34-47 of its ~970 files change with one record's catchphrase at 30,000 facilities) spread
 # over TEXT_GROUPS, every other file (cards, facet parts, sort columns: 3,150 files, one edit
@@ -146,10 +148,11 @@ class SearchFiles:
         return f"search/{self.groups[data_group(path)]}/{path}"
 
 
-def search_files(facilities, today=None, known_words: dict | None = None) -> SearchFiles:
+def search_files(facilities, today=None, known_words: dict | None = None, known_pages: dict | None = None) -> SearchFiles:
     """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり).
 
-    known_words: the words of each field value, kept in the build cache between builds (index.document_words).
+    known_words: the words of each field value, kept in the build cache between builds (index.document_words);
+    known_pages: each character shard's first page of results, likewise (index.char_shards).
     """
     docs = doc_order(facilities)
     by_name = name_order(docs)
@@ -158,11 +161,12 @@ def search_files(facilities, today=None, known_words: dict | None = None) -> Sea
         files[path] = to_json(columns)
     for sort, attribute in METRIC_SORTS.items():
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
-    for path, rows in card_files(docs).items():
-        files[path] = to_json(rows)
+    rows = [card_row(f) for f in docs]
+    for path, chunk in card_files(docs, rows).items():
+        files[path] = to_json(chunk)
     for path, coordinates in coordinate_files(docs).items():
         files[path] = to_json(coordinates)
-    directory, shards = char_shards(build_index(docs, known_words), card_rows=[card_row(f) for f in docs])
+    directory, shards = char_shards(build_index(docs, known_words), card_rows=rows, known_pages=known_pages)
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
         files[f"text/{name}"] = text
@@ -276,9 +280,11 @@ def write_search_output(site: SiteOutput) -> None:
     today = reference_date(site.options)
     cache = site.cache
     known_words = cache.load(WORDS_CACHE) if cache.enabled else None
-    built = search_files(catalog.facilities, today, known_words)
+    known_pages = cache.load(PAGES_CACHE) if cache.enabled else None
+    built = search_files(catalog.facilities, today, known_words, known_pages)
     if known_words is not None:
         cache.save(WORDS_CACHE, known_words)
+        cache.save(PAGES_CACHE, known_pages)
     # A group whose hash is unchanged keeps its folder and files (write_data keeps a file with the same
     # bytes at the same path). In a group that moved, a file the group's previous folder holds with
     # the same bytes is linked from there, not written and compressed again.
