@@ -129,6 +129,14 @@ class StaticServer:
         self.httpd.server_close()
 
 
+def search_data_path(config: dict, path: str) -> str:
+    """A search data file's site path from the search page's config: search/<its group's hash>/<path>."""
+    from facility_site.search.page import GROUP_HASH, data_group
+
+    group = data_group(path)
+    return f"{config['data']}{config['dataGroups']['hashes'][group * GROUP_HASH : (group + 1) * GROUP_HASH]}/{path}"
+
+
 def search_data(site: Path) -> dict[str, Path]:
     """Every search data file of a built site (no .gz twins): its path under its group's folder -> the file.
 
