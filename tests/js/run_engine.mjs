@@ -32,7 +32,7 @@ const newEngine = () => new SearchEngine(
     everydayWords: config.everydayWords,
   },
   async (url) => {
-    requested.push(url.slice(dataUrl.length).replace(/^[0-9a-f]{12}\//, "")); // the path under its group's folder
+    requested.push(url.slice(dataUrl.length).replace(/^[0-9a-f]{10}\//, "")); // the path under its group's folder
     return JSON.parse(readFileSync(fileURLToPath(url), "utf-8"));
   },
 );

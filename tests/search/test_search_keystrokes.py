@@ -177,7 +177,7 @@ def test_the_page_primes_its_worker_once_idle_and_the_first_key_is_right(page, s
             page.goto(f"{server.url}search/")
         page.wait_for_selector(READY, state="attached")
         page.wait_for_load_state("networkidle")
-        data_files = [url[len(prefix) + 13 :] for url in requested if re.match(re.escape(prefix) + "[0-9a-f]{12}/", url)]  # under its group's folder
+        data_files = [url[len(prefix) + 11 :] for url in requested if re.match(re.escape(prefix) + "[0-9a-f]{10}/", url)]  # under its group's folder
         # Priming fetched no cards of its own: only the first results' card files.
         first_cards = {path for path in first_results["requested"] if path.startswith("cards/")}
         assert {path for path in data_files if path.startswith("cards/")} == first_cards

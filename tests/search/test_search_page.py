@@ -118,7 +118,7 @@ def test_config_points_at_the_data_and_lunr(site):
     cfg = config(page(site, "search/"))
     assert cfg["data"] == "search/" and cfg["dataGroups"]["text"] > 1 and cfg["dataGroups"]["other"] > 1
     hashes = cfg["dataGroups"]["hashes"]
-    assert len(hashes) == 12 * (cfg["dataGroups"]["text"] + cfg["dataGroups"]["other"]) and re.fullmatch("[0-9a-f]+", hashes)
+    assert len(hashes) == 10 * (cfg["dataGroups"]["text"] + cfg["dataGroups"]["other"]) and re.fullmatch("[0-9a-f]+", hashes)
     data = search_data(site)  # each file in its group's folder
     for name in ("facets.json", "name-order.json", "sort-retention.json", "text/chars.json", "cards/pref-tokyo.json"):
         assert data[name].is_file(), name

@@ -34,7 +34,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
 # Folders (relative to the output, with a trailing slash) whose files never change under one address.
 IMMUTABLE_FOLDERS = (
-    re.compile(r"search/[0-9a-f]{12}/"),  # search/page.py: a hash of the data
+    re.compile(r"search/[0-9a-f]{10}/"),  # search/page.py: a hash of one group of the data
     re.compile(r"theme/vendor/"),  # lunr-<version>.js
     re.compile(r"photos/"),  # photos/process.py: <key>-<width>.webp, the key a hash of the pixels
 )

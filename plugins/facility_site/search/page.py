@@ -110,7 +110,7 @@ PAGES_CACHE = "search-pages"
 TEXT_GROUPS = 96
 OTHER_GROUPS = 32
 DATA_GROUPS = TEXT_GROUPS + OTHER_GROUPS
-GROUP_HASH = 12
+GROUP_HASH = 10
 
 
 class SearchBuildError(FacilitySiteError):

@@ -7,7 +7,7 @@
  * (dataGroups: {text, other, hashes}: one string, HASH_CHARS characters a group, text's first).
  */
 
-const HASH_CHARS = 12;
+const HASH_CHARS = 10;
 
 /**
  * The URL of a data file.
