@@ -127,3 +127,32 @@ class StaticServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def search_data_path(config: dict, path: str) -> str:
+    """A search data file's site path from the search page's config: search/<its group's hash>/<path>."""
+    from facility_site.search.page import GROUP_HASH, data_group
+
+    group = data_group(path)
+    return f"{config['data']}{config['dataGroups']['hashes'][group * GROUP_HASH : (group + 1) * GROUP_HASH]}/{path}"
+
+
+def search_data(site: Path) -> dict[str, Path]:
+    """Every search data file of a built site (no .gz twins): its path under its group's folder -> the file.
+
+    Also checks each file sits in the folder the page's config names for its group
+    (search/page.py data_group, as the browser's data-url.js computes it).
+    """
+    from facility_site.search.page import GROUP_HASH, data_group
+
+    config = json.loads((site / "search" / "index.html").read_text(encoding="utf-8").split('id="search-config">', 1)[1].split("</script>", 1)[0])
+    hashes = config["dataGroups"]["hashes"]
+    groups = [hashes[i : i + GROUP_HASH] for i in range(0, len(hashes), GROUP_HASH)]
+    found: dict[str, Path] = {}
+    for folder in sorted(p for p in (site / config["data"]).iterdir() if p.is_dir()):
+        for file in folder.rglob("*.json"):
+            relative = file.relative_to(folder).as_posix()
+            assert groups[data_group(relative)] == folder.name, f"{relative} is in {folder.name}, not its group's folder"
+            assert relative not in found
+            found[relative] = file
+    return found

@@ -18,8 +18,9 @@ import textwrap
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.build import build
+from facility_site.search.page import DATA_GROUPS, data_group
 from pelican.log import LimitFilter
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY, without_ruby
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY, search_data, without_ruby
 
 
 def files(site):
@@ -70,10 +71,14 @@ class Project:
         assert build(self.settings(self.cache, 2), str(self.output), precompress=precompress) == 0
         return files(self.output)
 
-    def search_files(self) -> dict[str, os.stat_result]:
-        """The search data files (path under search/<version>/ -> stat) of the current output."""
-        (folder,) = [p for p in (self.output / "search").iterdir() if p.is_dir()]
-        return {p.relative_to(folder).as_posix(): p.stat() for p in folder.rglob("*") if p.is_file()}
+    def search_files(self) -> dict[str, tuple[str, bytes, os.stat_result]]:
+        """The search data files and their .gz twins of the current output: path under its group's folder -> (that folder, bytes, stat)."""
+        found = {}
+        for path, file in search_data(self.output).items():
+            for name, at in ((path, file), (path + ".gz", file.with_name(file.name + ".gz"))):
+                if at.exists():
+                    found[name] = (at.parent.relative_to(self.output / "search").parts[0], at.read_bytes(), at.stat())
+        return found
 
     def clean_build(self) -> dict:
         self.clean_runs += 1
@@ -142,6 +147,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     # ふりがな's readings and the search's words: nothing is read or split again.
     assert read_again(caplog, "data files read again")[0] == 0
     assert read_again(caplog, "field values split again")[0] == 0
+    assert read_again(caplog, "first pages computed again")[0] == 0  # the search shards' cards
     assert read_again(caplog, "record texts read again")[0] == 0  # the shared words' candidates
     assert_identical(cached, project.clean_build())
 
@@ -154,12 +160,21 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     caplog.clear()
     cached = project.cached_build()
     assert reused_pages(caplog) > 300
-    # The search data moved to a new search/<version>/; its unchanged files (the facet table, and
-    # the .gz twins of the large ones) are the previous files linked there, not written again.
+    # Only the search data groups whose files changed moved to a new search/<hash>/ (search/page.py
+    # data_group); every other group kept its folder and files. A moved group's unchanged files
+    # (and the .gz twins of the large ones) are the previous files linked there, not written again.
     after = project.search_files()
-    kept = {p for p in after.keys() & before.keys() if (after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns)}
-    assert {"facets.json", "facets.json.gz", "name-order.json"} <= kept
-    assert "sort-hires.json" not in kept and "text/chars.json" not in kept  # 就職人数 and the catchphrase's words changed
+    changed = {p for p in after.keys() | before.keys() if p not in after or p not in before or after[p][1] != before[p][1]}
+    assert {"sort-hires.json", "text/chars.json", f"text/{ord('教'):x}.json"} <= changed  # 就職人数 and the catchphrase's words changed
+    moved = {data_group(p.removesuffix(".gz")) for p in changed}
+    assert 2 <= len(moved) <= DATA_GROUPS // 2  # 96 of 1,076 files changed on this small site: 40 of 128 groups
+    for path, (folder, _data, stat) in after.items():
+        if path in before:
+            assert (folder != before[path][0]) == (data_group(path.removesuffix(".gz")) in moved), path
+        if path not in changed:  # the previous file, kept in place or linked into its group's new folder
+            assert (stat.st_ino, stat.st_mtime_ns) == (before[path][2].st_ino, before[path][2].st_mtime_ns), path
+    # The moved groups' previous folders are gone from the output.
+    assert {p.name for p in (project.output / "search").iterdir() if p.is_dir()} == {folder for folder, _data, _stat in after.values()}
     assert reused_chunks(caplog) == (7, 8)
     assert "nearby offices reused from the cache" in caplog.text
     # Only the data files that hold the edited record are read for their readings again (its data
@@ -169,6 +184,8 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     fresh, total = read_again(caplog, "data files read again")
     assert 1 <= fresh <= 3 < total
     assert read_again(caplog, "field values split again")[0] == 1
+    fresh, total = read_again(caplog, "first pages computed again")
+    assert 0 < fresh <= len({p for p in changed if p.startswith("text/") and p.endswith(".json")}) < total  # the changed shards' only
     fresh, total = read_again(caplog, "record texts read again")
     assert fresh == 1 and total > 80  # the edited catchphrase's record only
     assert "少人数の教室で" in plain(cached["facilities/current/index.html"])
@@ -261,16 +278,16 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
 def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
     """The twins `make publish` writes replace the files an output part linked from the previous output."""
     project.cached_build(precompress=True)
-    (folder,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
+    folder = search_data(project.output)["sort-hires.json"].parent  # its group moves with the 就職人数 edit below
     held = project.root / "held-facets.json.gz"
-    os.link(folder / "facets.json.gz", held)  # the previous output's file, kept past the swap
+    os.link(search_data(project.output)["facets.json"].with_suffix(".json.gz"), held)  # the previous output's file, kept past the swap
     stat, data = held.stat(), held.read_bytes()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
     cached = project.cached_build(precompress=True)
     assert held.read_bytes() == data and held.stat().st_mtime_ns == stat.st_mtime_ns
-    (moved,) = [p for p in (project.output / "search").iterdir() if p.is_dir()]
-    assert moved != folder and (moved / "facets.json.gz").read_bytes() == data
+    assert search_data(project.output)["sort-hires.json"].parent != folder
+    assert search_data(project.output)["facets.json"].with_suffix(".json.gz").read_bytes() == data
     assert "23名" in plain(cached["facilities/current/index.html"])
 
 

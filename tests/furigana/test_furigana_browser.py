@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import format_violations, run_axe
+from sitebuild import search_data_path
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +149,7 @@ def test_search_cards_get_ruby_while_on_and_fetch_nothing_while_off(page, sample
     # The site's readings, and those of the card chunks shown (each card's data-doc), once each.
     config = page.evaluate("JSON.parse(document.getElementById('search-config').textContent)")
     docs = page.eval_on_selector_all("[data-results] [data-doc]", "cards => cards.map((c) => Number(c.dataset.doc))")
-    wanted = {"furigana/readings.json"} | {f"furigana/{config['data']}cards/doc-{d // config['cardChunk']}.json" for d in docs}
+    wanted = {"furigana/readings.json"} | {"furigana/" + search_data_path(config, f"cards/doc-{d // config['cardChunk']}.json") for d in docs}
     assert sorted(fetched) == sorted(sample_server.url + path for path in wanted)
     # A new search renders new cards: they get ruby too.
     page.goto(sample_server.url + "search/?pref=tokyo")

@@ -13,7 +13,7 @@ import shutil
 import pytest
 from facility_site.furigana.browser import READINGS_DIR, ReadingsMemo, _strings_in_json, readings_files
 from facility_site.furigana.reading import Furigana
-from sitebuild import ROOT, build_site
+from sitebuild import ROOT, build_site, search_data
 
 THEME_JS = ROOT / "theme" / "static" / "js"
 PHRASES = {"就労移行支援事業所": "しゅうろういこうしえんじぎょうしょ"}
@@ -53,12 +53,12 @@ def test_the_memo_gives_the_same_files_and_reads_only_what_changed(site, tmp_pat
     again, calls = readings(copy, memo)
     assert again == plain and calls == 0
 
-    # One data chunk edited, and the search data moved to a new folder (its hash changed).
+    # One data chunk edited, and a search group's data moved to a new folder (its hash changed).
     chunk = copy / "facility-data" / "0.json"
     text = chunk.read_text(encoding="utf-8")
     word = next(s for s in _strings_in_json(text) if "区" in s or "市" in s)
     chunk.write_text(text.replace(f'"{word}"', f'"{word}の新しい教室"'), encoding="utf-8")
-    (old_search,) = [p for p in (copy / "search").iterdir() if p.is_dir()]
+    old_search = search_data(copy)["cards/doc-0.json"].parent.parent  # the group folder of a card chunk
     old_search.rename(copy / "search" / "moved")
     shutil.rmtree(copy / READINGS_DIR)
     edited, calls = readings(copy, memo)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from host_files import headers_for, matching, parse_headers, url_paths
-from sitebuild import ROOT, build_site, parse
+from sitebuild import ROOT, build_site, parse, search_data
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -132,14 +132,14 @@ def test_every_file_has_exactly_one_cache_rule_and_every_rule_matches_a_file(sam
 def test_hashed_search_data_and_versioned_assets_are_immutable_and_the_rest_revalidates(sample_site):
     rules = parse_headers((sample_site / "_headers").read_text(encoding="utf-8"))
     config = json.loads(parse(sample_site / "search" / "index.html").find("script", id="search-config").string)
-    data_folder = config["data"]
-    assert (sample_site / data_folder / "facets.json").is_file()
+    data = {path: file.relative_to(sample_site).as_posix() for path, file in search_data(sample_site).items()}
 
     def cache(url: str) -> str:
         return headers_for(rules, url)["cache-control"]
 
-    assert cache(f"/{data_folder}facets.json") == IMMUTABLE
-    assert cache(f"/{data_folder}text/chars.json") == IMMUTABLE
+    assert cache(f"/{data['facets.json']}") == IMMUTABLE
+    assert cache(f"/{data['text/chars.json']}") == IMMUTABLE
+    assert data["facets.json"].split("/")[1] != data["text/chars.json"].split("/")[1]  # two groups' folders
     assert cache(f"/{config['lunr']}") == IMMUTABLE
     for url in ("/", "/index.html", "/search/", "/pref/tokyo/", "/compare/", "/theme/css/site.css", "/theme/js/site.js", "/404.html", "/sitemap.xml"):
         assert cache(url) == REVALIDATE, url
@@ -150,12 +150,16 @@ def test_hashed_search_data_and_versioned_assets_are_immutable_and_the_rest_reva
 def test_cache_rules_cover_a_tree_with_photos_and_a_search_folder_once_each(tmp_path):
     from facility_site.hosting.headers import cache_rules
 
-    for path in ("index.html", "sitemap.xml", "photos/0a1b2c3d-320.webp", "search/index.html", "search/0123456789ab/facets.json", "pref/tokyo/index.html"):
+    paths = ("index.html", "sitemap.xml", "photos/0a1b2c3d-320.webp", "search/index.html", "search/0123456789/facets.json", "pref/tokyo/index.html")
+    for path in (*paths, "search/ba98765432/text/chars.json"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("x", encoding="utf-8")
     rules = [(pattern, [("Cache-Control", value)]) for pattern, value in cache_rules(tmp_path)]
     assert headers_for(rules, "/photos/0a1b2c3d-320.webp")["cache-control"] == IMMUTABLE
-    assert headers_for(rules, "/search/0123456789ab/facets.json")["cache-control"] == IMMUTABLE
+    assert headers_for(rules, "/search/0123456789/facets.json")["cache-control"] == IMMUTABLE
+    assert headers_for(rules, "/search/ba98765432/text/chars.json")["cache-control"] == IMMUTABLE
+    # The search data groups' folders (search/page.py): one rule for them all, however many there are.
+    assert [pattern for pattern, _ in rules if pattern.startswith("/search/")] == ["/search/", "/search/:file", "/search/:folder/*"]
     for url in ("/", "/index.html", "/sitemap.xml", "/search/", "/search/index.html", "/pref/tokyo/"):
         assert headers_for(rules, url)["cache-control"] == REVALIDATE, url
 

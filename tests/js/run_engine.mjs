@@ -2,7 +2,7 @@
 //   node tests/js/run_engine.mjs <site folder> '<JSON list of {state, limit, position}>'
 // Prints, for each search, {total, ids (display order), counts, relax, excludedUnchecked, truncated, sort};
 // with a position also the cards' distances (metres, null without a location), noLocation and excludedNoLocation,
-// and the data files it requested (paths under the data folder, in order).
+// and the data files it requested (paths under their group's folder, in order).
 // A search may say fresh: true (a new engine, nothing loaded) and whole: true (the whole facet table loaded first),
 // prime: true or "after" (engine.prime() before or after the search: its answer and the files it requested come as
 // primed and primeRequested), and more: [offset, limit] (the ids of engine.more(offset, limit) at the end, as moreIds).
@@ -21,6 +21,7 @@ let requested = [];
 const newEngine = () => new SearchEngine(
   {
     dataUrl,
+    dataGroups: config.dataGroups,
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,
@@ -31,7 +32,7 @@ const newEngine = () => new SearchEngine(
     everydayWords: config.everydayWords,
   },
   async (url) => {
-    requested.push(url.slice(dataUrl.length));
+    requested.push(url.slice(dataUrl.length).replace(/^[0-9a-f]{10}\//, "")); // the path under its group's folder
     return JSON.parse(readFileSync(fileURLToPath(url), "utf-8"));
   },
 );

@@ -9,7 +9,7 @@ import logging
 import pytest
 from facility_site.open_data import run_import
 from fixtures.opendata.csvdata import CURRENT_MAIN, CURRENT_SATELLITE, HACHIOJI, YOKOHAMA, row, to_csv
-from sitebuild import build_site, facility_data, page
+from sitebuild import build_site, facility_data, page, search_data
 
 IMPORT_DAY = dt.date(2026, 11, 1)
 CREDIT = "出典：障害福祉サービス等情報公表システム（WAM NET）のオープンデータを加工して作成"
@@ -60,16 +60,15 @@ def test_capacity_left_out_reads_as_no_capacity_for_retention_only_and_as_not_pu
 
 
 def test_missing_capacity_sorts_last_and_the_comparison_gives_it_no_rank(site):
-    (data,) = site.glob("search/*/facets.json")
-    folder = data.parent
-    sort = json.loads((folder / "sort-capacity.json").read_text(encoding="utf-8"))["ranks"]
+    data = search_data(site)
+    sort = json.loads(data["sort-capacity.json"].read_text(encoding="utf-8"))["ranks"]
     ranks = sort.get("plain") or [sort["values"]["ABCDEFGHIJKLMNOPQRSTUVWXYZ".index(c)] for c in sort["codes"]]
     # Doc order: 東京都 by reading, then 神奈川県. Unknown (-1) is what the engine puts last in either direction.
-    docs = [r[0] for r in json.loads((folder / "cards" / "doc-0.json").read_text(encoding="utf-8"))]
+    docs = [r[0] for r in json.loads(data["cards/doc-0.json"].read_text(encoding="utf-8"))]
     by_id = dict(zip(docs, ranks, strict=True))
     assert by_id["1310500002"] == -1 and by_id["1410000005"] == -1
     assert by_id["1310400123"] > by_id["1310400123-2"] >= 0
-    labels = {r[0]: r[6] for r in json.loads((folder / "cards" / "doc-0.json").read_text(encoding="utf-8"))}
+    labels = {r[0]: r[6] for r in json.loads(data["cards/doc-0.json"].read_text(encoding="utf-8"))}
     assert labels["1410000005"] == "定員なし（定着支援）" and labels["1310400123"] == "20名"
     cell = facility_data(site)["1410000005"]["cells"]["capacity"]
     assert cell == {"text": "定員なし（定着支援）"}  # no rank: never marked 最多

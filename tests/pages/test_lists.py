@@ -13,7 +13,7 @@ import pytest
 from facility_site.records.municipalities import city_order_key, municipality_code
 from facility_site.search.data import CODE_ALPHABET
 from list_records import BADGES, CITY_ORDER, DEVELOPMENTAL_CITY_ORDER, RETENTION, TAGS, write_content, write_records
-from sitebuild import build_site, facility_data, page
+from sitebuild import build_site, facility_data, page, search_data
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +80,7 @@ def test_facility_page_of_an_a_type_office_has_no_retention_badge(list_site):
 
 
 def test_search_card_rows_leave_out_the_retention_rate_where_cards_do(list_site):
-    version = next((list_site / "search").glob("*/facets.json")).parent
-    rows = {row[0]: row for row in json.loads((version / "cards" / "pref-kanagawa.json").read_text(encoding="utf-8"))}
+    rows = {row[0]: row for row in json.loads(search_data(list_site)["cards/pref-kanagawa.json"].read_text(encoding="utf-8"))}
     assert {fid: row[4] for fid, row in rows.items()} == {fid: RETENTION[fid] for fid in rows}
     config = json.loads(page(list_site, "search/").select_one("script#search-config").string)
     assert config["serviceTags"] == ["移行", "定着", "A型", "B型", "生活訓練", "機能訓練"]
@@ -162,14 +161,13 @@ def decode(column: dict) -> list[int]:
 
 
 def test_search_sort_and_comparison_rank_ranges_alike(list_site):
-    version = next((list_site / "search").glob("*/facets.json")).parent
-    ranks = decode(json.loads((version / "sort-retention.json").read_text(encoding="utf-8"))["ranks"])
+    data = search_data(list_site)
+    ranks = decode(json.loads(data["sort-retention.json"].read_text(encoding="utf-8"))["ranks"])
     # Doc order is (prefecture, reading); map each doc back to its id through the card files.
     docs = []
     for number in range(len(ranks) // 10 + 1):
-        path = version / "cards" / f"doc-{number}.json"
-        if path.exists():
-            docs += [row[0] for row in json.loads(path.read_text(encoding="utf-8"))]
+        if f"cards/doc-{number}.json" in data:
+            docs += [row[0] for row in json.loads(data[f"cards/doc-{number}.json"].read_text(encoding="utf-8"))]
     sort_rank = dict(zip(docs, ranks, strict=True))
     # The search shows high ranks first: 72.5% above 70〜80% (which guarantees only 70).
     assert sort_rank["naka-transition"] > sort_rank["kawasaki-range"] > sort_rank["odawara-b"]

@@ -13,7 +13,7 @@ import json
 
 import pytest
 from page_records import write_records
-from sitebuild import build_site, facility_data, page
+from sitebuild import build_site, facility_data, page, search_data
 
 WITHHELD = """\
 name: 非公開テスト事業所
@@ -94,6 +94,7 @@ def test_comparison_data(site):
 
 def test_search_result_cards(site):
     cfg = json.loads(page(site, "search/").find("script", type="application/json", id="search-config").string)
-    rows = json.loads((site / cfg["data"] / "cards" / "pref-tokyo.json").read_text(encoding="utf-8"))
+    assert cfg["data"] == "search/"
+    rows = json.loads(search_data(site)["cards/pref-tokyo.json"].read_text(encoding="utf-8"))
     # [id, name, city, access, 就職定着率, 昨年の就職人数, 定員, 平均利用期間]
     assert {row[0]: (row[4], row[5], row[7]) for row in rows} == EXPECTED

@@ -13,7 +13,7 @@ from facility_site.records.reader import load_facilities
 from facility_site.search.data import doc_order
 from near_helpers import SHINJUKU, expected_near
 from search_helpers import write_synthetic_records
-from sitebuild import ROOT, build_site, page
+from sitebuild import ROOT, build_site, page, search_data
 from test_search_engine import run_engine
 
 
@@ -27,9 +27,8 @@ def site(tmp_path_factory, records) -> Path:
     return build_site(tmp_path_factory.mktemp("near-site") / "output", records, tmp_path_factory.mktemp("content"))
 
 
-def data_folder(site: Path) -> Path:
-    (folder,) = [p for p in (site / "search").iterdir() if p.is_dir()]
-    return folder
+def data_folder(site: Path) -> dict[str, Path]:
+    return search_data(site)
 
 
 def test_distance_order_matches_python_distances_with_unlocated_last(site, records):
@@ -90,7 +89,7 @@ def test_without_a_position_the_default_order_is_used(site):
 def test_coordinate_files_decode_to_the_records_and_fit_the_budget(site, records):
     folder = data_folder(site)
     docs = doc_order(load_facilities(records))
-    national = json.loads((folder / "geo" / "all.json").read_text(encoding="utf-8"))
+    national = json.loads((folder["geo/all.json"]).read_text(encoding="utf-8"))
 
     def decode(file):
         out, lat, lng, k = {}, 0, 0, 0
@@ -103,10 +102,10 @@ def test_coordinate_files_decode_to_the_records_and_fit_the_budget(site, records
         return out
 
     assert decode(national) == {n: (quantise(f.location) if f.location else None) for n, f in enumerate(docs)}
-    tokyo = json.loads((folder / "geo" / "pref-tokyo.json").read_text(encoding="utf-8"))
+    tokyo = json.loads((folder["geo/pref-tokyo.json"]).read_text(encoding="utf-8"))
     assert decode(tokyo) == {n: v for n, v in decode(national).items() if docs[n].prefecture.slug == "tokyo"}
     # Far below the budget of issue 12 (≤ 40 KiB a prefecture, ≤ 250 KiB national at 30,000; bench_near.py measures that).
-    assert len(gzip.compress((folder / "geo" / "all.json").read_bytes())) < 250 * 1024 * 400 / 30000
+    assert len(gzip.compress((folder["geo/all.json"]).read_bytes())) < 250 * 1024 * 400 / 30000
 
 
 def test_js_labels_and_order_match_python(tmp_path):

@@ -12,12 +12,13 @@ files it fetched.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from facility_site.records.vocab import PREFECTURES
 from facility_site.search.data import CODE_ALPHABET
 from search_helpers import write_synthetic_records
-from sitebuild import build_site
+from sitebuild import build_site, search_data
 from test_search_engine import run_engine
 
 SLUGS = [p.slug for p in PREFECTURES]
@@ -31,9 +32,8 @@ def synthetic_site(tmp_path_factory):
     return build_site(root / "output", records, root / "content")
 
 
-def data_folder(site):
-    (facets,) = (site / "search").glob("*/facets.json")
-    return facets.parent
+def data_folder(site) -> dict[str, Path]:
+    return search_data(site)
 
 
 def decode(column: dict) -> list[int]:
@@ -44,17 +44,17 @@ def decode(column: dict) -> list[int]:
 
 def test_each_part_is_its_prefectures_run_of_the_whole_table(synthetic_site):
     folder = data_folder(synthetic_site)
-    whole = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
+    whole = json.loads((folder["facets.json"]).read_text(encoding="utf-8"))
     starts = whole["prefStarts"]
     config = json.loads(synthetic_site.joinpath("search", "index.html").read_text(encoding="utf-8").split('id="search-config">')[1].split("</script>")[0])
     assert config["prefStarts"] == starts and config["count"] == whole["count"] == 400
-    parts = sorted(path.name for path in (folder / "facets").glob("pref-*.json"))
+    parts = sorted(name.removeprefix("facets/") for name in folder if name.startswith("facets/pref-"))
     with_facilities = [slug for p, slug in enumerate(SLUGS) if starts[p + 1] > starts[p]]
     assert parts == sorted(f"pref-{slug}.json" for slug in with_facilities) and len(parts) > 20
     for p, slug in enumerate(SLUGS):
         if slug not in with_facilities:
             continue
-        part = json.loads((folder / "facets" / f"pref-{slug}.json").read_text(encoding="utf-8"))
+        part = json.loads((folder[f"facets/pref-{slug}.json"]).read_text(encoding="utf-8"))
         for name in ("dis", "svc", "walk", "opt", "vac"):
             assert decode(part[name]) == decode(whole[name])[starts[p] : starts[p + 1]], (slug, name)
 

@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from search_helpers import READY, settle, shown_ids, write_synthetic_records
-from sitebuild import FIXTURES, StaticServer, build_site
+from sitebuild import FIXTURES, StaticServer, build_site, search_data
 from test_search_engine import run_engine
 
 SEARCH_RECORDS = FIXTURES / "search"
@@ -168,15 +169,15 @@ def test_the_page_primes_its_worker_once_idle_and_the_first_key_is_right(page, s
     (first_results, yoko) = run_engine(synthetic_site, [{"state": {}, "limit": 20, "fresh": True}, {"state": {"q": "横"}, "limit": 20, "fresh": True}])
     _, shard = smallest_shard(synthetic_site)
     with StaticServer(synthetic_site) as server:
-        data = next(p for p in (synthetic_site / "search").iterdir() if p.is_dir() and (p / "text").is_dir())
-        prefix = f"{server.url}search/{data.name}/"
+        prefix = f"{server.url}search/"
         requested = []
         page.on("request", lambda request: requested.append(request.url))
-        with page.expect_request(prefix + shard):  # the worker primes itself after the first results
+        shard_url = server.url + search_data(synthetic_site)[shard].relative_to(synthetic_site).as_posix()
+        with page.expect_request(shard_url):  # the worker primes itself after the first results
             page.goto(f"{server.url}search/")
         page.wait_for_selector(READY, state="attached")
         page.wait_for_load_state("networkidle")
-        data_files = [url[len(prefix) :] for url in requested if url.startswith(prefix)]
+        data_files = [url[len(prefix) + 11 :] for url in requested if re.match(re.escape(prefix) + "[0-9a-f]{10}/", url)]  # under its group's folder
         # Priming fetched no cards of its own: only the first results' card files.
         first_cards = {path for path in first_results["requested"] if path.startswith("cards/")}
         assert {path for path in data_files if path.startswith("cards/")} == first_cards

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from facility_site.errors import FacilitySiteError
 from facility_site.records.reader import load_facilities
 from facility_site.records.vocab import DISABILITIES, PREFECTURES, REGIONS, SERVICES
-from sitebuild import FIXTURES, ROOT, SAMPLE_FACILITIES, build_site, page
+from sitebuild import FIXTURES, ROOT, SAMPLE_FACILITIES, build_site, page, search_data
 
 SEARCH_RECORDS = FIXTURES / "search"
 
@@ -114,10 +116,13 @@ def test_no_inline_scripts_or_styles(site):
 
 def test_config_points_at_the_data_and_lunr(site):
     cfg = config(page(site, "search/"))
-    folder = site / cfg["data"]
-    assert folder.parent == site / "search" and len(folder.name) == 12
+    assert cfg["data"] == "search/" and cfg["dataGroups"]["text"] > 1 and cfg["dataGroups"]["other"] > 1
+    hashes = cfg["dataGroups"]["hashes"]
+    assert len(hashes) == 10 * (cfg["dataGroups"]["text"] + cfg["dataGroups"]["other"]) and re.fullmatch("[0-9a-f]+", hashes)
+    data = search_data(site)  # each file in its group's folder
     for name in ("facets.json", "name-order.json", "sort-retention.json", "text/chars.json", "cards/pref-tokyo.json"):
-        assert (folder / name).is_file(), name
+        assert data[name].is_file(), name
+    assert len({path.relative_to(site / "search").parts[0] for path in data.values()}) > 10  # spread over the groups
     assert cfg["count"] == 9
     assert cfg["prefectures"] == [p.slug for p in PREFECTURES]
     lunr = (site / cfg["lunr"]).read_text(encoding="utf-8")
@@ -131,7 +136,7 @@ def test_large_data_files_have_an_identical_gzip_twin(tmp_path, monkeypatch):
     monkeypatch.setattr(search_page, "PRECOMPRESS_BYTES", 1000)  # the fixture's files are small
     (tmp_path / "content").mkdir()
     built = build_site(tmp_path / "out", SEARCH_RECORDS, tmp_path / "content")
-    folder = built / config(page(built, "search/"))["data"]
+    folder = built / config(page(built, "search/"))["data"]  # every group's folder
     twins = list(folder.rglob("*.json.gz"))
     assert len(twins) >= 2
     for twin in twins:
@@ -141,8 +146,7 @@ def test_large_data_files_have_an_identical_gzip_twin(tmp_path, monkeypatch):
 
 
 def test_facets_file_matches_the_records(site):
-    folder = site / config(page(site, "search/"))["data"]
-    facets = json.loads((folder / "facets.json").read_text(encoding="utf-8"))
+    facets = json.loads(search_data(site)["facets.json"].read_text(encoding="utf-8"))
     assert facets["count"] == 9
     starts = facets["prefStarts"]
     assert len(starts) == 48 and starts[-1] == 9
@@ -159,7 +163,7 @@ def test_same_records_same_files_and_new_records_new_version(tmp_path):
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     other = build_site(tmp_path / "three", SAMPLE_FACILITIES, tmp_path / "content")
-    assert config(page(other, "search/"))["data"] != config(page(first, "search/"))["data"]
+    assert config(page(other, "search/"))["dataGroups"] != config(page(first, "search/"))["dataGroups"]
 
 
 def test_missing_lunr_js_stops_the_build_with_a_clear_message(tmp_path):
@@ -186,3 +190,30 @@ def test_condition_choices_with_counts(site):
     assert svc.find_next_sibling("fieldset") is opt
     cfg = config(doc)
     assert (cfg["options"], cfg["optionLabels"]) == (["remote", "lunch", "transport", "pickup"], ["在宅訓練", "昼食の提供", "交通費の支援", "送迎"])
+
+
+def test_the_browser_finds_each_data_file_in_its_groups_folder(site):
+    """data-url.js computes the same group as search/page.py data_group, for every file of the build and odd paths."""
+    from facility_site.search.page import DATA_GROUPS, GROUP_HASH, TEXT_GROUPS, data_group
+
+    cfg = config(page(site, "search/"))
+    paths = sorted(search_data(site)) + ["text/p/3088-3053.json", "cards/pref-okinawa.json", "x", "text/"]
+    script = (
+        f"import {{ dataFileUrl }} from {json.dumps((ROOT / 'theme/static/js/search/data-url.js').as_uri())};"
+        f"const groups = {json.dumps(cfg['dataGroups'])};"
+        f"console.log(JSON.stringify({json.dumps(paths)}.map((p) => dataFileUrl('search/', groups, p))));"
+    )
+    run = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    hashes = cfg["dataGroups"]["hashes"]
+    expected = [f"search/{hashes[data_group(p) * GROUP_HASH : (data_group(p) + 1) * GROUP_HASH]}/{p}" for p in paths]
+    assert json.loads(run.stdout) == expected
+    groups = [data_group(p) for p in paths]
+    assert all(g < TEXT_GROUPS for p, g in zip(paths, groups, strict=True) if p.startswith("text/"))
+    assert all(TEXT_GROUPS <= g < DATA_GROUPS for p, g in zip(paths, groups, strict=True) if not p.startswith("text/"))
+    # Without dataGroups (a test's own data folder) the files are directly under the base.
+    bare = subprocess.run(
+        ["node", "--input-type=module", "-e", script.replace(f"const groups = {json.dumps(cfg['dataGroups'])};", "const groups = undefined;")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert json.loads(bare.stdout) == [f"search/{p}" for p in paths]

@@ -255,7 +255,7 @@ class ReadingsMemo:
     - `units`: digest of a data file's bytes (or of the site's own texts) -> its Summary.
     - `files`: digest of a chunk's unit -> (digest of the site-wide part it depends on, its readings
       file's JSON bytes): reused when neither changed, under whatever path the chunk now has
-      (search/<hash>/ moves when any search file changes).
+      (a search group moves to a new search/<hash>/ when any of its files changes).
     Both are valid only for the phrase table they were made with (`phrases`, a digest of
     Furigana.cache_identity); the code and the dictionary are in the cache's code key.
     """

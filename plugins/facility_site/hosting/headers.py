@@ -5,7 +5,8 @@ the Content-Security-Policy, then Cache-Control rules that never overlap:
 Cloudflare Pages joins the values of every rule that matches a path with a
 comma, and Netlify keeps the last, so each file must match exactly one.
 
-- Folders named by a hash of their content (search/<hash>/), files named
+- Folders named by a hash of their content (search/<hash>/, one per
+  search data group: one rule `/search/:folder/*` for them all), files named
   so (photos/<hash>-<width>.webp) and versioned files
   (theme/vendor/lunr-2.3.9.js) never change under the same address:
   cached for a year, `immutable`.
@@ -33,7 +34,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
 # Folders (relative to the output, with a trailing slash) whose files never change under one address.
 IMMUTABLE_FOLDERS = (
-    re.compile(r"search/[0-9a-f]{12}/"),  # search/page.py: a hash of the data
+    re.compile(r"search/[0-9a-f]{10}/"),  # search/page.py: a hash of one group of the data
     re.compile(r"theme/vendor/"),  # lunr-<version>.js
     re.compile(r"photos/"),  # photos/process.py: <key>-<width>.webp, the key a hash of the pixels
 )
@@ -72,6 +73,11 @@ def cache_rules(output: Path) -> list[tuple[str, str]]:
             rules.append((f"/{prefix}", REVALIDATE))
         if names:
             rules.append((f"/{prefix}:file", REVALIDATE))
+        if len(subfolders) > 1 and all(f"{prefix}{name}/" in immutable for name in subfolders):
+            # Only hashed folders (search/<group hash>/, one per data group): one rule for them all,
+            # which also covers the folders of a later build (hosts read at most 100 rules).
+            rules.append((f"/{prefix}:folder/*", IMMUTABLE))
+            return
         for name in sorted(subfolders):
             cover(f"{prefix}{name}/")
 

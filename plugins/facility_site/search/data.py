@@ -183,13 +183,15 @@ def card_row(facility: Facility) -> list:
     return [*row, notes] if notes else row
 
 
-def card_files(docs: Sequence[Facility]) -> dict[str, object]:
+def card_files(docs: Sequence[Facility], rows: Sequence[list] | None = None) -> dict[str, object]:
     """The card rows two ways, so any page of results needs few small files:
 
     cards/doc-<k>.json      CARD_CHUNK rows in doc order (neighbours, or a few scattered cards)
     cards/pref-<slug>.json  every row of a prefecture (many cards of one prefecture)
+
+    rows: card_row of each doc, when the caller has them already.
     """
-    rows = [card_row(f) for f in docs]
+    rows = [card_row(f) for f in docs] if rows is None else rows
     files: dict[str, object] = {}
     for number, start in enumerate(range(0, len(rows), CARD_CHUNK)):
         files[f"cards/doc-{number}.json"] = rows[start : start + CARD_CHUNK]

@@ -28,6 +28,7 @@ two characters. theme/static/js/search/engine.js reads it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -334,7 +335,7 @@ def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], coun
     return [doc for _, doc in sorted(ranked)[:count]]
 
 
-def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None) -> tuple[dict, dict[str, str]]:
+def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None, known_pages: dict[bytes, list[int]] | None = None) -> tuple[dict, dict[str, str]]:
     """(text/chars.json content, {file name: JSON}): one shard per character, and the reading shards.
 
     Shard text/<code point in hex>.json holds every term containing that
@@ -357,6 +358,12 @@ def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None) -> tu
     the first key of a word shows its cards one round trip after the key, not
     two (shard, then cards). chars.json's sizes leave them out (the choice of
     shard for a longer word is the same as without them).
+
+    known_pages (from the build cache): a SHA-256 of a shard's text without its
+    cards -> its first_page. That text holds every input of first_page (the
+    shard's terms and all their postings), so a shard whose text is unchanged
+    reuses its page; the cards themselves are this build's rows. It is left
+    holding this build's shards only.
     """
     entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
     prefix_fields = {FIELD_NAMES.index(name) for name in PREFIX_FIELDS}
@@ -372,14 +379,23 @@ def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None) -> tu
             by_char[char].append(term)
     shards: dict[str, str] = {}
     chars, sizes = [], []
+    previous, pages = known_pages or {}, {}
     for char in sorted(by_char):
         text = _shard_text(by_char[char], entries)
+        encoded = text.encode("utf-8")
         chars.append(char)
-        sizes.append(len(text.encode("utf-8")))
+        sizes.append(len(encoded))
         if card_rows is not None:
-            cards = [[doc, card_rows[doc]] for doc in sorted(first_page(by_char[char], index, prefix_fields))]
+            key = hashlib.sha256(encoded).digest()
+            page = previous.get(key)
+            pages[key] = page = sorted(first_page(by_char[char], index, prefix_fields)) if page is None else page
+            cards = [[doc, card_rows[doc]] for doc in page]
             text = '{"cards":' + to_json(cards) + "," + text[1:]  # keys stay sorted: cards, postings, terms
         shards[f"{ord(char):x}.json"] = text
+    if known_pages is not None:
+        logger.debug("facility_site: search: %d of %d first pages computed again (search pages cache)", sum(1 for k in pages if k not in previous), len(pages))
+        known_pages.clear()
+        known_pages.update(pages)
     for start in sorted(by_start):
         shards[prefix_shard_name(start)] = _shard_text(by_start[start], entries)
     directory = {

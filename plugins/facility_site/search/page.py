@@ -2,18 +2,21 @@
 
 An output part: the generator calls write_search_output with its SiteOutput.
 The page goes through Pelican's Writer like every other page; the data files are written
-under search/<version>/, where <version> is a hash of their content, so a CDN
-may cache them forever and a new build never mixes with an old one.
+under search/<group hash>/: each file belongs to one of DATA_GROUPS groups (data_group, a
+fixed function of its path that engine.js's data-url.js repeats), and each group's folder
+is named by a hash of its own files, so a CDN may cache them forever, a new build never
+mixes with an old one, and an edit moves only the groups whose files changed (issue 15).
+The page's config lists the groups' hashes ("dataGroups").
 
-    search/<version>/facets.json            search_data.facets_file
-    search/<version>/facets/pref-<slug>.json   search_data.facet_parts
-    search/<version>/name-order.json        search_data.name_order_file
-    search/<version>/sort-<metric>.json     search_data.sort_column
-    search/<version>/cards/…                search_data.card_files
-    search/<version>/geo/…                  coordinates.coordinate_files (distance order only)
-    search/<version>/text/chars.json        search_index.char_shards
-    search/<version>/text/<hex>.json        search_index.char_shards
-    search/<version>/text/p/<hex>-<hex>.json   search_index.char_shards (place readings)
+    search/<g>/facets.json            search_data.facets_file
+    search/<g>/facets/pref-<slug>.json   search_data.facet_parts
+    search/<g>/name-order.json        search_data.name_order_file
+    search/<g>/sort-<metric>.json     search_data.sort_column
+    search/<g>/cards/…                search_data.card_files
+    search/<g>/geo/…                  coordinates.coordinate_files (distance order only)
+    search/<g>/text/chars.json        search_index.char_shards
+    search/<g>/text/<hex>.json        search_index.char_shards
+    search/<g>/text/p/<hex>-<hex>.json   search_index.char_shards (place readings)
     theme/vendor/lunr-<version>.js          lunr.min.js from node_modules as an ES module
 
 Files of PRECOMPRESS_BYTES or more also get a gzip twin (<name>.gz).
@@ -22,8 +25,8 @@ Files of PRECOMPRESS_BYTES or more also get a gzip twin (<name>.gz).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,23 +99,60 @@ SORT_LABELS = (
 WITHIN_OPTIONS = (1, 2, 5, 10, 20)
 # The build cache's file of each search field value's words (index.document_words).
 WORDS_CACHE = "search-words"
+# The build cache's file of each character shard's first page of results (index.char_shards known_pages).
+PAGES_CACHE = "search-pages"
+# The data files' groups (data_group): the word index's files (text/…, where a text edit lands:
+# 34-47 of its ~970 files change with one record's catchphrase at 30,000 facilities) spread
+# over TEXT_GROUPS, every other file (cards, facet parts, sort columns: 3,150 files, one edit
+# changes a few) over OTHER_GROUPS. Each group's hash costs the page's config GROUP_HASH
+# hex characters (docs/benchmarks.md, issue 15: the count is a trade between the files an
+# edit rewrites and the config's bytes before the first results).
+TEXT_GROUPS = 96
+OTHER_GROUPS = 32
+DATA_GROUPS = TEXT_GROUPS + OTHER_GROUPS
+GROUP_HASH = 10
 
 
 class SearchBuildError(FacilitySiteError):
     """The search page cannot be built (for example, lunr.js is not installed)."""
 
 
+def data_group(path: str) -> int:
+    """The group of a data file (its path under its group's folder): FNV-1a of the path, as data-url.js computes it."""
+    value = 0x811C9DC5
+    for byte in path.encode("ascii"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % TEXT_GROUPS if path.startswith("text/") else TEXT_GROUPS + value % OTHER_GROUPS
+
+
+def group_hashes(files: dict[str, bytes]) -> list[str]:
+    """Each group's folder name: a hash of its number and its files' paths and bytes."""
+    digests = [hashlib.sha256(f"{group}\0".encode()) for group in range(DATA_GROUPS)]
+    for path in sorted(files):
+        digest = digests[data_group(path)]
+        digest.update(path.encode())
+        digest.update(b"\0")
+        digest.update(len(files[path]).to_bytes(8, "big"))
+        digest.update(files[path])
+    return [digest.hexdigest()[:GROUP_HASH] for digest in digests]
+
+
 @dataclass(frozen=True)
 class SearchFiles:
-    version: str
-    files: dict[str, str]  # path under search/<version>/ -> JSON text
+    groups: list[str]  # each group's folder name under search/ (group_hashes)
+    files: dict[str, bytes]  # path under its group's folder -> JSON bytes
     pref_starts: list[int]  # search_data.prefecture_starts of the doc order
 
+    def site_path(self, path: str) -> str:
+        """Where a data file is in the site: search/<its group's hash>/<path>."""
+        return f"search/{self.groups[data_group(path)]}/{path}"
 
-def search_files(facilities, today=None, known_words: dict | None = None) -> SearchFiles:
+
+def search_files(facilities, today=None, known_words: dict | None = None, known_pages: dict | None = None) -> SearchFiles:
     """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり).
 
-    known_words: the words of each field value, kept in the build cache between builds (index.document_words).
+    known_words: the words of each field value, kept in the build cache between builds (index.document_words);
+    known_pages: each character shard's first page of results, likewise (index.char_shards).
     """
     docs = doc_order(facilities)
     by_name = name_order(docs)
@@ -121,20 +161,17 @@ def search_files(facilities, today=None, known_words: dict | None = None) -> Sea
         files[path] = to_json(columns)
     for sort, attribute in METRIC_SORTS.items():
         files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
-    for path, rows in card_files(docs).items():
-        files[path] = to_json(rows)
+    rows = [card_row(f) for f in docs]
+    for path, chunk in card_files(docs, rows).items():
+        files[path] = to_json(chunk)
     for path, coordinates in coordinate_files(docs).items():
         files[path] = to_json(coordinates)
-    directory, shards = char_shards(build_index(docs, known_words), card_rows=[card_row(f) for f in docs])
+    directory, shards = char_shards(build_index(docs, known_words), card_rows=rows, known_pages=known_pages)
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
         files[f"text/{name}"] = text
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode())
-        digest.update(b"\0")
-        digest.update(files[path].encode())
-    return SearchFiles(digest.hexdigest()[:12], files, prefecture_starts(docs))
+    data = {path: text.encode("utf-8") for path, text in files.items()}
+    return SearchFiles(group_hashes(data), data, prefecture_starts(docs))
 
 
 def lunr_module(lunr_js: str | Path) -> str:
@@ -155,15 +192,20 @@ def lunr_module(lunr_js: str | Path) -> str:
     )
 
 
-def search_config(version: str, pref_starts: list[int], everyday_words: dict | None = None, site_modules: list[str] | None = None) -> dict:
+def search_config(groups: list[str], pref_starts: list[int], everyday_words: dict | None = None, site_modules: list[str] | None = None) -> dict:
     """The JSON block the page script reads: where the data is and the vocabularies, in bit order.
+
+    data and dataGroups: a data file's URL is data + the hash of its group + "/" + its path
+    (data_group; data-url.js): the hashes are one string, GROUP_HASH characters each, text's
+    groups first.
 
     prefStarts (search_data.prefecture_starts) tells which doc numbers are a
     prefecture's, so the script knows which cards and facet parts a search of
     one prefecture needs before any data has arrived.
     """
     return {
-        "data": f"search/{version}/",
+        "data": "search/",
+        "dataGroups": {"text": TEXT_GROUPS, "other": OTHER_GROUPS, "hashes": "".join(groups)},
         "lunr": LUNR_MODULE,
         "count": pref_starts[-1],
         "prefStarts": pref_starts,
@@ -212,13 +254,21 @@ def theme_static_root(settings: dict, wanted: str) -> Path:
     return next((r for r in roots if (r / wanted).is_file()), roots[0])
 
 
-def previous_version(output: Path | None) -> str | None:
-    """The <version> of the previous output's search/<version>/, when there is exactly one."""
-    folder = output / "search" if output is not None else None
-    if folder is None or not folder.is_dir():
+_CONFIG_BLOCK = re.compile(r'<script type="application/json" id="search-config">(.*?)</script>', re.DOTALL)
+
+
+def previous_groups(output: Path | None) -> list[str] | None:
+    """The group hashes the previous output's search page lists (its config's dataGroups), if it has the same groups."""
+    page = output / "search" / "index.html" if output is not None else None
+    try:
+        match = _CONFIG_BLOCK.search(page.read_text(encoding="utf-8")) if page is not None else None
+        groups = json.loads(match.group(1))["dataGroups"] if match else None
+        hashes = groups["hashes"] if (groups or {}).get("text") == TEXT_GROUPS and groups.get("other") == OTHER_GROUPS else ""
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
-    versions = [entry.name for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
-    return versions[0] if len(versions) == 1 else None
+    if not isinstance(hashes, str) or len(hashes) != DATA_GROUPS * GROUP_HASH:
+        return None
+    return [hashes[i : i + GROUP_HASH] for i in range(0, len(hashes), GROUP_HASH)]
 
 
 def write_search_output(site: SiteOutput) -> None:
@@ -230,23 +280,26 @@ def write_search_output(site: SiteOutput) -> None:
     today = reference_date(site.options)
     cache = site.cache
     known_words = cache.load(WORDS_CACHE) if cache.enabled else None
-    built = search_files(catalog.facilities, today, known_words)
+    known_pages = cache.load(PAGES_CACHE) if cache.enabled else None
+    built = search_files(catalog.facilities, today, known_words, known_pages)
     if known_words is not None:
         cache.save(WORDS_CACHE, known_words)
-    # A file the previous build's search/<version>/ holds with the same bytes is linked from there,
-    # not written and compressed again (most of them after an edit that moved the folder).
-    before = previous_version(site.previous_output)
-    for path, text in built.files.items():
-        site.write_data(
-            f"search/{built.version}/{path}", text.encode("utf-8"), gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before or built.version}/{path}"
-        )
+        cache.save(PAGES_CACHE, known_pages)
+    # A group whose hash is unchanged keeps its folder and files (write_data keeps a file with the same
+    # bytes at the same path). In a group that moved, a file the group's previous folder holds with
+    # the same bytes is linked from there, not written and compressed again.
+    before = previous_groups(site.previous_output) or built.groups
+    for path, data in built.files.items():
+        group = data_group(path)
+        site.write_data(f"search/{built.groups[group]}/{path}", data, gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before[group]}/{path}")
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
     style_bundle = None
     if site.options["minify_js"] is not None:
         root = theme_static_root(site.settings, "css/search.css")
         site.write_data(STYLE_BUNDLE, bundle_styles([(root / "css" / name, media) for name, media in SEARCH_STYLES], site.options["minify_js"]))
         style_bundle = STYLE_BUNDLE
-    logger.debug("facility_site: search: wrote %d data files under search/%s/", len(built.files), built.version)
+    moved = sum(1 for old, new in zip(before, built.groups, strict=True) if old != new)
+    logger.debug("facility_site: search: %d data files in %d groups under search/, %d groups moved", len(built.files), DATA_GROUPS, moved)
 
     facilities = catalog.facilities
     regions = catalog.regions()
@@ -254,10 +307,10 @@ def write_search_output(site: SiteOutput) -> None:
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.version, built.pref_starts, everyday_words, modules["site"]),
+        search_config=search_config(built.groups, built.pref_starts, everyday_words, modules["site"]),
         module_preloads=modules,
         style_bundle=style_bundle,
-        data_preloads=[f"search/{built.version}/{path}" for path in PRELOADED_DATA],
+        data_preloads=[built.site_path(path) for path in PRELOADED_DATA],
         within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
         disability_counts={d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},

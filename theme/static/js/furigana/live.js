@@ -16,6 +16,7 @@
  * alone: changing them again would make screen readers announce them twice.
  */
 import { siteUrl } from "../config.js";
+import { dataFileUrl } from "../search/data-url.js";
 
 const KANJI = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff々〆";
 const HAS_KANJI = new RegExp(`[${KANJI}]|[\\uD840-\\uD87F][\\uDC00-\\uDFFF]`);
@@ -127,7 +128,7 @@ let search = null;
 
 function cardReadings(card) {
   const doc = Number(card.dataset.doc);
-  return search && Number.isInteger(doc) ? `${search.data}cards/doc-${Math.floor(doc / search.cardChunk)}.json` : null;
+  return search && Number.isInteger(doc) ? dataFileUrl(search.data, search.dataGroups, `cards/doc-${Math.floor(doc / search.cardChunk)}.json`) : null;
 }
 
 // The page's text nodes with kanji at load, until words.json is in: no other readings touch them first.

@@ -17,6 +17,7 @@
  * Facilities are numbered in (prefecture, reading) order; every sort breaks
  * ties in that order.
  */
+import { dataFileUrl } from "./data-url.js";
 import { distancesFrom, fillCoordinates, orderByDistance } from "./geo.js";
 import { effectiveSort, emptyState } from "./state.js";
 import { parseQuery } from "./tokenizer.js";
@@ -75,7 +76,7 @@ export class SearchEngine {
    *          services: string[], options: string[], walkOptions: number[], cardChunk: number, everydayWords?: object,
    *          chunksAtOnce?: number, prefStarts: number[]}} config
    *   prefStarts: the first doc number of each prefecture, and the facility count last (search_data.prefecture_starts).
-   *   dataUrl absolute; the lists are slugs in bit / code order; everydayWords:
+   *   dataUrl absolute, dataGroups its groups' hashes (data-url.js); the lists are slugs in bit / code order; everydayWords:
    *   normalized word -> {kind, slug, field, term} (search/words.py words_config).
    *   config.files (optional): url -> parsed JSON already loaded elsewhere (the page hands the
    *   worker what it fetched for the first results, so nothing is fetched twice).
@@ -97,7 +98,7 @@ export class SearchEngine {
   }
 
   file(path) {
-    const url = this.config.dataUrl + path; // dataUrl is absolute and ends with "/"
+    const url = this.url(path);
     if (!this.files.has(url)) {
       const pending = this.load(url);
       this.files.set(url, pending);
@@ -107,6 +108,11 @@ export class SearchEngine {
       );
     }
     return this.files.get(url);
+  }
+
+  /** The URL of a data file (dataUrl is absolute and ends with "/"; dataGroups: data-url.js). */
+  url(path) {
+    return dataFileUrl(this.config.dataUrl, this.config.dataGroups, path);
   }
 
   /** Every data file that has arrived, url -> parsed JSON (for config.files of another engine). */
@@ -293,7 +299,7 @@ export class SearchEngine {
   /** The shard that holds every term containing all of `chars`: one already fetched if any, else the smallest. */
   async shardFor(directory, chars) {
     const path = (char) => `text/${char.codePointAt(0).toString(16)}.json`;
-    const fetched = chars.find((char) => this.files.has(this.config.dataUrl + path(char)));
+    const fetched = chars.find((char) => this.files.has(this.url(path(char))));
     const char = fetched ?? chars.reduce((best, c) => (directory.size.get(c) < directory.size.get(best) ? c : best));
     return this.file(path(char));
   }
@@ -790,7 +796,7 @@ export class SearchEngine {
     const facets = this.table(); // pref and prefStarts are known at once; dis and svc once `rows` arrived
     const chunk = this.config.cardChunk;
     const picked = Array.from(ordered.subarray(offset, offset + limit));
-    const known = (path) => this.files.has(this.config.dataUrl + path); // loaded or on its way
+    const known = (path) => this.files.has(this.url(path)); // loaded or on its way
     const chunkOf = (d) => `cards/doc-${Math.floor(d / chunk)}.json`;
     const byPref = new Map();
     for (const d of picked) {

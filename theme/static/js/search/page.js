@@ -151,6 +151,7 @@ async function mountSearch(form) {
   const link = (path) => siteBase + path;
   const engineConfig = {
     dataUrl: link(config.data),
+    dataGroups: config.dataGroups,
     prefectures: config.prefectures,
     disabilities: config.disabilities,
     services: config.services,
