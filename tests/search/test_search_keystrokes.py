@@ -14,7 +14,7 @@ import re
 
 import pytest
 from search_helpers import READY, settle, shown_ids, write_synthetic_records
-from sitebuild import FIXTURES, StaticServer, build_site, search_data
+from sitebuild import FIXTURES, StaticServer, build_site, search_data, search_data_path
 from test_search_engine import run_engine
 
 SEARCH_RECORDS = FIXTURES / "search"
@@ -285,14 +285,15 @@ def test_with_one_prefecture_the_box_focus_fetches_its_cards_and_a_first_key_onl
     file (only visitors about to type pay it), so the first key fetches its shard alone."""
     (yoko,) = run_engine(synthetic_site, [{"state": {"q": "横", "pref": ["kanagawa"]}, "limit": 20, "fresh": True}])
     with StaticServer(synthetic_site) as server:
-        data = next(p for p in (synthetic_site / "search").iterdir() if p.is_dir() and (p / "text").is_dir())
-        prefix = f"{server.url}search/{data.name}/"
+        page_html = (synthetic_site / "search" / "index.html").read_text(encoding="utf-8")
+        config = json.loads(page_html.split('id="search-config">', 1)[1].split("</script>", 1)[0])
+        data_prefix = f"{server.url}{config['data']}"  # every group folder is under it (search/page.py data_group)
         requested = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(f"{server.url}search/?pref=kanagawa")
         page.wait_for_selector(READY, state="attached")
         page.wait_for_load_state("networkidle")
-        pref_file = prefix + "cards/pref-kanagawa.json"
+        pref_file = server.url + search_data_path(config, "cards/pref-kanagawa.json")
         assert pref_file not in requested  # not for a visitor who only looks at the prefecture's list
         box = page.locator('input[name="q"]')
         with page.expect_request(pref_file):
@@ -301,8 +302,8 @@ def test_with_one_prefecture_the_box_focus_fetches_its_cards_and_a_first_key_onl
         before_key = len(requested)
         settle(page, lambda: page.keyboard.type("横"))
         page.wait_for_load_state("networkidle")
-        fetched = [url[len(prefix) :] for url in requested[before_key:] if url.startswith(prefix)]
-        assert fetched == [f"text/{ord('横'):x}.json"]
+        fetched = [url for url in requested[before_key:] if url.startswith(data_prefix) and url.endswith(".json")]
+        assert fetched == [server.url + search_data_path(config, f"text/{ord('横'):x}.json")]
         assert shown_ids(page) == yoko["ids"]
         assert len(yoko["ids"]) > 0
         assert requested.count(pref_file) == 1
