@@ -102,8 +102,12 @@ class SiteOutput:
         self._facility_fields: list[FieldsFor] = []
         self._pages: list[PageJob] = []
         self._queued: set[str] = set()
-        # One per build, shared by the data chunks and the page keys: each facility is hashed once.
-        self.fingerprint = Fingerprint(shared_types=(Facility,))
+        # One per build, shared by the data chunks and the page keys: each facility is hashed once
+        # (or not at all: the generator seeds it with the digests the records cache keeps).
+        self.fingerprint = getattr(generator, "fingerprint", None) or Fingerprint(shared_types=(Facility,))
+        if self.cache.enabled:
+            for facility in catalog.facilities:  # written as its digest in page and chunk keys (Fingerprint.page_digest)
+                self.fingerprint.tag(facility)
 
     @property
     def cache(self) -> BuildCache:

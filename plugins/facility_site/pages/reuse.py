@@ -69,7 +69,7 @@ class PageReuse:
         if self.site_key is None or template not in CACHED_TEMPLATES:
             return None
         try:
-            return hashlib.sha256(self.site_key + template.encode() + b"\0" + self.fingerprint.digest(variables)).hexdigest()
+            return hashlib.sha256(self.site_key + template.encode() + b"\0" + self.fingerprint.page_digest(variables)).hexdigest()
         except UncacheableError:
             return None
 
