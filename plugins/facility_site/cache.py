@@ -429,19 +429,20 @@ class BuildCache:
         pending = self.load("pages-pending")
         self._path("pages-pending").unlink(missing_ok=True)
         manifest = {}
+        prefix = os.path.join(output, "")
         for save_as, key in pending.items():
             try:
-                stat = (output / save_as).stat()
+                stat = os.stat(prefix + save_as)
             except OSError:
                 continue
             manifest[save_as] = (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)
         self.save("pages", manifest)
 
 
-def stat_matches(path: Path, entry: tuple) -> bool:
+def stat_matches(path: str | os.PathLike, entry: tuple) -> bool:
     """True when `path` is still the very file a manifest entry recorded."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == tuple(entry[1:])
