@@ -4,7 +4,8 @@ The page keys (pages/reuse.py) write each facility as the digest the records
 cache keeps for it (cache.Fingerprint.page_digest), not as its fields. Each
 step below edits one record that another page shows (a neighbour in
 「近くの事業所」, an office of the same operator, a card on a list page, the
-main office a satellite takes 就労定着支援 from), rebuilds with the cache
+main office a satellite takes 就労定着支援 from, a city in the section index
+every page of a list carries), rebuilds with the cache
 through build.py, and checks that the page showing it was rendered again
 (a new file with the new text), that a page that does not show it was kept
 (same file), and that the output equals a clean build's byte for byte.
@@ -62,7 +63,7 @@ class Site:
                 globals().update({{k: v for k, v in vars(_base).items() if k.isupper()}})
                 PATH = {str(self.content)!r}
                 FACILITY_SITE = dict(FACILITY_SITE, records_path={str(self.records)!r}, cache_path={str(cache) if cache else None!r},
-                                     render_workers=1, today=__import__("datetime").date({TODAY.year}, {TODAY.month}, {TODAY.day}))
+                                     render_workers=1, per_page=2, today=__import__("datetime").date({TODAY.year}, {TODAY.month}, {TODAY.day}))
                 """
             ),
             encoding="utf-8",
@@ -157,3 +158,14 @@ def test_a_main_office_starting_retention_support_re_renders_its_satellites_page
     site.edit("main", "services: [就労移行支援]", "services: [就労移行支援, 就労定着支援]")
     rebuilt(site, facility_page("main"), facility_page("main-2"), facility_page("alone"))
     assert "本体事業所" in site.html(facility_page("main-2")).find("dt", string="就労定着支援").find_next("dd").get_text()
+
+
+def test_an_edit_on_a_later_list_page_re_renders_the_first_page_through_its_section_index(site):
+    # Two cards a page: pref/tokyo/ shows 港区 and 新宿区; 中野区's only office is on page 3. Every page
+    # carries the index of all the list's cities, which the page keys hash once per list.
+    first = site.html("pref/tokyo")
+    assert [card["data-facility-id"] for card in first.select("article[data-facility-id]")] == ["alone", "near-a"]
+    assert "中野区" in first.get_text()
+    site.edit("same-op", "city: 中野区", "city: 杉並区")
+    rebuilt(site, facility_page("same-op"), "pref/tokyo", facility_page("alone"))
+    assert "杉並区" in site.html("pref/tokyo").get_text() and "中野区" not in site.html("pref/tokyo").get_text()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import io
 import logging
@@ -95,6 +96,7 @@ class Fingerprint:
         self._picklers: list[tuple[io.BytesIO, _StablePickler]] = []
         self._depth = 0
         self._page_pickler: tuple[io.BytesIO, _PagePickler] | None = None
+        self._values: dict[int, tuple[object, bytes]] = {}
 
     def digest(self, value) -> bytes:
         digest = hashlib.sha256()
@@ -124,6 +126,13 @@ class Fingerprint:
         """
         object.__setattr__(value, REDUCE_ATTRIBUTE, (_shared, (self._dataclass(value),)))
 
+    def _value_digest(self, value) -> bytes:
+        """`digest(value)` remembered by identity (a value many pages share, such as a list's page links)."""
+        remembered = self._values.get(id(value))
+        if remembered is None:
+            remembered = self._values[id(value)] = (value, self.digest(value))  # kept alive: its id stays unique
+        return remembered[1]
+
     def known(self, value) -> bytes | None:
         """The digest remembered for `value` (by identity), or None."""
         remembered = self._memo.get(id(value))
@@ -143,7 +152,7 @@ class Fingerprint:
         """
         if self._page_pickler is None:
             buffer = io.BytesIO()
-            self._page_pickler = (buffer, _PagePickler(buffer, self._shared))
+            self._page_pickler = (buffer, _PagePickler(buffer, self._shared, self._value_digest))
         buffer, pickler = self._page_pickler
         buffer.seek(0)
         buffer.truncate()
@@ -291,6 +300,9 @@ class _PageReducers(dict):
     - a dataclass: its default reduce (its class and whole state), unless a
       field is annotated as a set, whose order would change with the hash
       seed: then its fields with the sets sorted;
+    - a dataclass with `__fingerprint_shared__` (Pagination): its fields, those
+      named there (values many objects share) as their digests, made once per
+      shared object;
     - an object with `cache_identity`: that;
     - dates, enums, str and number subclasses (Markup): their default reduce;
     - anything else raises _NotDescribedError, and the walker decides.
@@ -299,13 +311,16 @@ class _PageReducers(dict):
     and name (a lambda or a local function fails, and the walker decides).
     """
 
-    def __init__(self, shared: frozenset):
+    def __init__(self, shared: frozenset, value_digest):
         super().__init__()
         self._shared = shared
+        self._value_digest = value_digest
 
     def __missing__(self, kind: type):
         if kind in self._shared:
             reducer = operator.attrgetter(REDUCE_ATTRIBUTE)
+        elif dataclasses.is_dataclass(kind) and getattr(kind, "__fingerprint_shared__", ()):
+            reducer = functools.partial(_reduce_sharing, frozenset(kind.__fingerprint_shared__), self._value_digest)
         elif hasattr(kind, "cache_identity"):
             reducer = _reduce_identity
         elif dataclasses.is_dataclass(kind):
@@ -332,6 +347,16 @@ def _reduce_sorted(obj):
     return (_shared, ((type(obj).__module__, type(obj).__qualname__, fields),))
 
 
+def _reduce_sharing(names: frozenset, value_digest, obj):
+    """A dataclass by its fields, those named in its `__fingerprint_shared__` as their digests (one per object)."""
+    fields = tuple(
+        b"shared:" + value_digest(getattr(obj, field.name)) if field.name in names else getattr(obj, field.name) for field in dataclasses.fields(obj)
+    )
+    if not _SET_TYPES.isdisjoint(map(type, fields)):
+        fields = tuple(sorted(item, key=repr) if isinstance(item, (set, frozenset)) else item for item in fields)
+    return (_shared, ((type(obj).__module__, type(obj).__qualname__, fields),))
+
+
 def _not_described(obj):
     raise _NotDescribedError(type(obj).__qualname__)
 
@@ -339,9 +364,9 @@ def _not_described(obj):
 class _PagePickler(pickle.Pickler):
     """Pickles a whole page's variables for Fingerprint.page_digest (how each type is written: _PageReducers)."""
 
-    def __init__(self, file, shared: frozenset):
+    def __init__(self, file, shared: frozenset, value_digest):
         super().__init__(file, protocol=5)
-        self.dispatch_table = _PageReducers(shared)
+        self.dispatch_table = _PageReducers(shared, value_digest)
 
 
 def _shared(digest: bytes) -> bytes:

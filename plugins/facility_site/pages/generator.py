@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 from ..cache import BuildCache, Fingerprint
-from ..geo.maps import map_links
 from ..records.model import Facility
 from ..records.reader import load_facilities
 from ..records.vocab import DISABILITIES
@@ -157,7 +156,6 @@ def write_core_pages(site: SiteOutput) -> None:
             facility.updated,
             facility=facility,
             same_operator=catalog.same_operator(facility),
-            map_links=map_links(facility),
             nearby=catalog.nearby.get(facility.id, ()),
         )
     for pref in catalog.prefectures_with_facilities():
