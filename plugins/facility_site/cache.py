@@ -6,13 +6,14 @@ the output (Pelican, Jinja, Markdown, PyYAML, SudachiPy and its dictionary).
 A cache written by other code, or one that cannot be read (truncated,
 foreign), is discarded with one line and the build goes on without it.
 
-- records.pickle: `display path -> (SHA-256 of the file's bytes, Facility)`
-  for every record that validated without a problem. A record is parsed
-  again when its bytes change; records/reader.py uses it.
+- records.pickle: `display path -> (SHA-256 of the file's bytes, Facility,
+  the Facility's Fingerprint digest)` for every record that validated
+  without a problem. A record is parsed again when its bytes change;
+  records/reader.py uses it, and the page keys take the digest from it.
 - pages.pickle: `file -> (page key, inode, size, mtime)` for the pages the
   generator wrote last time (pages/output.py). The page key hashes the
-  template, URL, sitemap date and every template variable (a Facility by
-  all of its fields), plus the *site key*: the code key, every theme file,
+  template, URL, sitemap date and every template variable (a Facility as
+  the digest of all of its fields, Fingerprint.page_digest), plus the *site key*: the code key, every theme file,
   the settings and the context values templates read. When the key is the
   same and the previous output still holds that very file (same inode, size
   and modification time), the file is linked into the new build instead of
