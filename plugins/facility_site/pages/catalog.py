@@ -96,11 +96,19 @@ class Catalog:
     def in_prefecture(self, pref: Prefecture, disability: Term | None = None) -> list[Facility]:
         found = self._by_prefecture[pref.slug]
         if disability is not None:
-            found = [f for f in found if f.accepts(disability)]
+            found = [f for f in found if disability in f.disabilities]  # Facility.accepts, without a call per office
         return found
 
     def with_disability(self, disability: Term) -> list[Facility]:
-        return [f for f in self.facilities if f.accepts(disability)]
+        found = self._with_disability.get(disability.slug)
+        if found is None:
+            found = self._with_disability[disability.slug] = [f for f in self.facilities if disability in f.disabilities]
+        return list(found)
+
+    @cached_property
+    def _with_disability(self) -> dict[str, list[Facility]]:
+        """with_disability's lists, made once each (the disability pages and their counts ask twice)."""
+        return {}
 
     @cached_property
     def prefecture_counts(self) -> Counter:
@@ -108,7 +116,7 @@ class Catalog:
 
     @cached_property
     def disability_counts(self) -> dict[str, int]:
-        return {d.slug: sum(1 for f in self.facilities if f.accepts(d)) for d in DISABILITIES}
+        return {d.slug: len(self.with_disability(d)) for d in DISABILITIES}
 
     def prefectures_with_facilities(self) -> list[Prefecture]:
         return [p for p in PREFECTURES if self.prefecture_counts[p.slug]]
@@ -116,7 +124,7 @@ class Catalog:
     def disability_counts_in(self, pref: Prefecture) -> list[tuple[Term, int]]:
         """(disability type, count) for one prefecture, every type, in vocabulary order."""
         facilities = self.in_prefecture(pref)
-        return [(d, sum(1 for f in facilities if f.accepts(d))) for d in DISABILITIES]
+        return [(d, sum(1 for f in facilities if d in f.disabilities)) for d in DISABILITIES]
 
     def prefecture_counts_for(self, disability: Term) -> list[tuple[Prefecture, int]]:
         """(prefecture, count) of the prefectures with facilities accepting `disability`, JIS order."""

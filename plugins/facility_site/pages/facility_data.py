@@ -105,4 +105,4 @@ def chunk_files(facilities: Sequence[Facility], parts: Sequence[FieldsFor], cach
 
 
 def _chunk_key(number: int, chunks: int, members: list[Facility], parts: Sequence[FieldsFor], fingerprint) -> bytes:
-    return fingerprint.digest((number, chunks, tuple(parts), tuple(members)))
+    return fingerprint.page_digest((number, chunks, tuple(parts), tuple(members)))

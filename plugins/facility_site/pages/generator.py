@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from ..cache import BuildCache
-from ..geo.maps import map_links
+from ..cache import BuildCache, Fingerprint
 from ..records.model import Facility
 from ..records.reader import load_facilities
 from ..records.vocab import DISABILITIES
@@ -41,6 +40,8 @@ class FacilityGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = resolve(self.settings)
         self.cache = BuildCache(self.options["cache_path"])
+        # Shared by the page and data chunk keys (pages/output.py), seeded from the records cache.
+        self.fingerprint = Fingerprint(shared_types=(Facility,))
         self.timezone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalog: Catalog | None = None
         self.newest_input = EPOCH
@@ -51,6 +52,7 @@ class FacilityGenerator(Generator):
         memo = self.cache.load("records") if self.cache.enabled else None
         facilities = load_facilities(self.options["records_path"], memo, self._map_files)
         if memo is not None:
+            self._remember_digests(memo)
             self.cache.save("records", memo)
         for step in self.record_steps:
             facilities = step(facilities, self.settings)
@@ -65,6 +67,21 @@ class FacilityGenerator(Generator):
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
         self.newest_input = self._newest_input_date()
         self._date_undated_pages()
+
+    def _remember_digests(self, memo: dict) -> None:
+        """Each cached Facility's fingerprint digest, kept beside it in the records cache.
+
+        The page and chunk keys write a facility as its digest (cache.Fingerprint);
+        a record read from the cache brings the digest computed when it was parsed
+        (for a Facility with the very same fields), so a rebuild digests only the
+        records that were parsed again. A Facility a record step or the satellite
+        linking replaced is a new object and is digested as usual.
+        """
+        for shown, entry in memo.items():
+            if len(entry) == 3 and isinstance(entry[2], bytes):
+                self.fingerprint.remember(entry[1], entry[2])
+            else:
+                memo[shown] = (entry[0], entry[1], self.fingerprint.shared_digest(entry[1]))
 
     def _map_files(self, function, paths: list) -> list:
         """Parse record files in several processes on a large site (the render_workers rule)."""
@@ -139,7 +156,6 @@ def write_core_pages(site: SiteOutput) -> None:
             facility.updated,
             facility=facility,
             same_operator=catalog.same_operator(facility),
-            map_links=map_links(facility),
             nearby=catalog.nearby.get(facility.id, ()),
         )
     for pref in catalog.prefectures_with_facilities():

@@ -51,6 +51,9 @@ class Pagination:
     links: tuple[PageLink, ...]
     sections: tuple[Section, ...] = ()
     section_index: tuple[SectionLink, ...] = ()
+    # Fields every page of one list shares (the same tuple): the page keys hash each once a list,
+    # not once a page (cache.Fingerprint.page_digest); a list of 600 pages has 600 links on each.
+    __fingerprint_shared__ = ("links", "section_index")
 
     @property
     def previous(self) -> PageLink | None:

@@ -47,6 +47,7 @@ class PageReuse:
         self.cache = cache
         previous = settings.get(PREVIOUS_OUTPUT)
         self.previous = Path(previous) if previous and cache.enabled else None
+        self._previous_prefix = os.path.join(previous, "") if self.previous else ""
         self.fingerprint = fingerprint or Fingerprint()
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
@@ -69,7 +70,7 @@ class PageReuse:
         if self.site_key is None or template not in CACHED_TEMPLATES:
             return None
         try:
-            return hashlib.sha256(self.site_key + template.encode() + b"\0" + self.fingerprint.digest(variables)).hexdigest()
+            return hashlib.sha256(self.site_key + template.encode() + b"\0" + self.fingerprint.page_digest(variables)).hexdigest()
         except UncacheableError:
             return None
 
@@ -78,7 +79,7 @@ class PageReuse:
         entry = self.manifest.get(save_as)
         if key is None or entry is None or entry[0] != key or self.previous is None:
             return False
-        old = self.previous / save_as
+        old = self._previous_prefix + save_as  # a string: a Path per page cost more than the stat
         if not stat_matches(old, entry):
             return False
         if self._tree is not None:  # kept where it is: nothing is written to staging (staged.py)

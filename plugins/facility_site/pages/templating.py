@@ -8,6 +8,7 @@ import os
 from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 
+from ..geo.maps import map_links
 from ..hosting.policy import content_security_policy
 from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
 from ..records.vocab import CONDITIONS, DISABILITIES, REGIONS, SERVICES
@@ -65,6 +66,9 @@ def install(env: Environment, options: dict) -> None:
             "CONTENT_SECURITY_POLICY": content_security_policy(options),
             "canonical_url": canonical_url,
             "facility_card_html": facility_card_html,
+            # 「地図で見る」 links of a facility: made from the facility alone, so the facility page's
+            # key (which holds the facility) covers them without hashing each page's URLs.
+            "map_links": map_links,
             # The build's "today", from which a 空き状況 older than 60 days reads 要確認.
             "REFERENCE_DATE": reference_date(options),
         }

@@ -16,6 +16,9 @@ class Prefecture:
     slug: str  # romaji used in URLs
     region: str
 
+    def __reduce__(self):
+        return _reduce_entry(self)
+
 
 @dataclass(frozen=True)
 class Term:
@@ -25,6 +28,9 @@ class Term:
     slug: str
     short: str = ""  # a shorter label for tight places, e.g. 定着支援
     tag: str = ""  # the shortest label, for the service tags on cards, e.g. 定着
+
+    def __reduce__(self):
+        return _reduce_entry(self)
 
 
 REGIONS: tuple[str, ...] = (
@@ -167,3 +173,27 @@ CONDITIONS: tuple[Term, ...] = (
     Term("送迎", "pickup", "送迎"),
 )
 CONDITION_BY_SLUG = {t.slug: t for t in CONDITIONS}
+
+
+# --- pickling ----------------------------------------------------------------
+
+# A vocabulary entry is pickled as where it sits here (the build cache's
+# records, the page keys), so a record read from the cache holds the very
+# objects above: `disability in facility.disabilities` is then an identity
+# check, not a dataclass comparison (millions of them at 30,000 facilities).
+_VOCABULARIES = ("PREFECTURES", "DISABILITIES", "SERVICES", "VISIT_KINDS", "CONDITIONS")
+_PLACES = {id(entry): (name, index) for name in _VOCABULARIES for index, entry in enumerate(globals()[name])}
+
+
+def vocabulary_entry(name: str, index: int):
+    """The entry at `index` of the vocabulary `name` (what a pickled entry is loaded as)."""
+    if name not in _VOCABULARIES:
+        raise ValueError(f"no vocabulary {name!r}")
+    return globals()[name][index]
+
+
+def _reduce_entry(entry):
+    place = _PLACES.get(id(entry))
+    if place is not None:
+        return (vocabulary_entry, place)
+    return (type(entry), tuple(getattr(entry, field) for field in entry.__dataclass_fields__))
