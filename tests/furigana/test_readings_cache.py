@@ -77,3 +77,16 @@ def test_a_memo_of_another_phrase_table_is_not_used(site):
     other = ReadingsMemo.from_dict(memo.as_dict(), b"other phrases")
     assert other.units == {} and other.files == {}
     assert readings(site, other)[1] > 100  # everything read again
+
+
+def test_the_strings_read_off_a_data_file_are_those_of_its_parsed_tree():
+    # The regex that reads a data file's strings with kanji (no parsing) must find exactly the
+    # strings with kanji of the parsed document, keys included, and none of the kana or Latin
+    # ones between them; a file with an escape is parsed instead.
+    data = {"東京": ["abc", "大阪 駅", "かな"], "name": "新宿", "n": 3, "x": {"y": "", "福岡": None}, "z": ["1分", "ok"]}
+    text = json.dumps(data, ensure_ascii=False)
+    parsed = ["東京", "大阪 駅", "新宿", "福岡", "1分"]
+    assert sorted(_strings_in_json(text)) == sorted(parsed)
+    escaped = json.dumps({"a": '「引用」と"京都"', "b": "x"}, ensure_ascii=False)
+    assert "\\" in escaped
+    assert _strings_in_json(escaped) == ['「引用」と"京都"']

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
 from ..staged import site_files, write_file
-from .reading import HAS_KANJI, Furigana, Segments, notation
+from .reading import HAS_KANJI, KANJI_CHARS, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
 logger = logging.getLogger(__name__)
@@ -100,16 +100,22 @@ def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
             continue
 
 
-def data_bytes(output: Path) -> Iterator[tuple[str, bytes]]:
-    """(path in the site, bytes) of every data file whose text can be shown (data_files, before reading its strings)."""
-    files = site_files(output)  # written and kept files alike (staged.py)
+def data_bytes(output: Path, files: dict[str, str] | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path in the site, bytes) of every data file whose text can be shown (data_files, before reading its strings).
+
+    `files`: the site's files as site_files gives them, when the caller has them already.
+    """
+    if files is None:
+        files = site_files(output)  # written and kept files alike (staged.py)
     for relative in sorted(r for r in files if r.endswith(".json")):
         if not _SKIP_DATA.search(relative):
             yield relative, Path(files[relative]).read_bytes()
 
 
-# A JSON string literal without escapes; a file with a backslash anywhere is parsed instead.
-_PLAIN_JSON_STRING = re.compile(r'"([^"]*)"')
+# A JSON string literal with kanji and without escapes; a file with a backslash anywhere is parsed
+# instead. Outside its strings JSON has neither quotes nor kanji, so a match cannot start at a
+# string's closing quote: the matches are exactly the strings with kanji, in order.
+_PLAIN_JSON_STRING = re.compile(f'"([^"]*[{KANJI_CHARS}][^"]*)"')
 
 
 def _strings_in_json(text: str) -> list[str]:
@@ -124,7 +130,7 @@ def _strings_in_json(text: str) -> list[str]:
     """
     if "\\" in text:
         return list(_strings(json.loads(text)))
-    return [s for s in _PLAIN_JSON_STRING.findall(text) if HAS_KANJI.search(s)]
+    return _PLAIN_JSON_STRING.findall(text)
 
 
 def strings_in_data(output: Path) -> Iterator[str]:
@@ -133,10 +139,11 @@ def strings_in_data(output: Path) -> Iterator[str]:
         yield from texts
 
 
-def strings_in_config_blocks(output: Path) -> Iterator[str]:
+def strings_in_config_blocks(output: Path, files: dict[str, str] | None = None) -> Iterator[str]:
     """Strings with kanji in the JSON config blocks of the pages that render text in the browser,
     and the text of such a page whose ruby is put on in the browser (the search page)."""
-    files = site_files(output)
+    if files is None:
+        files = site_files(output)
     for name in _CONFIG_PAGES:
         page = files.get(name)
         if page is None:
@@ -321,11 +328,12 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         units[key] = found
         return found
 
-    site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output))
+    files_of_site = site_files(output)  # one walk of the output for both
+    site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, files_of_site))
     site_key = _digest(b"site", *(text.encode() for text in site_texts))
     site_units = [summary_of(site_key, lambda: site_texts)]
     chunked: dict[str, tuple[bytes, Summary]] = {}
-    for path, data in data_bytes(output):
+    for path, data in data_bytes(output, files_of_site):
         key = _digest(b"data", data)
         try:
             summary = summary_of(key, lambda data=data: _strings_in_json(data.decode("utf-8")))
