@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import textwrap
 import threading
 from pathlib import Path
 
@@ -19,6 +20,34 @@ SAMPLE_CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Pinned so staleness warnings do not depend on the day the tests run.
 TODAY = dt.date(2026, 11, 27)
+
+
+def write_settings(conf: Path, content: Path, records: Path, cache: Path | None, theme: Path | None = None, **site_options) -> str:
+    """A settings file for build.py: the project's pelicanconf.py, pointed at these inputs and this cache (None: no cache)."""
+    theme_line = f"THEME = {str(theme)!r}\n" if theme is not None else ""
+    options = "".join(f", {key}={value!r}" for key, value in site_options.items())
+    conf.write_text(
+        textwrap.dedent(
+            f"""\
+            import importlib.util
+            _spec = importlib.util.spec_from_file_location("project_conf", {str(ROOT / "pelicanconf.py")!r})
+            _base = importlib.util.module_from_spec(_spec)
+            _spec.loader.exec_module(_base)
+            globals().update({{k: v for k, v in vars(_base).items() if k.isupper()}})
+            PATH = {str(content)!r}
+            """
+        )
+        + theme_line
+        + f"FACILITY_SITE = dict(FACILITY_SITE, records_path={str(records)!r}, cache_path={str(cache) if cache else None!r}{options},"
+        + f" today=__import__('datetime').date({TODAY.year}, {TODAY.month}, {TODAY.day}))\n",
+        encoding="utf-8",
+    )
+    return str(conf)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`: its path relative to it -> its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def build_site(

@@ -13,18 +13,13 @@ import pickle
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.build import build
 from facility_site.search.page import DATA_GROUPS, data_group
 from pelican.log import LimitFilter
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, TODAY, search_data, without_ruby
-
-
-def files(site):
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, files, search_data, without_ruby, write_settings
 
 
 class Project:
@@ -47,23 +42,7 @@ class Project:
 
     def settings(self, cache, workers) -> str:
         conf = self.root / f"conf-{'cached' if cache else 'clean'}.py"
-        conf.write_text(
-            textwrap.dedent(
-                f"""\
-                import importlib.util
-                _spec = importlib.util.spec_from_file_location("project_conf", {str(ROOT / "pelicanconf.py")!r})
-                _base = importlib.util.module_from_spec(_spec)
-                _spec.loader.exec_module(_base)
-                globals().update({{k: v for k, v in vars(_base).items() if k.isupper()}})
-                PATH = {str(self.content)!r}
-                THEME = {str(self.theme)!r}
-                FACILITY_SITE = dict(FACILITY_SITE, records_path={str(self.records)!r}, cache_path={str(cache) if cache else None!r},
-                                     render_workers={workers!r}, today=__import__("datetime").date({TODAY.year}, {TODAY.month}, {TODAY.day}))
-                """
-            ),
-            encoding="utf-8",
-        )
-        return str(conf)
+        return write_settings(conf, self.content, self.records, cache, theme=self.theme, render_workers=workers)
 
     def cached_build(self, precompress: bool = False) -> dict:
         # Pelican's log filter drops a message it has logged before; the counts below must be this build's.

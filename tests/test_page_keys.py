@@ -14,14 +14,13 @@ through build.py, and checks that the page showing it was rendered again
 from __future__ import annotations
 
 import logging
-import textwrap
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from facility_site.build import build
 from pelican.log import LimitFilter
-from sitebuild import ROOT, TODAY
+from sitebuild import ROOT, files, write_settings
 
 
 def record(name: str, city: str, extra: str = "", services: str = "[就労移行支援]") -> str:
@@ -53,22 +52,7 @@ class Site:
 
     def settings(self, cache: Path | None) -> str:
         conf = self.root / f"conf-{'cached' if cache else 'clean'}.py"
-        conf.write_text(
-            textwrap.dedent(
-                f"""\
-                import importlib.util
-                _spec = importlib.util.spec_from_file_location("project_conf", {str(ROOT / "pelicanconf.py")!r})
-                _base = importlib.util.module_from_spec(_spec)
-                _spec.loader.exec_module(_base)
-                globals().update({{k: v for k, v in vars(_base).items() if k.isupper()}})
-                PATH = {str(self.content)!r}
-                FACILITY_SITE = dict(FACILITY_SITE, records_path={str(self.records)!r}, cache_path={str(cache) if cache else None!r},
-                                     render_workers=1, per_page=2, today=__import__("datetime").date({TODAY.year}, {TODAY.month}, {TODAY.day}))
-                """
-            ),
-            encoding="utf-8",
-        )
-        return str(conf)
+        return write_settings(conf, self.content, self.records, cache, render_workers=1, per_page=2)
 
     def cached_build(self) -> None:
         LimitFilter._raised_messages.clear()
@@ -95,10 +79,6 @@ class Site:
 
 def facility_page(name: str) -> str:
     return f"facilities/{name}"
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture()
