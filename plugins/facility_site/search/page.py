@@ -290,8 +290,7 @@ def write_search_output(site: SiteOutput) -> None:
     # the same bytes is linked from there, not written and compressed again.
     before = previous_groups(site.previous_output) or built.groups
     for path, data in built.files.items():
-        group = data_group(path)
-        site.write_data(f"search/{built.groups[group]}/{path}", data, gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before[group]}/{path}")
+        site.write_data(built.site_path(path), data, gzip_from=PRECOMPRESS_BYTES, previous=f"search/{before[data_group(path)]}/{path}")
     site.write_data(LUNR_MODULE, lunr_module(site.options["lunr_js"]).encode("utf-8"))
     style_bundle = None
     if site.options["minify_js"] is not None:
