@@ -567,8 +567,8 @@ export class SearchEngine {
    * one prefecture reads anyway (cards()), and every later card of that prefecture comes from it.
    * Several prefectures only while they hold no more facilities together than the largest one
    * does: never more bytes than one prefecture may already cost. At 30,000
-   * facilities a file is 2.7–58.1 KiB gzip (median 6.5 KiB, 16–20 bytes a card), so the bound is
-   * 東京都's 3,337 facilities, about 56 KiB (docs/benchmarks.md).
+   * facilities a file is 2.7–58.1 KiB gzip (median 6.5 KiB, 17–21 bytes a card), so the bound is
+   * 東京都's 3,337 facilities, 58.1 KiB (docs/benchmarks.md).
    * @returns {Promise<boolean>} whether files were asked for
    */
   async prefetchCards(state) {
