@@ -307,11 +307,63 @@ def test_with_one_prefecture_the_box_focus_fetches_its_cards_and_a_first_key_onl
         assert shown_ids(page) == yoko["ids"]
         assert len(yoko["ids"]) > 0
         assert requested.count(pref_file) == 1
-        # Two prefectures chosen: the focus fetches no card file.
-        page.goto(f"{server.url}search/?pref=kanagawa,tokyo")
+
+
+def search_config(site) -> dict:
+    page_html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    return json.loads(page_html.split('id="search-config">', 1)[1].split("</script>", 1)[0])
+
+
+@pytest.mark.browser
+def test_with_few_prefectures_the_box_focus_fetches_their_cards_and_a_first_key_only_its_shard(page, synthetic_site):
+    """Issue 17: with several prefectures chosen the first key of a word also fetched its shard and then
+    its cards. The focus now fetches every chosen prefecture's card file while together they hold no more
+    facilities than the largest prefecture (never more bytes than one prefecture's file may cost); above
+    that, nothing. No file is fetched twice."""
+    config = search_config(synthetic_site)
+    starts, slugs = config["prefStarts"], config["prefectures"]
+    sizes = {slug: starts[i + 1] - starts[i] for i, slug in enumerate(slugs) if starts[i + 1] > starts[i]}
+    largest = max(sizes, key=sizes.get)
+    # Two prefectures within the bound (the pair with the most facilities that fits), and a pair above it.
+    pairs = [(a, b) for a in sizes for b in sizes if a < b and sizes[a] + sizes[b] <= sizes[largest]]
+    within = sorted(max(pairs, key=lambda pair: sizes[pair[0]] + sizes[pair[1]]))
+    above = sorted([largest, min(sizes, key=sizes.get)])
+    assert sizes[above[0]] + sizes[above[1]] > sizes[largest]
+    # A first key whose cards a fresh engine fetches (its shard does not carry them): without the
+    # prefetch it would take two round trips.
+    for key in "就市区町ワさ":
+        (fresh,) = run_engine(synthetic_site, [{"state": {"q": key, "pref": within}, "limit": 20, "fresh": True}])
+        if fresh["total"] and any(path.startswith("cards/") for path in fresh["requested"]):
+            break
+    else:
+        pytest.fail("no key needs card files for " + ",".join(within))
+    with StaticServer(synthetic_site) as server:
+        data_prefix = f"{server.url}{config['data']}"
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{server.url}search/?pref={','.join(within)}")
+        page.wait_for_selector(READY, state="attached")
+        page.wait_for_load_state("networkidle")
+        pref_files = [server.url + search_data_path(config, f"cards/pref-{slug}.json") for slug in within]
+        assert not set(pref_files) & set(requested)
+        box = page.locator('input[name="q"]')
+        with page.expect_request(pref_files[0]), page.expect_request(pref_files[1]):
+            box.focus()
+        page.wait_for_load_state("networkidle")
+        before_key = len(requested)
+        settle(page, lambda: page.keyboard.type(key))
+        page.wait_for_load_state("networkidle")
+        fetched = [url for url in requested[before_key:] if url.startswith(data_prefix) and url.endswith(".json")]
+        assert fetched == [server.url + search_data_path(config, f"text/{ord(key):x}.json")]
+        assert shown_ids(page) == fresh["ids"]
+        data_files = [url for url in requested if url.startswith(data_prefix)]
+        assert len(data_files) == len(set(data_files))  # nothing fetched twice
+        # Above the bound the focus fetches no card file.
+        page.goto(f"{server.url}search/?pref={','.join(above)}")
         page.wait_for_selector(READY, state="attached")
         page.wait_for_load_state("networkidle")
         before_focus = len(requested)
         box.focus()
         page.wait_for_timeout(300)
+        page.wait_for_load_state("networkidle")
         assert not [url for url in requested[before_focus:] if "/cards/pref-" in url]

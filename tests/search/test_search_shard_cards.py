@@ -1,4 +1,5 @@
-"""A character shard carries the cards of its one-character search's first page (issue 17).
+"""A character shard carries the cards of its one-character search's first page (issue 17),
+and of that search's first page with each one disability type chosen.
 
 On a phone network the first key of a new word used to take two round trips:
 its character's shard, and only then the cards of the matches the shard named.
@@ -33,17 +34,36 @@ def data_folder(site) -> dict[str, Path]:
 
 
 def test_the_first_key_of_a_word_needs_its_shard_and_no_card_file(synthetic_site):
+    """With no condition, and with one disability type chosen (the shard carries that page too)."""
     data = data_folder(synthetic_site)
     chars = json.loads((data["text/chars.json"]).read_text(encoding="utf-8"))["chars"]
-    results = run_engine(synthetic_site, [{"state": {"q": char}, "limit": PAGE, "fresh": True} for char in chars])
+    config = json.loads((synthetic_site / "search" / "index.html").read_text(encoding="utf-8").split('id="search-config">', 1)[1].split("</script>", 1)[0])
+    conditions = [{}] + [{"dis": [slug]} for slug in config["disabilities"]]
+    # One run per condition (the command line holds one search per character).
+    by_condition = [
+        run_engine(synthetic_site, [{"state": {"q": char, **condition}, "limit": PAGE, "fresh": True} for char in chars]) for condition in conditions
+    ]
+    results = iter([result for per_char in zip(*by_condition, strict=True) for result in per_char])
     assert len(chars) > 100
-    for char, result in zip(chars, results, strict=True):
+    with_condition = 0
+    for char in chars:
         shard = json.loads((data[f"text/{ord(char):x}.json"]).read_text(encoding="utf-8"))
         carried = {row[0] for _, row in shard["cards"]}
-        # The shard's rows are the first page, exactly (as many as there are results, up to a page).
-        assert carried == set(result["ids"]), char
-        assert len(result["ids"]) == min(PAGE, result["total"]) and result["total"] > 0, char
-        assert [path for path in result["requested"] if path.startswith("cards/")] == [], char
+        pages, without = set(), set()
+        for condition in conditions:
+            result = next(results)
+            assert [path for path in result["requested"] if path.startswith("cards/")] == [], (char, condition)
+            assert len(result["ids"]) == min(PAGE, result["total"]), (char, condition)
+            if condition:
+                with_condition += bool(set(result["ids"]) - without)
+            else:
+                assert result["total"] > 0, char
+                without = set(result["ids"])
+            pages |= set(result["ids"])
+        # The shard's rows are these pages, exactly.
+        assert carried == pages, char
+    # The disability pages are not just the page without a condition again.
+    assert with_condition > 100
 
 
 def test_the_rows_a_shard_carries_are_the_card_files_rows(synthetic_site):

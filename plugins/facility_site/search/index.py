@@ -297,8 +297,12 @@ def _shard_text(terms: list[str], entries: dict[str, str]) -> str:
 SHARD_CARDS = 20
 
 
-def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], count: int = SHARD_CARDS) -> list[int]:
+def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], count: int = SHARD_CARDS, groups: Sequence[int] | None = None) -> list[int]:
     """The doc numbers of the first `count` results of a search for the shard's one character alone.
+
+    With `groups` (a bit mask per doc: the disability types, search_data facet column "dis"),
+    also the first `count` results of that search with each one bit chosen (the same order,
+    filtered), all in one list: the page of a one-character search with one disability type.
 
     The engine's order (engine.js matchText, rankSignatures, order): every term of
     the shard contains the character and counts in every field but the place
@@ -332,10 +336,24 @@ def first_page(terms: list[str], index: TextIndex, prefix_fields: set[int], coun
         else:
             score += value
     ranked.append((-math.floor(score * 1e9 + 0.5), doc))
-    return [doc for _, doc in sorted(ranked)[:count]]
+    if groups is None:
+        return [doc for _, doc in sorted(ranked)[:count]]
+    ordered = [doc for _, doc in sorted(ranked)]
+    page = dict.fromkeys(ordered[:count])
+    for bit in range(max(groups, default=0).bit_length()):
+        taken = 0
+        for doc in ordered:
+            if taken == count:
+                break
+            if groups[doc] >> bit & 1:
+                page[doc] = None
+                taken += 1
+    return list(page)
 
 
-def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None, known_pages: dict[bytes, list[int]] | None = None) -> tuple[dict, dict[str, str]]:
+def char_shards(
+    index: TextIndex, card_rows: Sequence[list] | None = None, known_pages: dict[bytes, list[int]] | None = None, card_groups: Sequence[int] | None = None
+) -> tuple[dict, dict[str, str]]:
     """(text/chars.json content, {file name: JSON}): one shard per character, and the reading shards.
 
     Shard text/<code point in hex>.json holds every term containing that
@@ -357,13 +375,16 @@ def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None, known
     character shard also carries "cards": [[doc, row], …] of its first_page, so
     the first key of a word shows its cards one round trip after the key, not
     two (shard, then cards). chars.json's sizes leave them out (the choice of
-    shard for a longer word is the same as without them).
+    shard for a longer word is the same as without them). With `card_groups`
+    (each facility's disability bits) also the first page with each one
+    disability type chosen (first_page groups): a new word's first key with a
+    disability type chosen is one round trip too.
 
     known_pages (from the build cache): a SHA-256 of a shard's text without its
-    cards -> its first_page. That text holds every input of first_page (the
-    shard's terms and all their postings), so a shard whose text is unchanged
-    reuses its page; the cards themselves are this build's rows. It is left
-    holding this build's shards only.
+    cards (and of card_groups) -> its first_page. That text holds every other input
+    of first_page (the shard's terms and all their postings), so a shard whose
+    text is unchanged reuses its page; the cards themselves are this build's rows.
+    It is left holding this build's shards only.
     """
     entries = {term: to_json(term_entry(index.postings[term])) for term in index.terms}
     prefix_fields = {FIELD_NAMES.index(name) for name in PREFIX_FIELDS}
@@ -380,15 +401,17 @@ def char_shards(index: TextIndex, card_rows: Sequence[list] | None = None, known
     shards: dict[str, str] = {}
     chars, sizes = [], []
     previous, pages = known_pages or {}, {}
+    # The groups are an input of every page: a change to them computes every page again.
+    groups_key = b"" if card_groups is None else hashlib.sha256(to_json(list(card_groups)).encode()).digest()
     for char in sorted(by_char):
         text = _shard_text(by_char[char], entries)
         encoded = text.encode("utf-8")
         chars.append(char)
         sizes.append(len(encoded))
         if card_rows is not None:
-            key = hashlib.sha256(encoded).digest()
+            key = hashlib.sha256(encoded + groups_key).digest()
             page = previous.get(key)
-            pages[key] = page = sorted(first_page(by_char[char], index, prefix_fields)) if page is None else page
+            pages[key] = page = sorted(first_page(by_char[char], index, prefix_fields, groups=card_groups)) if page is None else page
             cards = [[doc, card_rows[doc]] for doc in page]
             text = '{"cards":' + to_json(cards) + "," + text[1:]  # keys stay sorted: cards, postings, terms
         shards[f"{ord(char):x}.json"] = text

@@ -40,6 +40,7 @@ from .coordinates import coordinate_files
 from .data import (
     CARD_CHUNK,
     METRIC_SORTS,
+    bitmask,
     card_files,
     card_row,
     doc_order,
@@ -166,7 +167,9 @@ def search_files(facilities, today=None, known_words: dict | None = None, known_
         files[path] = to_json(chunk)
     for path, coordinates in coordinate_files(docs).items():
         files[path] = to_json(coordinates)
-    directory, shards = char_shards(build_index(docs, known_words), card_rows=rows, known_pages=known_pages)
+    # The shards also carry the first page with each one disability type chosen (issue 17).
+    disabilities = [bitmask(f.disabilities, DISABILITIES) for f in docs]
+    directory, shards = char_shards(build_index(docs, known_words), card_rows=rows, known_pages=known_pages, card_groups=disabilities)
     files["text/chars.json"] = to_json(directory)
     for name, text in shards.items():
         files[f"text/{name}"] = text

@@ -561,17 +561,25 @@ export class SearchEngine {
   }
 
   /**
-   * With one prefecture chosen, fetch that prefecture's whole card file while the page is idle
-   * (issue 17): a keyword's first key then needs only its character shard, one round trip, not
-   * the shard and then the card files its matches turned out to need. The file is the one a
-   * page of many cards of one prefecture reads anyway (cards()), and every later card of that
-   * prefecture comes from it. At 30,000 facilities 2.7–58.1 KiB gzip, median 6.5 KiB.
-   * @returns {Promise<boolean>} whether a file was asked for
+   * With prefectures chosen, fetch their whole card files while the page is idle (issue 17): a
+   * keyword's first key then needs only its character shard, one round trip, not the shard and
+   * then the card files its matches turned out to need. A file is the one a page of many cards of
+   * one prefecture reads anyway (cards()), and every later card of that prefecture comes from it.
+   * Several prefectures only while they hold no more facilities together than the largest one
+   * does: never more bytes than one prefecture may already cost. At 30,000
+   * facilities a file is 2.7–58.1 KiB gzip (median 6.5 KiB, 17–21 bytes a card), so the bound is
+   * 東京都's 3,337 facilities, 58.1 KiB (docs/benchmarks.md).
+   * @returns {Promise<boolean>} whether files were asked for
    */
   async prefetchCards(state) {
-    const chosen = this.chosenPrefs(state);
-    if (chosen.length !== 1) return false;
-    await this.file(`cards/pref-${this.config.prefectures[chosen[0]]}.json`);
+    const { prefStarts, prefectures } = this.config;
+    const size = (p) => prefStarts[p + 1] - prefStarts[p];
+    const chosen = this.chosenPrefs(state).filter((p) => size(p) > 0);
+    let largest = 0;
+    for (let p = 0; p + 1 < prefStarts.length; p++) largest = Math.max(largest, size(p));
+    const total = chosen.reduce((sum, p) => sum + size(p), 0);
+    if (!chosen.length || total > largest) return false;
+    await Promise.all(chosen.map((p) => this.file(`cards/pref-${prefectures[p]}.json`)));
     return true;
   }
 

@@ -599,12 +599,12 @@ async function mountSearch(form) {
     () => backend.call({ type: "warm" }).catch(() => {}),
     { once: true },
   );
-  // With one prefecture chosen, the keyword box's focus also fetches that prefecture's card file
-  // (engine.prefetchCards): a new word's first key then waits for its shard only, one round trip
-  // instead of two (issue 17). Only visitors about to type pay its bytes. In the worker, once it
-  // has the page engine's files: a file still on its way at the hand-over would be fetched again.
+  // With prefectures chosen, the keyword box's focus also fetches their card files when they are
+  // few enough (engine.prefetchCards): a new word's first key then waits for its shard only, one
+  // round trip instead of two (issue 17). Only visitors about to type pay their bytes. In the worker,
+  // once it has the page engine's files: a file still on its way at the hand-over would be fetched again.
   nodes.text.addEventListener("focus", () => {
-    if (state.pref.length !== 1 || !backend.starting) return;
+    if (!state.pref.length || !backend.starting) return;
     const chosen = state;
     backend.starting.then(() => backend.call({ type: "prefetch", state: chosen })).catch(() => {});
   });

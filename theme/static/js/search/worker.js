@@ -6,7 +6,7 @@
  *               (position: the visitor's {lat, lng} for 「現在地から近い順」, or null; kept in memory only)
  *               | {id, type: "warm"} (load the index directory and the facet table)
  *               | {id, type: "prime"} (the page is idle: run the text search once on the index's own words)
- *               | {id, type: "prefetch", state} (the page is idle: the card file of the one prefecture chosen)
+ *               | {id, type: "prefetch", state} (the page is idle: the card files of the prefectures chosen, if few)
  * Messages out: {id, result} | {id, error}
  */
 import { SearchEngine } from "./engine.js";
