@@ -7,6 +7,7 @@ fresh folder without a cache, and compares every file byte for byte.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -252,6 +253,25 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     # The next build writes a good cache again and needs no notice.
     project.cached_build()
     assert "cache:" not in capsys.readouterr().err
+
+
+def test_a_cached_build_freezes_what_it_loads_and_unfreezes_when_done(project, monkeypatch):
+    """The tables loaded from the cache are kept out of the cyclic collector's walks during the build (cache.py
+    _settled_load); once build.py returns, nothing stays frozen, so a process that builds again collects as usual."""
+    from facility_site.pages.generator import FacilityGenerator
+
+    project.cached_build()
+    frozen = []
+    generate = FacilityGenerator.generate_context
+
+    def spy(self):
+        generate(self)
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(FacilityGenerator, "generate_context", spy)
+    project.cached_build()
+    assert frozen and frozen[0] > 1000  # the records table and everything before it
+    assert gc.get_freeze_count() == 0
 
 
 def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
