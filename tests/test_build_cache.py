@@ -274,6 +274,41 @@ def test_a_cached_build_freezes_what_it_loads_and_unfreezes_when_done(project, m
     assert gc.get_freeze_count() == 0
 
 
+def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_cache(project, capsys):
+    """records.pickle is written whole once; a small edit writes records.changes.pickle, which the next build applies
+    over it (cache.py BuildCache.save(changes=True)); a damaged changes file is discarded with one line."""
+    import hashlib
+
+    from facility_site.cache import BuildCache
+    from facility_site.records.reader import display_path
+
+    project.cached_build()
+    whole = project.cache / "records.pickle"
+    changes = project.cache / "records.changes.pickle"
+    written = whole.stat().st_mtime_ns
+    assert not changes.exists()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    assert_identical(project.cached_build(), project.clean_build())
+    assert changes.exists() and whole.stat().st_mtime_ns == written
+    # A second edit: the changes file holds both, and loading applies it over the whole file.
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert whole.stat().st_mtime_ns == written
+    table = BuildCache(project.cache).load("records", changes=True)
+    assert table[display_path(current)][0] == hashlib.sha256(current.read_bytes()).hexdigest()
+    # A damaged changes file: one notice, the whole file alone, the same output.
+    changes.write_bytes(changes.read_bytes()[:40])
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
+    capsys.readouterr()
+    cached = project.cached_build()
+    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
+    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
+    assert_identical(cached, project.clean_build())
+    assert "24名" in plain(cached["facilities/current/index.html"])
+
+
 def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
     """The twins `make publish` writes replace the files an output part linked from the previous output."""
     project.cached_build(precompress=True)
