@@ -309,6 +309,29 @@ def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_ca
     assert "24名" in plain(cached["facilities/current/index.html"])
 
 
+def test_a_record_file_with_the_recorded_signature_is_not_read_again(project, monkeypatch):
+    """records/reader.py: a file whose size, mtime, ctime and inode are the recorded ones is taken from the cache
+    unread; an edit that keeps the size and sets the mtime back still moves the ctime, so it is read again."""
+    from facility_site.records import reader
+
+    monkeypatch.setattr(reader, "SETTLED_NS", 0)  # the test's files are seconds old
+    project.cached_build()
+    reads = []
+    digest = reader._file_digest
+    monkeypatch.setattr(reader, "_file_digest", lambda path: reads.append(os.path.basename(path)) or digest(path))
+    project.cached_build()
+    assert reads == []
+    current = project.record("current")
+    before = current.stat()
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数で、", "catchphrase: 小人数で、"), encoding="utf-8")
+    os.utime(current, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (current.stat().st_size, current.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    cached = project.cached_build()
+    assert reads == ["current.yaml"]
+    assert_identical(cached, project.clean_build())
+    assert "小人数で" in plain(cached["facilities/current/index.html"])
+
+
 def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):
     """The twins `make publish` writes replace the files an output part linked from the previous output."""
     project.cached_build(precompress=True)
