@@ -7,6 +7,7 @@ fresh folder without a cache, and compares every file byte for byte.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -191,6 +192,7 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     caplog.clear()
     cached = project.cached_build()
     assert "nearby offices reused from the cache" not in caplog.text
+    assert "nearby offices updated around the moved offices" in caplog.text  # geo/nearby.py nearest_since
     assert_identical(cached, project.clean_build())
 
     # An article changes.
@@ -252,6 +254,87 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     # The next build writes a good cache again and needs no notice.
     project.cached_build()
     assert "cache:" not in capsys.readouterr().err
+
+
+def test_a_cached_build_freezes_what_it_loads_and_unfreezes_when_done(project, monkeypatch):
+    """The tables loaded from the cache are kept out of the cyclic collector's walks during the build (cache.py
+    _settled_load); once build.py returns, nothing stays frozen, so a process that builds again collects as usual."""
+    from facility_site.pages.generator import FacilityGenerator
+
+    project.cached_build()
+    frozen = []
+    generate = FacilityGenerator.generate_context
+
+    def spy(self):
+        generate(self)
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(FacilityGenerator, "generate_context", spy)
+    project.cached_build()
+    assert frozen and frozen[0] > 1000  # the records table and everything before it
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_cache(project, capsys, monkeypatch):
+    """records.pickle is written whole once; a small edit writes records.changes.pickle, which the next build applies
+    over it (cache.py BuildCache.save(changes=True)); a damaged changes file is discarded with one line."""
+    import hashlib
+
+    from facility_site.cache import BuildCache
+    from facility_site.records import reader
+    from facility_site.records.reader import display_path
+
+    # The test's files are seconds old: without this, the second build records every file's signature
+    # (records/reader.py), which changes every entry once and writes the table whole.
+    monkeypatch.setattr(reader, "SETTLED_NS", 0)
+    project.cached_build()
+    whole = project.cache / "records.pickle"
+    changes = project.cache / "records.changes.pickle"
+    written = whole.stat().st_mtime_ns
+    assert not changes.exists()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    assert_identical(project.cached_build(), project.clean_build())
+    assert changes.exists() and whole.stat().st_mtime_ns == written
+    # A second edit: the changes file holds both, and loading applies it over the whole file.
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
+    cached = project.cached_build()
+    assert_identical(cached, project.clean_build())
+    assert whole.stat().st_mtime_ns == written
+    table = BuildCache(project.cache).load("records", changes=True)
+    assert table[display_path(current)][0][0] == hashlib.sha256(current.read_bytes()).hexdigest()
+    # A damaged changes file: one notice, the whole file alone, the same output.
+    changes.write_bytes(changes.read_bytes()[:40])
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
+    capsys.readouterr()
+    cached = project.cached_build()
+    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
+    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
+    assert_identical(cached, project.clean_build())
+    assert "24名" in plain(cached["facilities/current/index.html"])
+
+
+def test_a_record_file_with_the_recorded_signature_is_not_read_again(project, monkeypatch):
+    """records/reader.py: a file whose size, mtime, ctime and inode are the recorded ones is taken from the cache
+    unread; an edit that keeps the size and sets the mtime back still moves the ctime, so it is read again."""
+    from facility_site.records import reader
+
+    monkeypatch.setattr(reader, "SETTLED_NS", 0)  # the test's files are seconds old
+    project.cached_build()
+    reads = []
+    digest = reader._file_digest
+    monkeypatch.setattr(reader, "_file_digest", lambda path: reads.append(os.path.basename(path)) or digest(path))
+    project.cached_build()
+    assert reads == []
+    current = project.record("current")
+    before = current.stat()
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数で、", "catchphrase: 小人数で、"), encoding="utf-8")
+    os.utime(current, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (current.stat().st_size, current.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    cached = project.cached_build()
+    assert reads == ["current.yaml"]
+    assert_identical(cached, project.clean_build())
+    assert "小人数で" in plain(cached["facilities/current/index.html"])
 
 
 def test_make_publish_on_a_cached_build_leaves_the_previous_output_untouched(project):

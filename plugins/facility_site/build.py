@@ -23,6 +23,7 @@ it) and writes every file again, then applies as usual.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -51,6 +52,13 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
     With `precompress` (`make publish`), every text file of the finished
     site gets .gz and .br twins (in staging) before the apply.
     """
+    try:
+        return _build(settings_file, output_dir, verbose, precompress)
+    finally:
+        gc.unfreeze()  # what the build cache's loads froze (cache.py) is collectable again
+
+
+def _build(settings_file: str, output_dir: str, verbose: bool, precompress: bool) -> int:
     output = Path(output_dir).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     marker = apply_marker(output)

@@ -30,6 +30,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import gc
 import hashlib
 import io
 import logging
@@ -402,6 +403,8 @@ class BuildCache:
     def __init__(self, folder: str | os.PathLike | None, key: str | None = None):
         self.folder = Path(folder) if folder else None
         self.key = key if key is not None else (code_key() if folder else "")
+        # load(name, changes=True): the whole file's token and table as read, for save's comparison.
+        self._bases: dict[str, tuple[str, dict]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -410,41 +413,87 @@ class BuildCache:
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.pickle"
 
-    def load(self, name: str) -> dict:
-        """The stored dict, or {} when absent; a foreign or unreadable file is discarded with one line."""
+    def load(self, name: str, changes: bool = False) -> dict:
+        """The stored dict, or {} when absent; a foreign or unreadable file is discarded with one line.
+
+        With `changes` (a table of entries that are replaced, never changed in
+        place, such as the records), the entries `save(name, …, changes=True)`
+        last wrote beside the whole file are applied over it.
+        """
+        data, token = self._read(name)
+        if not changes:
+            return data
+        self._bases.pop(name, None)
+        if token is None:
+            return data
+        self._bases[name] = (token, dict(data))
+        if self._path(f"{name}.changes").is_file():
+            delta, _ = self._read(f"{name}.changes")
+            if delta and delta.get("base") != token:
+                self._discard(self._path(f"{name}.changes"), "the changes of another version of its table")
+            elif delta:
+                for key in delta["removed"]:
+                    data.pop(key, None)
+                data.update(delta["set"])
+        return data
+
+    def _read(self, name: str) -> tuple[dict, str | None]:
+        """One file's dict and its header's token ({}, None when absent or discarded)."""
         if not self.enabled:
-            return {}
+            return {}, None
         path = self._path(name)
         if not path.is_file():
-            return {}
+            return {}, None
         try:
             with path.open("rb") as stream:
                 header = pickle.load(stream)
                 if not (isinstance(header, dict) and header.get("format") == FORMAT):
-                    return self._discard(path, "not a cache this plugin wrote")
+                    return self._discard(path, "not a cache this plugin wrote"), None
                 if header.get("code") != self.key:
-                    return self._discard(path, "written by another version of the plugin or its packages")
-                data = pickle.load(stream)
+                    return self._discard(path, "written by another version of the plugin or its packages"), None
+                data = _settled_load(stream)
         except Exception as exc:  # truncated, garbage, classes that no longer exist …
-            return self._discard(path, f"unreadable ({exc.__class__.__name__})")
+            return self._discard(path, f"unreadable ({exc.__class__.__name__})"), None
         if not isinstance(data, dict):
-            return self._discard(path, "unreadable (not a table)")
-        return data
+            return self._discard(path, "unreadable (not a table)"), None
+        return data, header.get("token")
 
     def _discard(self, path: Path, why: str) -> dict:
         print(f"facility_site: cache: discarded {path}: {why}; building without it", file=sys.stderr)
         path.unlink(missing_ok=True)
         return {}
 
-    def save(self, name: str, data: dict) -> None:
-        """Write atomically (temporary file, then rename), so a killed build never leaves half a file."""
+    def save(self, name: str, data: dict, changes: bool = False) -> None:
+        """Write atomically (temporary file, then rename), so a killed build never leaves half a file.
+
+        With `changes` and a table loaded with `changes`: when at most
+        CHANGES_SHARE of its entries differ from the whole file's (a
+        one-record edit), only those are written, to `<name>.changes.pickle`
+        tagged with the whole file's token; otherwise the whole table.
+        """
         if not self.enabled:
             return
+        base = self._bases.pop(name, None) if changes else None
+        if base is not None:
+            token, whole = base
+            changed = {key: value for key, value in data.items() if key not in whole or not _same(whole[key], value)}
+            removed = [key for key in whole if key not in data]
+            if len(changed) + len(removed) <= CHANGES_SHARE * len(data):
+                self._write(f"{name}.changes", {"base": token, "set": changed, "removed": removed})
+                return
+        self._write(name, data, token=os.urandom(16).hex() if changes else None)
+        if changes:
+            self._path(f"{name}.changes").unlink(missing_ok=True)
+
+    def _write(self, name: str, data: dict, token: str | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        header = {"format": FORMAT, "code": self.key}
+        if token is not None:
+            header["token"] = token
         with temporary.open("wb") as stream:
-            pickle.dump({"format": FORMAT, "code": self.key}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
@@ -463,6 +512,35 @@ class BuildCache:
                 continue
             manifest[save_as] = (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)
         self.save("pages", manifest)
+
+
+# save(…, changes=True) writes only the changed entries while they are at most this share of the table.
+CHANGES_SHARE = 0.05
+
+
+def _same(old, new) -> bool:
+    """An entry as loaded (the same object) or equal to it."""
+    return old is new or old == new
+
+
+def _settled_load(stream):
+    """pickle.load, then every object so far is moved out of the cyclic collector's sight (gc.freeze).
+
+    A loaded table (30,000 Facility objects, readings, …) lives to the end of
+    the build; each full collection after it would walk all of it again (at
+    30,000 facilities about a fifth of a one-record rebuild's CPU). Loading
+    makes no cycles, so the collector is paused meanwhile. build.py unfreezes
+    when its build ends, so a process that builds again (make devserver, the
+    tests) collects the last build's objects as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(stream)
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()
 
 
 def stat_matches(path: str | os.PathLike, entry: tuple) -> bool:

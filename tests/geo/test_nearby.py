@@ -7,7 +7,7 @@ import random
 
 import pytest
 from facility_site.geo.distance import haversine_km
-from facility_site.geo.nearby import CELL_DEGREES, Point, nearest
+from facility_site.geo.nearby import CELL_DEGREES, Point, nearest, nearest_chords, nearest_since
 from sitebuild import ROOT
 
 
@@ -72,3 +72,24 @@ def test_fewer_offices_than_asked():
     assert [o for o, _ in found["c"]] == ["b", "a"]
     assert nearest([Point("alone", 35.0, 135.0)], 5) == {"alone": []}
     assert nearest([], 5) == {}
+
+
+def test_an_update_around_moved_added_and_removed_offices_equals_computing_every_office(national):
+    """nearest_since (a rebuild after an address or station edit) gives what nearest_chords gives from scratch."""
+    before = {p.key: (p.lat, p.lng) for p in national}
+    best = nearest_chords(national, 5)
+    rng = random.Random(11)
+    moved = rng.sample(range(len(national)), 3)
+    points = list(national)
+    for i in moved:  # next to another office, so its new neighbours' lists change
+        there = national[rng.randrange(len(national))]
+        points[i] = Point(national[i].key, there.lat + 0.0003, there.lng - 0.0002)
+    removed = points.pop(rng.randrange(len(points)))
+    points.append(Point("added-office", national[0].lat + 0.0001, national[0].lng))
+    again = nearest_since(points, 5, before, best)
+    assert again is not None
+    assert again == nearest_chords(points, 5)
+    changed = {key for key in again if key in best and again[key] != best[key]}
+    assert len(changed) > 5 and removed.key not in again  # lists did change, beyond the moved offices themselves
+    # Too much changed: None, and the caller computes every office.
+    assert nearest_since(points[: len(points) // 2], 5, before, best) is None

@@ -128,42 +128,114 @@ def words_of(furigana: Furigana, texts: Iterable[str]) -> Iterator[tuple[str, st
                 yield base, read
 
 
-def choose_words(furigana: Furigana, labels: Iterable[str], records: Iterable[Iterable[str]], memo: dict | None = None) -> SharedWords:
+def choose_words(
+    furigana: Furigana, labels: Iterable[str], records: Iterable[Iterable[str]], memo: dict | None = None, keys: list[bytes] | None = None
+) -> SharedWords:
     """The shared words: every word of the site's own labels, and each word of at least SHARE of the records
     (and of 2), the commonest first, MOST at most; a word read more than one way anywhere is left out.
 
-    `memo` (the build cache's, for the same phrase table) maps a digest of a record's texts to their
-    words: only records whose texts changed are read again. On return it holds this build's records.
+    `memo` (the build cache's, for the same phrase table) maps a key of a record's texts (a digest of
+    them, or `keys`' entry: its Facility's fingerprint digest) to their words: only records whose texts
+    changed are read again (a record's texts are only iterated then). It also keeps the sums over its
+    records (`_TALLY`), so a rebuild adds and takes away only the records that came and went.
+    On return it holds this build's records.
     """
     readings: dict[str, set[str]] = {}
     always: set[str] = set()
     for base, read in words_of(furigana, labels):
         readings.setdefault(base, set()).add(read)
         always.add(base)
-    count: Counter = Counter()
     records = list(records)
-    known, fresh = (dict(memo), 0) if memo is not None else ({}, 0)
-    if memo is not None:
+    tally = _Tally()
+    if memo is None:
+        for texts in records:
+            tally.add(frozenset(words_of(furigana, texts)), 1)
+    else:
+        known = dict(memo)
+        previous = known.pop(_TALLY, None)
         memo.clear()
-    for texts in records:
-        if memo is None:
-            found = set(words_of(furigana, texts))
-        else:
-            key = hashlib.sha256("\0".join(texts).encode()).digest()
-            found = known.get(key)
-            if found is None:
-                found, fresh = frozenset(words_of(furigana, texts)), fresh + 1
-            memo[key] = found
-        for base, read in found:
-            readings.setdefault(base, set()).add(read)
-        count.update({base for base, _ in found})
-    if memo is not None:
+        found_of: dict = {}
+        record_keys = []
+        for index, texts in enumerate(records):
+            key = keys[index] if keys is not None else hashlib.sha256("\0".join(texts).encode()).digest()
+            record_keys.append(key)
+            if key not in found_of:
+                found = known.get(key)
+                found_of[key] = found if found is not None else frozenset(words_of(furigana, texts))
+        fresh = sum(1 for key in found_of if key not in known)
+        counts = Counter(record_keys)
+        tally = _Tally.since(previous, counts, known, found_of)
+        if tally is None:
+            tally = _Tally()
+            for key, times in counts.items():
+                tally.add(found_of[key], times)
+            tally.records = counts
+        memo.update(found_of)
+        memo[_TALLY] = tally
         logger.debug("facility_site: furigana: %d of %d record texts read again (shared words cache)", fresh, len(records))
+    count = tally.count
+    for base, reads in tally.reads.items():
+        readings.setdefault(base, set()).update(reads)
     least = max(2, int(len(records) * SHARE))
     common = sorted((base for base, k in count.items() if k >= least and base not in always), key=lambda b: (-count[b], b))
     chosen = sorted(always) + common
     words = {base: next(iter(readings[base])) for base in chosen if len(readings[base]) == 1}
     return SharedWords(dict(list(words.items())[:MOST]))
+
+
+# The shared-words memo's entry for the sums over its records (its other keys are bytes).
+_TALLY = "tally"
+
+
+class _Tally:
+    """Sums over the records' words: how many records hold each word, and each (word, reading) pair.
+
+    `records` counts the memo keys they were made from, so the next build takes away the records
+    that went and adds the ones that came instead of summing all of them again.
+    """
+
+    def __init__(self):
+        self.count: Counter = Counter()  # base -> records holding it
+        self.pairs: Counter = Counter()  # (base, read) -> records holding it
+        self.records: Counter = Counter()
+
+    @property
+    def reads(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for base, read in self.pairs:
+            found.setdefault(base, set()).add(read)
+        return found
+
+    def add(self, found: frozenset, times: int) -> None:
+        for pair in found:
+            self.pairs[pair] += times
+        for base in {base for base, _ in found}:
+            self.count[base] += times
+
+    def take(self, found: frozenset, times: int) -> None:
+        for pair in found:
+            self.pairs[pair] -= times
+            if self.pairs[pair] <= 0:
+                del self.pairs[pair]
+        for base in {base for base, _ in found}:
+            self.count[base] -= times
+            if self.count[base] <= 0:
+                del self.count[base]
+
+    @classmethod
+    def since(cls, previous, counts: Counter, known: dict, found_of: dict):
+        """`previous` brought up to `counts` (the memo keys of this build's records), or None when it cannot be."""
+        if not isinstance(previous, cls):
+            return None
+        went, came = previous.records - counts, counts - previous.records
+        if any(key not in known for key in went):
+            return None
+        for key, times in went.items():
+            previous.take(known[key], times)
+        for key, times in came.items():
+            previous.add(found_of[key], times)
+        previous.records = counts
+        return previous
 
 
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)

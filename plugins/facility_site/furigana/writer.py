@@ -60,7 +60,12 @@ def _shown(path: Path) -> str:
 
 
 def site_words(
-    furigana: Furigana, context: dict, templates: Path, records: list[list[str]] | None = None, cache: BuildCache | None = None
+    furigana: Furigana,
+    context: dict,
+    templates: Path,
+    records: list[list[str]] | None = None,
+    cache: BuildCache | None = None,
+    keys: list[bytes] | None = None,
 ) -> SharedWords:
     """The words every page leaves to words.json: the theme's and the plugin's labels, the records' common words.
 
@@ -77,7 +82,7 @@ def site_words(
         else:
             stored = cache.load(WORDS_CACHE)
             memo = dict(stored.get("found", {})) if stored.get("phrases") == phrases else {}
-    shared = choose_words(furigana, labels, records if records is not None else _record_texts(context), memo)
+    shared = choose_words(furigana, labels, records if records is not None else _record_texts(context), memo, keys)
     if memo is not None:
         cache.save(WORDS_CACHE, {"phrases": phrases, "found": memo})
     return shared
@@ -90,6 +95,30 @@ def _facilities(context: dict) -> list:
 
 def _record_texts(context: dict) -> list[list[str]]:
     return [list(record_texts(f)) for f in _facilities(context)]
+
+
+class _TextsOf:
+    """A record's texts, made only when iterated (a rebuild reads the words of the changed records only)."""
+
+    __slots__ = ("facility",)
+
+    def __init__(self, facility):
+        self.facility = facility
+
+    def __iter__(self):
+        return record_texts(self.facility)
+
+
+def _record_keys(context: dict, generators) -> list[bytes] | None:
+    """Each record's shared-words memo key: its Facility's fingerprint digest (all of its fields), which
+    the records cache brings for unchanged records; None without the facility generator's fingerprint."""
+    fingerprint = next((g.fingerprint for g in generators if isinstance(getattr(g, "fingerprint", None), Fingerprint)), None)
+    if fingerprint is None:
+        return None
+    try:
+        return [b"facility:" + (fingerprint.known(f) or fingerprint.shared_digest(f)) for f in _facilities(context)]
+    except UncacheableError:
+        return None
 
 
 def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
@@ -130,13 +159,16 @@ def prepare(generators) -> None:
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
     cache = BuildCache(resolve(generators[0].settings)["cache_path"])  # each record's words, between builds
     with _collector_paused():
-        records = _record_texts(context)
-        furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records, cache)
+        keys = _record_keys(context, generators) if cache.enabled else None
+        rebuild = _pages_to_reuse(cache, generators[0].settings)
+        # A rebuild with keys reads the texts of the records whose words are not in the cache only.
+        records = [_TextsOf(f) for f in _facilities(context)] if rebuild and keys is not None else _record_texts(context)
+        furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records, cache, keys)
         # Converted here, before the render workers fork: each worker would otherwise convert
         # every facility's texts it meets again (a facility is on its own page and on several lists).
         # Not when the previous build's pages are there to reuse: a rebuild renders only the pages
         # an edit reaches, and converting every record's texts would cost more than they do.
-        if not _pages_to_reuse(cache, generators[0].settings):
+        if not rebuild:
             warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = furigana
 

@@ -54,6 +54,11 @@ def chord_to_km(chord_squared: float) -> float:
 
 def nearest(points: Sequence[Point], k: int) -> dict[str, list[tuple[str, float]]]:
     """For every point: its k nearest other points as (key, km), nearest first; ties by key."""
+    return {key: [(other, chord_to_km(d)) for d, other in best] for key, best in nearest_chords(points, k).items()}
+
+
+def nearest_chords(points: Sequence[Point], k: int, only: set[int] | None = None) -> dict[str, list[tuple[float, str]]]:
+    """For every point (or the indices in `only`): its k nearest other points as (chord², key), nearest first."""
     order = sorted(range(len(points)), key=lambda i: points[i].key)
     rank = [0] * len(points)
     for r, i in enumerate(order):
@@ -62,8 +67,12 @@ def nearest(points: Sequence[Point], k: int) -> dict[str, list[tuple[str, float]
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i in order:
         cells[_cell(points[i])].append(i)
-    found: dict[str, list[tuple[str, float]]] = {}
+    found: dict[str, list[tuple[float, str]]] = {}
     for (row, col), members in cells.items():
+        if only is not None:
+            members = [i for i in members if i in only]
+            if not members:
+                continue
         best: dict[int, list[tuple[float, int, int]]] = {i: [] for i in members}
         pending = members
         ring = 0
@@ -78,7 +87,53 @@ def nearest(points: Sequence[Point], k: int) -> dict[str, list[tuple[str, float]
                 best[i] = []
             _merge(best, pending, order, vectors, rank, k)
         for i in members:
-            found[points[i].key] = [(points[j].key, chord_to_km(d)) for d, _, j in best[i]]
+            found[points[i].key] = [(d, points[j].key) for d, _, j in best[i]]
+    return found
+
+
+def _chord_squared(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """As _merge computes it (`a` the point looking, `b` the candidate), so the same floats come out."""
+    x, y, z = a
+    return (x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1]) + (z - b[2]) * (z - b[2])
+
+
+# Past this share of points (and this many) moved, added or removed, nearest_since computes every point again.
+SINCE_SHARE = 0.01
+SINCE_LEAST = 8
+
+
+def nearest_since(points: Sequence[Point], k: int, before: dict, best: dict) -> dict[str, list[tuple[float, str]]] | None:
+    """nearest_chords(points, k) from the last build's result (`best`, for the locations `before`: key -> (lat, lng)).
+
+    Only what an edit can change is computed: the points that moved or came
+    get their nearest again, and so does every point whose list held one that
+    moved or went; every other point's list takes in the moved and new points
+    that beat its k-th (ties by key, as nearest does). None when too much changed.
+    """
+    now = {p.key: (p.lat, p.lng) for p in points}
+    came = {key for key, at in now.items() if before.get(key) != at}  # moved or new
+    went = {key for key, at in before.items() if now.get(key) != at}  # moved or removed
+    if len(came) + len(went) > max(SINCE_LEAST, SINCE_SHARE * len(points)) or any(key not in best for key in now.keys() - came):
+        return None
+    redo = set(came)
+    for key in now.keys() - came:
+        if any(other in went for _d, other in best[key]):
+            redo.add(key)
+    arrivals = [(key, _unit(*now[key])) for key in sorted(came)]
+    found: dict[str, list[tuple[float, str]]] = {}
+    for key in now.keys() - redo:
+        kept = best[key]
+        if arrivals:
+            here = _unit(*now[key])
+            merged = list(kept)
+            for other, there in arrivals:
+                entry = (_chord_squared(here, there), other)
+                if len(merged) < k or entry < merged[-1]:
+                    merged = sorted([*merged, entry])[:k]
+            kept = merged
+        found[key] = kept
+    index = {p.key: i for i, p in enumerate(points)}
+    found.update(nearest_chords(points, k, only={index[key] for key in redo}))
     return found
 
 
@@ -151,7 +206,11 @@ def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=
 
 
 def cached_nearest(points: Sequence[Point], k: int, cache) -> dict[str, list[tuple[str, float]]]:
-    """nearest(points, k), from the build cache when the points and k are the same as last time."""
+    """nearest(points, k), from the build cache when the points and k are the same as last time.
+
+    When a few points moved, came or went (one record's station or address
+    edited), only the lists they can change are computed again (nearest_since).
+    """
     digest = hashlib.sha256(f"{k}\n".encode())
     for point in points:
         digest.update(f"{point.key}\0{point.lat!r}\0{point.lng!r}\n".encode())
@@ -160,6 +219,13 @@ def cached_nearest(points: Sequence[Point], k: int, cache) -> dict[str, list[tup
     if stored.get("key") == key and isinstance(stored.get("found"), dict):
         logger.debug("facility_site: nearby offices reused from the cache")
         return stored["found"]
-    found = nearest(points, k)
-    cache.save("nearby", {"key": key, "found": found})
+    best = None
+    if stored.get("k") == k and isinstance(stored.get("points"), dict) and isinstance(stored.get("best"), dict):
+        best = nearest_since(points, k, stored["points"], stored["best"])
+        if best is not None:
+            logger.debug("facility_site: nearby offices updated around the moved offices")
+    if best is None:
+        best = nearest_chords(points, k)
+    found = {point: [(other, chord_to_km(d)) for d, other in near] for point, near in best.items()}
+    cache.save("nearby", {"key": key, "found": found, "k": k, "points": {p.key: (p.lat, p.lng) for p in points}, "best": best})
     return found

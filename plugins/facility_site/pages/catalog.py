@@ -94,21 +94,24 @@ class Catalog:
         return SameOperator(tuple(shown), total)
 
     def in_prefecture(self, pref: Prefecture, disability: Term | None = None) -> list[Facility]:
-        found = self._by_prefecture[pref.slug]
-        if disability is not None:
-            found = [f for f in found if disability in f.disabilities]  # Facility.accepts, without a call per office
-        return found
+        if disability is None:
+            return self._by_prefecture[pref.slug]
+        return list(self._by_disability.get((pref.slug, disability.slug), ()))
 
     def with_disability(self, disability: Term) -> list[Facility]:
-        found = self._with_disability.get(disability.slug)
-        if found is None:
-            found = self._with_disability[disability.slug] = [f for f in self.facilities if disability in f.disabilities]
-        return list(found)
+        return list(self._by_disability.get(disability.slug, ()))
 
     @cached_property
-    def _with_disability(self) -> dict[str, list[Facility]]:
-        """with_disability's lists, made once each (the disability pages and their counts ask twice)."""
-        return {}
+    def _by_disability(self) -> dict:
+        """Offices accepting each disability type, nationally (by its slug) and per prefecture ((prefecture slug,
+        its slug)), each list in national order: one pass over the offices for every list and count page.
+        Keyed by slug, so a Term equal to a vocabulary entry finds the same list (Facility.accepts)."""
+        groups: dict = {}
+        for facility in self.facilities:
+            for slug in dict.fromkeys(d.slug for d in facility.disabilities):  # a type listed twice counts once
+                groups.setdefault(slug, []).append(facility)
+                groups.setdefault((facility.prefecture.slug, slug), []).append(facility)
+        return groups
 
     @cached_property
     def prefecture_counts(self) -> Counter:
@@ -123,8 +126,7 @@ class Catalog:
 
     def disability_counts_in(self, pref: Prefecture) -> list[tuple[Term, int]]:
         """(disability type, count) for one prefecture, every type, in vocabulary order."""
-        facilities = self.in_prefecture(pref)
-        return [(d, sum(1 for f in facilities if d in f.disabilities)) for d in DISABILITIES]
+        return [(d, len(self._by_disability.get((pref.slug, d.slug), ()))) for d in DISABILITIES]
 
     def prefecture_counts_for(self, disability: Term) -> list[tuple[Prefecture, int]]:
         """(prefecture, count) of the prefectures with facilities accepting `disability`, JIS order."""

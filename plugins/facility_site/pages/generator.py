@@ -49,11 +49,11 @@ class FacilityGenerator(Generator):
     # --- context ---------------------------------------------------------
 
     def generate_context(self) -> None:
-        memo = self.cache.load("records") if self.cache.enabled else None
+        memo = self.cache.load("records", changes=True) if self.cache.enabled else None
         facilities = load_facilities(self.options["records_path"], memo, self._map_files)
         if memo is not None:
             self._remember_digests(memo)
-            self.cache.save("records", memo)
+            self.cache.save("records", memo, changes=True)
         for step in self.record_steps:
             facilities = step(facilities, self.settings)
         self._warn_stale(facilities)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,11 @@ class _Run:
 def _runs(items: Sequence, title_of: Callable[[object], str], anchor_prefix: str) -> list[_Run]:
     """Consecutive items with the same title form one run (items are already sorted)."""
     runs: list[_Run] = []
-    for position, item in enumerate(items):
-        title = title_of(item)
-        if runs and runs[-1].title == title:
-            runs[-1] = _Run(title, runs[-1].anchor, runs[-1].start, position + 1)
-        else:
-            runs.append(_Run(title, f"{anchor_prefix}-{len(runs) + 1}", position, position + 1))
+    position = 0
+    for title, group in groupby(items, key=title_of):  # one _Run a run, not one an item
+        stop = position + sum(1 for _ in group)
+        runs.append(_Run(title, f"{anchor_prefix}-{len(runs) + 1}", position, stop))
+        position = stop
     return runs
 
 

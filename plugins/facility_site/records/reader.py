@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -156,9 +157,11 @@ def load_facilities(folder: str | os.PathLike, memo: dict | None = None, map_fil
     """Read and validate every record in `folder`; raise RecordError listing every problem.
 
     `memo` (the build cache's records table, see cache.py) maps a record's
-    path to (SHA-256 of its bytes, Facility) for records read before without
-    a problem; a record whose bytes are unchanged is taken from it. On
-    return it holds exactly the records of this folder.
+    path to ((SHA-256 of its bytes, its stat signature or None), Facility) for
+    records read before without a problem; a record whose bytes are unchanged
+    is taken from it. A file whose size, modification and change times and
+    inode are those recorded is not read again (`_signature`). On return the
+    memo holds exactly the records of this folder.
     """
     folder = Path(folder)
     previous = dict(memo) if memo is not None else {}
@@ -182,22 +185,29 @@ def load_facilities(folder: str | os.PathLike, memo: dict | None = None, map_fil
         if entry.name.startswith(".") or suffix.lower() not in RECORD_SUFFIXES or not entry.is_file():
             continue
         paths_by_id[stem].append(entry.path)
-        digest = _file_digest(entry.path) if memo is not None else None
         shown = shown_prefix + entry.name
         hit = previous.get(shown)
-        if digest is not None and hit is not None and hit[0] == digest:
-            facilities.append(hit[1])
-            remembered[shown] = hit
-        else:
-            to_parse.append((Path(entry.path), digest))
+        key = None
+        if memo is not None:
+            signature = _signature(entry)
+            if hit is not None and signature is not None and hit[0][1] == signature:  # the very file read before
+                facilities.append(hit[1])
+                remembered[shown] = hit
+                continue
+            key = (_file_digest(entry.path), signature)
+            if key[0] is not None and hit is not None and hit[0][0] == key[0]:
+                facilities.append(hit[1])
+                remembered[shown] = hit if hit[0] == key else (key, *hit[1:])
+                continue
+        to_parse.append((Path(entry.path), key))
     paths = [path for path, _ in to_parse]
     parsed = map_files(_parse_file, paths) if map_files else [_parse_file(path) for path in paths]
-    for (path, digest), (facility, file_problems) in zip(to_parse, parsed, strict=True):
+    for (path, key), (facility, file_problems) in zip(to_parse, parsed, strict=True):
         problems.extend(file_problems)
         if facility is not None:
             facilities.append(facility)
-            if digest is not None and not file_problems:
-                remembered[display_path(path)] = (digest, facility)
+            if key is not None and key[0] is not None and not file_problems:
+                remembered[display_path(path)] = (key, facility)
     for record_id, paths in sorted(paths_by_id.items()):
         if len(paths) > 1:
             paths = [Path(path) for path in paths]
@@ -219,6 +229,26 @@ def _parse_file(path: Path) -> tuple[Facility | None, list[Problem]]:
     # so the operator sees every problem of the file in one run.
     facility = _build(source, path.stem) if source.parsed else None
     return facility, source.problems
+
+
+# A file changed less than this long before it was read may change again within the same tick of the
+# file system's clock without its times moving: its signature is not kept (it is read again next time).
+SETTLED_NS = 2_000_000_000
+
+
+def _signature(entry: os.DirEntry) -> tuple[int, int, int, int] | None:
+    """(size, mtime, ctime, inode) of a record file that last changed at least SETTLED_NS ago, else None.
+
+    An edit moves the ctime (the owner cannot set it back, unlike the mtime),
+    so a file with the recorded signature holds the bytes read then.
+    """
+    try:
+        stat = entry.stat()
+    except OSError:
+        return None
+    if stat.st_ctime_ns > time.time_ns() - SETTLED_NS:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _file_digest(path: str) -> str | None:
