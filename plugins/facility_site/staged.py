@@ -18,6 +18,7 @@ the previous output when it was kept. A folder built without build.py
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from stat import S_ISREG
 
@@ -68,6 +69,37 @@ def site_files(folder: str | os.PathLike) -> dict[str, str]:
         return tree.files()
     root = os.fspath(folder) + os.sep
     return {relative: root + relative for relative in regular_files(folder)}
+
+
+def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
+    """The files of `site_files(folder)` whose relative path `wanted` accepts, found without an lstat
+    of every file: a reader of a few kinds of file (the data files) walks 47,000 files at 30,000
+    facilities, and their lstat calls were most of site_files' time."""
+    tree = tree_for(folder)
+    if tree is None:
+        return _regular_where(folder, wanted)
+    output = os.fspath(tree.output) + os.sep
+    found = {relative: output + relative for relative in tree.kept if wanted(relative)}
+    found.update(_regular_where(tree.staging, wanted))
+    return found
+
+
+def _regular_where(root: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
+    """regular_files' names that `wanted` accepts (relative POSIX path -> OS path), by scandir (no stat call)."""
+    found: dict[str, str] = {}
+    top = os.fspath(root)
+    if not os.path.isdir(top):
+        return found
+    folders = [(top, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                elif wanted(prefix + entry.name) and entry.is_file(follow_symlinks=False):
+                    found[prefix + entry.name] = entry.path
+    return found
 
 
 def write_file(folder: str | os.PathLike, relative: str, data: bytes) -> None:

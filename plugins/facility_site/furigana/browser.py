@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..staged import site_files, write_file
+from ..staged import site_files, site_files_where, write_file
 from .reading import HAS_KANJI, KANJI_CHARS, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -98,6 +98,11 @@ def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
             yield relative, _strings_in_json(Path(files[relative]).read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             continue
+
+
+def _read_for_readings(relative: str) -> bool:
+    """The files readings_files reads: the data files and the pages with config blocks."""
+    return relative.endswith(".json") or relative in _CONFIG_PAGES
 
 
 def data_bytes(output: Path, files: dict[str, str] | None = None) -> Iterator[tuple[str, bytes]]:
@@ -194,6 +199,8 @@ class _Reader:
     def __init__(self, furigana: Furigana):
         self.furigana = furigana
         self.seen: dict[str, tuple[frozenset, frozenset]] = {}
+        # Every (word, reading) in each text's chunks (for _summary).
+        self.pairs: dict[str, frozenset] = {}
         # Every reading each word got, over all the texts read so far.
         self.words: dict[str, set[str]] = {}
 
@@ -213,6 +220,7 @@ class _Reader:
                             self.words.setdefault(base, set()).add(read)
                             bases.add(base)
             done = self.seen[text] = (frozenset(found), frozenset(bases))
+            self.pairs[text] = frozenset(pair for chunk in found for pair in chunk if pair[1])
         return done
 
     def entries(self, texts: Iterable[str]) -> list[str]:
@@ -250,10 +258,12 @@ Summary = tuple[frozenset, frozenset]
 
 
 def _summary(reader: _Reader, texts: Iterable[str]) -> Summary:
-    found: set[Segments] = set()
-    for text in set(texts):
-        found |= reader.read(text)[0]
-    return frozenset(found), frozenset((base, read) for chunk in found for base, read in chunk if read)
+    """A unit's chunks and (word, reading) pairs: the union of its texts' (each text read once per build)."""
+    texts = set(texts)
+    seen, read = reader.seen, reader.read
+    found = frozenset().union(*[(seen.get(text) or read(text))[0] for text in texts])
+    pairs = reader.pairs
+    return found, frozenset().union(*[pairs[text] for text in texts])
 
 
 class ReadingsMemo:
@@ -328,7 +338,7 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         units[key] = found
         return found
 
-    files_of_site = site_files(output)  # one walk of the output for both
+    files_of_site = site_files_where(output, _read_for_readings)  # one walk of the output for both
     site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, files_of_site))
     site_key = _digest(b"site", *(text.encode() for text in site_texts))
     site_units = [summary_of(site_key, lambda: site_texts)]
