@@ -115,6 +115,9 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     caplog.set_level(logging.DEBUG, logger="facility_site")
     # .gz twins from 256 bytes: on this small site most search files then have one, as at national scale.
     monkeypatch.setattr("facility_site.search.page.PRECOMPRESS_BYTES", 256)
+    # The search index from the fast builder, as at national scale (above 1,000 facilities), so that a
+    # rebuild updates it for the changed records (search/index.py update_text_state) at this size too.
+    monkeypatch.setattr("facility_site.search.index.LUNR_PY_LIMIT", 0)
     assert_identical(project.cached_build(), project.clean_build())
 
     # Nothing changed: every cached page, data chunk and the nearby offices are reused.
@@ -124,10 +127,11 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     reused, total = reused_chunks(caplog)
     assert reused == total > 1
     assert "nearby offices reused from the cache" in caplog.text
-    # ふりがな's readings and the search's words: nothing is read or split again.
+    # ふりがな's readings and the search's rows and index: nothing is read or computed again.
     assert read_again(caplog, "data files read again")[0] == 0
-    assert read_again(caplog, "field values split again")[0] == 0
-    assert read_again(caplog, "first pages computed again")[0] == 0  # the search shards' cards
+    assert read_again(caplog, "search rows computed again")[0] == 0
+    assert "text index updated for 0 records" in caplog.text
+    assert read_again(caplog, "ranked again whole")[0] == 0  # the search shards' cards
     assert read_again(caplog, "record texts read again")[0] == 0  # the shared words' candidates
     assert_identical(cached, project.clean_build())
 
@@ -159,13 +163,14 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     assert "nearby offices reused from the cache" in caplog.text
     # Only the data files that hold the edited record are read for their readings again (its data
     # chunk, and the search files with its 就職人数: its card chunk and the sort column), though the
-    # search data moved to a new search/<hash>/; only the edited catchphrase's field (特徴) is split
-    # into search words again.
+    # search data moved to a new search/<hash>/; only the edited record's search row is computed
+    # again, and the index is updated for its words (not built whole).
     fresh, total = read_again(caplog, "data files read again")
     assert 1 <= fresh <= 3 < total
-    assert read_again(caplog, "field values split again")[0] == 1
-    fresh, total = read_again(caplog, "first pages computed again")
-    assert 0 < fresh <= len({p for p in changed if p.startswith("text/") and p.endswith(".json")}) < total  # the changed shards' only
+    assert read_again(caplog, "search rows computed again")[0] == 1
+    assert "text index updated for 1 records" in caplog.text
+    fresh, total = read_again(caplog, "ranked again whole")
+    assert fresh <= len({p for p in changed if p.startswith("text/") and p.endswith(".json")}) < total  # the changed shards' at most
     fresh, total = read_again(caplog, "record texts read again")
     assert fresh == 1 and total > 80  # the edited catchphrase's record only
     assert "少人数の教室で" in plain(cached["facilities/current/index.html"])
@@ -193,6 +198,14 @@ def test_cached_builds_are_byte_identical_to_clean_builds(project, caplog, monke
     cached = project.cached_build()
     assert "nearby offices reused from the cache" not in caplog.text
     assert "nearby offices updated around the moved offices" in caplog.text  # geo/nearby.py nearest_since
+    assert_identical(cached, project.clean_build())
+
+    # A catchphrase gains a word: the search field's average length moves, so every weight of the field
+    # is computed again (search/index.py update_text_state), and the index is still updated, not built whole.
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数の教室で、", "catchphrase: 少人数の 教室で、"), encoding="utf-8")
+    caplog.clear()
+    cached = project.cached_build()
+    assert "text index updated for 1 records" in caplog.text
     assert_identical(cached, project.clean_build())
 
     # An article changes.
@@ -240,7 +253,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    damaged = ("records", "shared-words", "nearby", "search-words", "facility-data", "pages", "readings")  # in the order the build reads them
+    damaged = ("records", "shared-words", "nearby", "search-rows", "search-text", "facility-data", "pages", "readings")  # in the order the build reads them
     for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()

@@ -22,13 +22,17 @@ from .data import prefecture_starts
 
 
 def coordinate_run(docs: Sequence[Facility], start: int, end: int) -> dict:
+    return coordinate_run_of([None if f.location is None else quantise(f.location) for f in docs], start, end)
+
+
+def coordinate_run_of(points: Sequence[tuple[int, int] | None], start: int, end: int) -> dict:
+    """The run of doc numbers [start, end) from each doc's quantised location (None without one)."""
     none, lat, lng = [], [], []
     previous = (0, 0)
-    for offset, facility in enumerate(docs[start:end]):
-        if facility.location is None:
+    for offset, here in enumerate(points[start:end]):
+        if here is None:
             none.append(offset)
             continue
-        here = quantise(facility.location)
         lat.append(here[0] - previous[0])
         lng.append(here[1] - previous[1])
         previous = here
@@ -36,9 +40,13 @@ def coordinate_run(docs: Sequence[Facility], start: int, end: int) -> dict:
 
 
 def coordinate_files(docs: Sequence[Facility]) -> dict[str, dict]:
-    files = {"geo/all.json": coordinate_run(docs, 0, len(docs))}
-    starts = prefecture_starts(docs)
+    return coordinate_files_of([None if f.location is None else quantise(f.location) for f in docs], prefecture_starts(docs))
+
+
+def coordinate_files_of(points: Sequence[tuple[int, int] | None], starts: Sequence[int]) -> dict[str, dict]:
+    """coordinate_files from each doc's quantised location and the prefectures' starts."""
+    files = {"geo/all.json": coordinate_run_of(points, 0, len(points))}
     for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
         if end > start:
-            files[f"geo/pref-{pref.slug}.json"] = coordinate_run(docs, start, end)
+            files[f"geo/pref-{pref.slug}.json"] = coordinate_run_of(points, start, end)
     return files

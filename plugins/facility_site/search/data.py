@@ -31,8 +31,10 @@ column with more than 64 distinct values is written as {"plain": [values]}.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..records.metrics import Metric, metric_order_key
 from ..records.model import Facility
@@ -200,3 +202,116 @@ def card_files(docs: Sequence[Facility], rows: Sequence[list] | None = None) -> 
         if end > start:
             files[f"cards/pref-{pref.slug}.json"] = rows[start:end]
     return files
+
+
+# --- per-record rows (issue 15: a rebuild recomputes only the rows of changed records) ---------
+
+
+class SearchRow(NamedTuple):
+    """What the search data needs of one facility, computed from that facility alone.
+
+    The build cache keeps each row under the facility's fingerprint digest
+    (search/page.py ROWS_CACHE), so a rebuild computes rows only for the
+    records that changed; every file is then assembled from the rows by the
+    same functions in a clean build and a rebuild. The vacancy bit is not
+    here: it depends on the build's reference date (has_vacancy).
+    """
+
+    key: tuple  # doc order: (prefecture code, normalized reading, id)
+    dis: int
+    svc: int
+    walk: int
+    opt: int
+    sorts: tuple  # per METRIC_SORTS attribute: metric_order_key, or None without a value
+    card: str  # card_row as compact JSON (index.to_json)
+    geo: tuple | None  # geo.distance.quantise of the location, or None
+    words: str  # per search field (index.SEARCH_FIELDS): its words (encode_words; one string pickles fast)
+
+
+SORTS = SearchRow._fields.index("sorts")
+
+
+def row_facets(facility: Facility) -> tuple[int, int, int, int]:
+    return (
+        bitmask(facility.disabilities, DISABILITIES),
+        bitmask(facility.services_offered, SERVICES),
+        walk_tenths(facility),
+        bitmask(facility.conditions.offered, [c.slug for c in CONDITIONS]),
+    )
+
+
+def row_sorts(facility: Facility) -> tuple:
+    return tuple(
+        None if getattr(facility, attribute) is None else metric_order_key(_as_metric(getattr(facility, attribute)), HIGH_FIRST[attribute])
+        for attribute in METRIC_SORTS.values()
+    )
+
+
+def facet_columns_of(rows: Sequence[SearchRow], vacancies: Sequence[int]) -> dict:
+    """facet_columns from rows (and each doc's has_vacancy)."""
+    return {
+        "dis": encode_column([r.dis for r in rows]),
+        "svc": encode_column([r.svc for r in rows]),
+        "walk": encode_column([r.walk for r in rows]),
+        "opt": encode_column([r.opt for r in rows]),
+        "vac": encode_column(vacancies),
+    }
+
+
+def sort_column_of(rows: Sequence[SearchRow], position: int, attribute: str) -> dict:
+    """sort_column from rows: `position` is the attribute's place in METRIC_SORTS."""
+    keys = [r[SORTS][position] for r in rows]
+    known = sorted(set(keys).difference((None,)))
+    if HIGH_FIRST[attribute]:
+        known.reverse()
+    ranks = {key: rank for rank, key in enumerate(known)}
+    ranks[None] = UNKNOWN_RANK
+    return {"ranks": encode_column([ranks[k] for k in keys])}
+
+
+def row_starts(rows: Sequence[SearchRow]) -> list[int]:
+    """prefecture_starts from rows (in doc order, so by prefecture code)."""
+    codes = [r[0][0] for r in rows]
+    return [bisect.bisect_left(codes, pref.code) for pref in PREFECTURES] + [len(rows)]
+
+
+def card_texts(rows: Sequence[SearchRow], starts: Sequence[int]) -> dict[str, str]:
+    """card_files as JSON text, joined from the rows' card JSON (the same bytes as to_json of the lists)."""
+    cards = [r.card for r in rows]
+    files: dict[str, str] = {}
+    for number, start in enumerate(range(0, len(cards), CARD_CHUNK)):
+        files[f"cards/doc-{number}.json"] = "[" + ",".join(cards[start : start + CARD_CHUNK]) + "]"
+    for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
+        if end > start:
+            files[f"cards/pref-{pref.slug}.json"] = "[" + ",".join(cards[start:end]) + "]"
+    return files
+
+
+# Words are letters and digits (tokenizer.split_words), never these separators.
+_FIELD_SEPARATOR, _WORD_SEPARATOR = "\x1e", "\x1f"
+
+
+def encode_words(fields) -> str:
+    """Each field's words as one string (a row in the build cache: one object, not hundreds)."""
+    return _FIELD_SEPARATOR.join(_WORD_SEPARATOR.join(words) for words in fields)
+
+
+def decode_words(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(field.split(_WORD_SEPARATOR)) if field else () for field in text.split(_FIELD_SEPARATOR))
+
+
+class DocumentWords(Sequence):
+    """Each doc's words per field, decoded from its row when first asked for."""
+
+    def __init__(self, rows: Sequence[SearchRow]):
+        self._rows = rows
+        self._decoded: dict[int, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, doc):
+        words = self._decoded.get(doc)
+        if words is None:
+            words = self._decoded[doc] = decode_words(self._rows[doc].words)
+        return words

@@ -28,31 +28,37 @@ import hashlib
 import json
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FacilitySiteError
+from ..geo.distance import quantise
 from ..hosting.minify import BUNDLED_ENTRIES, bundle_styles
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
-from .coordinates import coordinate_files
+from . import index as search_index
+from .coordinates import coordinate_files_of
 from .data import (
     CARD_CHUNK,
     METRIC_SORTS,
-    bitmask,
-    card_files,
+    DocumentWords,
+    SearchRow,
     card_row,
-    doc_order,
-    facet_parts,
-    facets_file,
+    card_texts,
+    decode_words,
+    encode_column,
+    encode_words,
+    facet_columns_of,
     has_vacancy,
-    name_order,
-    name_order_file,
-    prefecture_starts,
-    sort_column,
+    reading_key,
+    row_facets,
+    row_sorts,
+    row_starts,
+    sort_column_of,
 )
-from .index import build_index, char_shards, to_json
+from .index import SEARCH_FIELDS, field_words, index_of, shard_output, text_state, to_json, update_text_state
 from .modules import module_graph
 from .words import DEFAULT_PATH as EVERYDAY_WORDS_PATH
 from .words import load_everyday_words, words_config
@@ -98,10 +104,10 @@ SORT_LABELS = (
 )
 # 「○km以内」 once the visitor's position is known; `within` in the URL must be one of them.
 WITHIN_OPTIONS = (1, 2, 5, 10, 20)
-# The build cache's file of each search field value's words (index.document_words).
-WORDS_CACHE = "search-words"
-# The build cache's file of each character shard's first page of results (index.char_shards known_pages).
-PAGES_CACHE = "search-pages"
+# The build cache's file of each facility's search row (data.SearchRow), by the facility's fingerprint digest.
+ROWS_CACHE = "search-rows"
+# The build cache's file of the previous build's text index (index.text_state, with the doc ids and digests).
+TEXT_CACHE = "search-text"
 # The data files' groups (data_group): the word index's files (text/…, where a text edit lands:
 # 34-47 of its ~970 files change with one record's catchphrase at 30,000 facilities) spread
 # over TEXT_GROUPS, every other file (cards, facet parts, sort columns: 3,150 files, one edit
@@ -143,38 +149,134 @@ class SearchFiles:
     groups: list[str]  # each group's folder name under search/ (group_hashes)
     files: dict[str, bytes]  # path under its group's folder -> JSON bytes
     pref_starts: list[int]  # search_data.prefecture_starts of the doc order
+    whole_index: bool = True  # the text index was made whole, not updated from the build cache's
 
     def site_path(self, path: str) -> str:
         """Where a data file is in the site: search/<its group's hash>/<path>."""
         return f"search/{self.groups[data_group(path)]}/{path}"
 
 
-def search_files(facilities, today=None, known_words: dict | None = None, known_pages: dict | None = None) -> SearchFiles:
+def search_row(facility) -> SearchRow:
+    """Everything the search data needs of one facility (data.SearchRow)."""
+    return SearchRow(
+        (facility.prefecture.code, *reading_key(facility)),
+        *row_facets(facility),
+        row_sorts(facility),
+        to_json(card_row(facility)),
+        None if facility.location is None else quantise(facility.location),
+        encode_words(field_words(field.values(facility)) for field in SEARCH_FIELDS),
+    )
+
+
+def search_files(facilities, today=None, known_rows: dict | None = None, text: dict | None = None, digest=None) -> SearchFiles:
     """Every data file of the search; `today` is the build's reference date (空き状況 older than 60 days is not 空きあり).
 
-    known_words: the words of each field value, kept in the build cache between builds (index.document_words);
-    known_pages: each character shard's first page of results, likewise (index.char_shards).
+    With the build cache (issue 15): digest(facility) is the facility's fingerprint digest;
+    known_rows maps digests to rows (search_row) and is left holding this build's rows; text
+    is the previous build's text state (index.text_state plus "ids", "digests" in doc order),
+    brought up to date in place: when the docs are the same ones in the same order, only the
+    terms and shards of the changed records are computed again (index.update_text_state).
+    A clean build and a rebuild assemble every file from the rows by the same functions.
     """
-    docs = doc_order(facilities)
-    by_name = name_order(docs)
-    files = {"facets.json": to_json(facets_file(docs, today)), "name-order.json": to_json(name_order_file(docs, by_name))}
-    for path, columns in facet_parts(docs, today).items():
-        files[path] = to_json(columns)
-    for sort, attribute in METRIC_SORTS.items():
-        files[f"sort-{sort}.json"] = to_json(sort_column(docs, attribute))
-    rows = [card_row(f) for f in docs]
-    for path, chunk in card_files(docs, rows).items():
-        files[path] = to_json(chunk)
-    for path, coordinates in coordinate_files(docs).items():
+    previous_rows = known_rows if known_rows is not None else {}
+    keys = [digest(f) for f in facilities] if digest is not None else [None] * len(facilities)
+    rows, fresh = [], 0
+    for facility, key in zip(facilities, keys, strict=True):
+        row = previous_rows.get(key) if key is not None else None
+        if row is None:
+            row, fresh = search_row(facility), fresh + 1
+        rows.append(row)
+    order = sorted(range(len(rows)), key=lambda i: rows[i].key)  # doc numbers: data.doc_order
+    docs = [rows[i] for i in order]
+    facilities = [facilities[i] for i in order]
+    keys = [keys[i] for i in order]
+    starts = row_starts(docs)
+    by_name = sorted(range(len(docs)), key=lambda d: docs[d].key[1:])  # data.name_order
+    vacancies = [has_vacancy(f, today) for f in facilities]
+    files = {
+        "facets.json": to_json({"count": len(docs), "prefStarts": starts, **facet_columns_of(docs, vacancies)}),
+        "name-order.json": to_json({"prefs": encode_column([docs[d].key[0] - 1 for d in by_name])}),
+    }
+    for pref, start, end in zip(PREFECTURES, starts, starts[1:], strict=False):
+        if end > start:
+            files[f"facets/pref-{pref.slug}.json"] = to_json(facet_columns_of(docs[start:end], vacancies[start:end]))
+    for position, (sort, attribute) in enumerate(METRIC_SORTS.items()):
+        files[f"sort-{sort}.json"] = to_json(sort_column_of(docs, position, attribute))
+    files.update(card_texts(docs, starts))
+    for path, coordinates in coordinate_files_of([r.geo for r in docs], starts).items():
         files[path] = to_json(coordinates)
-    # The shards also carry the first page with each one disability type chosen (issue 17).
-    disabilities = [bitmask(f.disabilities, DISABILITIES) for f in docs]
-    directory, shards = char_shards(build_index(docs, known_words), card_rows=rows, known_pages=known_pages, card_groups=disabilities)
+    state, whole = _text(docs, keys, previous_rows, text)
+    directory, shards = shard_output(state, [r.card for r in docs])
     files["text/chars.json"] = to_json(directory)
-    for name, text in shards.items():
-        files[f"text/{name}"] = text
-    data = {path: text.encode("utf-8") for path, text in files.items()}
-    return SearchFiles(group_hashes(data), data, prefecture_starts(docs))
+    for name, shard in shards.items():
+        files[f"text/{name}"] = shard
+    if known_rows is not None:
+        logger.debug("facility_site: search: %d of %d search rows computed again (search rows cache)", fresh, len(rows))
+        known_rows.clear()
+        known_rows.update((key, row) for key, row in zip(keys, docs, strict=True) if key is not None)
+    if text is not None and state is not text:
+        text.clear()
+        text.update(state)
+    data = {path: body.encode("utf-8") for path, body in files.items()}
+    return SearchFiles(group_hashes(data), data, starts, whole)
+
+
+TEXT_STATE_KEYS = frozenset({"entries", "fields", "by_char", "by_start", "texts", "sizes", "pages", "tops", "withs", "ptexts", "sums", "ids", "digests"})
+
+
+def _text(docs: list[SearchRow], keys: list, previous_rows: dict, text: dict | None) -> tuple[dict, bool]:
+    """The text state of this build: the previous one updated when it can be, else made from the whole index.
+
+    It is updated when the docs are the same ids in the same order and the rows of the
+    previous build's records are still known (to tell whose words changed). A site of
+    LUNR_PY_LIMIT docs or fewer has its index from lunr.py, whose weights the update does
+    not repeat: there the state is only reused when no record's words changed.
+    """
+    documents = DocumentWords(docs)
+    ids = [r.key[2] for r in docs]
+    groups = [r.dis for r in docs]  # the shards' pages with each one disability type (issue 17)
+    if text and None not in keys:
+        try:
+            _check_text_state(text)
+            if text["ids"] == ids and all(old == new or old in previous_rows for old, new in zip(text["digests"], keys, strict=True)):
+                changed, regrouped = {}, set()
+                for doc, (old, new) in enumerate(zip(text["digests"], keys, strict=True)):
+                    if old != new and previous_rows[old].words != docs[doc].words:
+                        changed[doc] = decode_words(previous_rows[old].words)
+                    if old != new and previous_rows[old].dis != docs[doc].dis:
+                        regrouped.add(doc)
+                if not (changed or regrouped) or len(docs) > search_index.LUNR_PY_LIMIT:
+                    pages = update_text_state(text, documents, changed, groups, regrouped) if changed or regrouped else 0
+                    text["digests"] = keys
+                    logger.debug(
+                        "facility_site: search: text index updated for %d records: %d of %d first pages ranked again whole (search text cache)",
+                        len(changed),
+                        pages,
+                        len(text["by_char"]),
+                    )
+                    return text, False
+        except Exception as exc:  # a foreign or damaged state: the whole index, as without it
+            print(f"facility_site: cache: search text state not usable ({exc.__class__.__name__}); building the search index whole", file=sys.stderr)
+    documents = [documents[doc] for doc in range(len(docs))]
+    state = text_state(index_of(documents), groups=groups)
+    state["sums"] = [sum(len(fields[f]) for fields in documents) for f in range(len(SEARCH_FIELDS))]
+    state["ids"], state["digests"] = ids, keys
+    pages = len(state["pages"])
+    logger.debug("facility_site: search: text index built whole: %d of %d first pages ranked again whole (search text cache)", pages, pages)
+    return state, True
+
+
+def _check_text_state(text: dict) -> None:
+    """Raise ValueError unless the state has every table, of the right kinds and agreeing on its shards."""
+    if not text.keys() >= TEXT_STATE_KEYS:
+        raise ValueError("tables missing")
+    if not all(isinstance(text[name], dict) for name in ("entries", "fields", "by_char", "by_start", "texts", "sizes", "pages", "tops", "withs", "ptexts")):
+        raise ValueError("not a table")
+    shards = text["by_char"].keys()
+    if not (shards == text["texts"].keys() == text["sizes"].keys() == text["pages"].keys() == text["tops"].keys()):
+        raise ValueError("shards disagree")
+    if text["by_start"].keys() != text["ptexts"].keys() or text["entries"].keys() != text["fields"].keys() or len(text["ids"]) != len(text["digests"]):
+        raise ValueError("tables disagree")
 
 
 def lunr_module(lunr_js: str | Path) -> str:
@@ -282,12 +384,16 @@ def write_search_output(site: SiteOutput) -> None:
     modules = preloaded_modules(site.settings, bundled=site.options["minify_js"] is not None)
     today = reference_date(site.options)
     cache = site.cache
-    known_words = cache.load(WORDS_CACHE) if cache.enabled else None
-    known_pages = cache.load(PAGES_CACHE) if cache.enabled else None
-    built = search_files(catalog.facilities, today, known_words, known_pages)
-    if known_words is not None:
-        cache.save(WORDS_CACHE, known_words)
-        cache.save(PAGES_CACHE, known_pages)
+    if cache.enabled:
+        known_rows, text = cache.load(ROWS_CACHE), cache.load(TEXT_CACHE)
+        before_rows, before_digests = set(known_rows), text.get("digests")
+        built = search_files(catalog.facilities, today, known_rows, text, site.fingerprint.shared_digest)
+        if known_rows.keys() != before_rows:  # saved only when a record changed
+            cache.save(ROWS_CACHE, known_rows)
+        if built.whole_index or text.get("digests") != before_digests:
+            cache.save(TEXT_CACHE, text)
+    else:
+        built = search_files(catalog.facilities, today)
     # A group whose hash is unchanged keeps its folder and files (write_data keeps a file with the same
     # bytes at the same path). In a group that moved, a file the group's previous folder holds with
     # the same bytes is linked from there, not written and compressed again.
