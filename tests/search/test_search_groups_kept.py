@@ -109,3 +109,31 @@ def test_unchanged_groups_are_kept_whole_and_any_other_folder_is_rewritten(site,
                 assert file.stat().st_mtime == OLD, path
     # The moved groups' previous folders are gone.
     assert {p.name for p in group_folders(output)} == set(hash_of.values())
+
+
+def test_filter_counts_are_the_counts_of_each_filter(tmp_path):
+    """search/page.py filter_counts (one pass) gives what counting each filter's offices gives."""
+    from facility_site.records.reader import load_facilities
+    from facility_site.records.vocab import CONDITIONS, DISABILITIES, SERVICES
+    from facility_site.search.data import has_vacancy
+    from facility_site.search.page import WALK_OPTIONS, filter_counts
+    from sitebuild import FIXTURES, TODAY
+
+    records = write_synthetic_records(tmp_path / "records", 200, seed=3)
+    for source in (*SAMPLE_FACILITIES.glob("*.yaml"), *(FIXTURES / "search").glob("*.yaml")):
+        shutil.copy(source, records / source.name)
+    facilities = load_facilities(records)
+    counts = filter_counts(facilities, TODAY)
+    assert counts == {
+        "disability_counts": {d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
+        "service_counts": {s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},
+        "option_counts": {c.slug: sum(1 for f in facilities if c.slug in f.conditions.offered) for c in CONDITIONS},
+        "vacancy_count": sum(has_vacancy(f, TODAY) for f in facilities),
+        "walk_counts": {m: sum(1 for f in facilities if f.min_walk is not None and f.min_walk <= m) for m in WALK_OPTIONS},
+        "unchecked_count": sum(1 for f in facilities if not f.disabilities),
+    }
+    # Every kind of count is there to be compared: not all zero, not all the whole set.
+    assert 0 < counts["unchecked_count"] < len(facilities)
+    assert len(set(counts["walk_counts"].values())) > 1 and len(set(counts["option_counts"].values())) > 1
+    # The same order as the vocabularies (the page lists them in this order).
+    assert list(counts["disability_counts"]) == [d.slug for d in DISABILITIES] and list(counts["walk_counts"]) == list(WALK_OPTIONS)
