@@ -84,3 +84,25 @@ def test_reused_picklers_give_each_value_the_digest_a_fresh_fingerprint_gives():
         raise AssertionError("a generator field must make the value uncacheable")
     assert shared.digest(values[1]) == keys[1]
     assert shared.digest([values[2], values[3]]) == Fingerprint(shared_types=(Office,)).digest([values[2], values[3]])
+
+
+def test_page_keys_tell_every_vocabulary_entry_apart_and_describe_one_made_elsewhere():
+    # Vocabulary entries are written into a page key as the `__reduce__()` value stored on each
+    # (records/vocab.py): ~90,000 of them in the disability lists' prefecture counts.
+    import dataclasses
+
+    from facility_site.records.vocab import DISABILITIES, PREFECTURES, SERVICES
+
+    def page(prefecture, term):
+        return ("disability/x/", {"prefecture_counts": [(prefecture, 3)], "disability": term})
+
+    fingerprint = Fingerprint()
+    keys = {fingerprint.page_digest(page(prefecture, term)) for prefecture in PREFECTURES for term in (*DISABILITIES, *SERVICES)}
+    assert len(keys) == len(PREFECTURES) * (len(DISABILITIES) + len(SERVICES))
+    tokyo = PREFECTURES[12]
+    assert Fingerprint().page_digest(page(tokyo, DISABILITIES[0])) == fingerprint.page_digest(page(tokyo, DISABILITIES[0]))
+    # An entry made elsewhere (equal fields, or other fields) has no stored value: described by its fields.
+    copy = dataclasses.replace(tokyo)
+    renamed = dataclasses.replace(tokyo, name="東京")
+    assert fingerprint.page_digest(page(copy, DISABILITIES[0])) != fingerprint.page_digest(page(renamed, DISABILITIES[0]))
+    assert fingerprint.page_digest(page(renamed, DISABILITIES[0])) not in keys

@@ -70,3 +70,28 @@ def test_a_failed_build_after_a_good_one_changes_no_timestamp(folders):
     (records / "current.yaml").write_text("name: [broken\n", encoding="utf-8")
     assert build("pelicanconf.py", str(output)) == 1
     assert {p.stat().st_mtime for p in output.rglob("*") if p.is_file()} == {OLD}
+
+
+def test_a_rebuild_removes_every_stray_file_link_and_folder_but_keeps_what_it_built(folders, tmp_path):
+    _records, output = folders
+    assert build("pelicanconf.py", str(output)) == 0
+    built = sorted(str(p.relative_to(output)) for p in output.rglob("*"))
+    outside = tmp_path / "outside"
+    (outside / "inside").mkdir(parents=True)
+    (outside / "inside" / "keep.txt").write_text("not the build's", encoding="utf-8")
+    (output / "stray.html").write_text("stray", encoding="utf-8")
+    (output / "facilities" / "current" / "stray.txt").write_text("stray", encoding="utf-8")  # beside a built page
+    (output / "old" / "deep" / "deeper").mkdir(parents=True)
+    (output / "old" / "deep" / "deeper" / "page.html").write_text("stray", encoding="utf-8")
+    (output / "old" / "empty").mkdir()
+    (output / "pref" / "empty-folder").mkdir()
+    (output / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (output / "facilities" / "linked-file.html").symlink_to(outside / "inside" / "keep.txt")
+    (output / "broken-link").symlink_to(tmp_path / "missing")
+
+    assert build("pelicanconf.py", str(output)) == 0
+
+    assert sorted(str(p.relative_to(output)) for p in output.rglob("*")) == built
+    assert not any(p.is_symlink() for p in output.rglob("*"))
+    assert (outside / "inside" / "keep.txt").read_text(encoding="utf-8") == "not the build's"  # links removed, not followed
+    assert "カレント" in page(output, "facilities/current/").get_text()

@@ -183,30 +183,41 @@ def _move_into_place(source: Path, target: Path, old_stat: os.stat_result | None
 
 
 def _remove_stale(output: Path, produced: set[str]) -> int:
-    """Remove every file under `output` that is not in `produced`, and the folders left empty; return how many files."""
+    """Remove every file under `output` that is not in `produced`, and the folders left empty; return how many files.
+
+    One scandir per folder (links are removed, never followed): os.walk's
+    bottom-up walk and an lstat per folder were most of a one-record
+    rebuild's apply at 36,000 folders.
+    """
     removed = 0
     top = os.fspath(output)
-    emptied: set[str] = set()
-    for folder, dirs, names in os.walk(top, topdown=False):
-        prefix = folder[len(top) + 1 :].replace(os.sep, "/") + "/" if folder != top else ""
-        left = 0
-        for name in names:
-            if prefix + name in produced:
-                left += 1
-            else:
-                os.unlink(os.path.join(folder, name))
-                removed += 1
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if path in emptied:
-                os.rmdir(path)
-            elif os.path.islink(path) and prefix + name not in produced:
-                os.unlink(path)
-                removed += 1
-            else:
-                left += 1
-        if not left and folder != top:
-            emptied.add(folder)
+    left: dict[str, int] = {}  # folder -> entries still in it
+    order: list[str] = []  # parents before their folders
+    stack = [(top, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        order.append(folder)
+        count = 0
+        try:
+            entries = os.scandir(folder)
+        except OSError:  # gone or unreadable: left as it is, as os.walk would
+            left[folder] = 1
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, prefix + entry.name + "/"))
+                    count += 1
+                elif prefix + entry.name in produced:
+                    count += 1
+                else:  # a stale file, or a link (to a file or a folder) the build did not make
+                    os.unlink(entry.path)
+                    removed += 1
+        left[folder] = count
+    for folder in reversed(order):  # a folder's subfolders before the folder
+        if folder != top and not left[folder]:
+            os.rmdir(folder)
+            left[os.path.dirname(folder)] -= 1
     return removed
 
 

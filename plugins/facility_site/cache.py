@@ -302,6 +302,9 @@ class _PageReducers(dict):
     - a dataclass: its default reduce (its class and whole state), unless a
       field is annotated as a set, whose order would change with the hash
       seed: then its fields with the sets sorted;
+    - a type with `__fingerprint_reduce__` (Prefecture, Term): its `__reduce__()`
+      value, stored on each object under that name (an object without it
+      raises, and the page goes to the walker);
     - a dataclass with `__fingerprint_shared__` (Pagination): its fields, those
       named there (values many objects share) as their digests, made once per
       shared object;
@@ -321,6 +324,9 @@ class _PageReducers(dict):
     def __missing__(self, kind: type):
         if kind in self._shared:
             reducer = operator.attrgetter(REDUCE_ATTRIBUTE)
+        elif isinstance(getattr(kind, "__fingerprint_reduce__", None), str):
+            # The object's own `__reduce__()` value, stored on it (a vocabulary entry); one without raises.
+            reducer = operator.attrgetter(kind.__fingerprint_reduce__)
         elif dataclasses.is_dataclass(kind) and getattr(kind, "__fingerprint_shared__", ()):
             reducer = functools.partial(_reduce_sharing, frozenset(kind.__fingerprint_shared__), self._value_digest)
         elif hasattr(kind, "cache_identity"):

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Where each vocabulary entry keeps its `__reduce__()` value (set below), for the page keys:
+# the page pickle writes ~90,000 entries (the prefecture counts on the disability lists)
+# without a Python call each. An entry made elsewhere has none and is described another way.
+REDUCE_VALUE = "_reduce_value"
+
 
 @dataclass(frozen=True)
 class Prefecture:
@@ -15,6 +20,8 @@ class Prefecture:
     name: str  # official name, e.g. 東京都
     slug: str  # romaji used in URLs
     region: str
+    # The page keys write an entry as its stored `__reduce__()` value (cache.py _PageReducers).
+    __fingerprint_reduce__ = REDUCE_VALUE
 
     def __reduce__(self):
         return _reduce_entry(self)
@@ -28,6 +35,7 @@ class Term:
     slug: str
     short: str = ""  # a shorter label for tight places, e.g. 定着支援
     tag: str = ""  # the shortest label, for the service tags on cards, e.g. 定着
+    __fingerprint_reduce__ = REDUCE_VALUE
 
     def __reduce__(self):
         return _reduce_entry(self)
@@ -197,3 +205,10 @@ def _reduce_entry(entry):
     if place is not None:
         return (vocabulary_entry, place)
     return (type(entry), tuple(getattr(entry, field) for field in entry.__dataclass_fields__))
+
+
+for _name in _VOCABULARIES:
+    for _entry in globals()[_name]:
+        # Outside the dataclass fields (equality, repr and the other digests ignore it).
+        object.__setattr__(_entry, REDUCE_VALUE, _reduce_entry(_entry))
+del _name, _entry
