@@ -18,7 +18,7 @@ the previous output when it was kept. A folder built without build.py
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 
@@ -86,20 +86,26 @@ def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -
 
 def _regular_where(root: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
     """regular_files' names that `wanted` accepts (relative POSIX path -> OS path), by scandir (no stat call)."""
-    found: dict[str, str] = {}
     top = os.fspath(root)
     if not os.path.isdir(top):
-        return found
-    folders = [(top, "")]
+        return {}
+    return {relative: entry.path for relative, entry in scan_tree(top) if wanted(relative) and entry.is_file(follow_symlinks=False)}
+
+
+def scan_tree(root: str | os.PathLike) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry under `root` that is not a folder, as (relative POSIX path, its DirEntry), by scandir.
+
+    Links are not followed. An unreadable folder raises OSError.
+    """
+    folders = [(os.fspath(root), "")]
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, prefix + entry.name + "/"))
-                elif wanted(prefix + entry.name) and entry.is_file(follow_symlinks=False):
-                    found[prefix + entry.name] = entry.path
-    return found
+                else:
+                    yield prefix + entry.name, entry
 
 
 def write_file(folder: str | os.PathLike, relative: str, data: bytes) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from ..hosting.minify import BUNDLED_ENTRIES, bundle_styles
 from ..pages.output import SiteOutput
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
-from ..staged import tree_for
+from ..staged import scan_tree, tree_for
 from . import index as search_index
 from .coordinates import coordinate_files_of
 from .data import (
@@ -456,20 +455,10 @@ def keep_unchanged_groups(site: SiteOutput, built: SearchFiles, before: list[str
 
 def _file_sizes(root: Path) -> dict[str, int] | None:
     """Every entry under `root` (relative POSIX path -> size; -1 for anything not a regular file), or None if unreadable."""
-    found: dict[str, int] = {}
-    folders = [(os.fspath(root), "")]
     try:
-        while folders:
-            folder, prefix = folders.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((entry.path, prefix + entry.name + "/"))
-                    else:
-                        found[prefix + entry.name] = entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else -1
+        return {relative: entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else -1 for relative, entry in scan_tree(root)}
     except OSError:
         return None
-    return found
 
 
 def write_search_output(site: SiteOutput) -> None:
