@@ -43,7 +43,9 @@ EXPECTED_RECORD_PROBLEMS = [
 
 def make_html(**variables: str) -> subprocess.CompletedProcess:
     """`make html VAR=value …` in the project folder, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FACILITIES", "CONTENT", "OUTPUTDIR", "DEBUG")}
+    # PYTHONUNBUFFERED left out as well: an operator's shell has none, so stdout is a buffered pipe here too.
+    dropped = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FACILITIES", "CONTENT", "OUTPUTDIR", "DEBUG", "PYTHONUNBUFFERED")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     command = ["make", "--no-print-directory", "html", *(f"{k}={v}" for k, v in variables.items())]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
@@ -61,6 +63,9 @@ def built_output(tmp_path: Path) -> Path:
     output = tmp_path / "site" / "out"
     first = make_html(OUTPUTDIR=str(output))
     assert first.returncode == 0, first.stderr
+    # The command leaves with os._exit (build.py): its piped, buffered summary must still arrive.
+    assert first.stdout.splitlines()[-1].startswith("facility_site: "), first.stdout
+    assert "file(s) new or changed" in first.stdout.splitlines()[-1], first.stdout
     assert (output / "index.html").is_file() and (output / "facilities" / "current" / "index.html").is_file()
     return output
 

@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+from typing import NoReturn
 
 from pelican import Pelican
 from pelican.log import init as init_logging
@@ -235,5 +236,20 @@ def main(argv: list[str] | None = None) -> int:
     return build(args.settings, args.output, verbose=args.debug, precompress=args.precompress)
 
 
+def exit_without_teardown(code: int) -> NoReturn:
+    """Flush what was said, then leave without freeing the build's objects one by one.
+
+    At interpreter exit CPython deallocates every object the build made;
+    after a 30,000-facility build that was about 2 s of CPU (measured, one
+    record edited: 13.0 / 14.4 s with the teardown, 11.3 / 11.1 s without),
+    longer than many rebuild stages. Everything the build writes is closed
+    and applied before this; the render workers have exited.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
