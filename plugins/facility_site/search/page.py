@@ -470,11 +470,13 @@ def write_search_output(site: SiteOutput) -> None:
     today = reference_date(site.options)
     cache = site.cache
     if cache.enabled:
-        known_rows, text = cache.load(ROWS_CACHE), cache.load(TEXT_CACHE)
+        # Rows are kept under their facility's digest and never change in place: after a few edits only
+        # the rows that differ from the whole file are written (BuildCache.save(changes=True)).
+        known_rows, text = cache.load(ROWS_CACHE, changes=True), cache.load(TEXT_CACHE)
         before_rows, before_digests = set(known_rows), text.get("digests")
         built = search_files(catalog.facilities, today, known_rows, text, site.fingerprint.shared_digest)
         if known_rows.keys() != before_rows:  # saved only when a record changed
-            cache.save(ROWS_CACHE, known_rows)
+            cache.save(ROWS_CACHE, known_rows, changes=True)
         if built.whole_index or text.get("digests") != before_digests:
             cache.save(TEXT_CACHE, text)
     else:
