@@ -31,6 +31,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import FacilitySiteError
@@ -391,14 +392,13 @@ def filter_counts(docs: list[SearchRow], facilities: list, vacancies: list[int])
     A row's service bits are services_offered's (a satellite also gets 就労定着支援 through its main
     office); the count beside each service is of the services the office itself lists, as it was.
     """
-    dis, opt, svc, walk = Counter(), Counter(), Counter(), Counter()
-    unchecked = 0
+    dis, opt, svc = (Counter(map(itemgetter(SearchRow._fields.index(name)), docs)) for name in ("dis", "opt", "svc"))
     for row, facility in zip(docs, facilities, strict=True):
-        dis[row.dis] += 1
-        opt[row.opt] += 1
-        svc[row.svc if facility.retention_via is None else bitmask(facility.services, SERVICES)] += 1
-        walk[facility.min_walk] += 1
-        unchecked += not facility.disabilities
+        if facility.retention_via is not None:
+            svc[row.svc] -= 1
+            svc[bitmask(facility.services, SERVICES)] += 1
+    walk = Counter(facility.min_walk for facility in facilities)
+    unchecked = sum(1 for facility in facilities if not facility.disabilities)
 
     def bit_counts(masks: Counter, vocabulary) -> list[int]:
         return [sum(n for mask, n in masks.items() if mask >> i & 1) for i in range(len(vocabulary))]
