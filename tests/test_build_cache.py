@@ -327,6 +327,42 @@ def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_ca
     assert "24名" in plain(cached["facilities/current/index.html"])
 
 
+def test_a_one_record_edit_writes_only_the_changed_search_rows(project, capsys):
+    """search-rows.pickle (search/page.py ROWS_CACHE) is written whole once; a one-record edit writes only the
+    new and removed rows to search-rows.changes.pickle, which the next build applies over it; a damaged
+    changes file is discarded with one line; the output is a clean build's each time."""
+    from facility_site.cache import BuildCache
+    from facility_site.search.page import ROWS_CACHE
+
+    project.cached_build()
+    whole = project.cache / f"{ROWS_CACHE}.pickle"
+    changes = project.cache / f"{ROWS_CACHE}.changes.pickle"
+    written = whole.stat().st_mtime_ns
+    rows = len(BuildCache(project.cache).load(ROWS_CACHE))
+    assert rows == len(list(project.records.glob("*.yaml"))) and not changes.exists()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("catchphrase: 少人数で、", "catchphrase: 少人数の教室で、"), encoding="utf-8")
+    assert_identical(project.cached_build(), project.clean_build())
+    assert changes.exists() and whole.stat().st_mtime_ns == written
+    delta = BuildCache(project.cache)._read(f"{ROWS_CACHE}.changes")[0]
+    assert (len(delta["set"]), len(delta["removed"])) == (1, 1)
+    # A second edit of the same record: the changes file still holds one row (the first edit's is gone).
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    assert_identical(project.cached_build(), project.clean_build())
+    assert whole.stat().st_mtime_ns == written
+    delta = BuildCache(project.cache)._read(f"{ROWS_CACHE}.changes")[0]
+    assert (len(delta["set"]), len(delta["removed"])) == (1, 1)
+    assert len(BuildCache(project.cache).load(ROWS_CACHE, changes=True)) == rows
+    # A damaged changes file: one notice, the rows of the whole file alone, the same output.
+    changes.write_bytes(changes.read_bytes()[:40])
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
+    capsys.readouterr()
+    cached = project.cached_build()
+    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
+    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
+    assert_identical(cached, project.clean_build())
+
+
 def test_a_record_file_with_the_recorded_signature_is_not_read_again(project, monkeypatch):
     """records/reader.py: a file whose size, mtime, ctime and inode are the recorded ones is taken from the cache
     unread; an edit that keeps the size and sets the mtime back still moves the ctime, so it is read again."""

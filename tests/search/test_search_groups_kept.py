@@ -112,18 +112,36 @@ def test_unchanged_groups_are_kept_whole_and_any_other_folder_is_rewritten(site,
 
 
 def test_filter_counts_are_the_counts_of_each_filter(tmp_path):
-    """search/page.py filter_counts (one pass) gives what counting each filter's offices gives."""
+    """search/page.py filter_counts (one pass over the search rows, carried in search_files' result) gives what
+    counting each filter's offices gives, in a clean build and from cached rows."""
+    import dataclasses
+
+    from facility_site.cache import Fingerprint
+    from facility_site.records.model import Facility
     from facility_site.records.reader import load_facilities
     from facility_site.records.vocab import CONDITIONS, DISABILITIES, SERVICES
     from facility_site.search.data import has_vacancy
-    from facility_site.search.page import WALK_OPTIONS, filter_counts
+    from facility_site.search.page import WALK_OPTIONS, search_files
     from sitebuild import FIXTURES, TODAY
 
     records = write_synthetic_records(tmp_path / "records", 200, seed=3)
     for source in (*SAMPLE_FACILITIES.glob("*.yaml"), *(FIXTURES / "search").glob("*.yaml")):
         shutil.copy(source, records / source.name)
     facilities = load_facilities(records)
-    counts = filter_counts(facilities, TODAY)
+    # A satellite of an office offering 就労定着支援 (records/reader.py _link_satellites): its row's service bits
+    # have it (services_offered), its count beside the filter does not (the services it lists itself).
+    main = next(f for f in facilities if f.offers_retention)
+    number = next(i for i, f in enumerate(facilities) if not f.offers_retention)
+    facilities[number] = dataclasses.replace(facilities[number], retention_via=main.id)
+    assert set(facilities[number].services_offered) - set(facilities[number].services)
+    counts = search_files(facilities, TODAY).counts
+    rows: dict = {}
+    digest = Fingerprint(shared_types=(Facility,)).shared_digest
+    search_files(facilities, TODAY, rows, None, digest)
+    edited = list(facilities)
+    edited[0] = dataclasses.replace(edited[0], disabilities=(), services=edited[1].services)
+    assert search_files(edited, TODAY, rows, None, digest).counts == search_files(edited, TODAY).counts
+    assert search_files(facilities, TODAY, rows, None, digest).counts == counts
     assert counts == {
         "disability_counts": {d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
         "service_counts": {s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},

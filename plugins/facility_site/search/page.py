@@ -29,7 +29,9 @@ import json
 import logging
 import re
 import sys
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import FacilitySiteError
@@ -46,6 +48,7 @@ from .data import (
     METRIC_SORTS,
     DocumentWords,
     SearchRow,
+    bitmask,
     card_row,
     card_texts,
     decode_words,
@@ -151,6 +154,7 @@ class SearchFiles:
     files: dict[str, bytes]  # path under its group's folder -> JSON bytes
     pref_starts: list[int]  # search_data.prefecture_starts of the doc order
     whole_index: bool = True  # the text index was made whole, not updated from the build cache's
+    counts: dict = field(default_factory=dict)  # the search page's filter counts (filter_counts)
 
     def site_path(self, path: str) -> str:
         """Where a data file is in the site: search/<its group's hash>/<path>."""
@@ -219,7 +223,7 @@ def search_files(facilities, today=None, known_rows: dict | None = None, text: d
         text.clear()
         text.update(state)
     data = {path: body.encode("utf-8") for path, body in files.items()}
-    return SearchFiles(group_hashes(data), data, starts, whole)
+    return SearchFiles(group_hashes(data), data, starts, whole, filter_counts(docs, facilities, vacancies))
 
 
 TEXT_STATE_KEYS = frozenset({"entries", "fields", "by_char", "by_start", "texts", "sizes", "pages", "tops", "withs", "ptexts", "sums", "ids", "digests"})
@@ -377,41 +381,37 @@ def previous_groups(output: Path | None) -> list[str] | None:
     return [hashes[i : i + GROUP_HASH] for i in range(0, len(hashes), GROUP_HASH)]
 
 
-def filter_counts(facilities, today) -> dict:
-    """The search page's counts beside each filter, in one pass over the facilities (issue 15: at 30,000
-    facilities the one pass per option these were took about 0.5 s of a one-record rebuild).
+def filter_counts(docs: list[SearchRow], facilities: list, vacancies: list[int]) -> dict:
+    """The search page's counts beside each filter, from the search rows (issue 15: counting each facility's
+    terms took about 0.2 s of a one-record rebuild at 30,000 facilities; the rows' facet bits take few
+    distinct values, each counted once). `docs`, `facilities` and `vacancies` (has_vacancy) are in doc order.
 
     disability_counts, service_counts, option_counts: offices with each term (by slug, in the
     vocabulary's order); vacancy_count: 空きあり (has_vacancy); walk_counts: offices within each
     WALK_OPTIONS minutes of a station; unchecked_count: offices whose disability types are 未確認.
+    A row's service bits are services_offered's (a satellite also gets 就労定着支援 through its main
+    office); the count beside each service is of the services the office itself lists, as it was.
     """
-    disabilities = dict.fromkeys(DISABILITIES, 0)
-    services = dict.fromkeys(SERVICES, 0)
-    options = dict.fromkeys((c.slug for c in CONDITIONS), 0)
-    walks = dict.fromkeys(WALK_OPTIONS, 0)
-    vacancies = unchecked = 0
-    for facility in facilities:
-        for term in set(facility.disabilities):
-            if term in disabilities:
-                disabilities[term] += 1
-        for term in set(facility.services):
-            if term in services:
-                services[term] += 1
-        for slug in set(facility.conditions.offered):
-            if slug in options:
-                options[slug] += 1
-        vacancies += has_vacancy(facility, today)
-        unchecked += not facility.disabilities
-        walk = facility.min_walk
-        if walk is not None:
-            for minutes in WALK_OPTIONS:
-                if walk <= minutes:
-                    walks[minutes] += 1
+    dis, opt, svc = (Counter(map(itemgetter(SearchRow._fields.index(name)), docs)) for name in ("dis", "opt", "svc"))
+    for row, facility in zip(docs, facilities, strict=True):
+        if facility.retention_via is not None:
+            svc[row.svc] -= 1
+            svc[bitmask(facility.services, SERVICES)] += 1
+    walk = Counter(facility.min_walk for facility in facilities)
+    unchecked = sum(1 for facility in facilities if not facility.disabilities)
+
+    def bit_counts(masks: Counter, vocabulary) -> list[int]:
+        return [sum(n for mask, n in masks.items() if mask >> i & 1) for i in range(len(vocabulary))]
+
+    disabilities = dict(zip(DISABILITIES, bit_counts(dis, DISABILITIES), strict=True))
+    services = dict(zip(SERVICES, bit_counts(svc, SERVICES), strict=True))
+    options = dict(zip((c.slug for c in CONDITIONS), bit_counts(opt, CONDITIONS), strict=True))
+    walks = {minutes: sum(n for value, n in walk.items() if value is not None and value <= minutes) for minutes in WALK_OPTIONS}
     return {
         "disability_counts": {d.slug: n for d, n in disabilities.items()},
         "service_counts": {s.slug: n for s, n in services.items()},
         "option_counts": options,
-        "vacancy_count": vacancies,
+        "vacancy_count": sum(vacancies),
         "walk_counts": walks,
         "unchecked_count": unchecked,
     }
@@ -470,11 +470,13 @@ def write_search_output(site: SiteOutput) -> None:
     today = reference_date(site.options)
     cache = site.cache
     if cache.enabled:
-        known_rows, text = cache.load(ROWS_CACHE), cache.load(TEXT_CACHE)
+        # Rows are kept under their facility's digest and never change in place: after a few edits only
+        # the rows that differ from the whole file are written (BuildCache.save(changes=True)).
+        known_rows, text = cache.load(ROWS_CACHE, changes=True), cache.load(TEXT_CACHE)
         before_rows, before_digests = set(known_rows), text.get("digests")
         built = search_files(catalog.facilities, today, known_rows, text, site.fingerprint.shared_digest)
         if known_rows.keys() != before_rows:  # saved only when a record changed
-            cache.save(ROWS_CACHE, known_rows)
+            cache.save(ROWS_CACHE, known_rows, changes=True)
         if built.whole_index or text.get("digests") != before_digests:
             cache.save(TEXT_CACHE, text)
     else:
@@ -500,7 +502,6 @@ def write_search_output(site: SiteOutput) -> None:
         "facility_site: search: %d data files in %d groups under search/, %d groups moved, %d kept whole", len(built.files), DATA_GROUPS, moved, len(kept)
     )
 
-    facilities = catalog.facilities
     regions = catalog.regions()
     site.write_page(
         "search/",
@@ -512,7 +513,7 @@ def write_search_output(site: SiteOutput) -> None:
         data_preloads=[built.site_path(path) for path in PRELOADED_DATA],
         within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
-        **filter_counts(facilities, today),
+        **built.counts,
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,
         regions=regions,
