@@ -129,7 +129,7 @@ def test_filter_counts_are_the_counts_of_each_filter(tmp_path):
         shutil.copy(source, records / source.name)
     facilities = load_facilities(records)
     # A satellite of an office offering 就労定着支援 (records/reader.py _link_satellites): its row's service bits
-    # have it (services_offered), its count beside the filter does not (the services it lists itself).
+    # have it (services_offered), and so does the count beside the filter: the filter finds it.
     main = next(f for f in facilities if f.offers_retention)
     number = next(i for i, f in enumerate(facilities) if not f.offers_retention)
     facilities[number] = dataclasses.replace(facilities[number], retention_via=main.id)
@@ -144,7 +144,7 @@ def test_filter_counts_are_the_counts_of_each_filter(tmp_path):
     assert search_files(facilities, TODAY, rows, None, digest).counts == counts
     assert counts == {
         "disability_counts": {d.slug: sum(1 for f in facilities if d in f.disabilities) for d in DISABILITIES},
-        "service_counts": {s.slug: sum(1 for f in facilities if s in f.services) for s in SERVICES},
+        "service_counts": {s.slug: sum(1 for f in facilities if s in f.services_offered) for s in SERVICES},
         "option_counts": {c.slug: sum(1 for f in facilities if c.slug in f.conditions.offered) for c in CONDITIONS},
         "vacancy_count": sum(has_vacancy(f, TODAY) for f in facilities),
         "walk_counts": {m: sum(1 for f in facilities if f.min_walk is not None and f.min_walk <= m) for m in WALK_OPTIONS},

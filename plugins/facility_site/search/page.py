@@ -48,7 +48,6 @@ from .data import (
     METRIC_SORTS,
     DocumentWords,
     SearchRow,
-    bitmask,
     card_row,
     card_texts,
     decode_words,
@@ -390,13 +389,11 @@ def filter_counts(docs: list[SearchRow], facilities: list, vacancies: list[int])
     vocabulary's order); vacancy_count: 空きあり (has_vacancy); walk_counts: offices within each
     WALK_OPTIONS minutes of a station; unchecked_count: offices whose disability types are 未確認.
     A row's service bits are services_offered's (a satellite also gets 就労定着支援 through its main
-    office); the count beside each service is of the services the office itself lists, as it was.
+    office), and so is the count beside each service: it is what the filter finds, and what the
+    page's script writes there once it has the data (it used to count only the services an office
+    lists itself, so a satellite made the first count differ from the filter's results).
     """
     dis, opt, svc = (Counter(map(itemgetter(SearchRow._fields.index(name)), docs)) for name in ("dis", "opt", "svc"))
-    for row, facility in zip(docs, facilities, strict=True):
-        if facility.retention_via is not None:
-            svc[row.svc] -= 1
-            svc[bitmask(facility.services, SERVICES)] += 1
     walk = Counter(facility.min_walk for facility in facilities)
     unchecked = sum(1 for facility in facilities if not facility.disabilities)
 
