@@ -26,6 +26,7 @@ from ..cache import BuildCache, Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 from ..staged import tree_for
+from . import sitemap
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
@@ -181,7 +182,21 @@ class SiteOutput:
         logger.debug("facility_site: %d pages rendered, %d reused from the previous output", len(to_render), len(jobs) - len(to_render))
         if reuse.site_key is not None:
             reuse.remember(keys)
-        self._announce_written(jobs)
+        self._queue_for_sitemap(jobs)
+
+    def _queue_for_sitemap(self, jobs: list[PageJob]) -> None:
+        """Give the pages to the sitemap (pages/sitemap.py), and send content_written for them only
+        when some other receiver listens, or when pelican-sitemap writes this build's sitemap."""
+        timezone = self._generator.timezone
+        days: dict[dt.date, dt.datetime] = {}  # each date's midnight, made once: 35,000 pages share a few hundred dates
+        for job in jobs:
+            if job.modified not in days:
+                days[job.modified] = day_start(job.modified, timezone)
+        if not sitemap.queue_site_pages([(job.url, days[job.modified]) for job in jobs]):
+            self._announce_written(jobs)
+        elif sitemap.others_listen():
+            with sitemap.paused():  # queued above already
+                self._announce_written(jobs)
 
     def _announce_written(self, jobs: list[PageJob]) -> None:
         """Send content_written for each page in queue order, as the Writer would have (muted while rendering)."""
