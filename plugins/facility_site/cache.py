@@ -512,6 +512,9 @@ class BuildCache:
         manifest = {}
         prefix = os.path.join(output, "")
         for save_as, key in pending.items():
+            if isinstance(key, tuple):  # a kept page's entry, checked against its file in this build (pages/reuse.py)
+                manifest[save_as] = key
+                continue
             try:
                 stat = os.stat(prefix + save_as)
             except OSError:
