@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import os
 import re
 from collections import ChainMap
@@ -86,8 +87,10 @@ class Sections:
     anchor_prefix: str
 
 
-BY_CITY = Sections(lambda facility: facility.city, "city")
-BY_PREFECTURE = Sections(lambda facility: facility.prefecture.name, "pref")
+# attrgetters, not lambdas: called for every card of every list (about 150,000 at 30,000 facilities) from C.
+BY_CITY = Sections(operator.attrgetter("city"), "city")
+BY_PREFECTURE = Sections(operator.attrgetter("prefecture.name"), "pref")
+_UPDATED = operator.attrgetter("updated")
 
 
 def save_as_for(url: str) -> str:
@@ -240,7 +243,7 @@ class SiteOutput:
 
     def write_list(self, base_url: str, template: str, facilities: list[Facility], sections: Sections, **variables) -> None:
         """A paginated list of facility cards, divided into sections (cities or prefectures)."""
-        newest = max((f.updated for f in facilities), default=EPOCH)
+        newest = max(map(_UPDATED, facilities), default=EPOCH)
         per_page = self.options["per_page"]
         for pagination in paginate(base_url, facilities, per_page, sections.title_of, sections.anchor_prefix):
             self.write_page(pagination.url, template, newest, pagination=pagination, **variables)

@@ -109,8 +109,8 @@ def _runs(items: Sequence, title_of: Callable[[object], str], anchor_prefix: str
     """Consecutive items with the same title form one run (items are already sorted)."""
     runs: list[_Run] = []
     position = 0
-    for title, group in groupby(items, key=title_of):  # one _Run a run, not one an item
-        stop = position + sum(1 for _ in group)
+    for title, group in groupby(map(title_of, items)):  # one _Run a run, not one an item; counted in C
+        stop = position + len(list(group))
         runs.append(_Run(title, f"{anchor_prefix}-{len(runs) + 1}", position, stop))
         position = stop
     return runs
