@@ -14,10 +14,12 @@ TIMEZONE = "Asia/Tokyo"
 PATH = os.environ.get("CONTENT", os.path.join(HERE, "content"))
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["facility_site", "pelican.plugins.sitemap"]
+# facility_site writes sitemap.xml itself (pages/sitemap.py: the same file pelican-sitemap made, from the
+# SITEMAP setting below); listing "pelican.plugins.sitemap" here too makes pelican-sitemap write it instead.
+PLUGINS = ["facility_site"]
 
 # Pages link to each other with relative URLs, so a local build works from
-# any folder or port. SITEURL is still absolute: pelican-sitemap writes it
+# any folder or port. SITEURL is still absolute: the sitemap writes it
 # into sitemap.xml, whose addresses must be absolute, like canonical links.
 SITEURL = os.environ.get("CANONICAL_BASE", "http://localhost:8000").rstrip("/")
 RELATIVE_URLS = True

@@ -480,3 +480,22 @@ def test_a_build_stopped_while_applying_is_noticed_and_the_next_one_writes_every
     caplog.clear()
     assert_identical(project.cached_build(), cached)
     assert "stopped while updating" not in capsys.readouterr().err and reused_pages(caplog) > 300
+
+
+def test_the_page_manifest_records_the_output_files_and_a_kept_page_changed_since_is_rendered_again(project):
+    from facility_site.cache import BuildCache
+
+    project.cached_build()
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    project.cached_build()
+    # Kept pages keep the entries checked in this build; rendered ones get their new file's (build.py commit_pages).
+    manifest = BuildCache(project.cache).load("pages")
+    assert len(manifest) > 80 and "facilities/current/index.html" in manifest
+    for save_as, (_key, inode, size, mtime) in manifest.items():
+        stat = os.stat(project.output / save_as)
+        assert (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime), save_as
+    # A kept page overwritten in the output afterwards is not trusted: the next build renders it again.
+    other = sorted(name for name in manifest if name.startswith("facilities/") and name != "facilities/current/index.html")[0]
+    (project.output / other).write_text("<p>書き換えられたページ</p>", encoding="utf-8")
+    assert_identical(project.cached_build(), project.clean_build())

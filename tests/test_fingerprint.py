@@ -106,3 +106,56 @@ def test_page_keys_tell_every_vocabulary_entry_apart_and_describe_one_made_elsew
     renamed = dataclasses.replace(tokyo, name="東京")
     assert fingerprint.page_digest(page(copy, DISABILITIES[0])) != fingerprint.page_digest(page(renamed, DISABILITIES[0]))
     assert fingerprint.page_digest(page(renamed, DISABILITIES[0])) not in keys
+
+
+def test_list_pages_write_their_items_as_a_verified_slice_of_the_lists_digests():
+    """paginate notes the list each page's and section's items are sliced from; the key writes the slice of
+    that list's joined digests (cache._ItemDigests), and only when the items are those very objects."""
+    import dataclasses
+
+    from facility_site.cache import ITEMS_SOURCE_ATTRIBUTE
+    from facility_site.pages.pagination import paginate
+
+    @dataclass(frozen=True)
+    class Office:
+        name: str
+        city: str
+
+    offices = [Office(f"事業所{n}", "新宿区" if n < 5 else "中野区") for n in range(9)]
+    fingerprint = Fingerprint(shared_types=(Office,))
+    for office in offices:
+        fingerprint.tag(office)
+
+    def keys(items, fp=fingerprint):
+        return [fp.page_digest({"pagination": page}) for page in paginate("pref/tokyo/", items, 4, lambda office: office.city, "city")]
+
+    def without_source(page):
+        """The same page and sections, built without the note: their items are pickled one by one."""
+        sections = tuple(dataclasses.replace(section) for section in page.sections)
+        return dataclasses.replace(page, sections=sections)
+
+    pages = paginate("pref/tokyo/", offices, 4, lambda office: office.city, "city")
+    assert all(hasattr(page, ITEMS_SOURCE_ATTRIBUTE) for page in pages) and hasattr(pages[0].sections[0], ITEMS_SOURCE_ATTRIBUTE)
+    assert not hasattr(without_source(pages[0]), ITEMS_SOURCE_ATTRIBUTE)
+    fast = [fingerprint.page_digest({"pagination": page}) for page in pages]
+    slow = [fingerprint.page_digest({"pagination": without_source(page)}) for page in pages]
+    assert fast != slow and len(set(fast)) == len(set(slow)) == 3  # the slices are used, and tell the pages apart
+    assert keys(offices) == fast  # the same list paginated again, with a fresh list of the same objects too
+    assert keys(list(offices)) == fast
+    # Another office on page 2 (with another digest) changes page 2's key; page 3 keeps its own.
+    other = Office("別の事業所", "中野区")
+    fingerprint.tag(other)
+    changed = keys([*offices[:5], other, *offices[6:]])
+    assert changed[1] != fast[1] and changed[2] == fast[2]
+    # Two offices swapped between sections: the same items on the page, other sections.
+    swapped = keys([*offices[:4], offices[5], offices[4], *offices[6:]])
+    assert swapped[1] != fast[1]
+    # A note that does not match the items (forged, or a page whose items were replaced): pickled one by one.
+    forged = dataclasses.replace(pages[1], items=[offices[0], *pages[1].items[1:]])
+    object.__setattr__(forged, ITEMS_SOURCE_ATTRIBUTE, getattr(pages[1], ITEMS_SOURCE_ATTRIBUTE))
+    plain = dataclasses.replace(pages[1], items=forged.items)
+    assert fingerprint.page_digest({"pagination": forged}) == fingerprint.page_digest({"pagination": plain}) != fast[1]
+    # A list holding an untagged object: every page's items are pickled one by one.
+    untagged = Office("未登録", "中野区")
+    mixed = paginate("pref/tokyo/", [*offices, untagged], 4, lambda office: office.city, "city")
+    assert fingerprint.page_digest({"pagination": mixed[0]}) == fingerprint.page_digest({"pagination": without_source(mixed[0])})

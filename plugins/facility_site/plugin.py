@@ -9,7 +9,7 @@ from .hosting.headers import write_headers_file
 from .hosting.minify import minify_theme_scripts
 from .pages import page_transforms, templating
 from .pages.generator import FacilityGenerator
-from .pages.sitemap import start_sitemap
+from .pages.sitemap import queue_written, start_sitemap, write_sitemap
 from .photos.pages import prepare_photo_step, write_photo_output
 from .search.page import write_search_output
 from .settings import resolve
@@ -49,9 +49,12 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(get_glossary_generator)
     signals.get_generators.connect(start_sitemap)
+    signals.content_written.connect(queue_written)
     signals.all_generators_finalized.connect(furigana.prepare)
     signals.get_writer.connect(furigana.get_writer)
     signals.finalized.connect(furigana.finish)
     signals.finalized.connect(minify_theme_scripts)
     # Last: _headers covers the folders the other `finalized` receivers write (furigana/).
     signals.finalized.connect(write_headers_file)
+    # sitemap.xml (pages/sitemap.py), where pelican-sitemap wrote it: after the other `finalized` receivers.
+    signals.finalized.connect(write_sitemap)

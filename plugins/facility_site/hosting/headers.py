@@ -101,7 +101,7 @@ def headers_text(output: Path, options: dict) -> str:
 def write_headers_file(pelican) -> None:
     """Connected to `finalized`: every page, data and theme file is written by then.
 
-    Other `finalized` receivers may still write files (pelican-sitemap's
+    Other `finalized` receivers may still write files (pages/sitemap.py's
     sitemap.xml, precompressed twins); they land in folders the rules
     already cover.
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from ..geo.nearby import Neighbour, nearby_offices
 from ..records.model import Facility
@@ -107,10 +108,12 @@ class Catalog:
         its slug)), each list in national order: one pass over the offices for every list and count page.
         Keyed by slug, so a Term equal to a vocabulary entry finds the same list (Facility.accepts)."""
         groups: dict = {}
+        slug_of = attrgetter("slug")
         for facility in self.facilities:
-            for slug in dict.fromkeys(d.slug for d in facility.disabilities):  # a type listed twice counts once
+            prefecture = facility.prefecture.slug
+            for slug in dict.fromkeys(map(slug_of, facility.disabilities)):  # a type listed twice counts once
                 groups.setdefault(slug, []).append(facility)
-                groups.setdefault((facility.prefecture.slug, slug), []).append(facility)
+                groups.setdefault((prefecture, slug), []).append(facility)
         return groups
 
     @cached_property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import os
 import re
 from collections import ChainMap
@@ -26,6 +27,7 @@ from ..cache import BuildCache, Fingerprint
 from ..errors import FacilitySiteError
 from ..records.model import Facility
 from ..staged import tree_for
+from . import sitemap
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
@@ -85,8 +87,10 @@ class Sections:
     anchor_prefix: str
 
 
-BY_CITY = Sections(lambda facility: facility.city, "city")
-BY_PREFECTURE = Sections(lambda facility: facility.prefecture.name, "pref")
+# attrgetters, not lambdas: called for every card of every list (about 150,000 at 30,000 facilities) from C.
+BY_CITY = Sections(operator.attrgetter("city"), "city")
+BY_PREFECTURE = Sections(operator.attrgetter("prefecture.name"), "pref")
+_UPDATED = operator.attrgetter("updated")
 
 
 def save_as_for(url: str) -> str:
@@ -181,7 +185,21 @@ class SiteOutput:
         logger.debug("facility_site: %d pages rendered, %d reused from the previous output", len(to_render), len(jobs) - len(to_render))
         if reuse.site_key is not None:
             reuse.remember(keys)
-        self._announce_written(jobs)
+        self._queue_for_sitemap(jobs)
+
+    def _queue_for_sitemap(self, jobs: list[PageJob]) -> None:
+        """Give the pages to the sitemap (pages/sitemap.py), and send content_written for them only
+        when some other receiver listens, or when pelican-sitemap writes this build's sitemap."""
+        timezone = self._generator.timezone
+        days: dict[dt.date, dt.datetime] = {}  # each date's midnight, made once: 35,000 pages share a few hundred dates
+        for job in jobs:
+            if job.modified not in days:
+                days[job.modified] = day_start(job.modified, timezone)
+        if not sitemap.queue_site_pages([(job.url, days[job.modified]) for job in jobs]):
+            self._announce_written(jobs)
+        elif sitemap.others_listen():
+            with sitemap.paused():  # queued above already
+                self._announce_written(jobs)
 
     def _announce_written(self, jobs: list[PageJob]) -> None:
         """Send content_written for each page in queue order, as the Writer would have (muted while rendering)."""
@@ -225,7 +243,7 @@ class SiteOutput:
 
     def write_list(self, base_url: str, template: str, facilities: list[Facility], sections: Sections, **variables) -> None:
         """A paginated list of facility cards, divided into sections (cities or prefectures)."""
-        newest = max((f.updated for f in facilities), default=EPOCH)
+        newest = max(map(_UPDATED, facilities), default=EPOCH)
         per_page = self.options["per_page"]
         for pagination in paginate(base_url, facilities, per_page, sections.title_of, sections.anchor_prefix):
             self.write_page(pagination.url, template, newest, pagination=pagination, **variables)

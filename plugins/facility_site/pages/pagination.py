@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ..cache import ITEMS_SOURCE_ATTRIBUTE
+
 
 @dataclass(frozen=True)
 class PageLink:
@@ -40,6 +42,8 @@ class Section:
     anchor: str  # id of the section's heading
     items: Sequence
     continued: bool  # True when the section began on an earlier page
+    # The page keys write the items as their slice of the list's digests (cache._ItemDigests).
+    __fingerprint_items__ = "items"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Pagination:
     # Fields every page of one list shares (the same tuple): the page keys hash each once a list,
     # not once a page (cache.Fingerprint.page_digest); a list of 600 pages has 600 links on each.
     __fingerprint_shared__ = ("links", "section_index")
+    __fingerprint_items__ = "items"
 
     @property
     def previous(self) -> PageLink | None:
@@ -104,8 +109,8 @@ def _runs(items: Sequence, title_of: Callable[[object], str], anchor_prefix: str
     """Consecutive items with the same title form one run (items are already sorted)."""
     runs: list[_Run] = []
     position = 0
-    for title, group in groupby(items, key=title_of):  # one _Run a run, not one an item
-        stop = position + sum(1 for _ in group)
+    for title, group in groupby(map(title_of, items)):  # one _Run a run, not one an item; counted in C
+        stop = position + len(list(group))
         runs.append(_Run(title, f"{anchor_prefix}-{len(runs) + 1}", position, stop))
         position = stop
     return runs
@@ -123,6 +128,7 @@ def paginate(
     With `section_of`, consecutive items with the same value form a section
     whose heading has the id `<anchor_prefix>-<n>`.
     """
+    whole = items if type(items) is list else list(items)  # each page's and section's items are slices of it
     count = max(1, -(-len(items) // per_page))
     links = tuple(PageLink(n, page_url(base_url, n)) for n in range(1, count + 1))
     runs = _runs(items, section_of, anchor_prefix) if section_of else []
@@ -131,20 +137,25 @@ def paginate(
     for number in range(1, count + 1):
         start, stop = (number - 1) * per_page, min(number * per_page, len(items))
         sections = tuple(
-            Section(r.title, r.anchor, items[max(r.start, start) : min(r.stop, stop)], continued=r.start < start)
+            _sliced(Section(r.title, r.anchor, whole[max(r.start, start) : min(r.stop, stop)], continued=r.start < start), whole, max(r.start, start))
             for r in runs
             if r.start < stop and r.stop > start
         )
-        pages.append(
-            Pagination(
-                number=number,
-                count=count,
-                items=items[start:stop],
-                first_index=start + 1,
-                total=len(items),
-                links=links,
-                sections=sections,
-                section_index=index,
-            )
+        page = Pagination(
+            number=number,
+            count=count,
+            items=whole[start:stop],
+            first_index=start + 1,
+            total=len(items),
+            links=links,
+            sections=sections,
+            section_index=index,
         )
+        pages.append(_sliced(page, whole, start))
     return pages
+
+
+def _sliced(value, whole: list, start: int):
+    """Note on a page or section which list its items are a slice of, and where (for its page key: cache._ItemDigests)."""
+    object.__setattr__(value, ITEMS_SOURCE_ATTRIBUTE, (whole, start))
+    return value

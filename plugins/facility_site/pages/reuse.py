@@ -52,6 +52,8 @@ class PageReuse:
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
         self._folders: set[Path] = set()
+        # Pages kept where they are: their manifest entries, just checked against the file (stat_matches).
+        self._kept: dict[str, tuple] = {}
         tree = tree_for(settings["OUTPUT_PATH"]) if self.previous else None
         self._tree = tree if tree is not None and tree.output == self.previous else None
 
@@ -84,6 +86,7 @@ class PageReuse:
             return False
         if self._tree is not None:  # kept where it is: nothing is written to staging (staged.py)
             self._tree.keep(save_as)
+            self._kept[save_as] = entry
             return True
         target = staging / save_as
         if target.parent not in self._folders:  # one mkdir per folder, not per page
@@ -96,5 +99,12 @@ class PageReuse:
         return True
 
     def remember(self, keys: dict[str, str]) -> None:
-        """Keys of this build's pages; build.py turns them into the manifest once the output is in place."""
-        self.cache.save("pages-pending", keys)
+        """Keys of this build's pages; build.py turns them into the manifest once the output is in place.
+
+        A kept page goes as its whole manifest entry (key, inode, size, mtime), just checked against
+        its file, which the apply leaves where it is: commit_pages takes it as it is instead of a stat.
+        Should the file change before then, the entry no longer matches it and the next build renders
+        the page again.
+        """
+        kept = self._kept
+        self.cache.save("pages-pending", {save_as: kept.get(save_as, key) for save_as, key in keys.items()})
