@@ -283,13 +283,23 @@ class ReadingsMemo:
         self.files: dict[bytes, tuple[bytes, bytes]] = files or {}
 
     def as_dict(self) -> dict:
-        return {"phrases": self.phrases, "units": self.units, "files": self.files}
+        """One flat table (`units` under b"u" + key, `files` under b"f" + key): the build cache then
+        writes only the entries a rebuild changed beside it (BuildCache.save(changes=True))."""
+        table: dict = {"phrases": self.phrases}
+        table.update((b"u" + key, summary) for key, summary in self.units.items())
+        table.update((b"f" + key, file) for key, file in self.files.items())
+        return table
 
     @classmethod
     def from_dict(cls, data: dict, phrases: bytes) -> ReadingsMemo:
-        units, files = data.get("units"), data.get("files")
-        if data.get("phrases") != phrases or not isinstance(units, dict) or not isinstance(files, dict):
+        if data.get("phrases") != phrases:
             return cls(phrases)
+        units, files = {}, {}
+        for key, value in data.items():
+            if isinstance(key, bytes) and key[:1] == b"u":
+                units[key[1:]] = value
+            elif isinstance(key, bytes) and key[:1] == b"f":
+                files[key[1:]] = value
         return cls(phrases, units, files)
 
 
@@ -397,9 +407,9 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         except UncacheableError:
             cache = None
         else:
-            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME), phrases)
+            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
     for path, data in readings_files(output, theme_js, furigana, memo).items():
         write_file(output, path, data)  # or kept from the previous output when the bytes are the same (staged.py)
     if memo is not None:
-        cache.save(CACHE_NAME, memo.as_dict())
+        cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE
