@@ -378,6 +378,10 @@ def _tables(cache) -> dict:
         tally = table.pop("tally", None)
         if tally is not None:
             table["tally"] = (dict(tally.count), dict(tally.pairs), dict(tally.records))
+        # The readings' site-wide counts (furigana/browser.py _Sums), likewise.
+        sums = table.pop("sums", None)
+        if sums is not None:
+            table["sums"] = (dict(sums.units), dict(sums.pairs), sums.site_part, sums.singles)
         loaded[name] = table
     return loaded
 
