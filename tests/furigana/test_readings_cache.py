@@ -90,3 +90,51 @@ def test_the_strings_read_off_a_data_file_are_those_of_its_parsed_tree():
     escaped = json.dumps({"a": '「引用」と"京都"', "b": "x"}, ensure_ascii=False)
     assert "\\" in escaped
     assert _strings_in_json(escaped) == ['「引用」と"京都"']
+
+
+def test_the_site_wide_counts_follow_the_units_and_an_edit_that_changes_no_such_reading_reuses_the_other_chunks(site, tmp_path, monkeypatch):
+    """The memo keeps the last build's counts of (word, reading) over the site's units and its readings.json and
+    words read one way everywhere (browser._Sums). A rebuild takes away the units that went and adds the ones
+    that came (the counts equal those made from nothing); when readings.json and those words are the same, every
+    other chunk's readings file is taken from the memo without working out what it depends on again."""
+    from facility_site.furigana import browser
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    memo = ReadingsMemo(b"phrases")
+    readings(copy, memo)
+    before = memo.sums
+    assert before is not None and before.pairs and before.singles
+
+    def fresh_sums():
+        fresh = ReadingsMemo(b"phrases")
+        files, _calls = readings(copy, fresh)
+        return files, fresh.sums
+
+    # Two texts of one chunk swap places: the file's bytes (its unit) change, no word or reading does.
+    chunk = search_data(copy)["cards/doc-0.json"]
+    text = chunk.read_text(encoding="utf-8")
+    first, second = sorted({s for s in _strings_in_json(text) if '"' not in s}, key=text.index)[:2]
+    swapped = text.replace(f'"{first}"', "\0").replace(f'"{second}"', f'"{first}"').replace("\0", f'"{second}"')
+    assert swapped != text
+    chunk.write_text(swapped, encoding="utf-8")
+    digests = []
+    monkeypatch.setattr(browser, "_digest", lambda *parts, digest=browser._digest: digests.append(parts) or digest(*parts))
+    edited, _calls = readings(copy, memo)
+    monkeypatch.undo()
+    chunks = [path for path in edited if path != f"{READINGS_DIR}/readings.json"]
+    # What a chunk's file depends on is worked out (a digest starting with readings.json's) for the edited one only.
+    assert len(chunks) >= 2
+    assert len([parts for parts in digests if parts[0] == memo.sums.site_part]) == 1
+    expected, sums = fresh_sums()
+    assert edited == expected
+    assert memo.sums is not before and memo.sums.units == sums.units
+    assert memo.sums.pairs == sums.pairs == before.pairs and memo.sums.singles == sums.singles == before.singles
+
+    # A word only that chunk had is taken out and a new one put in: the counts still equal those made from nothing.
+    gone = next(s for s in _strings_in_json(swapped) if "区" in s or "市" in s)
+    chunk.write_text(swapped.replace(f'"{gone}"', '"新しい教室"'), encoding="utf-8")
+    edited, _calls = readings(copy, memo)
+    expected, sums = fresh_sums()
+    assert edited == expected
+    assert memo.sums.pairs == sums.pairs != before.pairs and memo.sums.singles == sums.singles

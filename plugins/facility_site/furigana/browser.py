@@ -34,6 +34,7 @@ import html
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -277,20 +278,63 @@ class ReadingsMemo:
     Furigana.cache_identity); the code and the dictionary are in the cache's code key.
     """
 
-    def __init__(self, phrases: bytes, units: dict | None = None, files: dict | None = None):
+    def __init__(self, phrases: bytes, units: dict | None = None, files: dict | None = None, sums: _Sums | None = None):
         self.phrases = phrases
         self.units: dict[bytes, Summary] = units or {}
         self.files: dict[bytes, tuple[bytes, bytes]] = files or {}
+        # The site-wide part of the last build (_Sums), so a rebuild takes away and adds only the units that changed.
+        self.sums = sums
 
     def as_dict(self) -> dict:
-        return {"phrases": self.phrases, "units": self.units, "files": self.files}
+        """One flat table (`units` under b"u" + key, `files` under b"f" + key): the build cache then
+        writes only the entries a rebuild changed beside it (BuildCache.save(changes=True))."""
+        table: dict = {"phrases": self.phrases}
+        if self.sums is not None:
+            table["sums"] = self.sums
+        table.update((b"u" + key, summary) for key, summary in self.units.items())
+        table.update((b"f" + key, file) for key, file in self.files.items())
+        return table
 
     @classmethod
     def from_dict(cls, data: dict, phrases: bytes) -> ReadingsMemo:
-        units, files = data.get("units"), data.get("files")
-        if data.get("phrases") != phrases or not isinstance(units, dict) or not isinstance(files, dict):
+        if data.get("phrases") != phrases:
             return cls(phrases)
-        return cls(phrases, units, files)
+        units, files = {}, {}
+        for key, value in data.items():
+            if isinstance(key, bytes) and key[:1] == b"u":
+                units[key[1:]] = value
+            elif isinstance(key, bytes) and key[:1] == b"f":
+                files[key[1:]] = value
+        sums = data.get("sums")
+        return cls(phrases, units, files, sums if isinstance(sums, _Sums) else None)
+
+
+class _Sums:
+    """The site-wide part of one build's readings files, kept in the memo (never changed once made).
+
+    - `units`: how many times each unit key is among the site's units (the data files and the site's own texts);
+    - `pairs`: how many of those units hold each (word, reading);
+    - `site_part`, `singles`: the digest of readings.json and the words read one way everywhere, which
+      every chunk's readings file depends on.
+    """
+
+    def __init__(self, units: Counter, pairs: Counter, site_part: bytes, singles: dict[str, str]):
+        self.units, self.pairs, self.site_part, self.singles = units, pairs, site_part, singles
+
+    def since(self, units: Counter, summaries: dict[bytes, Summary]) -> Counter | None:
+        """`pairs` for the units `units` (key -> times), from this build's by the units that went and came;
+        None when a unit that went has no summary in `summaries`."""
+        went, came = self.units - units, units - self.units
+        if any(key not in summaries for key in went):
+            return None
+        pairs = self.pairs.copy()
+        for key, times in went.items():
+            for pair in summaries[key][1]:
+                pairs[pair] -= times
+        for key, times in came.items():
+            for pair in summaries[key][1]:
+                pairs[pair] += times
+        return +pairs  # without the pairs no unit holds any longer
 
 
 def _digest(*parts: bytes) -> bytes:
@@ -342,6 +386,7 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
     site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, files_of_site))
     site_key = _digest(b"site", *(text.encode() for text in site_texts))
     site_units = [summary_of(site_key, lambda: site_texts)]
+    site_keys = [site_key]
     chunked: dict[str, tuple[bytes, Summary]] = {}
     for path, data in data_bytes(output, files_of_site):
         key = _digest(b"data", data)
@@ -353,11 +398,21 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
             chunked[f"{READINGS_DIR}/{path}"] = (key, summary)
         else:
             site_units.append(summary)
+            site_keys.append(key)
     # Every reading each word got over the whole site; a word read one way everywhere is a chunk of its own.
+    # Counted per unit, so a rebuild brings the last build's counts up to date by the units that changed.
+    unit_counts = Counter(site_keys)
+    unit_counts.update(key for key, _summary in chunked.values())
+    sums = previous.sums
+    pair_counts = sums.since(unit_counts, {**previous.units, **units}) if sums is not None else None
+    if pair_counts is None:
+        pair_counts = Counter()
+        for key, times in unit_counts.items():
+            for pair in units[key][1]:
+                pair_counts[pair] += times
     words: dict[str, set[str]] = {}
-    for _chunks, pairs in (*site_units, *(summary for _key, summary in chunked.values())):
-        for base, read in pairs:
-            words.setdefault(base, set()).add(read)
+    for base, read in pair_counts:
+        words.setdefault(base, set()).add(read)
     singles = {base: next(iter(reads)) for base, reads in words.items() if len(reads) == 1 and not _DIGITS.search(base)}
     written: dict[Segments, str] = {}
     everywhere = _entries(site_units, singles, written)
@@ -365,11 +420,18 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
     # The browser always has the site's file: a chunk's file leaves out what that holds. A chunk's file
     # depends on its unit, on `everywhere` and on which of its words are singles (and how they read).
     site_part = _digest(files[OUTPUT_FILE])
+    # With the same readings.json and the same words read one way everywhere, a chunk's readings file
+    # depends on its own unit only: one the last build made for the same unit is taken as it is.
+    same_site = sums is not None and sums.site_part == site_part and sums.singles == singles
     reused: dict[bytes, tuple[bytes, bytes]] = {}
     for path, (key, summary) in chunked.items():
+        kept = reused.get(key) or previous.files.get(key)
+        if same_site and kept is not None:
+            files[path] = kept[1]
+            reused[key] = kept
+            continue
         own = summary[1]
         context = _digest(site_part, *sorted(f"{base}\0{singles[base]}".encode() for base in {b for b, _r in own} if base in singles))
-        kept = reused.get(key) or previous.files.get(key)
         data = kept[1] if kept is not None and kept[0] == context else _json(sorted(_entries([summary], singles, written) - everywhere))
         files[path] = data
         reused[key] = (context, data)
@@ -377,6 +439,8 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         fresh = sum(1 for key in units if key not in previous.units)
         logger.debug("facility_site: furigana: %d of %d data files read again (readings cache)", fresh, len(units))
         memo.units, memo.files = units, reused
+        same = sums is not None and sums.units == unit_counts and sums.pairs == pair_counts and same_site
+        memo.sums = sums if same else _Sums(unit_counts, pair_counts, site_part, singles)
     return files
 
 
@@ -397,9 +461,9 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         except UncacheableError:
             cache = None
         else:
-            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME), phrases)
+            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
     for path, data in readings_files(output, theme_js, furigana, memo).items():
         write_file(output, path, data)  # or kept from the previous output when the bytes are the same (staged.py)
     if memo is not None:
-        cache.save(CACHE_NAME, memo.as_dict())
+        cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE

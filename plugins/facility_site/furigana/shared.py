@@ -224,18 +224,26 @@ class _Tally:
 
     @classmethod
     def since(cls, previous, counts: Counter, known: dict, found_of: dict):
-        """`previous` brought up to `counts` (the memo keys of this build's records), or None when it cannot be."""
+        """`previous` brought up to `counts` (the memo keys of this build's records), or None when it cannot be.
+
+        A new object when anything changed, `previous` itself otherwise: `previous` is never changed in
+        place, since the build cache writes only the memo entries that are not the objects it loaded.
+        """
         if not isinstance(previous, cls):
             return None
         went, came = previous.records - counts, counts - previous.records
         if any(key not in known for key in went):
             return None
+        if not went and not came:
+            return previous
+        tally = cls()
+        tally.count, tally.pairs = previous.count.copy(), previous.pairs.copy()
         for key, times in went.items():
-            previous.take(known[key], times)
+            tally.take(known[key], times)
         for key, times in came.items():
-            previous.add(found_of[key], times)
-        previous.records = counts
-        return previous
+            tally.add(found_of[key], times)
+        tally.records = counts
+        return tally
 
 
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)

@@ -30,6 +30,8 @@ from .transform import add_ruby, in_browser, warm
 
 # The build cache's file of each record's shared-word candidates (site_words).
 WORDS_CACHE = "shared-words"
+# Its entry for the phrase table it was made with (the memo's other keys are bytes and shared._TALLY).
+_PHRASES = "phrases"
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +82,13 @@ def site_words(
         except UncacheableError:
             phrases = None
         else:
-            stored = cache.load(WORDS_CACHE)
-            memo = dict(stored.get("found", {})) if stored.get("phrases") == phrases else {}
+            # One flat table (the phrase table's digest beside the memo's entries), whose entries are
+            # replaced, never changed in place: a rebuild writes only the changed ones beside it.
+            stored = cache.load(WORDS_CACHE, changes=True)
+            memo = {key: value for key, value in stored.items() if key != _PHRASES} if stored.get(_PHRASES) == phrases else {}
     shared = choose_words(furigana, labels, records if records is not None else _record_texts(context), memo, keys)
     if memo is not None:
-        cache.save(WORDS_CACHE, {"phrases": phrases, "found": memo})
+        cache.save(WORDS_CACHE, {_PHRASES: phrases, **memo}, changes=True)
     return shared
 
 
