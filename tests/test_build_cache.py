@@ -288,6 +288,19 @@ def test_a_cached_build_freezes_what_it_loads_and_unfreezes_when_done(project, m
     assert gc.get_freeze_count() == 0
 
 
+
+def build_over_damaged_changes(project, changes, current, capsys) -> dict:
+    """Truncate a table's changes file, edit `current` (hires 23 → 24) and rebuild: one notice that the file was
+    discarded, and the output equals a clean build's. Returns the cached build's files."""
+    changes.write_bytes(changes.read_bytes()[:40])
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
+    capsys.readouterr()
+    cached = project.cached_build()
+    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
+    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
+    assert_identical(cached, project.clean_build())
+    return cached
+
 def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_cache(project, capsys, monkeypatch):
     """records.pickle is written whole once; a small edit writes records.changes.pickle, which the next build applies
     over it (cache.py BuildCache.save(changes=True)); a damaged changes file is discarded with one line."""
@@ -317,13 +330,7 @@ def test_a_one_record_edit_writes_only_the_changed_records_beside_the_records_ca
     table = BuildCache(project.cache).load("records", changes=True)
     assert table[display_path(current)][0][0] == hashlib.sha256(current.read_bytes()).hexdigest()
     # A damaged changes file: one notice, the whole file alone, the same output.
-    changes.write_bytes(changes.read_bytes()[:40])
-    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
-    capsys.readouterr()
-    cached = project.cached_build()
-    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
-    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
-    assert_identical(cached, project.clean_build())
+    cached = build_over_damaged_changes(project, changes, current, capsys)
     assert "24名" in plain(cached["facilities/current/index.html"])
 
 
@@ -354,13 +361,7 @@ def test_a_one_record_edit_writes_only_the_changed_search_rows(project, capsys):
     assert (len(delta["set"]), len(delta["removed"])) == (1, 1)
     assert len(BuildCache(project.cache).load(ROWS_CACHE, changes=True)) == rows
     # A damaged changes file: one notice, the rows of the whole file alone, the same output.
-    changes.write_bytes(changes.read_bytes()[:40])
-    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 23", "hires_last_year: 24"), encoding="utf-8")
-    capsys.readouterr()
-    cached = project.cached_build()
-    notices = [line for line in capsys.readouterr().err.splitlines() if "cache:" in line]
-    assert len(notices) == 1 and notices[0].startswith(f"facility_site: cache: discarded {changes}: unreadable")
-    assert_identical(cached, project.clean_build())
+    build_over_damaged_changes(project, changes, current, capsys)
 
 
 # The per-record tables written as changes beside the whole file after a small edit (BuildCache.save(changes=True)).
