@@ -533,6 +533,7 @@ def test_a_build_stopped_while_applying_is_noticed_and_the_next_one_writes_every
 
 def test_the_page_manifest_records_the_output_files_and_a_kept_page_changed_since_is_rendered_again(project):
     from facility_site.cache import BuildCache
+    from facility_site.pages.reuse import SHARED_WORDS_ENTRY
 
     project.cached_build()
     current = project.record("current")
@@ -540,6 +541,8 @@ def test_the_page_manifest_records_the_output_files_and_a_kept_page_changed_sinc
     project.cached_build()
     # Kept pages keep the entries checked in this build; rendered ones get their new file's (build.py commit_pages).
     manifest = BuildCache(project.cache).load("pages")
+    # Beside the pages: the ふりがな shared words they were made with (pages/reuse.py SHARED_WORDS_ENTRY).
+    assert manifest.pop(SHARED_WORDS_ENTRY)[0] == "shared-words"
     assert len(manifest) > 80 and "facilities/current/index.html" in manifest
     for save_as, (_key, inode, size, mtime) in manifest.items():
         stat = os.stat(project.output / save_as)

@@ -14,6 +14,7 @@ through build.py, and checks that the page showing it was rendered again
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,35 @@ def test_an_edit_on_a_later_list_page_re_renders_the_first_page_through_its_sect
     site.edit("same-op", "city: 中野区", "city: 杉並区")
     rebuilt(site, facility_page("same-op"), "pref/tokyo", facility_page("alone"))
     assert "杉並区" in site.html("pref/tokyo").get_text() and "中野区" not in site.html("pref/tokyo").get_text()
+
+
+def visible_text(path: Path) -> str:
+    """A page's text as read with ふりがな off: markup and ruby readings left out."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for rt in soup.find_all("rt"):
+        rt.decompose()
+    return soup.get_text()
+
+
+def test_a_shared_word_gaining_a_second_reading_re_renders_only_the_pages_that_show_it(site, caplog):
+    """年 is a shared word read ねん (words.json; the browser puts its ruby on, as in 「2026年10月1日」 on
+    every facility page). A record whose text reads it とし (「年を重ねても…」) takes it out of the shared
+    words, so every page showing 年 must now carry its ruby itself: those are rendered again, including
+    the pages of offices the edit does not reach, but pages whose text has no 年 are kept (before, the
+    shared words were in every page's key and every page was rendered again)."""
+    words = site.output / "furigana" / "words.json"
+    assert "年《ねん》" in words.read_text(encoding="utf-8")
+    other_office = site.output / "facilities" / "near-a" / "index.html"
+    before = other_office.read_bytes()
+    assert "年" in visible_text(other_office)
+    site.edit("alone", "updated:", "catchphrase: 年を重ねても働けます\nupdated:")
+    caplog.clear()
+    site.cached_build()
+    assert "年《ねん》" not in words.read_text(encoding="utf-8")  # the edit did take 年 out of the shared words
+    rendered, reused = map(int, re.search(r"(\d+) pages rendered, (\d+) reused", caplog.text).groups())
+    assert reused > 0, f"{rendered} pages rendered, none kept"
+    assert other_office.read_bytes() != before  # rendered again: its 年 now has its ruby in the page
+    clean = files(site.clean_build())
+    cached = files(site.output)
+    assert cached.keys() == clean.keys()
+    assert [name for name in cached if cached[name] != clean[name]] == []

@@ -341,6 +341,15 @@ class Furigana:
             return self._phrases
         return {"phrases": self._phrases, "shared": self.shared.words}
 
+    def page_identity(self) -> dict:
+        """What every page's key takes from ふりがな (pages/reuse.py): the phrases, and whether there are shared
+        words. The shared words themselves are compared word by word there (`shared_words`): a page depends
+        only on those in its text."""
+        return {"phrases": self._phrases, "shared words": self.shared is not None}
+
+    def shared_words(self) -> dict[str, str] | None:
+        return None if self.shared is None else self.shared.words
+
     def phrase_segments(self, phrase: str) -> Segments | None:
         """The segments of a known phrase, or None when its reading does not fit it."""
         if phrase not in self._resolved:

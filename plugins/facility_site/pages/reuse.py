@@ -13,6 +13,15 @@ pages and the lists, nearly every page of a national site). The home page
 reads the whole catalog and the articles, and the few one-off pages are
 cheap, so they are always rendered. A template added to CACHED_TEMPLATES
 must not reach into `facility_catalog` or the articles.
+
+ふりがな's shared words (the words the browser puts ruby on from words.json)
+are not in the site key as a whole: a page's HTML depends only on those
+that occur in its text (the browser's matching, furigana/shared.py
+`SharedWords.segment`, looks at no other word). When some words' shared
+readings changed since the last build (a word gained a second reading, or
+crossed the threshold), a kept page is rendered again only if its previous
+text (ruby readings left out) contains one of them; the rest stay kept.
+Before, every such edit rendered all 35,000 pages at national scale.
 """
 
 from __future__ import annotations
@@ -20,12 +29,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError, stat_matches, tree_key
 from ..staged import tree_for
 
 logger = logging.getLogger(__name__)
+
+# The manifest entry (not a path: no page is named so) holding the shared words the kept pages were made with.
+SHARED_WORDS_ENTRY = "\0shared-words"
+# A page's visible text: markup and ruby readings left out.
+_NOT_TEXT = re.compile(r"<rt>.*?</rt>|<[^>]*>", re.S)
 
 CACHED_TEMPLATES = frozenset({"facility", "prefecture", "prefecture_disability", "disability", "compare_table"})
 # Set by build.py: the output folder the staged build will replace.
@@ -51,6 +66,9 @@ class PageReuse:
         self.fingerprint = fingerprint or Fingerprint()
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
+        # ふりがな's shared words ({base: reading}), None without them; the words whose reading changed.
+        self.shared_words = next((v.shared_words() for v in context.values() if hasattr(v, "page_identity")), None)
+        self.changed_words = self._changed_words()
         self._folders: set[Path] = set()
         # Pages kept where they are: their manifest entries, just checked against the file (stat_matches).
         self._kept: dict[str, tuple] = {}
@@ -62,11 +80,37 @@ class PageReuse:
             digest = hashlib.sha256(self.cache.key.encode())
             digest.update(tree_key(settings["THEME"]).encode())
             digest.update(self.fingerprint.digest({k: v for k, v in settings.items() if k not in SETTINGS_NOT_READ}))
-            digest.update(self.fingerprint.digest({k: v for k, v in context.items() if k not in settings and k not in CONTEXT_NOT_READ}))
+            read = {k: v.page_identity() if hasattr(v, "page_identity") else v for k, v in context.items() if k not in settings and k not in CONTEXT_NOT_READ}
+            digest.update(self.fingerprint.digest(read))
         except UncacheableError as exc:
             logger.debug("facility_site: cache: pages are not reused (%s in the settings or context)", exc)
             return None
         return digest.digest()
+
+    def _changed_words(self) -> frozenset[str]:
+        """The shared words whose reading differs from the previous build's (added and removed ones too)."""
+        if not self.manifest or self.shared_words is None:
+            return frozenset()  # nothing to keep, or no shared words (the site key says which)
+        entry = self.manifest.get(SHARED_WORDS_ENTRY)
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == "shared-words"):
+            self.manifest = {}  # a manifest that does not say which words its pages were made with: keep none
+            return frozenset()
+        before, now = dict(entry[1]), self.shared_words
+        return frozenset(word for word in before.keys() | now.keys() if before.get(word) != now.get(word))
+
+    def _shows_changed_word(self, path: str) -> bool:
+        """Whether the page at `path` has a changed shared word in its text (True when it cannot be read)."""
+        try:
+            with open(path, encoding="utf-8") as page:
+                html = page.read()
+        except (OSError, UnicodeDecodeError):
+            return True
+        # Cheap first: each character of the word somewhere in the file (ruby may split a word's characters).
+        candidates = [word for word in self.changed_words if all(char in html for char in word)]
+        if not candidates:
+            return False
+        text = _NOT_TEXT.sub("", html)
+        return any(word in text for word in candidates)
 
     def page_key(self, template: str, variables) -> str | None:
         if self.site_key is None or template not in CACHED_TEMPLATES:
@@ -83,6 +127,8 @@ class PageReuse:
             return False
         old = self._previous_prefix + save_as  # a string: a Path per page cost more than the stat
         if not stat_matches(old, entry):
+            return False
+        if self.changed_words and self._shows_changed_word(old):
             return False
         if self._tree is not None:  # kept where it is: nothing is written to staging (staged.py)
             self._tree.keep(save_as)
@@ -107,4 +153,7 @@ class PageReuse:
         the page again.
         """
         kept = self._kept
-        self.cache.save("pages-pending", {save_as: kept.get(save_as, key) for save_as, key in keys.items()})
+        pending = {save_as: kept.get(save_as, key) for save_as, key in keys.items()}
+        if self.shared_words is not None:  # a tuple: commit_pages takes it as it is, like a kept page's entry
+            pending[SHARED_WORDS_ENTRY] = ("shared-words", tuple(sorted(self.shared_words.items())))
+        self.cache.save("pages-pending", pending)
