@@ -191,27 +191,24 @@ class SiteOutput:
         """Give the pages to the sitemap (pages/sitemap.py), and send content_written for them only
         when some other receiver listens, or when pelican-sitemap writes this build's sitemap."""
         timezone = self._generator.timezone
-        days: dict[dt.date, dt.datetime] = {}  # each date's midnight, made once: 35,000 pages share a few hundred dates
-        for job in jobs:
-            if job.modified not in days:
-                days[job.modified] = day_start(job.modified, timezone)
+        # Each date's midnight, made once: 35,000 pages share a few hundred dates.
+        days = {day: day_start(day, timezone) for day in {job.modified for job in jobs}}
         if not sitemap.queue_site_pages([(job.url, days[job.modified]) for job in jobs]):
-            self._announce_written(jobs)
+            self._announce_written(jobs, days)
         elif sitemap.others_listen():
             with sitemap.paused():  # queued above already
-                self._announce_written(jobs)
+                self._announce_written(jobs, days)
 
-    def _announce_written(self, jobs: list[PageJob]) -> None:
-        """Send content_written for each page in queue order, as the Writer would have (muted while rendering)."""
+    def _announce_written(self, jobs: list[PageJob], days: dict[dt.date, dt.datetime]) -> None:
+        """Send content_written for each page in queue order, as the Writer would have (muted while rendering);
+        `days`: each page date's midnight in the site's time zone."""
         if not signals.content_written.receivers:
             return
         context = self._generator.context
         relative = self.settings["RELATIVE_URLS"]
-        timezone = self._generator.timezone
         output = str(self.output_path)
         base = posixize_path(os.path.abspath(output)) + "/"
         roots: dict[int, str] = {}
-        days: dict[dt.date, dt.datetime] = {}  # each date's midnight, made once: 35,000 pages share a few hundred dates
         send = signals.content_written.send
         for job in jobs:
             save_as = save_as_for(job.url)
@@ -230,11 +227,8 @@ class SiteOutput:
                 own["SITEURL"] = own["localsiteurl"] = root
             own["output_file"] = save_as
             # As _page_variables gives them, with each date's midnight shared.
-            day = days.get(job.modified)
-            if day is None:
-                day = days[job.modified] = day_start(job.modified, timezone)
             own["page_url"] = job.url
-            own["page"] = SitemapEntry(job.url, day)
+            own["page"] = SitemapEntry(job.url, days[job.modified])
             own.update(job.variables)
             # The page's own values over the shared context, as the Writer's copy would read; a view,
             # not a copy of the whole context for each of 35,000 pages.

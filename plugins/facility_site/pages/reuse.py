@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 # The manifest entry (not a path: no page is named so) holding the shared words the kept pages were made with.
 SHARED_WORDS_ENTRY = "\0shared-words"
-# A page's visible text: markup and ruby readings left out.
-_NOT_TEXT = re.compile(r"<rt>.*?</rt>|<[^>]*>", re.S)
+# Markup: without it a page's text is as written, since a ruby reading is in its <rt>'s data-r
+# attribute (furigana/transform.py ruby_markup), not in the text.
+_MARKUP = re.compile(r"<[^>]*>")
 
 CACHED_TEMPLATES = frozenset({"facility", "prefecture", "prefecture_disability", "disability", "compare_table"})
 # Set by build.py: the output folder the staged build will replace.
@@ -109,7 +110,7 @@ class PageReuse:
         candidates = [word for word in self.changed_words if all(char in html for char in word)]
         if not candidates:
             return False
-        text = _NOT_TEXT.sub("", html)
+        text = _MARKUP.sub("", html)
         return any(word in text for word in candidates)
 
     def page_key(self, template: str, variables) -> str | None:
