@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 from PIL import Image, ImageOps
 
 from .check import PhotoError
@@ -34,8 +35,9 @@ logger = logging.getLogger(__name__)
 WIDTHS = (320, 640, 960)
 QUALITY = 72
 METHOD = 4
-# Part of every key: changing how variants are made renames them all.
-ENCODER = f"webp-q{QUALITY}-m{METHOD}-w{'.'.join(map(str, WIDTHS))}-v1"
+# Part of every key: changing how variants are made renames them all. Pillow's version is in it because
+# another libwebp may encode the same photo to other bytes, and a cached variant must equal a fresh one.
+ENCODER = f"webp-q{QUALITY}-m{METHOD}-w{'.'.join(map(str, WIDTHS))}-pil{PIL.__version__}-v1"
 OUTPUT_DIR = "photos"
 
 
