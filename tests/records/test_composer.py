@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from facility_site.records import reader
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "records"

@@ -408,12 +408,20 @@ def _checked_nodes(text: str, source: _Source) -> yaml.Node | None:
                 depth += 1
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
-            problem = _event_problem(event, depth, documents)
-            if problem:
-                source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", problem))
-                return None
+            # Most events are plain scalars with neither anchor nor tag: only the others can be refused.
+            if kind is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+                problem = _event_problem(event, depth, documents)
+                if problem:
+                    source.problems.append(Problem(source.path, event.start_mark.line + 1, "yaml", problem))
+                    return None
             if kind is yaml.ScalarEvent:
-                node = yaml.ScalarNode(resolve(yaml.ScalarNode, event.value, event.implicit), event.value, event.start_mark, event.end_mark, style=event.style)
+                value = event.value
+                tag = _scalar_tags.get((value, event.implicit))
+                if tag is None:
+                    tag = resolve(yaml.ScalarNode, value, event.implicit)
+                    if len(_scalar_tags) < _SCALAR_TAGS_KEPT:
+                        _scalar_tags[value, event.implicit] = tag
+                node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
             elif kind is yaml.MappingStartEvent:
                 opened = yaml.MappingNode(resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark, None, flow_style=event.flow_style)
                 open_nodes.append([opened, _NO_KEY])
@@ -445,6 +453,9 @@ def _checked_nodes(text: str, source: _Source) -> yaml.Node | None:
 
 # A mapping's slot for its next key while it waits for one.
 _NO_KEY = object()
+# Resolved tags of scalars seen before: field names and common values recur in every record.
+_scalar_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+_SCALAR_TAGS_KEPT = 20_000
 
 
 def _construct(node: yaml.Node):
