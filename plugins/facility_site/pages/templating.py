@@ -52,6 +52,20 @@ def install(env: Environment, options: dict) -> None:
             card = rendered_cards[key] = Markup(macros.facility_card(facility, site_url, heading_level))
         return card
 
+    # A list's pages share one section index (pages/pagination.py): the same city tiles on every page of a
+    # prefecture list. Rendered once per index and page depth; the index is kept with its markup so its
+    # id() cannot be reused by another object while the build runs.
+    rendered_indexes: dict[tuple, tuple[object, Markup]] = {}
+
+    def section_index_html(pagination, site_url: str, title: str, heading_id: str) -> Markup:
+        index = pagination.section_index
+        key = (id(index), site_url, title, heading_id)
+        kept = rendered_indexes.get(key)
+        if kept is None:
+            macros = env.get_template("_macros.html").module
+            kept = rendered_indexes[key] = (index, Markup(macros.section_index(pagination, site_url, title, heading_id)))
+        return kept[1]
+
     env.filters.update({"date_ja": date_ja})
     env.globals.update(
         {
@@ -66,6 +80,7 @@ def install(env: Environment, options: dict) -> None:
             "CONTENT_SECURITY_POLICY": content_security_policy(options),
             "canonical_url": canonical_url,
             "facility_card_html": facility_card_html,
+            "section_index_html": section_index_html,
             # 「地図で見る」 links of a facility: made from the facility alone, so the facility page's
             # key (which holds the facility) covers them without hashing each page's URLs.
             "map_links": map_links,
