@@ -54,8 +54,8 @@ TWIN_FAST_FROM = 512 * 1024
 
 # How many of the render processes the build process stands for when pages render while it goes on
 # (start_rendering): it renders what is left once its own stages are done, so `render_workers` (2 on
-# two cores) still counts the processes that render. One: clean 30,000 builds on two shared cores were no slower with
-# one early worker as with two, in less memory (docs/benchmarks.md, "Overlapped stages").
+# two cores) still counts the processes that render. One: clean 30,000 builds on two shared cores were
+# no slower with one early worker than with two, in less memory (docs/benchmarks.md, "Overlapped stages").
 BUILD_PROCESS_SHARE = 1
 
 
