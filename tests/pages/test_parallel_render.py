@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from facility_site.pages import output
@@ -102,3 +104,78 @@ def test_an_error_logged_in_a_map_worker_fails_like_one_logged_while_rendering()
 
     with pytest.raises(RenderError, match=r"map worker 0: 1 error\(s\) logged above"):
         map_in_processes(logs_an_error, [0, 1, 2, 3], 2)
+
+
+def _wrap_search_output(monkeypatch, during):
+    """Run during(site) inside the search part (while a clean build's facility pages render elsewhere)."""
+    from facility_site import plugin
+    from facility_site.search.page import write_search_output
+
+    def wrapped(site):
+        during(site)
+        return write_search_output(site)
+
+    parts = tuple(wrapped if part is write_search_output else part for part in plugin.SiteGenerator.output_parts)
+    assert wrapped in parts
+    monkeypatch.setattr(plugin.SiteGenerator, "output_parts", parts)
+
+
+def test_facility_pages_render_while_the_search_output_is_written(records, tmp_path, monkeypatch):
+    """The overlap itself: a facility page is written by a worker before the search part has even begun
+    its own work. Rendering every page after the parts (the order before) never writes one here."""
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    seen = []
+
+    def wait_for_a_facility_page(site):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not seen:
+            seen.extend(sorted((site.output_path / "facilities").glob("*/index.html"))[:1])
+            time.sleep(0.05)
+
+    _wrap_search_output(monkeypatch, wait_for_a_facility_page)
+    site = build_site(tmp_path / "out", facilities=records, content=SAMPLE_CONTENT, render_workers=2)
+    assert seen, "no facility page was rendered while the search output was being written"
+    assert len(list((site / "facilities").glob("*/index.html"))) > 120
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failure_in_the_build_process_stops_the_workers(records, tmp_path, monkeypatch):
+    """A part that fails while the pages render ends the workers: none is left writing into the output."""
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    workers = []
+
+    def fail(site):
+        workers.extend(multiprocessing.active_children())
+        raise ValueError("search part exploded")
+
+    _wrap_search_output(monkeypatch, fail)
+    with pytest.raises(ValueError, match="search part exploded"):
+        build_site(tmp_path / "out", facilities=records, content=SAMPLE_CONTENT, render_workers=2)
+    assert [process.name for process in workers] and all(process.name.startswith("facility-render-") for process in workers)
+    assert multiprocessing.active_children() == []
+    assert all(process.exitcode is not None for process in workers)  # ended and reaped, not orphaned
+    before = files(tmp_path / "out")
+    time.sleep(0.5)
+    assert files(tmp_path / "out") == before
+
+
+def test_a_rebuild_renders_only_after_the_parts(records, tmp_path, monkeypatch):
+    """Workers start early only when every page is rendered: a cached rebuild first finds the pages an edit reaches."""
+    from facility_site.build import build
+    from facility_site.pages import parallel
+    from sitebuild import write_settings
+
+    monkeypatch.delenv("FACILITY_SITE_WORKERS", raising=False)
+    started = []
+    real = parallel.BackgroundRender.__init__
+
+    def counted(self, jobs, render, workers):
+        started.append(len(jobs))
+        real(self, jobs, render, workers)
+
+    monkeypatch.setattr(parallel.BackgroundRender, "__init__", counted)
+    conf = write_settings(tmp_path / "conf.py", SAMPLE_CONTENT, records, tmp_path / "cache", render_workers=2)
+    assert build(conf, str(tmp_path / "out")) == 0
+    assert len(started) == 1 and started[0] > 120  # the clean build: facility pages and lists
+    assert build(conf, str(tmp_path / "out")) == 0
+    assert len(started) == 1

@@ -19,7 +19,7 @@ from pathlib import Path
 from pelican.writers import Writer
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..pages.reuse import PREVIOUS_OUTPUT
+from ..pages.reuse import may_reuse_pages
 from ..settings import resolve
 from ..visit.data import station_text
 from .browser import write_readings
@@ -136,7 +136,7 @@ def shown_texts(context: dict, records: list[list[str]]) -> Iterator[str]:
 
 def _pages_to_reuse(cache: BuildCache, settings: dict) -> bool:
     """Whether this build may reuse the previous build's pages (a cached rebuild), not a clean build."""
-    return bool(cache.enabled and settings.get(PREVIOUS_OUTPUT) and (cache.folder / "pages.pickle").is_file())
+    return may_reuse_pages(cache, settings)
 
 
 @contextlib.contextmanager

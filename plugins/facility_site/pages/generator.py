@@ -134,10 +134,17 @@ class FacilityGenerator(Generator):
     def generate_output(self, writer) -> None:
         site = SiteOutput(self, writer, self.catalog, self.newest_input)
         write_core_pages(site)
-        for write_part in self.output_parts:
-            write_part(site)
-        count = site.write_facility_data()
-        logger.debug("facility_site: wrote %d facility data chunks", count)
+        # The facility pages and lists (nearly every page) render in other processes while the parts
+        # below write the search data and the rest; finish() renders the parts' pages and waits for them.
+        site.start_rendering()
+        try:
+            for write_part in self.output_parts:
+                write_part(site)
+            count = site.write_facility_data()
+            logger.debug("facility_site: wrote %d facility data chunks", count)
+        except BaseException:
+            site.stop_rendering()
+            raise
         site.finish()
 
 

@@ -31,8 +31,8 @@ from . import sitemap
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
-from .parallel import render_pages, worker_count
-from .reuse import PREVIOUS_OUTPUT, PageReuse
+from .parallel import BackgroundRender, render_pages, worker_count
+from .reuse import PREVIOUS_OUTPUT, PageReuse, may_reuse_pages
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,13 @@ EPOCH = dt.date(2000, 1, 1)
 TWIN_LEVEL = 10
 TWIN_FAST_LEVEL = 6
 TWIN_FAST_FROM = 512 * 1024
+
+
+# How many of the render processes the build process stands for when pages render while it goes on
+# (start_rendering): it renders what is left once its own stages are done, so `render_workers` (2 on
+# two cores) still counts the processes that render. One: clean 30,000 builds on two shared cores were
+# no slower with one early worker than with two, in less memory (docs/benchmarks.md, "Overlapped stages").
+BUILD_PROCESS_SHARE = 1
 
 
 def gzip_twin(data: bytes) -> bytes:
@@ -124,6 +131,8 @@ class SiteOutput:
         self._facility_fields: list[FieldsFor] = []
         self._pages: list[PageJob] = []
         self._queued: set[str] = set()
+        # The first pages of _pages, rendering in forked workers while the build goes on (start_rendering).
+        self._background: BackgroundRender | None = None
         # One per build, shared by the data chunks and the page keys: each facility is hashed once
         # (or not at all: the generator seeds it with the digests the records cache keeps).
         self.fingerprint = getattr(generator, "fingerprint", None) or Fingerprint(shared_types=(Facility,))
@@ -161,28 +170,75 @@ class SiteOutput:
     def _page_variables(self, job: PageJob) -> dict:
         return {"page_url": job.url, "page": SitemapEntry(job.url, day_start(job.modified, self._generator.timezone)), **job.variables}
 
+    def start_rendering(self) -> None:
+        """Start rendering the pages queued so far in forked workers, while the build goes on.
+
+        Only in a build with no previous pages to reuse (a clean build, where
+        every page is rendered): a rebuild renders the few pages an edit reaches
+        in finish(), once it knows which. The workers render each page from what
+        the build held when they forked. That is what finish() would render it
+        from: the parts and stages that run afterwards (the search output, the
+        facility data chunks, …) add pages and data files but change neither
+        the settings, nor the shared context, nor a queued page's variables,
+        nor the catalog and records those point to; a W=1 and a W=2 build are
+        compared byte for byte in tests/pages/test_parallel_render.py.
+        """
+        if self._background is not None or not self._pages or may_reuse_pages(self.cache, self.settings):
+            return
+        workers = worker_count(self.options["render_workers"], len(self._pages))
+        if workers <= 1 or len(self._pages) < 2:
+            return
+        for name in sorted({job.template for job in self._pages}):
+            self._generator.get_template(name)  # compiled once, before the fork
+        self._background = BackgroundRender(list(self._pages), self._render_page, max(1, workers - BUILD_PROCESS_SHARE))
+
+    def stop_rendering(self) -> None:
+        """End the workers start_rendering began (the build failed), so none writes into the staged output."""
+        background, self._background = self._background, None
+        if background is not None:
+            background.stop()
+
     def finish(self) -> None:
         """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),
-        the rest rendered, in several processes on a large site (parallel.worker_count)."""
+        the rest rendered, in several processes on a large site (parallel.worker_count). Pages that
+        start_rendering gave to workers are rendered there; this process renders the pages queued
+        since, then takes what is left of theirs."""
+        try:
+            self._finish()
+        except BaseException:
+            self.stop_rendering()
+            raise
+
+    def _finish(self) -> None:
         jobs, self._pages = self._pages, []
+        background = self._background
+        started = len(background) if background is not None else 0
         reuse = PageReuse(self._generator.cache, self.settings, self._generator.context, self.fingerprint)
         keys, to_render = {}, []
-        for job in jobs:
+        for index, job in enumerate(jobs):
             save_as = save_as_for(job.url)
             # Keyed by what the page is made from: its page_url and sitemap entry follow from the URL,
             # the date and the time zone (a setting), so they are not fingerprinted again for each page.
             key = reuse.page_key(job.template, (job.url, job.modified, job.variables))
             if key is not None:
                 keys[save_as] = key
-            if not reuse.link_unchanged(save_as, key, self.output_path):
+            # A page given to the workers is rendered (no previous page to reuse: start_rendering).
+            if index >= started and not reuse.link_unchanged(save_as, key, self.output_path):
                 to_render.append(job)
-        workers = worker_count(self.options["render_workers"], len(to_render))
-        if workers > 1:
-            for name in sorted({job.template for job in to_render}):
-                self._generator.get_template(name)  # compiled once, before the fork
         with signals.content_written.muted():  # sent below for every page, reused or rendered, in order
-            render_pages(to_render, self._render_page, workers)
-        logger.debug("facility_site: %d pages rendered, %d reused from the previous output", len(to_render), len(jobs) - len(to_render))
+            if background is None:
+                workers = worker_count(self.options["render_workers"], len(to_render))
+                if workers > 1:
+                    for name in sorted({job.template for job in to_render}):
+                        self._generator.get_template(name)  # compiled once, before the fork
+                render_pages(to_render, self._render_page, workers)
+            else:
+                for job in to_render:
+                    self._render_page(job)
+                background.help()
+                background.join()
+                self._background = None
+        logger.debug("facility_site: %d pages rendered, %d reused from the previous output", started + len(to_render), len(jobs) - started - len(to_render))
         if reuse.site_key is not None:
             reuse.remember(keys)
         self._queue_for_sitemap(jobs)

@@ -97,22 +97,37 @@ def run_forked(task: Callable[[int], object], workers: int, name: str) -> list:
     raise RenderError naming every worker that failed, logged an error, or
     exited without reporting.
     """
+    return _collect(_start(task, workers, name), name)
+
+
+def _start(task: Callable[[int], object], workers: int, name: str) -> list:
+    """Fork `workers` processes running task(0), …, task(workers - 1); [(process, receiver)]."""
     context = multiprocessing.get_context("fork")
     sys.stdout.flush()
     sys.stderr.flush()
     running = []
-    for first in range(workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_in_worker, args=(task, first, sender), name=f"facility-{name}-{first}")
-        process.start()
-        sender.close()
-        running.append((process, receiver))
+    try:
+        for first in range(workers):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_in_worker, args=(task, first, sender), name=f"facility-{name}-{first}")
+            process.start()
+            sender.close()
+            running.append((process, receiver))
+    except BaseException:
+        _stop(running)
+        raise
+    return running
+
+
+def _collect(running: list, name: str) -> list:
+    """Each worker's result, in order, once it has exited; RenderError naming every worker that failed."""
     results, problems = [], []
     for first, (process, receiver) in enumerate(running):
         try:
             errors, failure, result = receiver.recv()
         except EOFError:
             errors, failure, result = 0, "exited without a result", None
+        receiver.close()
         process.join()
         results.append(result)
         if failure:
@@ -124,6 +139,16 @@ def run_forked(task: Callable[[int], object], workers: int, name: str) -> list:
     if problems:
         raise RenderError("; ".join(problems))
     return results
+
+
+def _stop(running: list) -> None:
+    """End workers that are still running and wait for them: nothing writes after this returns."""
+    for process, _receiver in running:
+        if process.is_alive():
+            process.terminate()
+    for process, receiver in running:
+        process.join()
+        receiver.close()
 
 
 def render_pages(jobs: Sequence, render: Callable, workers: int) -> None:
@@ -152,3 +177,71 @@ def map_in_processes(function: Callable, items: Sequence, workers: int) -> list:
     for first, share in enumerate(shares):
         results[first::workers] = share
     return results
+
+
+# Pages a render process takes at a time from a BackgroundRender's queue: small enough that the
+# processes finish together, large enough that taking a share costs nothing against rendering it.
+SHARE_PAGES = 16
+
+
+class BackgroundRender:
+    """Render `jobs` in forked workers while this process goes on with the build.
+
+    The workers take SHARE_PAGES pages at a time from a counter in shared
+    memory; once the build process has nothing else to do it takes shares
+    too (`help`), so no core idles while pages are left, whichever process
+    is done first. A page is rendered from what the build held when the
+    workers forked: nothing run after `start` may change what a queued page
+    is made from (SiteOutput.start_rendering says why that holds).
+    """
+
+    def __init__(self, jobs: Sequence, render: Callable, workers: int):
+        self._jobs = jobs
+        self._render = render
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+        self.workers = min(workers, len(jobs))
+        self._here = 0  # pages this process rendered (help)
+        self._running = _start(self._render_shares, self.workers, "render")
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def _take(self) -> range:
+        with self._next.get_lock():
+            start = self._next.value
+            self._next.value = start + SHARE_PAGES
+        return range(start, min(start + SHARE_PAGES, len(self._jobs)))
+
+    def _render_shares(self, _first: int = 0) -> int:
+        rendered = 0
+        while share := self._take():
+            for index in share:
+                self._render(self._jobs[index])
+            rendered += len(share)
+        return rendered
+
+    def help(self) -> int:
+        """Render shares in this process until none is left; how many pages this process rendered."""
+        try:
+            self._here = self._render_shares()
+            return self._here
+        except Exception as exc:  # as a worker's failure would read
+            failure = "".join(traceback.format_exception_only(exc)).strip()
+            raise RenderError(f"render in the build process: {failure}") from exc
+
+    def join(self) -> list[int]:
+        """Wait for the workers; how many pages each rendered. RenderError if any failed."""
+        running, self._running = self._running, []
+        shares = _collect(running, "render")
+        logger.debug(
+            "facility_site: rendered %d pages in %d processes (%d of them in the build process, after its other stages)",
+            len(self._jobs),
+            len(shares) + 1,
+            self._here,
+        )
+        return shares
+
+    def stop(self) -> None:
+        """End the workers without waiting for their pages (the build failed): nothing is written after this."""
+        running, self._running = self._running, []
+        _stop(running)

@@ -58,6 +58,11 @@ CONTEXT_NOT_READ = frozenset(
 )  # fmt: skip
 
 
+def may_reuse_pages(cache: BuildCache, settings: dict) -> bool:
+    """Whether a build may keep pages of the previous output (a cached rebuild); else every page is rendered."""
+    return bool(cache.enabled and settings.get(PREVIOUS_OUTPUT) and (cache.folder / "pages.pickle").is_file())
+
+
 class PageReuse:
     def __init__(self, cache: BuildCache, settings: dict, context: dict, fingerprint: Fingerprint | None = None):
         self.cache = cache
