@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import http.server
 import json
 import textwrap
@@ -61,7 +62,10 @@ def build_site(
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), "FACILITY_SITE": options, **(pelican_settings or {})},
     )
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    finally:
+        gc.unfreeze()  # as build.py does: what the build froze (collector.py) is collectable again in this process
     return output
 
 

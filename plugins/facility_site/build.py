@@ -56,7 +56,7 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
     try:
         return _build(settings_file, output_dir, verbose, precompress)
     finally:
-        gc.unfreeze()  # what the build cache's loads froze (cache.py) is collectable again
+        gc.unfreeze()  # what the build froze (cache.py's loads, collector.settle) is collectable again
 
 
 def _build(settings_file: str, output_dir: str, verbose: bool, precompress: bool) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import time
 
 import pytest
 from facility_site.pages import output
-from facility_site.pages.parallel import RenderError, worker_count
+from facility_site.pages.parallel import RenderError, run_forked, worker_count
 from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, build_site
 
 
@@ -23,6 +25,13 @@ def records(tmp_path_factory):
     for path in SAMPLE_FACILITIES.glob("*.yaml"):
         shutil.copy(path, folder / path.name)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def unfrozen():
+    """run_forked freezes the parent's objects until the build ends (collector.py); these tests call it outside a build."""
+    yield
+    gc.unfreeze()
 
 
 def files(site):
@@ -179,3 +188,43 @@ def test_a_rebuild_renders_only_after_the_parts(records, tmp_path, monkeypatch):
     assert len(started) == 1 and started[0] > 120  # the clean build: facility pages and lists
     assert build(conf, str(tmp_path / "out")) == 0
     assert len(started) == 1
+def test_workers_start_with_the_parents_objects_frozen():
+    """Frozen before the fork, what a worker inherits is not walked by its collections (collector.py)."""
+    made_before = [object()]  # a container the collector tracks, made in the parent
+    assert gc.is_tracked(made_before)
+
+    def look(first):
+        return gc.get_freeze_count(), any(obj is made_before for obj in gc.get_objects())
+
+    for frozen, walked in run_forked(look, 2, "look"):
+        assert frozen > 0
+        assert not walked
+    assert gc.get_freeze_count() > 0  # and the parent keeps it so, to the end of the build
+
+
+def test_a_build_renders_in_workers_with_its_records_frozen_and_unfreezes_at_the_end(records, tmp_path, monkeypatch):
+    """A real build with two render workers: in each, the catalog's records are frozen, not in a generation the
+    worker's collections walk; the parent unfreezes when the build ends (tests/sitebuild.py, as build.py does)."""
+    from facility_site.records.model import Facility
+
+    parent = os.getpid()
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    render = output.SiteOutput._render_page
+
+    def spy(self, job):
+        mark = seen / str(os.getpid())
+        if os.getpid() != parent and not mark.exists():
+            walked = sum(isinstance(obj, Facility) for obj in gc.get_objects())
+            mark.write_text(f"{gc.get_freeze_count()} {walked} {len(self.catalog.facilities)}")
+        render(self, job)
+
+    monkeypatch.setattr(output.SiteOutput, "_render_page", spy)
+    build_site(tmp_path / "out", facilities=records, content=SAMPLE_CONTENT, render_workers=2)
+    marks = [path.read_text().split() for path in seen.iterdir()]
+    assert len(marks) == 2
+    for frozen, walked, facilities in marks:
+        assert int(facilities) > 120
+        assert int(frozen) > int(facilities)
+        assert walked == "0"
+    assert gc.get_freeze_count() == 0

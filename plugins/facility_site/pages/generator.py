@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from .. import collector
 from ..cache import BuildCache, Fingerprint
 from ..records.model import Facility
 from ..records.reader import load_facilities
@@ -51,6 +52,7 @@ class FacilityGenerator(Generator):
     def generate_context(self) -> None:
         memo = self.cache.load("records", changes=True) if self.cache.enabled else None
         facilities = load_facilities(self.options["records_path"], memo, self._map_files)
+        collector.settle()  # the records live to the end of the build: later collections need not walk them (collector.py)
         if memo is not None:
             self._remember_digests(memo)
             self.cache.save("records", memo, changes=True)
@@ -67,6 +69,7 @@ class FacilityGenerator(Generator):
         embed_cards(self.context, set(self.catalog.by_id), self._render_embedded_card)
         self.newest_input = self._newest_input_date()
         self._date_undated_pages()
+        collector.settle()  # and so do the catalog and its nearby lists; the search index's stage walked them four times
 
     def _remember_digests(self, memo: dict) -> None:
         """Each cached Facility's fingerprint digest, kept beside it in the records cache.
