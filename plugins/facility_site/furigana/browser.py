@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..staged import site_files, site_files_where, write_file
+from ..staged import site_files, site_files_where, write_files
 from .reading import HAS_KANJI, KANJI_CHARS, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -484,8 +484,8 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
             cache = None
         else:
             memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
-    for path, data in readings_files(output, theme_js, furigana, memo).items():
-        write_file(output, path, data)  # or kept from the previous output when the bytes are the same (staged.py)
+    # Each kept from the previous output when the bytes are the same (staged.py).
+    write_files(output, readings_files(output, theme_js, furigana, memo).items())
     if memo is not None:
         cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE
