@@ -424,6 +424,8 @@ class Furigana:
                         break
             else:
                 i += 1
+        if not start:
+            return analyse(text)  # no phrase in it (the most texts): the analyser's segments, merged already
         out.extend(analyse(text[start:]))
         return merge(tuple(out))
 
