@@ -18,7 +18,7 @@ the previous output when it was kept. A folder built without build.py
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 
@@ -123,6 +123,31 @@ def write_file(folder: str | os.PathLike, relative: str, data: bytes) -> None:
     target = Path(folder) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+
+
+def write_files(folder: str | os.PathLike, files: Iterable[tuple[str, bytes]]) -> None:
+    """`write_file` for many files (relative path, bytes): the build's tree is looked up once and each
+    folder made once (ふりがな's readings files: 5,000 at 30,000 facilities)."""
+    tree = tree_for(folder)
+    old_root = os.fspath(tree.output) + os.sep if tree is not None else None
+    root = os.fspath(folder) + os.sep
+    made: set[str] = set()
+    for relative, data in files:
+        if old_root is not None:
+            try:
+                old = old_root + relative
+                if os.stat(old).st_size == len(data) and Path(old).read_bytes() == data:
+                    tree.keep(relative)
+                    continue
+            except OSError:
+                pass
+        target = root + relative
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(target, "wb") as file:
+            file.write(data)
 
 
 def regular_files(root: str | os.PathLike) -> dict[str, os.stat_result]:

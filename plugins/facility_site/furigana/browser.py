@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..staged import site_files, site_files_where, write_file
+from ..staged import site_files, site_files_where, write_files
 from .reading import HAS_KANJI, KANJI_CHARS, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -68,25 +68,35 @@ _SPACES = re.compile(r"[\s　]+")
 
 def chunks(segments: Segments) -> Iterator[Segments]:
     """The chunks of a text's segments: kanji words with the hiragana between them; a number with its counter."""
+    yield from _chunk_list(segments)
+
+
+def _chunk_list(segments: Segments) -> list[Segments]:
+    """`chunks` as a list (a plain loop: the readings files cut some 100,000 texts)."""
+    out: list[Segments] = []
     current: list = []
-
-    def flush():
-        while current and not current[-1][1]:
-            current.pop()  # a chunk ends on a reading, not on a particle
-        if current:
-            yield tuple(current)
-        current.clear()
-
-    for i, (base, read) in enumerate(segments):
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        base, read = segment
         if read or (current and _HIRAGANA_ONLY.fullmatch(base)):
-            current.append((base, read))
-        else:
-            yield from flush()
-            # A number just before a counter: 2分 and 3分 read differently.
+            current.append(segment)
+            continue
+        if current:
+            while current and not current[-1][1]:
+                current.pop()  # a chunk ends on a reading, not on a particle
+            if current:
+                out.append(tuple(current))
+                current = []
+        # A number just before a counter: 2分 and 3分 read differently.
+        if i < last and segments[i + 1][1]:
             number = _TRAILING_NUMBER.search(base)
-            if number and i + 1 < len(segments) and segments[i + 1][1]:
+            if number:
                 current.append((number.group(0), ""))
-    yield from flush()
+    while current and not current[-1][1]:
+        current.pop()
+    if current:
+        out.append(tuple(current))
+    return out
 
 
 def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:
@@ -120,8 +130,10 @@ def data_bytes(output: Path, files: dict[str, str] | None = None) -> Iterator[tu
 
 # A JSON string literal with kanji and without escapes; a file with a backslash anywhere is parsed
 # instead. Outside its strings JSON has neither quotes nor kanji, so a match cannot start at a
-# string's closing quote: the matches are exactly the strings with kanji, in order.
-_PLAIN_JSON_STRING = re.compile(f'"([^"]*[{KANJI_CHARS}][^"]*)"')
+# string's closing quote: the matches are exactly the strings with kanji, in order. The quantifiers
+# are possessive: up to the first kanji, then to the closing quote, never giving a character back (a
+# string without kanji fails at its closing quote instead of being walked back).
+_PLAIN_JSON_STRING = re.compile(f'"([^"{KANJI_CHARS}]*+[{KANJI_CHARS}][^"]*+)"')
 
 
 def _strings_in_json(text: str) -> list[str]:
@@ -200,29 +212,36 @@ class _Reader:
     def __init__(self, furigana: Furigana):
         self.furigana = furigana
         self.seen: dict[str, tuple[frozenset, frozenset]] = {}
-        # Every (word, reading) in each text's chunks (for _summary).
+        # Every (word, reading) in each text's chunks (for _summary, and `words`).
         self.pairs: dict[str, frozenset] = {}
-        # Every reading each word got, over all the texts read so far.
-        self.words: dict[str, set[str]] = {}
+        # `words`, made when asked for (the readings files do not ask).
+        self._words: dict[str, set[str]] = {}
+        self._read_since = False
 
     def read(self, text: str) -> tuple[frozenset, frozenset]:
         """(chunks, words with a reading) of one text."""
         done = self.seen.get(text)
         if done is None:
             found: set[Segments] = set()
-            bases: set[str] = set()
+            segments = self.furigana.segments
             for piece in _SPACES.split(text):
-                if not HAS_KANJI.search(piece):
-                    continue
-                for chunk in chunks(self.furigana.segments(piece)):
-                    found.add(chunk)
-                    for base, read in chunk:
-                        if read:
-                            self.words.setdefault(base, set()).add(read)
-                            bases.add(base)
-            done = self.seen[text] = (frozenset(found), frozenset(bases))
-            self.pairs[text] = frozenset(pair for chunk in found for pair in chunk if pair[1])
+                if HAS_KANJI.search(piece):
+                    found.update(_chunk_list(segments(piece)))
+            pairs = self.pairs[text] = frozenset([pair for chunk in found for pair in chunk if pair[1]])
+            done = self.seen[text] = (frozenset(found), frozenset([base for base, _read in pairs]))
+            self._read_since = True
         return done
+
+    @property
+    def words(self) -> dict[str, set[str]]:
+        """Every reading each word got, over all the texts read so far."""
+        if self._read_since:
+            words: dict[str, set[str]] = {}
+            for pairs in self.pairs.values():
+                for base, read in pairs:
+                    words.setdefault(base, set()).add(read)
+            self._words, self._read_since = words, False
+        return self._words
 
     def entries(self, texts: Iterable[str]) -> list[str]:
         """The sorted chunks of `texts` in notation, plus their words that are read one way everywhere.
@@ -408,8 +427,11 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
     if pair_counts is None:
         pair_counts = Counter()
         for key, times in unit_counts.items():
-            for pair in units[key][1]:
-                pair_counts[pair] += times
+            if times == 1:
+                pair_counts.update(units[key][1])  # counted in C: most units are in the site once
+            else:
+                for pair in units[key][1]:
+                    pair_counts[pair] += times
     words: dict[str, set[str]] = {}
     for base, read in pair_counts:
         words.setdefault(base, set()).add(read)
@@ -462,8 +484,8 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
             cache = None
         else:
             memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
-    for path, data in readings_files(output, theme_js, furigana, memo).items():
-        write_file(output, path, data)  # or kept from the previous output when the bytes are the same (staged.py)
+    # Each kept from the previous output when the bytes are the same (staged.py).
+    write_files(output, readings_files(output, theme_js, furigana, memo).items())
     if memo is not None:
         cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE

@@ -225,25 +225,58 @@ def _tokenizer():
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C), SplitMode.A
 
 
-def _units(text: str) -> list[tuple[str, str]]:
-    """(surface, hiragana reading) of each unit; the reading is "" when the dictionary only guessed."""
+def _shown_units(text: str) -> list[tuple[str, str, Segments | None]]:
+    """(surface, hiragana reading, segments) of each unit: the reading is "" when the dictionary only
+    guessed; the segments are what the unit reads as when it stands alone (`_alone`).
+
+    Each dictionary word's units are kept by its surface and word id: the same word in many texts
+    (就労, 支援, the city names) is looked at once, not its reading converted again each time.
+    """
     tokenizer, mode_a = _tokenizer()
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, Segments | None]] = []
+    known = _UNITS_OF
     for m in tokenizer.tokenize(text):
         surface = m.surface()
-        if not HAS_KANJI.search(surface):
-            out.append((surface, ""))
-            continue
-        reading = "" if m.is_oov() else hiragana(m.reading_form())
-        if not is_reading(reading):
-            out.append((surface, ""))
-            continue
-        key = (surface, reading)
-        parts = _SPLITS.get(key)
+        key = (surface, m.word_id())
+        parts = known.get(key)
         if parts is None:
-            parts = _SPLITS[key] = _short_parts(m, mode_a, reading)
-        out.extend(parts)
+            if len(known) >= _UNITS_LIMIT:
+                known.clear()
+            parts = known[key] = _unit_parts(m, surface, mode_a)
+        out += parts
     return out
+
+
+# The units of each dictionary word by (surface, word id) (an unknown word's id is its kind, and its
+# reading is always ""); bounded so that one-off surfaces (numbers, addresses) do not pile up.
+_UNITS_OF: dict[tuple[str, int], tuple[tuple[str, str, Segments | None], ...]] = {}
+_UNITS_LIMIT = 200_000
+
+
+def _unit_parts(morpheme, surface: str, mode_a) -> tuple[tuple[str, str, Segments | None], ...]:
+    """One morpheme's units (its short parts, or itself), each with what `analyse` makes of it alone."""
+    if not HAS_KANJI.search(surface):
+        pairs: tuple[tuple[str, str], ...] = ((surface, ""),)
+    else:
+        reading = "" if morpheme.is_oov() else hiragana(morpheme.reading_form())
+        if not is_reading(reading):
+            pairs = ((surface, ""),)
+        else:
+            key = (surface, reading)
+            pairs = _SPLITS.get(key)
+            if pairs is None:
+                pairs = _SPLITS[key] = _short_parts(morpheme, mode_a, reading)
+    return tuple((part, reading, _alone(part, reading)) for part, reading in pairs)
+
+
+def _alone(surface: str, reading: str) -> Segments | None:
+    """A unit's segments where no number comes into it: None for a unit starting with a digit
+    (`analyse` reads it with its neighbours: a number and its counter)."""
+    if _is_number(surface[:1]):
+        return None
+    if not reading or not HAS_KANJI.search(surface):
+        return ((surface, ""),)
+    return align(surface, reading) or ((surface, reading),)
 
 
 # The short parts of each long word, by (surface, reading): words repeat across texts.
@@ -273,13 +306,19 @@ def analyse(text: str) -> Segments:
         return ((text, ""),) if text else ()
     if len(text) > _LONG_TEXT:
         return merge(tuple(seg for part in _SENTENCE_END.split(text) for seg in analyse(part)))
-    units = _units(text)
+    units = _shown_units(text)
     out: list[Segment] = []
     i = 0
+    n = len(units)
     date = False
-    while i < len(units):
-        surface, reading = units[i]
-        if _is_number(surface) and i + 1 < len(units):
+    while i < n:
+        surface, reading, shown = units[i]
+        if shown is not None:  # no digit in front: as `_alone` read it (the common case)
+            date = False
+            out += shown
+            i += 1
+            continue
+        if _is_number(surface) and i + 1 < n:
             counted = counter_segments(surface, units[i + 1][0], date)
             if counted is not None:
                 date = units[i + 1][0] == "月"
@@ -385,6 +424,8 @@ class Furigana:
                         break
             else:
                 i += 1
+        if not start:
+            return analyse(text)  # no phrase in it (the most texts): the analyser's segments, merged already
         out.extend(analyse(text[start:]))
         return merge(tuple(out))
 

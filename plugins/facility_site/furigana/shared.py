@@ -36,6 +36,8 @@ WORDS_FILE = "furigana/words.json"
 # A word's base: kanji only (no digits, kana or ヶ), so a match starts and ends on kanji.
 _ALL_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]*")
 _KANJI_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+")
+# Characters outside the BMP (two UTF-16 code units in JavaScript).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # A word of at least this share of the records is shared (and of at least 2).
 SHARE = 0.001
 # At most this many words in words.json (the most common first).
@@ -48,6 +50,11 @@ class SharedWords:
     def __init__(self, words: Mapping[str, str]):
         self.words = {base: words[base] for base in sorted(words) if _ALL_KANJI.fullmatch(base)}
         self.longest = max(map(len, self.words), default=0)
+        # The lengths of the words starting with each kanji, longest first: `segment` tries only those.
+        lengths: dict[str, set[int]] = {}
+        for base in self.words:
+            lengths.setdefault(base[0], set()).add(len(base))
+        self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
     def entries(self) -> list[str]:
         """words.json: the words in 青空文庫 notation, sorted."""
@@ -59,13 +66,16 @@ class SharedWords:
         bare = 0  # where the text not yet matched starts
         n = len(text)
         words = self.words
-        longest = self.longest
+        lengths_of = self.lengths
         # Every word is kanji only (no digit), so a match lies within a run of kanji: the
-        # longest-first search of live.js tried only there, with the same result.
+        # longest-first search of live.js tried only there, and only with the lengths of the
+        # words that start with the kanji at hand, with the same result.
         for run in _KANJI_RUN.finditer(text):
             i, end = run.span()
             while i < end:
-                for length in range(min(longest, end - i), 0, -1):
+                for length in lengths_of.get(text[i], ()):
+                    if length > end - i:
+                        continue
                     read = words.get(text[i : i + length])
                     if read is not None:
                         if bare < i:
@@ -87,13 +97,15 @@ class SharedWords:
         Each text node of the rest is matched as the browser will; at the first place it goes
         wrong, the word there keeps its ruby (which also cuts the text node), and again.
         """
-        if any(ord(c) > 0xFFFF for base, _ in segments for c in base):
+        bases = [base for base, _ in segments]
+        if _ASTRAL.search("".join(bases)):
             return None  # JavaScript counts these as two characters: not worth matching it
         n = len(segments)
         kept = [False] * n
+        start = 0  # the text nodes before it matched right, and a word kept after them does not change them
         for _ in range(n + 1):
             wrong = None
-            i = 0
+            i = start
             while i < n and wrong is None:
                 if kept[i]:
                     i += 1
@@ -102,8 +114,9 @@ class SharedWords:
                 while j < n and not kept[j]:
                     j += 1
                 piece = segments[i:j]
-                got = self.segment("".join(base for base, _ in piece))
+                got = self.segment("".join(bases[i:j]))
                 if got != merge(piece):
+                    start = i
                     m = next((k for k, (a, b) in enumerate(zip(got, piece, strict=False)) if a != b), min(len(got), len(piece)))
                     if m < len(piece) and piece[m][1]:
                         wrong = i + m
