@@ -53,7 +53,7 @@ def test_facility_names_are_read_from_name_kana():
 def test_a_name_kana_with_digits_and_letters_puts_only_kana_over_the_kanji():
     # The number and the letters' reading (あいてぃー) once ended up in 事業所's ruby: じぎょうしょ03711あいてぃー.
     segments = phrase_reading("サンプル事業所 03711 ITカレッジ", "さんぷるじぎょうしょ 03711 あいてぃーかれっじ")
-    assert shown(segments) == "サンプル事業所《じぎょうしょ》 03711 ITカレッジ"
+    assert shown(segments) == "サンプル事業《じぎょう》所《しょ》 03711 ITカレッジ"
     # Digits as written and letters as read, in one run.
     assert shown(align("若葉 2nd IT", "わかば2ndあいてぃー")) == "若葉《わかば》 2nd IT"
     assert align("事業所 03711", "じぎょうしょ99999") is None

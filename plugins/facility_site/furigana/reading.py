@@ -461,4 +461,16 @@ def phrase_reading(phrase: str, reading: str) -> Segments | None:
     spelled = "".join(read or hiragana(base) for base, read in analysed)
     if re.sub(r"[\s\u3000・]", "", spelled) == re.sub(r"[・]", "", wanted):
         return analysed
-    return align(phrase, wanted)
+    aligned = align(phrase, wanted)
+    if aligned is None:
+        return None
+    # Where the record reads a kanji run as the dictionary does, the dictionary's split is kept (short rubies
+    # that can wrap, and the same words as in every other text: the shared words depend on it).
+    out: list[Segment] = []
+    for base, read in aligned:
+        parts = analyse(base) if read else ()
+        if parts and "".join(r or hiragana(b) for b, r in parts) == read:
+            out.extend(parts)
+        else:
+            out.append((base, read))
+    return merge(tuple(out))
