@@ -50,6 +50,15 @@ def test_facility_names_are_read_from_name_kana():
     assert shown(phrase_reading("若葉ワークス", "もくようわーくす")) == "若葉《もくよう》ワークス"
 
 
+def test_a_name_kana_with_digits_and_letters_puts_only_kana_over_the_kanji():
+    # The number and the letters' reading (あいてぃー) once ended up in 事業所's ruby: じぎょうしょ03711あいてぃー.
+    segments = phrase_reading("サンプル事業所 03711 ITカレッジ", "さんぷるじぎょうしょ 03711 あいてぃーかれっじ")
+    assert shown(segments) == "サンプル事業《じぎょう》所《しょ》 03711 ITカレッジ"
+    # Digits as written and letters as read, in one run.
+    assert shown(align("若葉 2nd IT", "わかば2ndあいてぃー")) == "若葉《わかば》 2nd IT"
+    assert align("事業所 03711", "じぎょうしょ99999") is None
+
+
 def test_phrases_take_priority_longest_first():
     furigana = Furigana({"三軒茶屋": "さんげんぢゃや", "三軒": "みのき", "日本橋": (("日本橋", "にほんばし"),)})
     assert shown(furigana.segments("三軒茶屋と日本橋の事業所")) == "三軒茶屋《さんげんぢゃや》と日本橋《にほんばし》の事業《じぎょう》所《しょ》"

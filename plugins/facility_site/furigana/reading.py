@@ -70,13 +70,12 @@ def align(surface: str, reading: str) -> Segments | None:
     pattern = []
     for run in runs:
         if _KANJI_RUN.fullmatch(run):
-            pattern.append("(.+?)")
+            # Kana only: a kanji run's reading never takes the digits or letters written beside it.
+            pattern.append(f"([{_KANA_READ}]+?)")
         elif is_reading(run):
             pattern.append("(" + re.escape(hiragana(run)) + ")")
         else:
-            # Read as the analyser reads it, as written (digits), or left out.
-            said = {_spoken(run), re.sub(r"\s", "", hiragana(run))} - {""}
-            pattern.append("((?:" + "|".join(re.escape(s) for s in sorted(said, key=len, reverse=True)) + ")?)" if said else "()")
+            pattern.append("(" + _said_pattern(run) + ")")
     match = re.fullmatch("".join(pattern), hiragana(reading))
     if match is None:
         return None
@@ -87,6 +86,26 @@ def align(surface: str, reading: str) -> Segments | None:
             return None
         out.append((run, read if kanji else ""))
     return merge(tuple(out))
+
+
+# What a kanji run's reading may consist of (after `hiragana`): hiragana, ゝゞ and the long-vowel mark.
+_KANA_READ = "\u3041-\u3096\u309d\u309e\u30fc"
+# A run of digits, of Latin letters, or one other visible character.
+_SAID_TOKEN = re.compile(r"[0-9０-９]+|[A-Za-zＡ-Ｚａ-ｚ]+|\S")
+
+
+def _said_pattern(run: str) -> str:
+    """How a run of Latin letters, digits or symbols may appear in a reading: read whole as the analyser
+    reads it, or token by token as written or as read (「03711 IT」 → 03711あいてぃー), or left out."""
+    whole = {_spoken(run), re.sub(r"\s", "", hiragana(run))} - {""}
+    tokens = []
+    for token in _SAID_TOKEN.findall(run):
+        forms = {hiragana(token), _spoken(token)} - {""}
+        tokens.append("(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")?")
+    options = [re.escape(f) for f in sorted(whole, key=len, reverse=True)]
+    if len(tokens) > 1:
+        options.append("".join(tokens))
+    return "(?:" + "|".join(options) + ")?" if options else ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -442,4 +461,16 @@ def phrase_reading(phrase: str, reading: str) -> Segments | None:
     spelled = "".join(read or hiragana(base) for base, read in analysed)
     if re.sub(r"[\s\u3000・]", "", spelled) == re.sub(r"[・]", "", wanted):
         return analysed
-    return align(phrase, wanted)
+    aligned = align(phrase, wanted)
+    if aligned is None:
+        return None
+    # Where the record reads a kanji run as the dictionary does, the dictionary's split is kept (short rubies
+    # that can wrap, and the same words as in every other text: the shared words depend on it).
+    out: list[Segment] = []
+    for base, read in aligned:
+        parts = analyse(base) if read else ()
+        if parts and "".join(r or hiragana(b) for b, r in parts) == read:
+            out.extend(parts)
+        else:
+            out.append((base, read))
+    return merge(tuple(out))
