@@ -10,14 +10,13 @@ bytes stay as without ふりがな; its text's readings go in readings.json).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 from pelican.writers import Writer
 
+from .. import collector
 from ..cache import BuildCache, Fingerprint, UncacheableError
 from ..pages.reuse import may_reuse_pages
 from ..settings import resolve
@@ -139,22 +138,6 @@ def _pages_to_reuse(cache: BuildCache, settings: dict) -> bool:
     return may_reuse_pages(cache, settings)
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while ふりがな reads every text of the site.
-
-    Reading makes many small objects that are kept (segments, chunks) and none that form
-    cycles; each collection they set off would only walk the whole build's objects again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def prepare(generators) -> None:
     """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
     if not generators or not resolve(generators[0].settings)["furigana"]:
@@ -162,7 +145,9 @@ def prepare(generators) -> None:
     context = generators[0].context
     context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
     cache = BuildCache(resolve(generators[0].settings)["cache_path"])  # each record's words, between builds
-    with _collector_paused():
+    # Reading makes many small objects that are kept (segments, chunks) and none in a cycle: a collection
+    # would only walk the whole build's objects again.
+    with collector.paused():
         keys = _record_keys(context, generators) if cache.enabled else None
         rebuild = _pages_to_reuse(cache, generators[0].settings)
         # A rebuild with keys reads the texts of the records whose words are not in the cache only.
@@ -182,7 +167,7 @@ def finish(pelican) -> None:
     furigana = _BUILDS.pop(str(pelican.output_path), None)
     if furigana is not None:
         cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
-        with _collector_paused():
+        with collector.paused():
             write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
         if furigana.shared is not None:
             write_words(Path(pelican.output_path), furigana.shared)
