@@ -7,6 +7,9 @@ import functools
 import gc
 import http.server
 import json
+import shutil
+import subprocess
+import sys
 import textwrap
 import threading
 from pathlib import Path
@@ -44,6 +47,15 @@ def write_settings(conf: Path, content: Path, records: Path, cache: Path | None,
         encoding="utf-8",
     )
     return str(conf)
+
+
+def synthetic_with_samples(folder: Path, count: int, seed: int) -> Path:
+    """`count` records from tools/synth.py plus the sample ones (the sample article embeds those), in `folder`."""
+    command = [sys.executable, str(ROOT / "tools" / "synth.py"), "--count", str(count), "--out", str(folder), "--seed", str(seed)]
+    subprocess.run(command, check=True, capture_output=True)
+    for path in SAMPLE_FACILITIES.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -111,18 +111,7 @@ def scan_tree(root: str | os.PathLike) -> Iterator[tuple[str, os.DirEntry]]:
 def write_file(folder: str | os.PathLike, relative: str, data: bytes) -> None:
     """Write `data` at `relative` under the site being built into `folder`, or keep the previous
     output's file there when it already holds these bytes (nothing written to staging)."""
-    tree = tree_for(folder)
-    if tree is not None:
-        old = tree.output / relative
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                tree.keep(relative)
-                return
-        except OSError:
-            pass
-    target = Path(folder) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_files(folder, ((relative, data),))
 
 
 def write_files(folder: str | os.PathLike, files: Iterable[tuple[str, bytes]]) -> None:

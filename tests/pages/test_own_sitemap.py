@@ -9,15 +9,12 @@ receivers stay connected once a build in the process has loaded it.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 from facility_site.pages import sitemap as own_sitemap
 from pelican import signals
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, build_site
+from sitebuild import SAMPLE_CONTENT, build_site, synthetic_with_samples
 
 WITH_PELICAN_SITEMAP = ["facility_site", "pelican.plugins.sitemap"]
 OWN = ["facility_site"]
@@ -27,11 +24,7 @@ NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 @pytest.fixture(scope="module")
 def records(tmp_path_factory):
     """80 synthetic records (many update dates) plus the sample ones (the sample article embeds those)."""
-    folder = tmp_path_factory.mktemp("sitemap") / "records"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--count", "80", "--out", str(folder), "--seed", "9"], check=True, capture_output=True)
-    for path in SAMPLE_FACILITIES.glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    return folder
+    return synthetic_with_samples(tmp_path_factory.mktemp("sitemap") / "records", 80, seed=9)
 
 
 def sitemap_of(output, plugins, records, name="sitemap.xml", **settings) -> bytes:

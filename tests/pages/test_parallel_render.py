@@ -6,25 +6,18 @@ import gc
 import logging
 import multiprocessing
 import os
-import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 from facility_site.pages import output
 from facility_site.pages.parallel import RenderError, run_forked, worker_count
-from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, build_site
+from sitebuild import ROOT, SAMPLE_CONTENT, build_site, synthetic_with_samples
 
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory):
     """120 synthetic records plus the sample ones (the sample article embeds those)."""
-    folder = tmp_path_factory.mktemp("parallel") / "records"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), "--count", "120", "--out", str(folder), "--seed", "5"], check=True, capture_output=True)
-    for path in SAMPLE_FACILITIES.glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    return folder
+    return synthetic_with_samples(tmp_path_factory.mktemp("parallel") / "records", 120, seed=5)
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,6 @@ class SharedWords:
 
     def __init__(self, words: Mapping[str, str]):
         self.words = {base: words[base] for base in sorted(words) if _ALL_KANJI.fullmatch(base)}
-        self.longest = max(map(len, self.words), default=0)
         # The lengths of the words starting with each kanji, longest first: `segment` tries only those.
         lengths: dict[str, set[int]] = {}
         for base in self.words:

@@ -188,9 +188,13 @@ class SiteOutput:
         workers = worker_count(self.options["render_workers"], len(self._pages))
         if workers <= 1 or len(self._pages) < 2:
             return
-        for name in sorted({job.template for job in self._pages}):
-            self._generator.get_template(name)  # compiled once, before the fork
+        self._compile_templates(self._pages)
         self._background = BackgroundRender(list(self._pages), self._render_page, max(1, workers - BUILD_PROCESS_SHARE))
+
+    def _compile_templates(self, jobs: list[PageJob]) -> None:
+        """Compile the jobs' templates here, once, before the render workers fork (else each worker would)."""
+        for name in sorted({job.template for job in jobs}):
+            self._generator.get_template(name)
 
     def stop_rendering(self) -> None:
         """End the workers start_rendering began (the build failed), so none writes into the staged output."""
@@ -229,8 +233,7 @@ class SiteOutput:
             if background is None:
                 workers = worker_count(self.options["render_workers"], len(to_render))
                 if workers > 1:
-                    for name in sorted({job.template for job in to_render}):
-                        self._generator.get_template(name)  # compiled once, before the fork
+                    self._compile_templates(to_render)
                 render_pages(to_render, self._render_page, workers)
             else:
                 for job in to_render:
