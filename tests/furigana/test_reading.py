@@ -59,6 +59,19 @@ def test_a_name_kana_with_digits_and_letters_puts_only_kana_over_the_kanji():
     assert align("事業所 03711", "じぎょうしょ99999") is None
 
 
+def test_a_brand_written_in_latin_letters_keeps_its_kana_off_the_kanji():
+    # name_kana reads the brand too; its kana once went over the next kanji: 新宿《かいえんしんじゅく》.
+    assert shown(phrase_reading("Kaien新宿", "かいえんしんじゅく")) == "Kaien新宿《しんじゅく》"
+    assert shown(phrase_reading("JSN新大阪", "じぇいえすえぬしんおおさか")) == "JSN新大阪《しんおおさか》"
+    assert shown(phrase_reading("Cocorport横浜関内Office", "ここるぽーとよこはまかんないおふぃす")) == "Cocorport横浜《よこはま》関内《かんない》Office"
+    # A brand between kanji, read or left out: once no split was found and the dictionary guessed the name.
+    assert shown(phrase_reading("若葉IT教室", "わかばあいてぃーきょうしつ")) == "若葉《わかば》IT教室《きょうしつ》"
+    assert shown(phrase_reading("若葉 IT教室", "わかばきょうしつ")) == "若葉《わかば》 IT教室《きょうしつ》"
+    assert shown(phrase_reading("就労移行支援 ATARIMAE 堺東", "しゅうろういこうしえんあたりまえさかいひがし")).endswith(" ATARIMAE 堺東《さかいひがし》")
+    # Neither the record nor the dictionary says where the brand ends: not guessed.
+    assert phrase_reading("Kaien新宿", "かいえんにいじゅく") is None
+
+
 def test_phrases_take_priority_longest_first():
     furigana = Furigana({"三軒茶屋": "さんげんぢゃや", "三軒": "みのき", "日本橋": (("日本橋", "にほんばし"),)})
     assert shown(furigana.segments("三軒茶屋と日本橋の事業所")) == "三軒茶屋《さんげんぢゃや》と日本橋《にほんばし》の事業《じぎょう》所《しょ》"

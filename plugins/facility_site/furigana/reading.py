@@ -88,6 +88,90 @@ def align(surface: str, reading: str) -> Segments | None:
     return merge(tuple(out))
 
 
+def align_given(surface: str, reading: str) -> Segments | None:
+    """Split a whole reading the record gives (a facility's name_kana) over `surface`; None if it does
+    not fit, or fits more than one way with different readings over the kanji.
+
+    As `align`, and also: a run with Latin letters may be read as any kana (a brand's own reading:
+    Kaien → かいえん), and where that leaves the split open the dictionary decides: a kanji run read as
+    the dictionary reads it is preferred, then a Latin or digit run read as the analyser says it
+    (Kaien新宿 / かいえんしんじゅく → Kaien 新宿《しんじゅく》, not 新宿《かいえんしんじゅく》). A split the
+    record and the dictionary cannot settle is not guessed.
+    """
+    runs = _RUNS.findall(surface)
+    text = hiragana(reading)
+    size = len(text)
+    # best[pos] for runs[i:]: (score, kanji readings) of the best split of text[pos:], or None where
+    # no split fits; the readings are None when two different splits share the best score.
+    after: dict[int, tuple[tuple[int, int], tuple[str, ...] | None]] = {size: ((0, 0), ())}
+    for run in reversed(runs):
+        ends = _given_ends(run, text)
+        here: dict[int, tuple[tuple[int, int], tuple[str, ...] | None]] = {}
+        for pos in range(size + 1):
+            for end, gain, read in ends(pos):
+                rest = after.get(end)
+                if rest is None:
+                    continue
+                score = (rest[0][0] + gain[0], rest[0][1] + gain[1])
+                readings = None if rest[1] is None else (read, *rest[1]) if read is not None else rest[1]
+                held = here.get(pos)
+                if held is None or score > held[0]:
+                    here[pos] = (score, readings)
+                elif score == held[0] and held[1] != readings:
+                    here[pos] = (score, None)
+        after = here
+    best = after.get(0)
+    if best is None or best[1] is None:
+        return None
+    kanji_reads = iter(best[1])
+    return merge(tuple((run, next(kanji_reads)) if _KANJI_RUN.fullmatch(run) else (run, "") for run in runs))
+
+
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_KANA_READING = re.compile("[\u3041-\u3096\u309d\u309e\u30fc]+")
+
+
+def _given_ends(run: str, text: str):
+    """For `align_given`: where a run of the surface may end in `text` if it starts at pos, each with its
+    score (dictionary readings, readings said as written or as the analyser says them) and, for a
+    kanji run, its reading."""
+    size = len(text)
+    if _KANJI_RUN.fullmatch(run):
+        usual = _dictionary_reading(run)
+        low, high = len(run), 6 * len(run)
+
+        def kanji(pos: int):
+            for end in range(pos + low, min(size, pos + high) + 1):
+                read = text[pos:end]
+                if _KANA_READING.fullmatch(read):
+                    yield end, (1 if read == usual else 0, 0), read
+
+        return kanji
+    if is_reading(run):
+        kana = hiragana(run)
+        return lambda pos: ((pos + len(kana), (0, 0), None),) if text.startswith(kana, pos) else ()
+    said = re.compile(_said_pattern(run))
+    brand = _LATIN.search(run) is not None
+
+    def other(pos: int):
+        for end in range(pos, size + 1):
+            piece = text[pos:end]
+            if said.fullmatch(piece):
+                yield end, (0, 1 if piece else 0), None
+            elif brand and _KANA_READING.fullmatch(piece):
+                yield end, (0, 0), None
+
+    return other
+
+
+def _dictionary_reading(run: str) -> str | None:
+    """The analyser's reading of a run of kanji on its own, or None where it has none."""
+    parts = analyse(run)
+    if not parts or any(not read for _, read in parts):
+        return None
+    return "".join(read for _, read in parts)
+
+
 # What a kanji run's reading may consist of (after `hiragana`): hiragana, ゝゞ and the long-vowel mark.
 _KANA_READ = "\u3041-\u3096\u309d\u309e\u30fc"
 # A run of digits, of Latin letters, or one other visible character.
@@ -461,7 +545,7 @@ def phrase_reading(phrase: str, reading: str) -> Segments | None:
     spelled = "".join(read or hiragana(base) for base, read in analysed)
     if re.sub(r"[\s\u3000・]", "", spelled) == re.sub(r"[・]", "", wanted):
         return analysed
-    aligned = align(phrase, wanted)
+    aligned = align_given(phrase, wanted)
     if aligned is None:
         return None
     # Where the record reads a kanji run as the dictionary does, the dictionary's split is kept (short rubies
