@@ -136,13 +136,15 @@ class FacilityGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         site = SiteOutput(self, writer, self.catalog, self.newest_input)
-        write_core_pages(site)
-        # The facility pages and lists (nearly every page) render in other processes while the parts
-        # below write the search data and the rest; finish() renders the parts' pages and waits for them.
-        site.start_rendering()
         try:
+            # A rebuild: the search data is made in another process meanwhile (SiteOutput.start_parts).
+            site.start_parts(self.output_parts)
+            write_core_pages(site)
+            # A clean build: the facility pages and lists (nearly every page) render in other processes while
+            # the parts below write the search data and the rest; finish() renders the parts' pages and waits for them.
+            site.start_rendering()
             for write_part in self.output_parts:
-                write_part(site)
+                site.write_part(write_part)
             count = site.write_facility_data()
             logger.debug("facility_site: wrote %d facility data chunks", count)
         except BaseException:

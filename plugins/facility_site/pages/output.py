@@ -31,7 +31,7 @@ from . import sitemap
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
-from .parallel import BackgroundRender, render_pages, worker_count
+from .parallel import BackgroundRender, ForkedTask, render_pages, worker_count
 from .reuse import PREVIOUS_OUTPUT, PageReuse, may_reuse_pages
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,23 @@ class PageJob:
 
 
 @dataclass(frozen=True)
+class SplitPart:
+    """An output part in two halves: `data(site)` writes data files only (no page) and returns plain values
+    that pickle; `pages(site, values)` queues the part's pages from them. Called, it runs both in turn;
+    a rebuild runs `data` in a forked process from the start of the output stage (SiteOutput.start_parts)."""
+
+    data: Callable[[SiteOutput], object]
+    pages: Callable[[SiteOutput, object], None]
+
+    def __call__(self, site: SiteOutput) -> None:
+        self.pages(site, self.data(site))
+
+    @property
+    def __name__(self) -> str:
+        return self.data.__name__
+
+
+@dataclass(frozen=True)
 class Sections:
     """How a list page is divided: the heading each facility falls under, and the headings' id prefix."""
 
@@ -133,6 +150,8 @@ class SiteOutput:
         self._queued: set[str] = set()
         # The first pages of _pages, rendering in forked workers while the build goes on (start_rendering).
         self._background: BackgroundRender | None = None
+        # The data halves of split parts running in forked processes (start_parts), by part.
+        self._forked: dict[SplitPart, ForkedTask] = {}
         # One per build, shared by the data chunks and the page keys: each facility is hashed once
         # (or not at all: the generator seeds it with the digests the records cache keeps).
         self.fingerprint = getattr(generator, "fingerprint", None) or Fingerprint(shared_types=(Facility,))
@@ -170,6 +189,50 @@ class SiteOutput:
     def _page_variables(self, job: PageJob) -> dict:
         return {"page_url": job.url, "page": SitemapEntry(job.url, day_start(job.modified, self._generator.timezone)), **job.variables}
 
+    def start_parts(self, parts) -> None:
+        """In a rebuild with more than one process, start the data half of each SplitPart in a forked process.
+
+        A rebuild keeps nearly every page and renders the few an edit reaches once
+        it has every page's key, in one process: the search data (its rows, text
+        index and 4,000 files) was the largest stage that needs nothing the core
+        pages and page keys make, and the second core idled. The data half reads
+        only the catalog, the options, the cache and the previous output, writes
+        only its own data files and cache tables, and queues no page; what it keeps
+        of the previous output and what it logs are handed back when `write_part`
+        reaches the part, which then queues the part's pages in its usual place.
+        A clean build renders pages in the other processes instead (start_rendering)
+        and runs each part whole in its turn.
+        """
+        if not may_reuse_pages(self.cache, self.settings):
+            return
+        if worker_count(self.options["render_workers"], len(self.catalog.facilities)) <= 1:
+            return
+        for part in parts:
+            if isinstance(part, SplitPart):
+                self._forked[part] = ForkedTask(lambda part=part: self._data_half(part), part.__name__)
+
+    def _data_half(self, part: SplitPart) -> tuple[object, set[str]]:
+        """In the forked process: the part's data half; (its values, the previous output's files it kept)."""
+        tree = tree_for(self.output_path)
+        kept_before = set(tree.kept) if tree is not None else set()
+        queued = len(self._pages)
+        values = part.data(self)
+        if len(self._pages) != queued:
+            raise FacilitySiteError(f"{part.__name__} queued a page in its data half")
+        return values, (tree.kept - kept_before) if tree is not None else set()
+
+    def write_part(self, part: Callable[[SiteOutput], None]) -> None:
+        """Run an output part here, or take the result of its data half (start_parts) and queue its pages."""
+        forked = self._forked.pop(part, None)
+        if forked is None:
+            part(self)
+            return
+        values, kept = forked.result()
+        tree = tree_for(self.output_path)
+        for relative in sorted(kept) if tree is not None else ():
+            tree.keep(relative)
+        part.pages(self, values)
+
     def start_rendering(self) -> None:
         """Start rendering the pages queued so far in forked workers, while the build goes on.
 
@@ -197,10 +260,13 @@ class SiteOutput:
             self._generator.get_template(name)
 
     def stop_rendering(self) -> None:
-        """End the workers start_rendering began (the build failed), so none writes into the staged output."""
+        """End the workers start_rendering and start_parts began (the build failed), so none writes into the staged output."""
         background, self._background = self._background, None
         if background is not None:
             background.stop()
+        forked, self._forked = self._forked, {}
+        for task in forked.values():
+            task.stop()
 
     def finish(self) -> None:
         """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),

@@ -18,9 +18,11 @@ makes the whole build fail; build.py then leaves the old output in place.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -254,3 +256,68 @@ class BackgroundRender:
         """End the workers without waiting for their pages (the build failed): nothing is written after this."""
         running, self._running = self._running, []
         _stop(running)
+
+
+class ForkedTask:
+    """`task()` in one forked process while this one goes on; `result()` waits for it and returns its value.
+
+    For a stage of the build that is independent of what this process does
+    meanwhile (a rebuild's search data, pages/output.py `SiteOutput.start_parts`).
+    Whatever the task logs is collected there and logged here by `result()`,
+    in order, as if this process had logged it: the build's error counter,
+    its handlers and the tests' log capture see it at that point. An
+    exception the task raises is raised here (as itself when it pickles, else
+    as a RenderError naming it). `stop()` ends the process without waiting for
+    it: nothing it does reaches the output after that.
+    """
+
+    def __init__(self, task: Callable[[], object], name: str):
+        self.name = name
+        self._running = _start(functools.partial(_logged_here, task), 1, name)
+
+    def result(self):
+        running, self._running = self._running, []
+        if not running:
+            raise RenderError(f"{self.name} worker: stopped before its result was taken")
+        ((outcome, records),) = _collect(running, self.name)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        kind, value = outcome
+        if kind == "raised":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        running, self._running = self._running, []
+        _stop(running)
+
+
+class _Collected(logging.Handler):
+    """The records a forked task logs, made ready to be sent to the parent (as logging.handlers.QueueHandler does)."""
+
+    def __init__(self):
+        super().__init__(level=logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+def _logged_here(task: Callable[[], object], _first: int) -> tuple[tuple[str, object], list[logging.LogRecord]]:
+    """In a ForkedTask's process: run the task with every record collected instead of handled; ((kind, value), records)."""
+    root = logging.getLogger()
+    collected = _Collected()
+    root.handlers = [collected]  # this process's own; the parent handles the records (ForkedTask.result)
+    try:
+        outcome = ("returned", task())
+    except Exception as exc:
+        logger.debug("facility_site: %s", traceback.format_exc())
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            exc = RenderError("".join(traceback.format_exception_only(exc)).strip())
+        outcome = ("raised", exc)
+    return outcome, collected.records

@@ -37,7 +37,7 @@ from pathlib import Path
 from ..errors import FacilitySiteError
 from ..geo.distance import quantise
 from ..hosting.minify import BUNDLED_ENTRIES, bundle_styles
-from ..pages.output import SiteOutput
+from ..pages.output import SiteOutput, SplitPart
 from ..records.vocab import CONDITIONS, DISABILITIES, PREFECTURES, SERVICES
 from ..settings import reference_date
 from ..staged import scan_tree, tree_for
@@ -458,8 +458,21 @@ def _file_sizes(root: Path) -> dict[str, int] | None:
         return None
 
 
-def write_search_output(site: SiteOutput) -> None:
-    """Write /search/ and its data files."""
+@dataclass(frozen=True)
+class SearchData:
+    """What the search page needs of write_search_data: plain values, sent back from a forked process in a rebuild."""
+
+    groups: list[str]
+    pref_starts: list[int]
+    counts: dict
+    data_preloads: list[str]
+    everyday_words: dict
+    modules: dict[str, list[str]]
+    style_bundle: str | None
+
+
+def write_search_data(site: SiteOutput) -> SearchData:
+    """Write the search's data files (and lunr.js, the page's style bundle); what the page needs of them."""
     catalog = site.catalog
     # Checked before any search file is written: a bad list stops the build.
     everyday_words = words_config(load_everyday_words(site.options["everyday_words"] or EVERYDAY_WORDS_PATH))
@@ -498,21 +511,31 @@ def write_search_output(site: SiteOutput) -> None:
     logger.debug(
         "facility_site: search: %d data files in %d groups under search/, %d groups moved, %d kept whole", len(built.files), DATA_GROUPS, moved, len(kept)
     )
+    preloads = [built.site_path(path) for path in PRELOADED_DATA]
+    return SearchData(built.groups, built.pref_starts, built.counts, preloads, everyday_words, modules, style_bundle)
 
+
+def write_search_page(site: SiteOutput, data: SearchData) -> None:
+    """Queue /search/, made from what write_search_data wrote."""
+    catalog = site.catalog
     regions = catalog.regions()
     site.write_page(
         "search/",
         "search",
         site.newest_input,
-        search_config=search_config(built.groups, built.pref_starts, everyday_words, modules["site"]),
-        module_preloads=modules,
-        style_bundle=style_bundle,
-        data_preloads=[built.site_path(path) for path in PRELOADED_DATA],
+        search_config=search_config(data.groups, data.pref_starts, data.everyday_words, data.modules["site"]),
+        module_preloads=data.modules,
+        style_bundle=data.style_bundle,
+        data_preloads=data.data_preloads,
         within_options=WITHIN_OPTIONS,
         pref_counts={p.slug: n for p, n in ((p, len(catalog.in_prefecture(p))) for p in PREFECTURES)},
-        **built.counts,
+        **data.counts,
         walk_options=WALK_OPTIONS,
         sort_labels=SORT_LABELS,
         regions=regions,
         region_counts={r.name: sum(n for _, n in r.prefectures) for r in regions},
     )
+
+
+# Write /search/ and its data files: the data half in a forked process in a rebuild (SiteOutput.start_parts).
+write_search_output = SplitPart(write_search_data, write_search_page)
