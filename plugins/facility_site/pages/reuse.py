@@ -128,18 +128,27 @@ class PageReuse:
 
     def link_unchanged(self, save_as: str, key: str | None, staging: Path) -> bool:
         """Link the previous output's file into `staging` when its key is unchanged; True if it was."""
+        return self.unchanged(save_as, key) and self.keep(save_as, staging)
+
+    def unchanged(self, save_as: str, key: str | None) -> bool:
+        """Whether the previous output's file for `save_as` is the page `key` stands for; reads, changes nothing
+        (so the page keys can be worked out in another process, SiteOutput._decide_pages)."""
         entry = self.manifest.get(save_as)
         if key is None or entry is None or entry[0] != key or self.previous is None:
             return False
         old = self._previous_prefix + save_as  # a string: a Path per page cost more than the stat
         if not stat_matches(old, entry):
             return False
-        if self.changed_words and self._shows_changed_word(old):
-            return False
+        return not (self.changed_words and self._shows_changed_word(old))
+
+    def keep(self, save_as: str, staging: Path) -> bool:
+        """Keep the previous output's file for `save_as`, found `unchanged`; False if it could not be linked."""
+        entry = self.manifest[save_as]
         if self._tree is not None:  # kept where it is: nothing is written to staging (staged.py)
             self._tree.keep(save_as)
             self._kept[save_as] = entry
             return True
+        old = self._previous_prefix + save_as
         target = staging / save_as
         if target.parent not in self._folders:  # one mkdir per folder, not per page
             target.parent.mkdir(parents=True, exist_ok=True)
