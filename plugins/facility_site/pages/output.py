@@ -31,7 +31,7 @@ from . import sitemap
 from .catalog import Catalog
 from .facility_data import FieldsFor, chunk_files
 from .pagination import paginate
-from .parallel import MIN_PARALLEL_PAGES, BackgroundRender, ForkedTask, render_pages, worker_count
+from .parallel import BackgroundRender, ForkedTask, render_pages, worker_count
 from .reuse import PREVIOUS_OUTPUT, PageReuse, may_reuse_pages
 
 logger = logging.getLogger(__name__)
@@ -328,8 +328,7 @@ class SiteOutput:
                 decided.append((key, index >= started and reuse.unchanged(save_as_for(job.url), key)))
             return decided
 
-        parallel = reuse.manifest and len(jobs) >= MIN_PARALLEL_PAGES and worker_count(self.options["render_workers"], len(jobs)) > 1
-        if not parallel:
+        if not reuse.manifest or len(jobs) < 2 or worker_count(self.options["render_workers"], len(jobs)) <= 1:
             return decide(0, len(jobs))
         half = len(jobs) // 2
         other = ForkedTask(lambda: decide(half, len(jobs)), "page-keys")

@@ -262,26 +262,30 @@ class ForkedTask:
     """`task()` in one forked process while this one goes on; `result()` waits for it and returns its value.
 
     For a stage of the build that is independent of what this process does
-    meanwhile (a rebuild's search data, pages/output.py `SiteOutput.start_parts`).
-    Whatever the task logs is collected there and logged here by `result()`,
-    in order, as if this process had logged it: the build's error counter,
-    its handlers and the tests' log capture see it at that point. An
-    exception the task raises is raised here (as itself when it pickles, else
-    as a RenderError naming it). `stop()` ends the process without waiting for
-    it: nothing it does reaches the output after that.
+    meanwhile (a rebuild's search data and half of its page keys, pages/output.py).
+    What the task logs and prints is collected there and said here by `result()`,
+    in order, as if this process had said it at that point: the build's error
+    counter, its handlers, the tests' log capture and the order of the build's
+    messages are as without the fork. An exception the task raises is raised
+    here (as itself when it pickles, else as a RenderError naming it). `stop()`
+    ends the process without waiting for it: nothing it does reaches the output
+    after that.
     """
 
     def __init__(self, task: Callable[[], object], name: str):
         self.name = name
-        self._running = _start(functools.partial(_logged_here, task), 1, name)
+        self._running = _start(functools.partial(_said_here, task), 1, name)
 
     def result(self):
         running, self._running = self._running, []
         if not running:
             raise RenderError(f"{self.name} worker: stopped before its result was taken")
-        ((outcome, records),) = _collect(running, self.name)
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        ((outcome, said),) = _collect(running, self.name)
+        for where, what in said:
+            if where == "log":
+                logging.getLogger(what.name).handle(what)
+            else:
+                getattr(sys, where).write(what)
         kind, value = outcome
         if kind == "raised":
             raise value
@@ -295,22 +299,40 @@ class ForkedTask:
 class _Collected(logging.Handler):
     """The records a forked task logs, made ready to be sent to the parent (as logging.handlers.QueueHandler does)."""
 
-    def __init__(self):
+    def __init__(self, said: list):
         super().__init__(level=logging.NOTSET)
-        self.records: list[logging.LogRecord] = []
+        self._said = said
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.msg, record.args, record.exc_info = record.getMessage(), None, None
-        self.records.append(record)
+        self._said.append(("log", record))
 
 
-def _logged_here(task: Callable[[], object], _first: int) -> tuple[tuple[str, object], list[logging.LogRecord]]:
-    """In a ForkedTask's process: run the task with every record collected instead of handled; ((kind, value), records)."""
-    root = logging.getLogger()
-    collected = _Collected()
-    root.handlers = [collected]  # this process's own; the parent handles the records (ForkedTask.result)
+class _Printed:
+    """Stands for sys.stdout or sys.stderr in a forked task: what is written goes to the parent, in order."""
+
+    def __init__(self, said: list, where: str):
+        self._said = said
+        self._where = where
+
+    def write(self, text: str) -> int:
+        self._said.append((self._where, text))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _said_here(task: Callable[[], object], _first: int) -> tuple[tuple[str, object], list]:
+    """In a ForkedTask's process: run the task with what it logs and prints collected; ((kind, value), what it said)."""
+    said: list = []
+    logging.getLogger().handlers = [_Collected(said)]  # this process's own; the parent handles the records
+    sys.stdout, sys.stderr = _Printed(said, "stdout"), _Printed(said, "stderr")
     try:
         outcome = ("returned", task())
     except Exception as exc:
@@ -320,4 +342,4 @@ def _logged_here(task: Callable[[], object], _first: int) -> tuple[tuple[str, ob
         except Exception:
             exc = RenderError("".join(traceback.format_exception_only(exc)).strip())
         outcome = ("raised", exc)
-    return outcome, collected.records
+    return outcome, said
