@@ -21,6 +21,8 @@ class SiteGenerator(FacilityGenerator):
 
     output_parts = (write_compare_output, write_search_output, write_visit_output, write_photo_output)
     record_steps = (prepare_photo_step,)
+    # The readings files, computed while the pages render instead of after them (written at `finalized`).
+    while_rendering = (furigana.read_while_rendering,)
 
 
 def get_generators(_pelican):

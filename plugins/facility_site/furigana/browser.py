@@ -383,12 +383,47 @@ def _entries(summaries: Iterable[Summary], singles: dict[str, str], written: dic
     return out
 
 
-def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: ReadingsMemo | None = None) -> dict[str, bytes]:
+class ReadingsInputs:
+    """What readings_files reads from a site: the site's own texts (the scripts' strings and the config
+    blocks) and every data file it reads, each data file's bytes read once, as `data` goes.
+
+    `digest()` sums all of it up: the same digest, the same readings files (for the same Furigana and
+    code). One walk of the output finds both kinds of file.
+    """
+
+    def __init__(self, output: Path, theme_js: Path):
+        self._output = output
+        self._files = site_files_where(output, _read_for_readings)
+        self.site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, self._files))
+        self.site_key = _digest(b"site", *(text.encode() for text in self.site_texts))
+        self._keys: list[bytes] | None = None
+
+    def data(self) -> Iterator[tuple[str, bytes, bytes]]:
+        """(path in the site, digest of its bytes, its bytes) of each data file whose text can be shown, in order."""
+        keys: list[bytes] = []
+        for path, data in data_bytes(self._output, self._files):
+            key = _digest(b"data", data)
+            keys.append(path.encode() + b"\0" + key)
+            yield path, key, data
+        self._keys = keys
+
+    def digest(self) -> bytes:
+        """A digest of everything read: the site's own texts, and each data file's path and bytes."""
+        if self._keys is None:
+            for _item in self.data():
+                pass
+        return _digest(self.site_key, *self._keys)
+
+
+def readings_files(
+    output: Path, theme_js: Path, furigana: Furigana, memo: ReadingsMemo | None = None, inputs: ReadingsInputs | None = None
+) -> dict[str, bytes]:
     """The readings files for the site in `output`, by path (JSON bytes): readings.json and one per data chunk.
 
     With `memo` (the build cache's), a data file whose bytes did not change is
     not read again, and a readings file whose inputs did not change is reused;
     the result is the same as without it, and `memo` is left holding this build's.
+    `inputs`: the site's files as ReadingsInputs finds them, when the caller wants their digest afterwards.
     """
     previous = memo or ReadingsMemo(b"")
     units: dict[bytes, Summary] = {}
@@ -401,14 +436,13 @@ def readings_files(output: Path, theme_js: Path, furigana: Furigana, memo: Readi
         units[key] = found
         return found
 
-    files_of_site = site_files_where(output, _read_for_readings)  # one walk of the output for both
-    site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, files_of_site))
-    site_key = _digest(b"site", *(text.encode() for text in site_texts))
+    if inputs is None:
+        inputs = ReadingsInputs(output, theme_js)
+    site_texts, site_key = inputs.site_texts, inputs.site_key
     site_units = [summary_of(site_key, lambda: site_texts)]
     site_keys = [site_key]
     chunked: dict[str, tuple[bytes, Summary]] = {}
-    for path, data in data_bytes(output, files_of_site):
-        key = _digest(b"data", data)
+    for path, key, data in inputs.data():
         try:
             summary = summary_of(key, lambda data=data: _strings_in_json(data.decode("utf-8")))
         except (UnicodeDecodeError, ValueError):
@@ -470,22 +504,67 @@ def _json(entries: list[str]) -> bytes:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None) -> Path:
+class EarlyReadings:
+    """Readings files computed before the site was finished (`early_readings`), with what they were computed from."""
+
+    def __init__(self, inputs: bytes, files: dict[str, bytes], memo: ReadingsMemo, phrases: bytes | None):
+        self.inputs = inputs  # ReadingsInputs.digest() of the site they were read from
+        self.files = files
+        self.memo = memo  # holding the summaries of every file read, whether or not the build cache keeps them
+        self.phrases = phrases  # the phrase table's digest when the build cache keeps `memo`, else None
+
+
+def _phrases(furigana: Furigana) -> bytes | None:
+    """The digest of the phrase table the readings are valid for, or None when it cannot be cached."""
+    try:
+        return Fingerprint().digest(furigana.cache_identity())
+    except UncacheableError:
+        return None
+
+
+def early_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None) -> EarlyReadings:
+    """The readings files of the site in `output` as it is now, for write_readings to write once it is finished.
+
+    A clean build computes them while its pages still render in a forked worker
+    (furigana/writer.py): every data file and config page is written by then, but
+    whatever a later generator writes (a static .json of the operator's) is not,
+    so write_readings reads the finished site's inputs again and computes the
+    readings again when they differ.
+    """
+    phrases = _phrases(furigana) if cache is not None and cache.enabled else None
+    memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases) if phrases is not None else ReadingsMemo(b"")
+    inputs = ReadingsInputs(output, theme_js)
+    files = readings_files(output, theme_js, furigana, memo, inputs)
+    return EarlyReadings(inputs.digest(), files, memo, phrases)
+
+
+def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None, early: EarlyReadings | None = None) -> Path:
     """Write furigana/readings.json and the readings of each data chunk for the site in `output`.
 
     With a build cache, what each data file reads as is kept in it (`readings.pickle`), valid for
     the same phrase table: a rebuild reads again only the data files whose bytes changed.
+    With `early` (early_readings of this build), its files are written when the site's inputs are
+    still the same; otherwise the readings are computed again, from its memo (only the files that
+    changed or came since are read).
     """
-    memo = None
-    if cache is not None and cache.enabled:
-        try:
-            phrases = Fingerprint().digest(furigana.cache_identity())
-        except UncacheableError:
-            cache = None
+    if early is not None:
+        inputs = ReadingsInputs(output, theme_js)
+        if inputs.digest() == early.inputs:
+            files = early.files
         else:
-            memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
+            logger.debug("facility_site: furigana: the data files changed after the readings were read; reading them again")
+            files = readings_files(output, theme_js, furigana, early.memo, inputs)
+        memo, save = early.memo, early.phrases is not None and cache is not None and cache.enabled
+    else:
+        memo = None
+        if cache is not None and cache.enabled:
+            phrases = _phrases(furigana)
+            if phrases is not None:
+                memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
+        files = readings_files(output, theme_js, furigana, memo)
+        save = memo is not None
     # Each kept from the previous output when the bytes are the same (staged.py).
-    write_files(output, readings_files(output, theme_js, furigana, memo).items())
-    if memo is not None:
+    write_files(output, files.items())
+    if save:
         cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE

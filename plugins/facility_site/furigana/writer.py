@@ -21,7 +21,7 @@ from ..cache import BuildCache, Fingerprint, UncacheableError
 from ..pages.reuse import may_reuse_pages
 from ..settings import resolve
 from ..visit.data import station_text
-from .browser import write_readings
+from .browser import EarlyReadings, early_readings, write_readings
 from .overrides import FILE_NAME, load_overrides
 from .reading import Furigana
 from .shared import SharedWords, choose_words, code_labels, record_texts, template_labels, write_words
@@ -36,9 +36,21 @@ logger = logging.getLogger(__name__)
 
 # Where the site's Furigana lives in Pelican's shared context.
 CONTEXT_KEY = "FURIGANA"
-# The Furigana of each build under way, by output folder, for `finish` (the
-# `finalized` signal gets the Pelican object, not the generators' context).
-_BUILDS: dict[str, Furigana] = {}
+
+
+class _Build:
+    """A build under way: its Furigana, and the readings files read_while_rendering computed (or None)."""
+
+    __slots__ = ("furigana", "early")
+
+    def __init__(self, furigana: Furigana):
+        self.furigana = furigana
+        self.early: EarlyReadings | None = None
+
+
+# Each build under way, by output folder, for `finish` (the `finalized` signal gets the
+# Pelican object, not the generators' context).
+_BUILDS: dict[str, _Build] = {}
 
 
 def site_furigana(context: dict, content_path: str) -> Furigana:
@@ -140,6 +152,8 @@ def _pages_to_reuse(cache: BuildCache, settings: dict) -> bool:
 
 def prepare(generators) -> None:
     """all_generators_finalized: records are read, nothing is written yet; a bad override file stops here."""
+    if generators:
+        _BUILDS.pop(str(generators[0].output_path), None)  # left by a build into the same folder that failed
     if not generators or not resolve(generators[0].settings)["furigana"]:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
@@ -159,16 +173,34 @@ def prepare(generators) -> None:
         # an edit reaches, and converting every record's texts would cost more than they do.
         if not rebuild:
             warm(shown_texts(context, records), furigana)
-    _BUILDS[str(generators[0].output_path)] = furigana
+    _BUILDS[str(generators[0].output_path)] = _Build(furigana)
+
+
+def _theme_js(settings: dict) -> Path:
+    return Path(settings["THEME"]) / "static" / "js"
+
+
+def read_while_rendering(generator) -> None:
+    """A clean build's head start on `finish` (FacilityGenerator.while_rendering): the build process
+    computes the readings files once its data files and config pages are written, while a forked worker
+    still renders pages, instead of alone after every page. `finish` writes them, or computes them again
+    if a later generator changed what they read (an operator's static .json)."""
+    build = _BUILDS.get(str(generator.output_path))
+    if build is None:
+        return
+    cache = BuildCache(resolve(generator.settings)["cache_path"])
+    with collector.paused():
+        build.early = early_readings(Path(generator.output_path), _theme_js(generator.settings), build.furigana, cache)
 
 
 def finish(pelican) -> None:
     """finalized: every page and data file is written; write the readings the browser needs."""
-    furigana = _BUILDS.pop(str(pelican.output_path), None)
-    if furigana is not None:
+    build = _BUILDS.pop(str(pelican.output_path), None)
+    if build is not None:
+        furigana = build.furigana
         cache = BuildCache(resolve(pelican.settings)["cache_path"])  # what each data file reads as, between builds
         with collector.paused():
-            write_readings(Path(pelican.output_path), Path(pelican.settings["THEME"]) / "static" / "js", furigana, cache)
+            write_readings(Path(pelican.output_path), _theme_js(pelican.settings), furigana, cache, build.early)
         if furigana.shared is not None:
             write_words(Path(pelican.output_path), furigana.shared)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,11 @@ class FacilityGenerator(Generator):
     # Steps run on the validated records before any page is written (photos: encode or reuse);
     # each gets the facilities and the Pelican settings and returns the facilities.
     record_steps: tuple[Callable[[list[Facility], dict], list[Facility]], ...] = ()
+    # Steps the build process runs while forked workers still render pages (a clean build: SiteOutput.finish),
+    # once every part's data file and page is written; each gets this generator. A step only gets a head
+    # start on work a later stage would do anyway (it is not run when nothing renders meanwhile), and must
+    # change nothing a page is made from.
+    while_rendering: tuple[Callable[[FacilityGenerator], None], ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +156,7 @@ class FacilityGenerator(Generator):
         except BaseException:
             site.stop_rendering()
             raise
-        site.finish()
+        site.finish(while_rendering=[partial(step, self) for step in self.while_rendering])
 
 
 def write_core_pages(site: SiteOutput) -> None:

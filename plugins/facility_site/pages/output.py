@@ -14,7 +14,7 @@ import operator
 import os
 import re
 from collections import ChainMap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -268,18 +268,19 @@ class SiteOutput:
         for task in forked.values():
             task.stop()
 
-    def finish(self) -> None:
+    def finish(self, while_rendering: Sequence[Callable[[], None]] = ()) -> None:
         """Write every queued page: unchanged ones linked from the previous output (pages/reuse.py),
         the rest rendered, in several processes on a large site (parallel.worker_count). Pages that
         start_rendering gave to workers are rendered there; this process renders the pages queued
-        since, then takes what is left of theirs."""
+        since, runs the `while_rendering` steps (only then: not when no worker renders meanwhile),
+        then takes what is left of the workers' pages. A step that fails ends the workers."""
         try:
-            self._finish()
+            self._finish(while_rendering)
         except BaseException:
             self.stop_rendering()
             raise
 
-    def _finish(self) -> None:
+    def _finish(self, while_rendering: Sequence[Callable[[], None]]) -> None:
         jobs, self._pages = self._pages, []
         background = self._background
         started = len(background) if background is not None else 0
@@ -301,6 +302,8 @@ class SiteOutput:
             else:
                 for job in to_render:
                     self._render_page(job)
+                for step in while_rendering:
+                    step()
                 background.help()
                 background.join()
                 self._background = None
