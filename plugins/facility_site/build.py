@@ -44,7 +44,7 @@ from .hosting.precompress import precompress as write_twins
 from .pages.parallel import ErrorCounter
 from .pages.reuse import PREVIOUS_OUTPUT
 from .settings import resolve
-from .staged import StagedTree, register, regular_files, unregister
+from .staged import StagedTree, register, regular_files, site_files, unregister
 
 
 def build(settings_file: str, output_dir: str, verbose: bool = False, precompress: bool = False) -> int:
@@ -138,7 +138,7 @@ def apply_staged(tree: StagedTree, marker: Path) -> tuple[int, int, int]:
             output.unlink()
         os.rename(staging, output)
         marker.unlink(missing_ok=True)
-        return 0, len(regular_files(output)), 0
+        return 0, len(site_files(output)), 0  # its regular files (no build of it is registered now)
     temporary = marker.with_name(marker.name + ".new")
     temporary.write_text(str(staging), encoding="utf-8")
     os.replace(temporary, marker)

@@ -42,10 +42,11 @@ class StagedTree:
 
     def files(self) -> dict[str, str]:
         """Every file of the finished site (relative POSIX path -> where its bytes are now), written ones first."""
-        # Strings, not Paths: building 35,000 Path objects cost seconds at 30,000 facilities.
-        output, staging = os.fspath(self.output) + os.sep, os.fspath(self.staging) + os.sep
+        # Strings, not Paths: building 35,000 Path objects cost seconds at 30,000 facilities. Found by
+        # scandir, without an lstat of each file (half of this walk's time at 47,000 files).
+        output = os.fspath(self.output) + os.sep
         found = {relative: output + relative for relative in self.kept}
-        found.update((relative, staging + relative) for relative in regular_files(self.staging))
+        found.update(_regular_where(self.staging, _every))
         return found
 
 
@@ -67,8 +68,7 @@ def site_files(folder: str | os.PathLike) -> dict[str, str]:
     tree = tree_for(folder)
     if tree is not None:
         return tree.files()
-    root = os.fspath(folder) + os.sep
-    return {relative: root + relative for relative in regular_files(folder)}
+    return _regular_where(folder, _every)
 
 
 def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
@@ -82,6 +82,10 @@ def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -
     found = {relative: output + relative for relative in tree.kept if wanted(relative)}
     found.update(_regular_where(tree.staging, wanted))
     return found
+
+
+def _every(_relative: str) -> bool:
+    return True
 
 
 def _regular_where(root: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
