@@ -68,8 +68,16 @@ def test_a_brand_written_in_latin_letters_keeps_its_kana_off_the_kanji():
     assert shown(phrase_reading("若葉IT教室", "わかばあいてぃーきょうしつ")) == "若葉《わかば》IT教室《きょうしつ》"
     assert shown(phrase_reading("若葉 IT教室", "わかばきょうしつ")) == "若葉《わかば》 IT教室《きょうしつ》"
     assert shown(phrase_reading("就労移行支援 ATARIMAE 堺東", "しゅうろういこうしえんあたりまえさかいひがし")).endswith(" ATARIMAE 堺東《さかいひがし》")
-    # Neither the record nor the dictionary says where the brand ends: not guessed.
-    assert phrase_reading("Kaien新宿", "かいえんにいじゅく") is None
+    # Neither the record nor the dictionary says where the brand ends: the two share the record's reading,
+    # not a guess (and not the dictionary's しんじゅく, which the record contradicts).
+    assert shown(phrase_reading("Kaien新宿", "かいえんにいじゅく")) == "Kaien新宿《かいえんにいじゅく》"
+    assert phrase_reading("就労移行支援 Kaien 新宿 サテライト", "しゅうろういこうしえんかいえんにいじゅくさてらいと")[-3:] == (
+        (" ", ""),
+        ("Kaien 新宿", "かいえんにいじゅく"),
+        (" サテライト", ""),
+    )
+    # A name_kana that reads only part of the name still does not fit.
+    assert phrase_reading("就労移行支援事業所 Pinto", "ぴんと") is None
 
 
 def test_phrases_take_priority_longest_first():

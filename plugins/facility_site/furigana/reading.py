@@ -89,42 +89,75 @@ def align(surface: str, reading: str) -> Segments | None:
 
 
 def align_given(surface: str, reading: str) -> Segments | None:
-    """Split a whole reading the record gives (a facility's name_kana) over `surface`; None if it does
-    not fit, or fits more than one way with different readings over the kanji.
+    """Split a whole reading the record gives (a facility's name_kana) over `surface`; None if it does not fit.
 
     As `align`, and also: a run with Latin letters may be read as any kana (a brand's own reading:
     Kaien → かいえん), and where that leaves the split open the dictionary decides: a kanji run read as
     the dictionary reads it is preferred, then a Latin or digit run read as the analyser says it
-    (Kaien新宿 / かいえんしんじゅく → Kaien 新宿《しんじゅく》, not 新宿《かいえんしんじゅく》). A split the
-    record and the dictionary cannot settle is not guessed.
+    (Kaien新宿 / かいえんしんじゅく → Kaien 新宿《しんじゅく》, not 新宿《かいえんしんじゅく》). Where the record
+    and the dictionary cannot settle where a reading starts, the runs in question share one ruby with
+    their reading (Kaien新宿 / かいえんにいじゅく → Kaien新宿《かいえんにいじゅく》): the record's reading, not a guess.
     """
     runs = _RUNS.findall(surface)
     text = hiragana(reading)
     size = len(text)
-    # best[pos] for runs[i:]: (score, kanji readings) of the best split of text[pos:], or None where
-    # no split fits; the readings are None when two different splits share the best score.
-    after: dict[int, tuple[tuple[int, int], tuple[str, ...] | None]] = {size: ((0, 0), ())}
-    for run in reversed(runs):
-        ends = _given_ends(run, text)
-        here: dict[int, tuple[tuple[int, int], tuple[str, ...] | None]] = {}
+    ends_of = [_given_ends(run, text) for run in runs]
+    # best[i][pos]: the best score of runs[i:] read over text[pos:] (absent where none fits), and
+    # ways[i][pos]: the ends of runs[i] that reach it.
+    best: list[dict[int, tuple[int, int]]] = [{} for _ in runs] + [{size: (0, 0)}]
+    ways: list[dict[int, set[int]]] = [{} for _ in runs]
+    for i in range(len(runs) - 1, -1, -1):
         for pos in range(size + 1):
-            for end, gain, read in ends(pos):
-                rest = after.get(end)
+            top, reach = None, set()
+            for end, gain, _read in ends_of[i](pos):
+                rest = best[i + 1].get(end)
                 if rest is None:
                     continue
-                score = (rest[0][0] + gain[0], rest[0][1] + gain[1])
-                readings = None if rest[1] is None else (read, *rest[1]) if read is not None else rest[1]
-                held = here.get(pos)
-                if held is None or score > held[0]:
-                    here[pos] = (score, readings)
-                elif score == held[0] and held[1] != readings:
-                    here[pos] = (score, None)
-        after = here
-    best = after.get(0)
-    if best is None or best[1] is None:
+                score = (rest[0] + gain[0], rest[1] + gain[1])
+                if top is None or score > top:
+                    top, reach = score, {end}
+                elif score == top:
+                    reach.add(end)
+            if top is not None:
+                best[i][pos], ways[i][pos] = top, reach
+    if 0 not in best[0]:
         return None
-    kanji_reads = iter(best[1])
-    return merge(tuple((run, next(kanji_reads)) if _KANJI_RUN.fullmatch(run) else (run, "") for run in runs))
+    # Where each run may start and end in the best splits: one place each where the split is settled.
+    spans: list[set[tuple[int, int]]] = [set() for _ in runs]
+    starts = {0}
+    for i in range(len(runs)):
+        following = set()
+        for pos in starts:
+            for end in ways[i].get(pos, ()):
+                spans[i].add((pos, end))
+                following.add(end)
+        starts = following
+    out: list[Segment] = []
+    i = 0
+    while i < len(runs):
+        if len(spans[i]) == 1:
+            ((begin, end),) = spans[i]
+            out.append((runs[i], text[begin:end] if _KANJI_RUN.fullmatch(runs[i]) else ""))
+            i += 1
+            continue
+        first = i  # runs whose reading could start or end in more than one place share one ruby
+        while i < len(runs) and len(spans[i]) > 1:
+            i += 1
+        begin, end = min(spans[first])[0], max(spans[i - 1])[1]
+        group = "".join(runs[first:i])
+        if not HAS_KANJI.search(group):
+            out.append((group, ""))
+            continue
+        lead, base, trail = _edges(group)  # spaces around the group stay outside its ruby
+        out.extend(((lead, ""), (base, text[begin:end]), (trail, "")))
+    return merge(tuple(out))
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """The white space before `text`'s first visible character, the rest, and the white space after it."""
+    base = text.strip()
+    start = text.index(base)
+    return text[:start], base, text[start + len(base) :]
 
 
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
