@@ -507,19 +507,22 @@ def _json(entries: list[str]) -> bytes:
 class EarlyReadings:
     """Readings files computed before the site was finished (`early_readings`), with what they were computed from."""
 
-    def __init__(self, inputs: bytes, files: dict[str, bytes], memo: ReadingsMemo, phrases: bytes | None):
+    def __init__(self, inputs: bytes, files: dict[str, bytes], memo: ReadingsMemo, cached: bool):
         self.inputs = inputs  # ReadingsInputs.digest() of the site they were read from
         self.files = files
         self.memo = memo  # holding the summaries of every file read, whether or not the build cache keeps them
-        self.phrases = phrases  # the phrase table's digest when the build cache keeps `memo`, else None
+        self.cached = cached  # whether the build cache keeps `memo`
 
 
-def _phrases(furigana: Furigana) -> bytes | None:
-    """The digest of the phrase table the readings are valid for, or None when it cannot be cached."""
+def _cached_memo(furigana: Furigana, cache: BuildCache | None) -> ReadingsMemo | None:
+    """The build cache's memo of the readings for this phrase table, or None when the build cache cannot keep one."""
+    if cache is None or not cache.enabled:
+        return None
     try:
-        return Fingerprint().digest(furigana.cache_identity())
+        phrases = Fingerprint().digest(furigana.cache_identity())
     except UncacheableError:
         return None
+    return ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
 
 
 def early_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None) -> EarlyReadings:
@@ -531,11 +534,11 @@ def early_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
     so write_readings reads the finished site's inputs again and computes the
     readings again when they differ.
     """
-    phrases = _phrases(furigana) if cache is not None and cache.enabled else None
-    memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases) if phrases is not None else ReadingsMemo(b"")
+    cached = _cached_memo(furigana, cache)
+    memo = cached or ReadingsMemo(b"")
     inputs = ReadingsInputs(output, theme_js)
     files = readings_files(output, theme_js, furigana, memo, inputs)
-    return EarlyReadings(inputs.digest(), files, memo, phrases)
+    return EarlyReadings(inputs.digest(), files, memo, cached is not None)
 
 
 def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: BuildCache | None = None, early: EarlyReadings | None = None) -> Path:
@@ -554,13 +557,9 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         else:
             logger.debug("facility_site: furigana: the data files changed after the readings were read; reading them again")
             files = readings_files(output, theme_js, furigana, early.memo, inputs)
-        memo, save = early.memo, early.phrases is not None and cache is not None and cache.enabled
+        memo, save = early.memo, early.cached
     else:
-        memo = None
-        if cache is not None and cache.enabled:
-            phrases = _phrases(furigana)
-            if phrases is not None:
-                memo = ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
+        memo = _cached_memo(furigana, cache)
         files = readings_files(output, theme_js, furigana, memo)
         save = memo is not None
     # Each kept from the previous output when the bytes are the same (staged.py).

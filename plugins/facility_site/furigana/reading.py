@@ -109,7 +109,7 @@ def align_given(surface: str, reading: str) -> Segments | None:
     for i in range(len(runs) - 1, -1, -1):
         for pos in range(size + 1):
             top, reach = None, set()
-            for end, gain, _read in ends_of[i](pos):
+            for end, gain in ends_of[i](pos):
                 rest = best[i + 1].get(end)
                 if rest is None:
                     continue
@@ -161,13 +161,11 @@ def _edges(text: str) -> tuple[str, str, str]:
 
 
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_KANA_READING = re.compile("[\u3041-\u3096\u309d\u309e\u30fc]+")
 
 
 def _given_ends(run: str, text: str):
     """For `align_given`: where a run of the surface may end in `text` if it starts at pos, each with its
-    score (dictionary readings, readings said as written or as the analyser says them) and, for a
-    kanji run, its reading."""
+    score (dictionary readings, readings said as written or as the analyser says them)."""
     size = len(text)
     if _KANJI_RUN.fullmatch(run):
         usual = _dictionary_reading(run)
@@ -176,13 +174,13 @@ def _given_ends(run: str, text: str):
         def kanji(pos: int):
             for end in range(pos + low, min(size, pos + high) + 1):
                 read = text[pos:end]
-                if _KANA_READING.fullmatch(read):
-                    yield end, (1 if read == usual else 0, 0), read
+                if _KANA_ONLY.fullmatch(read):
+                    yield end, (1 if read == usual else 0, 0)
 
         return kanji
     if is_reading(run):
         kana = hiragana(run)
-        return lambda pos: ((pos + len(kana), (0, 0), None),) if text.startswith(kana, pos) else ()
+        return lambda pos: ((pos + len(kana), (0, 0)),) if text.startswith(kana, pos) else ()
     said = re.compile(_said_pattern(run))
     brand = _LATIN.search(run) is not None
 
@@ -190,9 +188,9 @@ def _given_ends(run: str, text: str):
         for end in range(pos, size + 1):
             piece = text[pos:end]
             if said.fullmatch(piece):
-                yield end, (0, 1 if piece else 0), None
-            elif brand and _KANA_READING.fullmatch(piece):
-                yield end, (0, 0), None
+                yield end, (0, 1 if piece else 0)
+            elif brand and _KANA_ONLY.fullmatch(piece):
+                yield end, (0, 0)
 
     return other
 

@@ -126,10 +126,6 @@ class PageReuse:
         except UncacheableError:
             return None
 
-    def link_unchanged(self, save_as: str, key: str | None, staging: Path) -> bool:
-        """Link the previous output's file into `staging` when its key is unchanged; True if it was."""
-        return self.unchanged(save_as, key) and self.keep(save_as, staging)
-
     def unchanged(self, save_as: str, key: str | None) -> bool:
         """Whether the previous output's file for `save_as` is the page `key` stands for; reads, changes nothing
         (so the page keys can be worked out in another process, SiteOutput._decide_pages)."""
