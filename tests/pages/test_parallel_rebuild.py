@@ -16,7 +16,7 @@ import time
 
 import pytest
 from facility_site.build import build
-from facility_site.pages import generator, parallel
+from facility_site.pages import generator, parallel, sitemap
 from facility_site.search import page as search_page
 from pelican.log import LimitFilter
 from sitebuild import SAMPLE_CONTENT, synthetic_with_samples, write_settings
@@ -65,11 +65,36 @@ def settings(tmp_path, records, name: str, workers: int) -> str:
     return write_settings(tmp_path / f"conf-{name}.py", SAMPLE_CONTENT, records, tmp_path / f"cache-{name}", render_workers=workers)
 
 
+def queue_order(monkeypatch) -> list[list[str]]:
+    """Each build's page URLs in queue order, as the sitemap gets them (pages/sitemap.py queue_site_pages)."""
+    builds: list[list[str]] = []
+    real = sitemap.queue_site_pages
+
+    def recording(pages):
+        builds.append([url for url, _date in pages])
+        return real(pages)
+
+    monkeypatch.setattr(sitemap, "queue_site_pages", recording)
+    return builds
+
+
+def slow_search_data(monkeypatch, seconds: float) -> None:
+    real = search_page.search_files
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_page, "search_files", slow)
+
+
 def test_a_rebuild_forks_the_search_data_and_half_the_page_keys_with_the_output_of_one_process(records, tmp_path, monkeypatch, caplog):
     two, one = settings(tmp_path, records, "two", 2), settings(tmp_path, records, "one", 1)
     assert build(two, str(tmp_path / "two")) == 0
     assert build(one, str(tmp_path / "one")) == 0
     edit_catchphrase(records)
+    # The search data done before the build process reaches it: no page key is worked out while it runs.
+    monkeypatch.setattr(parallel.ForkedTask, "ready", lambda self: True)
     names = forked(monkeypatch)
     caplog.set_level(logging.DEBUG, logger="facility_site")
     assert build(two, str(tmp_path / "two")) == 0
@@ -147,7 +172,56 @@ def test_a_page_keys_half_that_fails_fails_the_rebuild_and_leaves_the_output(rec
         return real(self, template, variables)
 
     monkeypatch.setattr(PageReuse, "page_key", exploded_elsewhere)
+    monkeypatch.setattr(parallel.ForkedTask, "ready", lambda self: True)  # no key is worked out while the search data runs
     assert build(conf, str(tmp_path / "out")) == 1
     assert "page key exploded" in capsys.readouterr().err
     assert multiprocessing.active_children() == []
     assert files(tmp_path / "out") == before
+
+
+def test_while_the_search_data_runs_the_build_process_works_out_the_page_keys_and_queues_its_pages_in_place(records, tmp_path, monkeypatch, caplog):
+    two, one = settings(tmp_path, records, "two", 2), settings(tmp_path, records, "one", 1)
+    assert build(two, str(tmp_path / "two")) == 0
+    assert build(one, str(tmp_path / "one")) == 0
+    edit_catchphrase(records)
+    slow_search_data(monkeypatch, 2)
+    names = forked(monkeypatch)
+    order = queue_order(monkeypatch)
+    caplog.set_level(logging.DEBUG, logger="facility_site")
+    assert build(two, str(tmp_path / "two")) == 0
+    # Every key was worked out in the two seconds the search data took: no fork for the page keys.
+    assert names[0] == "write_search_data" and "page-keys" not in names
+    waited = [message for message in caplog.messages if "page keys worked out while write_search_data ran" in message]
+    assert len(waited) == 1 and int(waited[0].split()[1]) > 400
+    assert build(one, str(tmp_path / "one")) == 0
+    # The search page is queued where the search part stands, as in one process (which never waits).
+    assert len(order) == 2 and order[0] == order[1] and "search/" in order[0]
+    two_files, one_files = files(tmp_path / "two"), files(tmp_path / "one")
+    assert two_files.keys() == one_files.keys()
+    assert [path for path in two_files if two_files[path][0] != one_files[path][0]] == []
+    assert multiprocessing.active_children() == []
+
+
+def test_keys_worked_out_while_waiting_are_worked_out_again_when_the_site_key_changed_meanwhile(records, tmp_path, monkeypatch):
+    from facility_site.pages.reuse import PageReuse
+
+    conf = settings(tmp_path, records, "two", 2)
+    assert build(conf, str(tmp_path / "out")) == 0
+    edit_catchphrase(records)
+    slow_search_data(monkeypatch, 1)
+    parent, calls = os.getpid(), []
+    real_key = PageReuse.page_key
+
+    def counted(self, template, variables):
+        if os.getpid() == parent:
+            calls.append(template)
+        return real_key(self, template, variables)
+
+    monkeypatch.setattr(PageReuse, "page_key", counted)
+    monkeypatch.setattr(PageReuse, "still_current", lambda self, settings, context: False)
+    names = forked(monkeypatch)
+    assert build(conf, str(tmp_path / "out")) == 0
+    # Once while waiting, then every page again in finish() (half of them in the page-keys fork).
+    assert "page-keys" in names
+    pages = sum(1 for path in (tmp_path / "out").rglob("*.html"))
+    assert len(calls) > pages * 1.4

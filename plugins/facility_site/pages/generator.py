@@ -153,6 +153,7 @@ class FacilityGenerator(Generator):
                 site.write_part(write_part)
             count = site.write_facility_data()
             logger.debug("facility_site: wrote %d facility data chunks", count)
+            site.settle_parts()  # the pages of a part whose data half was still running, in their place
         except BaseException:
             site.stop_rendering()
             raise

@@ -276,6 +276,13 @@ class ForkedTask:
         self.name = name
         self._running = _start(functools.partial(_said_here, task), 1, name)
 
+    def ready(self) -> bool:
+        """Whether result() would return without waiting: the task has sent its outcome, or its process is gone."""
+        if not self._running:
+            return True
+        process, receiver = self._running[0]
+        return receiver.poll() or not process.is_alive()
+
     def result(self):
         running, self._running = self._running, []
         if not running:

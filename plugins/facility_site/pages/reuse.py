@@ -81,6 +81,12 @@ class PageReuse:
         tree = tree_for(settings["OUTPUT_PATH"]) if self.previous else None
         self._tree = tree if tree is not None and tree.output == self.previous else None
 
+    def still_current(self, settings: dict, context: dict) -> bool:
+        """Whether the site key and the shared words are what they were when this was made (decisions made
+        early, SiteOutput.settle_parts, still hold)."""
+        words = next((v.shared_words() for v in context.values() if hasattr(v, "page_identity")), None)
+        return self._site_key(settings, context) == self.site_key and words == self.shared_words
+
     def _site_key(self, settings: dict, context: dict) -> bytes | None:
         try:
             digest = hashlib.sha256(self.cache.key.encode())
