@@ -124,10 +124,30 @@ def test_an_edit_to_another_office_of_the_operator_re_renders_the_same_operator_
     assert "杉並区" in place_of(site, facility_page("near-a"), "data-same-operator", "same-op")
 
 
-def test_an_edit_to_a_listed_office_re_renders_the_list_page_with_its_card(site):
+def rendered_pages(monkeypatch) -> list[str]:
+    """The URL of every page rendered from now on (one process: render_workers=1)."""
+    from facility_site.pages.output import SiteOutput
+
+    urls: list[str] = []
+    real = SiteOutput._render_page
+
+    def recording(self, job):
+        urls.append(job.url)
+        return real(self, job)
+
+    monkeypatch.setattr(SiteOutput, "_render_page", recording)
+    return urls
+
+
+def test_an_edit_to_a_listed_office_re_renders_the_list_page_with_its_card(site, monkeypatch):
     # The station is on the card, and changes neither the list's order nor its sections.
     site.edit("alone", "station: 田町駅", "station: 浜松町駅")
+    rendered = rendered_pages(monkeypatch)
     rebuilt(site, facility_page("alone"), "pref/tokyo", facility_page("near-b"))
+    # The list's later pages do not show the card: not rendered (an unchanged page is kept even when its
+    # list changed). `rendered` goes on with the clean build's pages: the cached build's come before its home page.
+    cached_build = rendered[: rendered.index("", 1)]
+    assert [url for url in cached_build if url.startswith("pref/tokyo/")] == ["pref/tokyo/", "pref/tokyo/mental/", "pref/tokyo/table/"]
     card = site.html("pref/tokyo").find(id="card-alone").find_parent("article")
     assert "浜松町駅" in card.get_text() and "田町駅" not in card.get_text()
 
