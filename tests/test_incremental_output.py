@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
+from facility_site import build as build_module
+from facility_site import output_folders
 from facility_site.build import build
 from sitebuild import ROOT, SAMPLE_CONTENT, SAMPLE_FACILITIES, facility_data, page
 
@@ -95,3 +98,42 @@ def test_a_rebuild_removes_every_stray_file_link_and_folder_but_keeps_what_it_bu
     assert not any(p.is_symlink() for p in output.rglob("*"))
     assert (outside / "inside" / "keep.txt").read_text(encoding="utf-8") == "not the build's"  # links removed, not followed
     assert "カレント" in page(output, "facilities/current/").get_text()
+
+
+def test_a_rebuild_lists_only_the_folders_changed_since_the_last_apply_and_still_removes_what_an_operator_dropped(folders, tmp_path, monkeypatch):
+    """output_folders.py: the build cache's snapshot of the output's folders spares a rebuild listing all of them;
+    a file or folder dropped into one since changes that folder's change time, so it is still listed and cleaned."""
+    _records, output = folders
+    monkeypatch.setenv("FACILITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(output_folders, "RACY_NS", 0)  # only the change times tell: no folder is listed for being recent
+    assert build("pelicanconf.py", str(output)) == 0
+    assert build("pelicanconf.py", str(output)) == 0  # the snapshot of a rebuild's apply, as the next rebuild finds it
+    built = sorted(str(p.relative_to(output)) for p in output.rglob("*"))
+    folder_count = sum(1 for p in output.rglob("*") if p.is_dir())
+    time.sleep(0.05)  # past the file system's clock tick of the last apply
+    (output / "stray.html").write_text("stray", encoding="utf-8")
+    (output / "facilities" / "coco-color" / "stray.txt").write_text("stray", encoding="utf-8")  # a folder no build touched since
+    (output / "pref" / "new-folder" / "deeper").mkdir(parents=True)
+    (output / "pref" / "new-folder" / "deeper" / "page.html").write_text("stray", encoding="utf-8")
+
+    listed = []  # the output's folders the apply lists
+    scandir, apply_staged = os.scandir, build_module.apply_staged
+
+    def counting(path="."):
+        if isinstance(path, (str, os.PathLike)) and os.fspath(path).startswith(str(output)):
+            listed.append(os.fspath(path).rstrip("/"))
+        return scandir(path)
+
+    def counted_apply(*args, **kwargs):
+        monkeypatch.setattr(os, "scandir", counting)
+        try:
+            return apply_staged(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(os, "scandir", scandir)
+
+    monkeypatch.setattr(build_module, "apply_staged", counted_apply)
+    assert build("pelicanconf.py", str(output)) == 0
+
+    assert sorted(str(p.relative_to(output)) for p in output.rglob("*")) == built
+    assert str(output / "facilities" / "coco-color") in listed  # changed since the snapshot: listed
+    assert len(listed) < folder_count / 2, (len(listed), folder_count)  # the rest only checked by their change time

@@ -38,6 +38,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from . import output_folders
 from .cache import BuildCache
 from .errors import FacilitySiteError
 from .hosting.precompress import precompress as write_twins
@@ -100,8 +101,9 @@ def _build(settings_file: str, output_dir: str, verbose: bool, precompress: bool
         print(f"facility_site: build failed: {counter.count} error(s) logged above; output left unchanged", file=sys.stderr)
         shutil.rmtree(staging, ignore_errors=True)
         return 1
-    kept, written, removed = apply_staged(tree, marker)
-    BuildCache(resolve(settings)["cache_path"]).commit_pages(output)
+    cache = BuildCache(resolve(settings)["cache_path"])
+    kept, written, removed = apply_staged(tree, marker, cache, trust_snapshot=not interrupted)
+    cache.commit_pages(output)
     print(f"facility_site: {written} file(s) new or changed, {kept} unchanged (timestamps kept), {removed} removed")
     return 0
 
@@ -129,21 +131,33 @@ def _interrupted_apply(marker: Path, output: Path) -> bool:
     return True
 
 
-def apply_staged(tree: StagedTree, marker: Path) -> tuple[int, int, int]:
-    """Move the staged files into the output and remove what the build did not write or keep; return (kept, written, removed)."""
+def apply_staged(tree: StagedTree, marker: Path, cache: BuildCache | None = None, trust_snapshot: bool = True) -> tuple[int, int, int]:
+    """Move the staged files into the output and remove what the build did not write or keep; return (kept, written, removed).
+
+    With a build cache, the output's folders as this apply leaves them are recorded in it
+    (output_folders.py), and the next apply lists only the folders changed since (unless
+    `trust_snapshot` is false: a stopped apply changed the output without recording it).
+    """
     staging, output = tree.staging, tree.output
+    taken = time.time_ns()  # before anything is checked or changed (output_folders.save)
+    top = os.path.realpath(output)
     if not output.is_dir():
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a served folder must be readable
         if output.exists() or output.is_symlink():
             output.unlink()
         os.rename(staging, output)
         marker.unlink(missing_ok=True)
-        return 0, len(site_files(output)), 0  # its regular files (no build of it is registered now)
+        files = site_files(output)  # its regular files (no build of it is registered now)
+        output_folders.save(cache, os.path.realpath(output), set(files), taken)
+        return 0, len(files), 0
+    previous = output_folders.load(cache, top) if trust_snapshot else None
+    changed = previous.changed_folders(top) if previous is not None else None  # before this apply changes any
     temporary = marker.with_name(marker.name + ".new")
     temporary.write_text(str(staging), encoding="utf-8")
     os.replace(temporary, marker)
     staged = regular_files(staging)
     kept = written = 0
+    moved_into: set[str] = set()
     for relative, new_stat in staged.items():
         target = output / relative
         try:
@@ -154,10 +168,17 @@ def apply_staged(tree: StagedTree, marker: Path) -> tuple[int, int, int]:
             kept += 1
             continue
         _move_into_place(staging / relative, target, old_stat, output)
+        moved_into.update(output_folders.ancestors(relative))
         written += 1
     kept += sum(1 for relative in tree.kept if relative not in staged)
-    removed = _remove_stale(output, staged.keys() | tree.kept)
+    produced = staged.keys() | tree.kept
+    if changed is None:
+        removed, touched = _remove_stale(output, produced), None
+    else:
+        removed, touched = _remove_known_stale(top, produced, previous, changed)
+        touched |= moved_into
     shutil.rmtree(staging, ignore_errors=True)
+    output_folders.save(cache, top, produced, taken, previous, touched)
     marker.unlink()
     return kept, written, removed
 
@@ -183,8 +204,10 @@ def _move_into_place(source: Path, target: Path, old_stat: os.stat_result | None
     os.replace(source, target)
 
 
-def _remove_stale(output: Path, produced: set[str]) -> int:
+def _remove_stale(output: Path, produced: set[str], base: str = "") -> int:
     """Remove every file under `output` that is not in `produced`, and the folders left empty; return how many files.
+
+    `base`: where `output` is in the site ("a/b/"), when it is a folder of it.
 
     One scandir per folder (links are removed, never followed): os.walk's
     bottom-up walk and an lstat per folder were most of a one-record
@@ -194,7 +217,7 @@ def _remove_stale(output: Path, produced: set[str]) -> int:
     top = os.fspath(output)
     left: dict[str, int] = {}  # folder -> entries still in it
     order: list[str] = []  # parents before their folders
-    stack = [(top, "")]
+    stack = [(top, base)]
     while stack:
         folder, prefix = stack.pop()
         order.append(folder)
@@ -220,6 +243,58 @@ def _remove_stale(output: Path, produced: set[str]) -> int:
             os.rmdir(folder)
             left[os.path.dirname(folder)] -= 1
     return removed
+
+
+def _remove_known_stale(output: str, produced: set[str], previous: output_folders.Snapshot, changed: set[str]) -> tuple[int, set[str]]:
+    """`_remove_stale` with the last apply's snapshot: the recorded files not produced now are removed, and
+    only the `changed` folders are listed (with any folder in them the snapshot does not know); return
+    (how many files were removed, the folders changed or listed)."""
+    top = output + os.sep
+    removed = 0
+    touched = set(changed)
+    emptied: set[str] = set()  # folders a file was removed from: removed too when nothing is left in them
+    for relative in previous.files - produced:
+        try:
+            os.unlink(top + relative)
+        except OSError:  # gone, or not a file any more: its folder changed, and is listed below
+            continue
+        removed += 1
+        emptied.add(relative[: relative.rfind("/") + 1])
+    touched |= emptied
+    known = previous.folders
+    for folder in changed:
+        try:
+            entries = os.scandir(top + folder)
+        except OSError:  # gone, or not a folder any more (its parent changed, and is listed)
+            continue
+        with entries:
+            for entry in entries:
+                relative = folder + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if relative + "/" not in known:  # new since the snapshot: walked whole
+                        removed += _remove_stale(Path(entry.path), produced, base=relative + "/")
+                        emptied.add(relative + "/")
+                elif relative not in produced:
+                    os.unlink(entry.path)
+                    removed += 1
+        emptied.add(folder)
+    # Folders left empty, deepest first; a removed folder's parent may be left empty in turn.
+    by_depth: dict[int, set[str]] = {}
+    for folder in emptied:
+        if folder:
+            by_depth.setdefault(folder.count("/"), set()).add(folder)
+    for depth in sorted(by_depth, reverse=True):
+        for folder in by_depth[depth]:
+            try:
+                os.rmdir(top + folder)
+            except OSError:  # not empty (or gone)
+                continue
+            parent = folder[: folder.rfind("/", 0, len(folder) - 1) + 1]
+            touched.add(folder)
+            touched.add(parent)
+            if parent:
+                by_depth.setdefault(depth - 1, set()).add(parent)
+    return removed, touched
 
 
 def main(argv: list[str] | None = None) -> int:
