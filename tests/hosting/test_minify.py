@@ -14,6 +14,8 @@ import shutil
 
 import pytest
 from facility_site.build import build
+from facility_site.cache import BuildCache
+from facility_site.hosting import minify
 from facility_site.hosting.minify import BUNDLED_ENTRIES, MinifyError, minify_scripts, theme_scripts
 from facility_site.search.modules import module_graph, static_imports
 from facility_site.search.page import SEARCH_STYLES, STYLE_BUNDLE
@@ -132,3 +134,44 @@ def test_a_failed_minification_leaves_the_previous_output(tmp_path, monkeypatch)
     (tmp_path / "content").mkdir()
     assert build(str(settings), str(output)) == 1
     assert sorted(p.name for p in output.iterdir()) == ["keep.txt"]
+
+
+def scripts_of(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in theme_scripts(folder)}
+
+
+def test_a_build_with_the_same_scripts_and_esbuild_writes_the_kept_minified_bytes_without_running_esbuild(tmp_path, monkeypatch):
+    """minify_cached: the build cache holds the last minified scripts under a digest of every script, esbuild's
+    options and the esbuild binary; the same inputs give the same bytes without esbuild, any change runs it."""
+    cache = BuildCache(tmp_path / "cache")
+    runs = []
+    run = minify.subprocess.run
+    monkeypatch.setattr(minify.subprocess, "run", lambda *a, **k: runs.append(a) or run(*a, **k))
+
+    def pelican_copy(name):  # the output as Pelican leaves it: the theme's scripts as written
+        output = tmp_path / name
+        shutil.copytree(SOURCES, output / "theme" / "js")
+        return output, output / "theme" / "js"
+
+    output, js = pelican_copy("first")
+    assert minify.minify_cached(output, js, ESBUILD, cache) == (len(theme_scripts(SOURCES)), True)
+    first = scripts_of(js)
+    assert len(runs) == 2  # the bundles, then every script
+    output, js = pelican_copy("second")
+    assert minify.minify_cached(output, js, ESBUILD, cache) == (len(first), False)
+    assert len(runs) == 2
+    assert scripts_of(js) == first
+    # One script changed: esbuild runs, and the result is esbuild's for these sources.
+    output, js = pelican_copy("third")
+    (js / "compare" / "tray.js").write_text((js / "compare" / "tray.js").read_text(encoding="utf-8") + "\nexport const added = 1;\n", encoding="utf-8")
+    reference = shutil.copytree(js, tmp_path / "reference")
+    assert minify.minify_cached(output, js, ESBUILD, cache)[1] is True
+    minify_scripts(reference, ESBUILD)
+    assert scripts_of(js) == scripts_of(reference)
+    # Another esbuild (another binary, or another version of its package): esbuild runs again.
+    output, js = pelican_copy("fourth")
+    assert minify.minify_cached(output, js, ESBUILD, cache)[1] is True  # the sources went back to the first's
+    monkeypatch.setattr(minify, "esbuild_identity", lambda tool: b"another esbuild")
+    output, js = pelican_copy("fifth")
+    assert minify.minify_cached(output, js, ESBUILD, cache)[1] is True
+    assert scripts_of(js) == first
