@@ -462,9 +462,9 @@ def staged_sizes(monkeypatch) -> list[set[str]]:
     seen: list[set[str]] = []
     apply = build_module.apply_staged
 
-    def spy(tree, marker):
+    def spy(tree, marker, *args, **kwargs):
         seen.append(set(regular_files(tree.staging)))
-        return apply(tree, marker)
+        return apply(tree, marker, *args, **kwargs)
 
     monkeypatch.setattr(build_module, "apply_staged", spy)
     return seen
