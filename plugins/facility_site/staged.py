@@ -71,6 +71,14 @@ def site_files(folder: str | os.PathLike) -> dict[str, str]:
     return _regular_where(folder, _every)
 
 
+def site_paths(folder: str | os.PathLike) -> set[str]:
+    """The relative POSIX paths of `site_files(folder)`, without where each is now (no OS path made for each)."""
+    tree = tree_for(folder)
+    if tree is None:
+        return set(_regular_where(folder, _every))
+    return tree.kept | _regular_where(tree.staging, _every).keys()
+
+
 def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -> dict[str, str]:
     """The files of `site_files(folder)` whose relative path `wanted` accepts, found without an lstat
     of every file: a reader of a few kinds of file (the data files) walks 47,000 files at 30,000

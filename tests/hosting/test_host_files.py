@@ -164,6 +164,62 @@ def test_cache_rules_cover_a_tree_with_photos_and_a_search_folder_once_each(tmp_
         assert headers_for(rules, url)["cache-control"] == REVALIDATE, url
 
 
+def _rules_file_by_file(files: set[str]) -> list[tuple[str, str]]:
+    """cache_rules as it was written before session 12: each file's path walked folder by folder (the reference)."""
+    from facility_site.hosting.headers import is_immutable
+
+    folders: dict[str, tuple[set[str], set[str]]] = {"": (set(), set())}
+    for relative in files:
+        parts = relative.split("/")
+        prefix = ""
+        for part in parts[:-1]:
+            folders.setdefault(prefix, (set(), set()))[1].add(part)
+            prefix += part + "/"
+        folders.setdefault(prefix, (set(), set()))[0].add(parts[-1])
+    immutable = [prefix for prefix in folders if prefix and is_immutable(prefix)]
+    rules = []
+
+    def cover(prefix):
+        if prefix in immutable:
+            rules.append((f"/{prefix}*", IMMUTABLE))
+            return
+        if prefix and not any(path.startswith(prefix) for path in immutable):
+            rules.append((f"/{prefix}*", REVALIDATE))
+            return
+        names, subfolders = folders[prefix]
+        if "index.html" in names:
+            rules.append((f"/{prefix}", REVALIDATE))
+        if names:
+            rules.append((f"/{prefix}:file", REVALIDATE))
+        if len(subfolders) > 1 and all(f"{prefix}{name}/" in immutable for name in subfolders):
+            rules.append((f"/{prefix}:folder/*", IMMUTABLE))
+            return
+        for name in sorted(subfolders):
+            cover(f"{prefix}{name}/")
+
+    cover("")
+    return rules
+
+
+def test_cache_rules_from_the_folders_alone_are_the_rules_of_walking_every_file():
+    """cache_rules_of cuts each path once and looks only into the folders above an immutable one;
+    on random trees (hashed search folders, photos, theme/vendor, pages, files at every level) it
+    gives the rules, in the order, of the file-by-file walk it replaced."""
+    import random
+
+    from facility_site.hosting.headers import cache_rules_of
+
+    pick = random.Random(12)
+    pieces = ["index.html", "a.json", "sitemap.xml", "x/index.html", "x/y/z.css"]
+    tops = ["search/{h}/", "search/", "search/{h}/text/", "photos/", "theme/vendor/", "theme/css/", "theme/", "pref/tokyo/", "facilities/{h}/", ""]
+    for _case in range(300):
+        files = set()
+        for _file in range(pick.randint(0, 12)):
+            top = pick.choice(tops).format(h=f"{pick.randrange(16**10):010x}" if pick.random() < 0.8 else "not-a-hash")
+            files.add(top + pick.choice(pieces))
+        assert cache_rules_of(files) == _rules_file_by_file(files), sorted(files)
+
+
 def test_netlify_toml_builds_with_make_publish_into_output():
     config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
     assert config["build"]["publish"] == "output"

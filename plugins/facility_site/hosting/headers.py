@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from ..settings import resolve
-from ..staged import site_files
+from ..staged import site_paths
 from .policy import SECURITY_HEADERS, content_security_policy
 
 logger = logging.getLogger(__name__)
@@ -40,45 +40,76 @@ IMMUTABLE_FOLDERS = (
 )
 
 
+# IMMUTABLE_FOLDERS as one pattern: one match per folder of the site (35,000 at 30,000 facilities).
+_IMMUTABLE_FOLDER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in IMMUTABLE_FOLDERS))
+
+
 def is_immutable(folder: str) -> bool:
-    return any(pattern.fullmatch(folder) for pattern in IMMUTABLE_FOLDERS)
+    return _IMMUTABLE_FOLDER.fullmatch(folder) is not None
 
 
 def cache_rules(output: Path) -> list[tuple[str, str]]:
     """(path pattern, Cache-Control) pairs covering every file of `output` exactly once."""
-    # Folders and files from the site's file list (staged.py: written and kept files alike), not a walk
-    # of `output`: a rebuild's staging folder holds only what changed. No sorting of 40,000 Paths either.
-    folders: dict[str, tuple[set[str], set[str]]] = {"": (set(), set())}  # prefix -> (file names, subfolder names)
-    for relative in site_files(output):
-        parts = relative.split("/")
-        prefix = ""
-        for part in parts[:-1]:
-            folders.setdefault(prefix, (set(), set()))[1].add(part)
-            prefix += part + "/"
-        folders.setdefault(prefix, (set(), set()))[0].add(parts[-1])
-    immutable = [prefix for prefix in folders if prefix and is_immutable(prefix)]
+    # The site's file list (staged.py: written and kept files alike), not a walk of `output`: a rebuild's
+    # staging folder holds only what changed.
+    return cache_rules_of(site_paths(output))
+
+
+def cache_rules_of(files: set[str]) -> list[tuple[str, str]]:
+    """cache_rules for a site of these files (relative POSIX paths).
+
+    Only the folders above an immutable one ("mixed": the top, search/, theme/) need their own files
+    and subfolders; any other folder is one rule. So each file is only cut at its last slash, and each
+    folder matched once (no per-file walk of its path: a third of a one-record rebuild's tail at
+    30,000 facilities).
+    """
+    direct = {relative[: relative.rfind("/") + 1] for relative in files}  # the folder of each file ("" at the top)
+    folders = set(direct)
+    for folder in direct:  # and every folder above those
+        cut = folder.rfind("/", 0, len(folder) - 1)
+        while cut >= 0:
+            parent = folder[: cut + 1]
+            if parent in folders:
+                break
+            folders.add(parent)
+            cut = parent.rfind("/", 0, cut)
+    folders.add("")
+    match = _IMMUTABLE_FOLDER.fullmatch
+    immutable = {folder for folder in folders if folder and match(folder)}
+    mixed = {""}  # the folders holding an immutable one
+    for folder in immutable:
+        cut = folder.rfind("/", 0, len(folder) - 1)
+        while cut >= 0:
+            mixed.add(folder[: cut + 1])
+            cut = folder.rfind("/", 0, cut)
+    subfolders: dict[str, set[str]] = {folder: set() for folder in mixed}
+    for folder in folders:
+        if folder:
+            parent = folder[: folder.rfind("/", 0, len(folder) - 1) + 1]
+            if parent in subfolders:
+                subfolders[parent].add(folder[len(parent) : -1])
     rules: list[tuple[str, str]] = []
 
     def cover(prefix: str) -> None:
         if prefix in immutable:
             rules.append((f"/{prefix}*", IMMUTABLE))
             return
-        if prefix and not any(path.startswith(prefix) for path in immutable):
+        if prefix not in mixed:
             rules.append((f"/{prefix}*", REVALIDATE))
             return
         # A folder holding an immutable one: its own files by one placeholder rule (`:file` is one
         # path segment, so it also covers sitemap.xml, written after this file), then each subfolder.
-        names, subfolders = folders[prefix]
-        if "index.html" in names:
+        if prefix + "index.html" in files:
             rules.append((f"/{prefix}", REVALIDATE))
-        if names:
+        if prefix in direct:
             rules.append((f"/{prefix}:file", REVALIDATE))
-        if len(subfolders) > 1 and all(f"{prefix}{name}/" in immutable for name in subfolders):
+        names = subfolders[prefix]
+        if len(names) > 1 and all(f"{prefix}{name}/" in immutable for name in names):
             # Only hashed folders (search/<group hash>/, one per data group): one rule for them all,
             # which also covers the folders of a later build (hosts read at most 100 rules).
             rules.append((f"/{prefix}:folder/*", IMMUTABLE))
             return
-        for name in sorted(subfolders):
+        for name in sorted(names):
             cover(f"{prefix}{name}/")
 
     cover("")
