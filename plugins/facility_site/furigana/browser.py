@@ -29,17 +29,20 @@ puts the longest chunk that matches at each place of a rendered text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import logging
+import os
+import pickle
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..cache import BuildCache, Fingerprint, UncacheableError
-from ..staged import site_files, site_files_where, write_files
+from ..staged import site_files, site_files_where, tree_for, write_files
 from .reading import HAS_KANJI, KANJI_CHARS, Furigana, Segments, notation
 from .transform import TEXT_RUNS, in_browser
 
@@ -47,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 OUTPUT_FILE = "furigana/readings.json"
 READINGS_DIR = "furigana"
+_READINGS_PREFIX = READINGS_DIR + "/"
 # The build cache's file of what each data file reads as (ReadingsMemo).
 CACHE_NAME = "readings"
 # Data that is never shown as text (the search word index), the readings
@@ -277,6 +281,11 @@ def readings_dictionary(texts: Iterable[str], furigana: Furigana) -> list[str]:
 Summary = tuple[frozenset, frozenset]
 
 
+def _opened(summary: Summary | bytes) -> Summary:
+    """A summary as the build cache keeps it (pickled on its own, ReadingsMemo.as_dict) or as computed."""
+    return pickle.loads(summary) if type(summary) is bytes else summary
+
+
 def _summary(reader: _Reader, texts: Iterable[str]) -> Summary:
     """A unit's chunks and (word, reading) pairs: the union of its texts' (each text read once per build)."""
     texts = set(texts)
@@ -297,35 +306,52 @@ class ReadingsMemo:
     Furigana.cache_identity); the code and the dictionary are in the cache's code key.
     """
 
-    def __init__(self, phrases: bytes, units: dict | None = None, files: dict | None = None, sums: _Sums | None = None):
+    def __init__(self, phrases: bytes, units: dict | None = None, files: dict | None = None, sums: _Sums | None = None, stats: dict | None = None):
         self.phrases = phrases
         self.units: dict[bytes, Summary] = units or {}
         self.files: dict[bytes, tuple[bytes, bytes]] = files or {}
         # The site-wide part of the last build (_Sums), so a rebuild takes away and adds only the units that changed.
         self.sums = sums
+        # Path in the site -> (inode, size, mtime_ns, digest) of each data file read and each readings file
+        # written, as the last build left them (FileStats): the same file is not read again.
+        self.stats: dict[str, tuple[int, int, int, bytes]] = stats or {}
 
     def as_dict(self) -> dict:
-        """One flat table (`units` under b"u" + key, `files` under b"f" + key): the build cache then
-        writes only the entries a rebuild changed beside it (BuildCache.save(changes=True))."""
+        """One flat table (`units` under b"u" + key, `files` under b"f" + key, `stats` under b"s" + path):
+        the build cache then writes only the entries a rebuild changed beside it (BuildCache.save(changes=True))."""
         table: dict = {"phrases": self.phrases}
         if self.sums is not None:
             table["sums"] = self.sums
+        # Each unit's summary pickled on its own: a rebuild loads them as bytes and opens only the few it
+        # uses (_opened); loading 5,000 summaries as sets of tuples was most of its readings' time.
+        self.pack()
         table.update((b"u" + key, summary) for key, summary in self.units.items())
         table.update((b"f" + key, file) for key, file in self.files.items())
+        table.update((b"s" + path.encode(), stat) for path, stat in self.stats.items())
         return table
+
+    def pack(self) -> None:
+        """Each unit's summary pickled on its own, as the build cache keeps it (a clean build does this while
+        its pages render: early_readings)."""
+        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+        self.units = {key: summary if type(summary) is bytes else dump(summary) for key, summary in self.units.items()}
 
     @classmethod
     def from_dict(cls, data: dict, phrases: bytes) -> ReadingsMemo:
         if data.get("phrases") != phrases:
             return cls(phrases)
-        units, files = {}, {}
+        units, files, stats = {}, {}, {}
         for key, value in data.items():
-            if isinstance(key, bytes) and key[:1] == b"u":
-                units[key[1:]] = value
-            elif isinstance(key, bytes) and key[:1] == b"f":
-                files[key[1:]] = value
+            if isinstance(key, bytes):
+                kind = key[:1]
+                if kind == b"u":
+                    units[key[1:]] = value
+                elif kind == b"f":
+                    files[key[1:]] = value
+                elif kind == b"s":
+                    stats[key[1:].decode()] = value
         sums = data.get("sums")
-        return cls(phrases, units, files, sums if isinstance(sums, _Sums) else None)
+        return cls(phrases, units, files, sums if isinstance(sums, _Sums) else None, stats)
 
 
 class _Sums:
@@ -348,10 +374,10 @@ class _Sums:
             return None
         pairs = self.pairs.copy()
         for key, times in went.items():
-            for pair in summaries[key][1]:
+            for pair in _opened(summaries[key])[1]:
                 pairs[pair] -= times
         for key, times in came.items():
-            for pair in summaries[key][1]:
+            for pair in _opened(summaries[key])[1]:
                 pairs[pair] += times
         return +pairs  # without the pairs no unit holds any longer
 
@@ -391,20 +417,39 @@ class ReadingsInputs:
     code). One walk of the output finds both kinds of file.
     """
 
-    def __init__(self, output: Path, theme_js: Path):
+    def __init__(self, output: Path, theme_js: Path, known: dict[str, tuple] | None = None):
         self._output = output
         self._files = site_files_where(output, _read_for_readings)
         self.site_texts = list(strings_in_scripts(theme_js)) + list(strings_in_config_blocks(output, self._files))
         self.site_key = _digest(b"site", *(text.encode() for text in self.site_texts))
         self._keys: list[bytes] | None = None
+        # Path -> (inode, size, mtime_ns, digest) of the data files as the last build read them (ReadingsMemo.stats):
+        # a file that is still that very file (kept from the previous output) is not read to know its digest.
+        self._known = known or {}
+        self.stats: dict[str, tuple[int, int, int, bytes]] = {}  # the same, for this build's data files
 
-    def data(self) -> Iterator[tuple[str, bytes, bytes]]:
-        """(path in the site, digest of its bytes, its bytes) of each data file whose text can be shown, in order."""
+    def data(self) -> Iterator[tuple[str, bytes, Callable[[], bytes]]]:
+        """(path in the site, digest of its bytes, a function giving its bytes) of each data file whose text
+        can be shown, in order."""
         keys: list[bytes] = []
-        for path, data in data_bytes(self._output, self._files):
-            key = _digest(b"data", data)
+        files, known, stats = self._files, self._known, self.stats
+        for path in sorted(r for r in files if r.endswith(".json")):
+            if _SKIP_DATA.search(path):
+                continue
+            location = files[path]
+            stat = os.stat(location)
+            signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            entry = known.get(path)
+            if entry is not None and entry[:3] == signature:
+                key = entry[3]
+                load = functools.partial(_read_bytes, location)
+            else:
+                data = _read_bytes(location)
+                key = _digest(b"data", data)
+                load = functools.partial(_given, data)
+            stats[path] = (*signature, key)
             keys.append(path.encode() + b"\0" + key)
-            yield path, key, data
+            yield path, key, load
         self._keys = keys
 
     def digest(self) -> bytes:
@@ -437,20 +482,20 @@ def readings_files(
         return found
 
     if inputs is None:
-        inputs = ReadingsInputs(output, theme_js)
+        inputs = ReadingsInputs(output, theme_js, previous.stats)
     site_texts, site_key = inputs.site_texts, inputs.site_key
-    site_units = [summary_of(site_key, lambda: site_texts)]
+    site_units = [_opened(summary_of(site_key, lambda: site_texts))]
     site_keys = [site_key]
     chunked: dict[str, tuple[bytes, Summary]] = {}
-    for path, key, data in inputs.data():
+    for path, key, load in inputs.data():
         try:
-            summary = summary_of(key, lambda data=data: _strings_in_json(data.decode("utf-8")))
+            summary = summary_of(key, lambda load=load: _strings_in_json(load().decode("utf-8")))
         except (UnicodeDecodeError, ValueError):
             continue
         if _CHUNKED_DATA.match(path):
             chunked[f"{READINGS_DIR}/{path}"] = (key, summary)
         else:
-            site_units.append(summary)
+            site_units.append(_opened(summary))
             site_keys.append(key)
     # Every reading each word got over the whole site; a word read one way everywhere is a chunk of its own.
     # Counted per unit, so a rebuild brings the last build's counts up to date by the units that changed.
@@ -462,9 +507,9 @@ def readings_files(
         pair_counts = Counter()
         for key, times in unit_counts.items():
             if times == 1:
-                pair_counts.update(units[key][1])  # counted in C: most units are in the site once
+                pair_counts.update(_opened(units[key])[1])  # counted in C: most units are in the site once
             else:
-                for pair in units[key][1]:
+                for pair in _opened(units[key])[1]:
                     pair_counts[pair] += times
     words: dict[str, set[str]] = {}
     for base, read in pair_counts:
@@ -486,6 +531,7 @@ def readings_files(
             files[path] = kept[1]
             reused[key] = kept
             continue
+        summary = _opened(summary)
         own = summary[1]
         context = _digest(site_part, *sorted(f"{base}\0{singles[base]}".encode() for base in {b for b, _r in own} if base in singles))
         data = kept[1] if kept is not None and kept[0] == context else _json(sorted(_entries([summary], singles, written) - everywhere))
@@ -495,9 +541,55 @@ def readings_files(
         fresh = sum(1 for key in units if key not in previous.units)
         logger.debug("facility_site: furigana: %d of %d data files read again (readings cache)", fresh, len(units))
         memo.units, memo.files = units, reused
+        # This build's data files, and the last build's readings files (write_readings replaces those).
+        memo.stats = {**{path: stat for path, stat in previous.stats.items() if path.startswith(_READINGS_PREFIX)}, **inputs.stats}
         same = sums is not None and sums.units == unit_counts and sums.pairs == pair_counts and same_site
         memo.sums = sums if same else _Sums(unit_counts, pair_counts, site_part, singles)
     return files
+
+
+def _read_bytes(location: str) -> bytes:
+    with open(location, "rb") as file:
+        return file.read()
+
+
+def _given(data: bytes) -> bytes:
+    return data
+
+
+def _write_kept(output: Path, files: dict[str, bytes], known: dict[str, tuple]) -> dict[str, tuple[int, int, int, bytes]]:
+    """staged.write_files for the readings files, without reading the previous output's copy of a file whose
+    bytes and file the last build recorded (`known`: path -> (inode, size, mtime_ns, SHA-256 of the bytes));
+    returns the same record of every file for the next build."""
+    tree = tree_for(output)
+    if tree is None:  # not a build.py build: no previous output to keep from
+        write_files(output, files.items())
+        return {}
+    old_root = os.fspath(tree.output) + os.sep
+    new_root = os.fspath(output) + os.sep
+    record: dict[str, tuple[int, int, int, bytes]] = {}
+    rest = []
+    for relative, data in files.items():
+        digest = hashlib.sha256(data).digest()
+        entry = known.get(relative)
+        if entry is not None and entry[3] == digest:
+            try:
+                stat = os.stat(old_root + relative)
+            except OSError:
+                stat = None
+            if stat is not None and (stat.st_ino, stat.st_size, stat.st_mtime_ns) == entry[:3]:
+                tree.keep(relative)  # the very file the last build recorded with these bytes
+                record[relative] = entry
+                continue
+        rest.append((relative, data, digest))
+    write_files(output, ((relative, data) for relative, data, _digest in rest))
+    for relative, _data, digest in rest:
+        try:
+            stat = os.stat((old_root if relative in tree.kept else new_root) + relative)
+        except OSError:
+            continue
+        record[relative] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, digest)
+    return record
 
 
 def _json(entries: list[str]) -> bytes:
@@ -536,8 +628,10 @@ def early_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
     """
     cached = _cached_memo(furigana, cache)
     memo = cached or ReadingsMemo(b"")
-    inputs = ReadingsInputs(output, theme_js)
+    inputs = ReadingsInputs(output, theme_js, memo.stats)
     files = readings_files(output, theme_js, furigana, memo, inputs)
+    if cached is not None:
+        memo.pack()  # here, beside the render worker, rather than when write_readings saves it
     return EarlyReadings(inputs.digest(), files, memo, cached is not None)
 
 
@@ -551,9 +645,11 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
     changed or came since are read).
     """
     if early is not None:
-        inputs = ReadingsInputs(output, theme_js)
+        inputs = ReadingsInputs(output, theme_js)  # every file read again: a later generator may have rewritten one
         if inputs.digest() == early.inputs:
             files = early.files
+            readings = {path: stat for path, stat in early.memo.stats.items() if path.startswith(_READINGS_PREFIX)}
+            early.memo.stats = {**readings, **inputs.stats}
         else:
             logger.debug("facility_site: furigana: the data files changed after the readings were read; reading them again")
             files = readings_files(output, theme_js, furigana, early.memo, inputs)
@@ -563,7 +659,11 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         files = readings_files(output, theme_js, furigana, memo)
         save = memo is not None
     # Each kept from the previous output when the bytes are the same (staged.py).
-    write_files(output, files.items())
+    if memo is None:
+        write_files(output, files.items())
+    else:
+        written = _write_kept(output, files, memo.stats)
+        memo.stats = {**{path: stat for path, stat in memo.stats.items() if not path.startswith(_READINGS_PREFIX)}, **written}
     if save:
         cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE
