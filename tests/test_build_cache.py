@@ -386,6 +386,12 @@ def _tables(cache) -> dict:
         sums = table.pop("sums", None)
         if sums is not None:
             table["sums"] = (dict(sums.units), dict(sums.pairs), sums.site_part, sums.singles)
+        if name == "readings":
+            for key, value in table.items():
+                if isinstance(key, bytes) and key[:1] == b"u":  # each summary pickled on its own: by content
+                    table[key] = pickle.loads(value) if isinstance(value, bytes) else value
+                elif isinstance(key, bytes) and key[:1] == b"s":  # a file's inode and time are those of its output
+                    table[key] = (value[1], value[3])  # its size and digest
         loaded[name] = table
     return loaded
 

@@ -7,6 +7,7 @@ search/<hash>/ folder, as a rebuild does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -138,3 +139,66 @@ def test_the_site_wide_counts_follow_the_units_and_an_edit_that_changes_no_such_
     expected, sums = fresh_sums()
     assert edited == expected
     assert memo.sums.pairs == sums.pairs != before.pairs and memo.sums.singles == sums.singles
+
+
+def test_a_data_file_that_is_still_the_file_last_read_is_not_read_again(site, tmp_path, monkeypatch):
+    """ReadingsMemo.stats: a data file with the inode, size and modification time the last build recorded is
+    known by its recorded digest (a rebuild keeps most data files from the previous output); any other is read."""
+    from facility_site.furigana import browser
+
+    copy = shutil.copytree(site, tmp_path / "site")
+    memo = ReadingsMemo(b"phrases")
+    first, _calls = readings(copy, memo)
+    opened = []
+    read_bytes = browser._read_bytes
+    monkeypatch.setattr(browser, "_read_bytes", lambda location: opened.append(location) or read_bytes(location))
+    again, _calls = readings(copy, memo)
+    assert again == first and opened == []
+    # A file replaced (a new inode, as the build writes every file): read again, and its new text read.
+    chunk = copy / "facility-data" / "0.json"
+    text = chunk.read_text(encoding="utf-8")
+    word = next(s for s in _strings_in_json(text) if "区" in s or "市" in s)
+    chunk.unlink()
+    chunk.write_text(text.replace(f'"{word}"', f'"{word}の新しい教室"'), encoding="utf-8")
+    edited, _calls = readings(copy, memo)
+    assert opened == [str(chunk)]
+    assert edited == readings(copy)[0]
+
+
+def test_a_readings_file_the_last_build_wrote_with_these_bytes_is_kept_without_reading_it(tmp_path, monkeypatch):
+    """write_readings under build.py (a staged build): the previous output's readings file is kept (not
+    staged) when it is the very file recorded with the same bytes; it is not read to find that out."""
+    from facility_site import staged
+    from facility_site.furigana.browser import _write_kept
+
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    (output / "furigana").mkdir(parents=True)
+    files = {"furigana/readings.json": b'["a"]', "furigana/facility-data/0.json": b'["b"]'}
+    for relative, data in files.items():
+        (output / relative).parent.mkdir(parents=True, exist_ok=True)
+        (output / relative).write_bytes(data)
+    tree = staged.StagedTree(staging, output)
+    staged.register(tree)
+    try:
+        staging.mkdir()
+        # As the last build recorded them: what the first build in staging wrote, moved into the output.
+        recorded = {}
+        for relative in files:
+            stat = (output / relative).stat()
+            recorded[relative] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, hashlib.sha256(files[relative]).digest())
+
+        def no_reading(*_args, **_kwargs):
+            raise AssertionError("read the previous output's file")
+
+        monkeypatch.setattr(staged.Path, "read_bytes", no_reading)
+        new = {**files, "furigana/facility-data/0.json": b'["cc"]'}  # one of them changed (another size: not read to compare)
+        record = _write_kept(staging, new, recorded)
+        monkeypatch.undo()
+        assert tree.kept == {"furigana/readings.json"}
+        assert (staging / "furigana/facility-data/0.json").read_bytes() == b'["cc"]'
+        assert not (staging / "furigana/readings.json").exists()
+        assert record["furigana/readings.json"] == recorded["furigana/readings.json"]
+        stat = (staging / "furigana/facility-data/0.json").stat()
+        assert record["furigana/facility-data/0.json"][:3] == (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    finally:
+        staged.unregister(tree)
