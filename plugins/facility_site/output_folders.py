@@ -14,10 +14,11 @@ each folder they are in (`folders`), as they were when that apply ended:
   stale files are the recorded ones this build neither wrote nor kept;
 - any other folder (changed since, replaced, or new) is listed as before,
   and so is every folder in it that the snapshot does not know;
-- a folder changed less than RACY_NS before the snapshot was taken is
-  listed again by the next build whatever its change time: a change made
-  within the same clock tick as the build's own (the file system's clock is
-  coarse) would not move it.
+- a folder whose change time is later than RACY_NS before the last apply
+  started (the snapshot's `taken`) is listed again by the next build
+  whatever its change time: every folder that apply changed, and any folder
+  changed while it ran; a change made within the same tick of the file
+  system's coarse clock as the build's own would not move it.
 
 Without a snapshot for this output (the first build, no build cache,
 another output folder, a stopped apply) the whole output is listed, and
