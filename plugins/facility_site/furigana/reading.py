@@ -20,6 +20,8 @@ gets no ruby (kana, Latin letters, digits, punctuation).
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -504,9 +506,21 @@ class Furigana:
         self.piece_sighted: set[int] = set()
         # The words the browser puts on from words.json (shared.SharedWords), set before any page is written.
         self.shared = None
+        self._phrases_digest: bytes | None = None
 
     def __len__(self) -> int:
         return len(self._phrases)
+
+    def phrases_digest(self) -> bytes | None:
+        """A SHA-256 of the phrase table (the whole `cache_identity` before the shared words are chosen),
+        computed once: the table never changes after __init__. None for a table JSON cannot write."""
+        if self._phrases_digest is None:
+            try:
+                text = json.dumps(sorted(self._phrases.items()), ensure_ascii=False, separators=(",", ":"))
+            except (TypeError, ValueError):
+                return None
+            self._phrases_digest = hashlib.sha256(b"phrases:" + text.encode()).digest()
+        return self._phrases_digest
 
     def cache_identity(self) -> dict:
         """What the readings depend on besides the code and the dictionary (both in the cache's code key)."""

@@ -154,7 +154,7 @@ def choose_words(
     """
     readings: dict[str, set[str]] = {}
     always: set[str] = set()
-    for base, read in words_of(furigana, labels):
+    for base, read in _label_words(furigana, labels, memo):
         readings.setdefault(base, set()).add(read)
         always.add(base)
     records = list(records)
@@ -165,6 +165,7 @@ def choose_words(
     else:
         known = dict(memo)
         previous = known.pop(_TALLY, None)
+        labels_entry = known.pop(_LABELS, None)
         memo.clear()
         found_of: dict = {}
         record_keys = []
@@ -184,6 +185,7 @@ def choose_words(
             tally.records = counts
         memo.update(found_of)
         memo[_TALLY] = tally
+        memo[_LABELS] = labels_entry
         logger.debug("facility_site: furigana: %d of %d record texts read again (shared words cache)", fresh, len(records))
     count = tally.count
     for base, reads in tally.reads.items():
@@ -197,6 +199,25 @@ def choose_words(
 
 # The shared-words memo's entry for the sums over its records (its other keys are bytes).
 _TALLY = "tally"
+# Its entry for the words of the site's own labels: (a digest of the labels, their (base, reading) pairs).
+_LABELS = "labels"
+
+
+def _label_words(furigana: Furigana, labels: Iterable[str], memo: dict | None) -> tuple[tuple[str, str], ...]:
+    """words_of(furigana, labels), from `memo` when the labels are those it was made for (every rebuild that
+    changed no template or label of the code: reading the 2,000-odd labels again was a tenth of a second).
+    The memo is for one phrase table (furigana/writer.py), and the analyser is in the cache's code key.
+    Stores the labels' entry in `memo` (a new object only when the labels changed)."""
+    labels = list(labels)
+    if memo is None:
+        return tuple(words_of(furigana, labels))
+    digest = hashlib.sha256("\0".join(labels).encode()).digest()
+    stored = memo.get(_LABELS)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest:
+        return stored[1]
+    found = tuple(words_of(furigana, labels))
+    memo[_LABELS] = (digest, found)
+    return found
 
 
 class _Tally:

@@ -88,11 +88,8 @@ def site_words(
     labels = [*template_labels(templates), *code_labels(Path(__file__).resolve().parent.parent)]
     memo = phrases = None
     if cache is not None and cache.enabled and furigana.shared is None:
-        try:
-            phrases = Fingerprint().digest(furigana.cache_identity())
-        except UncacheableError:
-            phrases = None
-        else:
+        phrases = furigana.phrases_digest()
+        if phrases is not None:
             # One flat table (the phrase table's digest beside the memo's entries), whose entries are
             # replaced, never changed in place: a rebuild writes only the changed ones beside it.
             stored = cache.load(WORDS_CACHE, changes=True)
