@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 import random
 
 import pytest
+from facility_site.cache import BuildCache
 from facility_site.geo.distance import haversine_km
-from facility_site.geo.nearby import CELL_DEGREES, Point, nearest, nearest_chords, nearest_since
+from facility_site.geo.nearby import CELL_DEGREES, NEARBY_CACHE, SINCE_CACHE, Point, cached_nearest, nearest, nearest_chords, nearest_since, points_key
 from sitebuild import ROOT
 
 
@@ -93,3 +95,33 @@ def test_an_update_around_moved_added_and_removed_offices_equals_computing_every
     assert len(changed) > 5 and removed.key not in again  # lists did change, beyond the moved offices themselves
     # Too much changed: None, and the caller computes every office.
     assert nearest_since(points[: len(points) // 2], 5, before, best) is None
+
+
+def test_a_rebuild_with_no_office_moved_reads_only_the_result(national, tmp_path, monkeypatch):
+    """The nearby offices' cache is two files: the result with its points' key, which a rebuild with no office
+    moved reads alone, and what nearest_since starts from, read only when an office moved, came or went."""
+    cache = BuildCache(tmp_path, key="test")
+    first = cached_nearest(national, 5, cache)
+    assert first == nearest(national, 5)
+    assert set(cache.load(NEARBY_CACHE)) == {"key", "found"}  # not the since-state: a third of the file to read
+    read = []
+    load = BuildCache.load
+    monkeypatch.setattr(BuildCache, "load", lambda self, name, changes=False: read.append(name) or load(self, name, changes))
+    assert cached_nearest(list(national), 5, cache) == first
+    assert read == [NEARBY_CACHE]
+    moved = [Point(p.key, p.lat + 0.002, p.lng) if i == 7 else p for i, p in enumerate(national)]
+    read.clear()
+    assert cached_nearest(moved, 5, cache) == nearest(moved, 5)
+    assert read == [NEARBY_CACHE, SINCE_CACHE]
+    # Without the result file (deleted, or discarded as damaged) the since-state still serves.
+    (tmp_path / f"{NEARBY_CACHE}.pickle").unlink()
+    assert cached_nearest(national, 5, cache) == first
+
+
+def test_the_points_key_is_every_float_s_own_bytes():
+    points = [Point("a", 35.0, 135.0), Point("b", 35.1, 135.0)]
+    assert points_key(points, 5) == points_key([Point("a", 35.0, 135.0), Point("b", 35.1, 135.0)], 5)
+    nudged = [points[0], Point("b", math.nextafter(35.1, 36.0), 135.0)]  # one unit in the last place
+    others = {points_key(nudged, 5), points_key(points, 4), points_key(points[::-1], 5), points_key([Point("a", 35.0, 135.0), Point("c", 35.1, 135.0)], 5)}
+    assert points_key(points, 5) not in others and len(others) == 4
+    assert points_key([Point("a", 0.0, 1.0)], 5) != points_key([Point("a", -0.0, 1.0)], 5)
