@@ -18,6 +18,7 @@ from pelican.writers import Writer
 
 from .. import collector
 from ..cache import BuildCache, Fingerprint, UncacheableError
+from ..pages.parallel import ForkedTask, worker_count
 from ..pages.reuse import may_reuse_pages
 from ..settings import resolve
 from ..visit.data import station_text
@@ -163,7 +164,11 @@ def prepare(generators) -> None:
         rebuild = _pages_to_reuse(cache, generators[0].settings)
         # A rebuild with keys reads the texts of the records whose words are not in the cache only.
         records = [_TextsOf(f) for f in _facilities(context)] if rebuild and keys is not None else _record_texts(context)
-        furigana.shared = site_words(furigana, context, Path(generators[0].settings["THEME"]) / "templates", records, cache, keys)
+        templates = Path(generators[0].settings["THEME"]) / "templates"
+        if rebuild and keys is not None and _fork_words(generators[0].settings, len(records)):
+            furigana.shared = _words_beside_catalog(furigana, context, templates, records, cache, keys)
+        else:
+            furigana.shared = site_words(furigana, context, templates, records, cache, keys)
         # Converted here, before the render workers fork: each worker would otherwise convert
         # every facility's texts it meets again (a facility is on its own page and on several lists).
         # Not when the previous build's pages are there to reuse: a rebuild renders only the pages
@@ -171,6 +176,32 @@ def prepare(generators) -> None:
         if not rebuild:
             warm(shown_texts(context, records), furigana)
     _BUILDS[str(generators[0].output_path)] = _Build(furigana)
+
+
+def _fork_words(settings: dict, records: int) -> bool:
+    """Whether a rebuild chooses its shared words in a forked process (the render_workers rule)."""
+    return worker_count(resolve(settings)["render_workers"], records) > 1
+
+
+def _words_beside_catalog(furigana: Furigana, context: dict, templates: Path, records: list, cache: BuildCache, keys: list[bytes]):
+    """site_words in a forked process, while this one works out the catalog's nearby offices; the shared words.
+
+    In a rebuild both stages come before anything else uses the second core (the search data's process
+    starts with the pages, pages/output.py), each about a third of a second at 30,000 facilities, and
+    neither needs the other: the words read the records' texts and their cache table, the nearby
+    offices read the records' locations and theirs. The forked process loads and saves the shared
+    words' table itself and hands back only the words (a few thousand); what it logs and prints is
+    said here when they are taken, after what the nearby offices said (pages/parallel.py ForkedTask).
+    """
+    task = ForkedTask(lambda: site_words(furigana, context, templates, records, cache, keys), "shared-words")
+    try:
+        catalog = context.get("facility_catalog")
+        if catalog is not None:
+            catalog.prepare_pages()
+    except BaseException:
+        task.stop()
+        raise
+    return task.result()
 
 
 def _theme_js(settings: dict) -> Path:

@@ -141,6 +141,11 @@ class Catalog:
         """Each located facility's nearest other facilities (facility page 「近くの事業所」)."""
         return nearby_offices(self.facilities, cache=self._cache)
 
+    def prepare_pages(self) -> None:
+        """Work out now what every facility page's variables need and is not made yet (the nearby offices),
+        for a caller that has this process free meanwhile (furigana/writer.py, while its words are read)."""
+        self.nearby  # noqa: B018 (a cached_property, computed once)
+
     def regions(self) -> list[RegionGroup]:
         return [
             RegionGroup(
