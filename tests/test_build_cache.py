@@ -253,10 +253,12 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_one_line(project, capsys, 
     project.cached_build()
     current = project.record("current")
     current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
-    # In the order the build reads them; a rebuild on two processes makes the search data in a forked process,
-    # whose notices are said where its result is taken: after the data chunks and the page manifest, which the
-    # build process reads to work out page keys meanwhile (SiteOutput.settle_parts).
-    damaged = ("records", "shared-words", "nearby", "facility-data", "pages", "search-rows", "search-text", "readings")
+    # In the order the build says them; a rebuild on two processes reads the shared words in a forked process,
+    # whose notice is said when its words are taken, after the nearby offices' (furigana/writer.py), and makes
+    # the search data in a forked process, whose notices are said where its result is taken: after the data
+    # chunks and the page manifest, which the build process reads to work out page keys meanwhile
+    # (SiteOutput.settle_parts).
+    damaged = ("records", "nearby", "shared-words", "facility-data", "pages", "search-rows", "search-text", "readings")
     for name in damaged:
         damage(project.cache / f"{name}.pickle")
     capsys.readouterr()
@@ -560,3 +562,42 @@ def test_the_page_manifest_records_the_output_files_and_a_kept_page_changed_sinc
     other = sorted(name for name in manifest if name.startswith("facilities/") and name != "facilities/current/index.html")[0]
     (project.output / other).write_text("<p>書き換えられたページ</p>", encoding="utf-8")
     assert_identical(project.cached_build(), project.clean_build())
+
+
+def test_a_rebuild_chooses_its_shared_words_in_a_forked_process_while_the_nearby_offices_are_worked_out(project, monkeypatch):
+    """furigana/writer.py: on more than one process a rebuild reads its shared words in a forked process, and the
+    build process computes the catalog's nearby offices meanwhile; one process, or a clean build, does neither."""
+    from facility_site.furigana import writer
+    from facility_site.pages.catalog import Catalog
+
+    events = []
+
+    class Spy(writer.ForkedTask):
+        def __init__(self, task, name):
+            events.append(("forked", name))
+            super().__init__(task, name)
+
+        def result(self):
+            events.append(("taken", self.name))
+            return super().result()
+
+    prepare_pages = Catalog.prepare_pages
+
+    def spied(self):
+        events.append(("nearby", "nearby" in vars(self)))  # not computed before
+        prepare_pages(self)
+
+    monkeypatch.setattr(writer, "ForkedTask", Spy)
+    monkeypatch.setattr(Catalog, "prepare_pages", spied)
+    clean = project.cached_build()
+    assert events == []  # a clean build: its shared words are needed before the render workers fork
+    current = project.record("current")
+    current.write_text(current.read_text(encoding="utf-8").replace("hires_last_year: 10~14名", "hires_last_year: 23"), encoding="utf-8")
+    cached = project.cached_build()
+    assert events == [("forked", "shared-words"), ("nearby", False), ("taken", "shared-words")]
+    assert cached["furigana/words.json"] == clean["furigana/words.json"]
+    assert_identical(cached, project.clean_build())
+    events.clear()
+    monkeypatch.setenv("FACILITY_SITE_WORKERS", "1")
+    project.cached_build()
+    assert events == []
