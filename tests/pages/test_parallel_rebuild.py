@@ -98,7 +98,9 @@ def test_a_rebuild_forks_the_search_data_and_half_the_page_keys_with_the_output_
     names = forked(monkeypatch)
     caplog.set_level(logging.DEBUG, logger="facility_site")
     assert build(two, str(tmp_path / "two")) == 0
-    assert names[:2] == ["write_search_data", "page-keys"]  # then the edited pages render ("render")
+    # The shared words (beside the nearby offices, furigana/writer.py), the search data, half the page keys;
+    # then the edited pages render ("render").
+    assert names[:3] == ["shared-words", "write_search_data", "page-keys"]
     forked_two = len(names)
     # Logged in the forked process, handed to the build's log: one record's search row made again.
     assert any("1 of " in message and "search rows computed again" in message for message in caplog.messages)
@@ -123,7 +125,7 @@ def test_a_search_data_half_that_fails_fails_the_rebuild_and_leaves_the_output(r
     monkeypatch.setattr(search_page, "search_files", exploded)
     names = forked(monkeypatch)
     assert build(conf, str(tmp_path / "out")) == 1
-    assert names == ["write_search_data"]
+    assert names == ["shared-words", "write_search_data"]  # the shared words taken before the search data failed
     assert "build failed: ValueError: search data exploded" in capsys.readouterr().err  # raised here as itself
     assert multiprocessing.active_children() == []
     assert files(tmp_path / "out") == before
