@@ -192,7 +192,8 @@ def test_while_the_search_data_runs_the_build_process_works_out_the_page_keys_an
     caplog.set_level(logging.DEBUG, logger="facility_site")
     assert build(two, str(tmp_path / "two")) == 0
     # Every key was worked out in the two seconds the search data took: no fork for the page keys.
-    assert names[0] == "write_search_data" and "page-keys" not in names
+    # (The shared words' fork comes and goes before, furigana/writer.py.)
+    assert names[:2] == ["shared-words", "write_search_data"] and "page-keys" not in names
     waited = [message for message in caplog.messages if "page keys worked out while write_search_data ran" in message]
     assert len(waited) == 1 and int(waited[0].split()[1]) > 400
     assert build(one, str(tmp_path / "one")) == 0
