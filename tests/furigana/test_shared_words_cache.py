@@ -74,3 +74,19 @@ def test_the_phrase_table_digest_follows_every_phrase_and_reading():
         {"新宿事業所": "しんじゅくじぎょうしょ"},
     ]
     assert len({digest, *(Furigana(other).phrases_digest() for other in others)}) == 4
+
+
+def test_the_page_and_readings_identities_follow_the_phrase_table_and_the_shared_words():
+    """page_identity (every page's key) and identity_digest (the readings memo's key) take the phrase table as its
+    digest: a changed reading changes both, the same table gives the same values, and the shared words change
+    the readings' identity (the pages compare them word by word instead, pages/reuse.py)."""
+    from facility_site.furigana.shared import SharedWords
+
+    table = {"新宿事業所": "しんじゅくじぎょうしょ"}
+    same, other = Furigana(dict(table)), Furigana({"新宿事業所": "しんじゅくじぎょうじょ"})
+    assert Furigana(table).page_identity() == same.page_identity() != other.page_identity()
+    assert Furigana(table).identity_digest() == same.identity_digest() != other.identity_digest()
+    with_words = Furigana(dict(table))
+    with_words.shared = SharedWords({"事業": "じぎょう"})
+    assert with_words.identity_digest() not in (same.identity_digest(), None)
+    assert with_words.page_identity() != same.page_identity()  # "shared words": True

@@ -610,10 +610,12 @@ def _cached_memo(furigana: Furigana, cache: BuildCache | None) -> ReadingsMemo |
     """The build cache's memo of the readings for this phrase table, or None when the build cache cannot keep one."""
     if cache is None or not cache.enabled:
         return None
-    try:
-        phrases = Fingerprint().digest(furigana.cache_identity())
-    except UncacheableError:
-        return None
+    phrases = furigana.identity_digest()  # one JSON text hashed, not the 30,000 names walked (about 0.2 s)
+    if phrases is None:
+        try:
+            phrases = Fingerprint().digest(furigana.cache_identity())
+        except UncacheableError:
+            return None
     return ReadingsMemo.from_dict(cache.load(CACHE_NAME, changes=True), phrases)
 
 
