@@ -31,6 +31,8 @@ import os
 from collections.abc import Iterable
 from stat import S_ISDIR
 
+from .staged import folders_of
+
 # The build cache's table: {"output": real path, "taken": ns, "folders": {folder: (inode, ctime_ns)}, "files": set}.
 CACHE_NAME = "output-folders"
 # A folder whose change time is this close to the snapshot's time is listed by the next build anyway.
@@ -101,15 +103,7 @@ def save(cache, output: str, files: set[str], taken: int, previous: Snapshot | N
             look = touched
         else:
             folders = {}
-            look = {""}
-            for relative in files:
-                cut = relative.rfind("/")
-                while cut >= 0:
-                    folder = relative[: cut + 1]
-                    if folder in look:
-                        break
-                    look.add(folder)
-                    cut = relative.rfind("/", 0, cut)
+            look = folders_of(files)
         for folder in look:
             try:
                 stat = os.lstat(folder or ".", dir_fd=top)

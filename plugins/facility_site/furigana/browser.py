@@ -542,10 +542,18 @@ def readings_files(
         logger.debug("facility_site: furigana: %d of %d data files read again (readings cache)", fresh, len(units))
         memo.units, memo.files = units, reused
         # This build's data files, and the last build's readings files (write_readings replaces those).
-        memo.stats = {**{path: stat for path, stat in previous.stats.items() if path.startswith(_READINGS_PREFIX)}, **inputs.stats}
+        memo.stats = _stats_with(previous.stats, inputs.stats)
         same = sums is not None and sums.units == unit_counts and sums.pairs == pair_counts and same_site
         memo.sums = sums if same else _Sums(unit_counts, pair_counts, site_part, singles)
     return files
+
+
+def _stats_with(readings: dict[str, tuple], data: dict[str, tuple]) -> dict[str, tuple]:
+    """ReadingsMemo.stats made of the readings files' records in `readings` and the data files' in `data`."""
+    return {
+        **{path: stat for path, stat in readings.items() if path.startswith(_READINGS_PREFIX)},
+        **{path: stat for path, stat in data.items() if not path.startswith(_READINGS_PREFIX)},
+    }
 
 
 def _read_bytes(location: str) -> bytes:
@@ -650,8 +658,7 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         inputs = ReadingsInputs(output, theme_js)  # every file read again: a later generator may have rewritten one
         if inputs.digest() == early.inputs:
             files = early.files
-            readings = {path: stat for path, stat in early.memo.stats.items() if path.startswith(_READINGS_PREFIX)}
-            early.memo.stats = {**readings, **inputs.stats}
+            early.memo.stats = _stats_with(early.memo.stats, inputs.stats)
         else:
             logger.debug("facility_site: furigana: the data files changed after the readings were read; reading them again")
             files = readings_files(output, theme_js, furigana, early.memo, inputs)
@@ -665,7 +672,7 @@ def write_readings(output: Path, theme_js: Path, furigana: Furigana, cache: Buil
         write_files(output, files.items())
     else:
         written = _write_kept(output, files, memo.stats)
-        memo.stats = {**{path: stat for path, stat in memo.stats.items() if not path.startswith(_READINGS_PREFIX)}, **written}
+        memo.stats = _stats_with(written, memo.stats)
     if save:
         cache.save(CACHE_NAME, memo.as_dict(), changes=True)
     return output / OUTPUT_FILE

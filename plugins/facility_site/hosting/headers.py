@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from ..settings import resolve
-from ..staged import site_paths
+from ..staged import folders_of, site_paths
 from .policy import SECURITY_HEADERS, content_security_policy
 
 logger = logging.getLogger(__name__)
@@ -64,16 +64,7 @@ def cache_rules_of(files: set[str]) -> list[tuple[str, str]]:
     30,000 facilities).
     """
     direct = {relative[: relative.rfind("/") + 1] for relative in files}  # the folder of each file ("" at the top)
-    folders = set(direct)
-    for folder in direct:  # and every folder above those
-        cut = folder.rfind("/", 0, len(folder) - 1)
-        while cut >= 0:
-            parent = folder[: cut + 1]
-            if parent in folders:
-                break
-            folders.add(parent)
-            cut = parent.rfind("/", 0, cut)
-    folders.add("")
+    folders = folders_of(direct)  # and every folder above those
     match = _IMMUTABLE_FOLDER.fullmatch
     immutable = {folder for folder in folders if folder and match(folder)}
     mixed = {""}  # the folders holding an immutable one

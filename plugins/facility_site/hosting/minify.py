@@ -144,18 +144,15 @@ def esbuild_identity(esbuild: str | Path) -> bytes:
     return f"{os.path.realpath(tool)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{version}".encode()
 
 
-def scripts_key(js_folder: Path, scripts: list[Path], esbuild: str | Path) -> tuple[bytes, dict[str, bytes]]:
-    """(digest of everything minify_scripts' output depends on, each script's bytes by its path under `js_folder`)."""
+def scripts_key(js_folder: Path, scripts: list[Path], esbuild: str | Path) -> bytes:
+    """A digest of everything minify_scripts' output depends on: esbuild, its options, each script's path and bytes."""
     digest = hashlib.sha256()
     for part in (esbuild_identity(esbuild), "\0".join(COMMON_ARGS).encode(), "\0".join(BUNDLED_ENTRIES).encode()):
         digest.update(len(part).to_bytes(8, "big") + part)
-    sources = {}
     for path in scripts:
-        relative = path.relative_to(js_folder).as_posix()
-        data = sources[relative] = path.read_bytes()
-        for part in (relative.encode(), data):
+        for part in (path.relative_to(js_folder).as_posix().encode(), path.read_bytes()):
             digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.digest(), sources
+    return digest.digest()
 
 
 def minify_cached(output: Path, js_folder: Path, esbuild: str | Path, cache: BuildCache) -> tuple[int, bool]:
@@ -165,7 +162,7 @@ def minify_cached(output: Path, js_folder: Path, esbuild: str | Path, cache: Bui
     scripts = theme_scripts(js_folder)
     if not scripts:
         return 0, False
-    key, _sources = scripts_key(js_folder, scripts, esbuild)
+    key = scripts_key(js_folder, scripts, esbuild)
     stored = cache.load(CACHE_NAME)
     files = stored.get("files") if stored.get("key") == key else None
     ran = not isinstance(files, dict) or set(files) != {p.relative_to(js_folder).as_posix() for p in scripts}

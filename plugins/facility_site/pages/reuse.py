@@ -63,6 +63,11 @@ def may_reuse_pages(cache: BuildCache, settings: dict) -> bool:
     return bool(cache.enabled and settings.get(PREVIOUS_OUTPUT) and (cache.folder / "pages.pickle").is_file())
 
 
+def _shared_words(context: dict) -> dict[str, str] | None:
+    """ふりがな's shared words ({base: reading}) from the context's Furigana, None without them."""
+    return next((v.shared_words() for v in context.values() if hasattr(v, "page_identity")), None)
+
+
 class PageReuse:
     def __init__(self, cache: BuildCache, settings: dict, context: dict, fingerprint: Fingerprint | None = None):
         self.cache = cache
@@ -73,7 +78,7 @@ class PageReuse:
         self.site_key = self._site_key(settings, context) if cache.enabled else None
         self.manifest = cache.load("pages") if self.previous and self.site_key else {}
         # ふりがな's shared words ({base: reading}), None without them; the words whose reading changed.
-        self.shared_words = next((v.shared_words() for v in context.values() if hasattr(v, "page_identity")), None)
+        self.shared_words = _shared_words(context)
         self.changed_words = self._changed_words()
         self._folders: set[Path] = set()
         # Pages kept where they are: their manifest entries, just checked against the file (stat_matches).
@@ -84,8 +89,7 @@ class PageReuse:
     def still_current(self, settings: dict, context: dict) -> bool:
         """Whether the site key and the shared words are what they were when this was made (decisions made
         early, SiteOutput.settle_parts, still hold)."""
-        words = next((v.shared_words() for v in context.values() if hasattr(v, "page_identity")), None)
-        return self._site_key(settings, context) == self.site_key and words == self.shared_words
+        return self._site_key(settings, context) == self.site_key and _shared_words(context) == self.shared_words
 
     def _site_key(self, settings: dict, context: dict) -> bytes | None:
         try:

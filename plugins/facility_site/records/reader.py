@@ -238,9 +238,9 @@ def _parse_file(path: Path) -> tuple[Facility | None, list[Problem]]:
 SETTLED_NS = 2_000_000_000
 
 
-def _signature(entry: os.DirEntry, settled_before: int | None = None) -> tuple[int, int, int, int] | None:
-    """(size, mtime, ctime, inode) of a record file that last changed at least SETTLED_NS ago (before
-    `settled_before`, in time.time_ns()'s nanoseconds, when given), else None.
+def _signature(entry: os.DirEntry, settled_before: int) -> tuple[int, int, int, int] | None:
+    """(size, mtime, ctime, inode) of a record file that last changed before `settled_before` (time.time_ns()
+    less SETTLED_NS, taken once per folder), else None.
 
     An edit moves the ctime (the owner cannot set it back, unlike the mtime),
     so a file with the recorded signature holds the bytes read then.
@@ -249,7 +249,7 @@ def _signature(entry: os.DirEntry, settled_before: int | None = None) -> tuple[i
         stat = entry.stat()
     except OSError:
         return None
-    if stat.st_ctime_ns > (settled_before if settled_before is not None else time.time_ns() - SETTLED_NS):
+    if stat.st_ctime_ns > settled_before:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
