@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import pickle
 import random
+from dataclasses import dataclass
 
 import pytest
-from facility_site.cache import BuildCache
-from facility_site.geo.distance import haversine_km
-from facility_site.geo.nearby import CELL_DEGREES, NEARBY_CACHE, SINCE_CACHE, Point, cached_nearest, nearest, nearest_chords, nearest_since, points_key
+from facility_site.cache import BuildCache, Fingerprint
+from facility_site.geo.distance import distance_label, haversine_km
+from facility_site.geo.nearby import (
+    CELL_DEGREES,
+    NEARBY_CACHE,
+    SINCE_CACHE,
+    NearbyOffices,
+    Point,
+    cached_nearest,
+    nearest,
+    nearest_chords,
+    nearest_since,
+    points_key,
+)
 from sitebuild import ROOT
 
 
@@ -125,3 +138,29 @@ def test_the_points_key_is_every_float_s_own_bytes():
     others = {points_key(nudged, 5), points_key(points, 4), points_key(points[::-1], 5), points_key([Point("a", 35.0, 135.0), Point("c", 35.1, 135.0)], 5)}
     assert points_key(points, 5) not in others and len(others) == 4
     assert points_key([Point("a", 0.0, 1.0)], 5) != points_key([Point("a", -0.0, 1.0)], 5)
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+
+
+def test_nearby_offices_are_their_neighbours_in_order_and_key_every_office_and_distance():
+    """NearbyOffices: the Neighbours a page iterates, made when asked; its key covers each office and km."""
+    a, b, renamed = Office("a", "A"), Office("b", "B"), Office("b", "B2")
+    near = NearbyOffices((a, b), [("a", 0.5), ("b", 1.25)])
+    assert len(near) == 2 and bool(near) and not NearbyOffices((), [])
+    assert [(n.facility, n.km) for n in near] == [(a, 0.5), (b, 1.25)] and near[1].facility is b
+    assert [n.label for n in near] == [distance_label(0.5), distance_label(1.25)]
+    assert pickle.loads(pickle.dumps(near)) == near
+    fingerprint = Fingerprint(shared_types=(Office,))
+    for office in (a, b, renamed):
+        fingerprint.tag(office)
+    for key_of in (fingerprint.digest, fingerprint.page_digest):
+        key = key_of({"nearby": near})
+        assert key_of({"nearby": NearbyOffices((a, b), [("a", 0.5), ("b", 1.25)])}) == key
+        assert key_of({"nearby": NearbyOffices((a, renamed), [("a", 0.5), ("b", 1.25)])}) != key
+        assert key_of({"nearby": NearbyOffices((a, b), [("a", 0.5), ("b", 1.5)])}) != key
+        assert key_of({"nearby": NearbyOffices((b, a), [("b", 1.25), ("a", 0.5)])}) != key
+    assert not fingerprint.page_digest({"nearby": near}).startswith(b"walk:")  # one pickle, not the walker

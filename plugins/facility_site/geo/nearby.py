@@ -193,7 +193,55 @@ class Neighbour:
         return distance_label(self.km)
 
 
-def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=None) -> dict[str, tuple[Neighbour, ...]]:
+class NearbyOffices(Sequence):
+    """One facility's nearest offices, nearest first: a sequence of Neighbours, made when a page is rendered.
+
+    Every facility page's key is worked out in every rebuild, and a rebuild renders a few of them: making
+    150,000 Neighbour objects at 30,000 offices, and pickling each into its page's key (about half of a
+    facility page key's time), were most of what the nearby offices cost a one-record rebuild.
+    The key takes `cache_identity`: the offices (a Facility is written as its digest, cache.Fingerprint)
+    and each one's (id, km), everything a Neighbour holds.
+    """
+
+    __slots__ = ("_offices", "_found", "_neighbours")
+
+    def __init__(self, offices: tuple[Facility, ...], found: Sequence[tuple[str, float]]):
+        self._offices = offices
+        self._found = found  # (id, km) per office, as `nearest` gave them
+        self._neighbours: tuple[Neighbour, ...] | None = None
+
+    def _made(self) -> tuple[Neighbour, ...]:
+        if self._neighbours is None:
+            self._neighbours = tuple(Neighbour(office, km) for office, (_, km) in zip(self._offices, self._found, strict=True))
+        return self._neighbours
+
+    def __len__(self) -> int:
+        return len(self._offices)
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __iter__(self):
+        return iter(self._made())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, NearbyOffices):
+            return self._offices == other._offices and tuple(self._found) == tuple(other._found)
+        return NotImplemented
+
+    __hash__ = None  # mutable cache inside; equality only
+
+    def __repr__(self) -> str:
+        return f"NearbyOffices({list(self)!r})"
+
+    def __reduce__(self):
+        return (NearbyOffices, (self._offices, tuple(self._found)))
+
+    def cache_identity(self) -> tuple:
+        return (self._offices, self._found)
+
+
+def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=None) -> dict[str, NearbyOffices]:
     """Every located facility's k nearest other located facilities, nearest first (ties by id).
 
     With a BuildCache, the result of `nearest` is kept with a hash of every
@@ -204,10 +252,10 @@ def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=
     by_id = {f.id: f for f in located}
     points = [Point(f.id, f.location.lat, f.location.lng) for f in located]
     found = cached_nearest(points, k, cache) if cache is not None and cache.enabled else nearest(points, k)
-    # 150,000 Neighbours at 30,000 offices, all kept, none in a cycle: the collections their making set off
-    # (walking the young objects again and again) were half of this.
+    # 30,000 lists at 30,000 offices, all kept, none in a cycle: the collections their making set off
+    # (walking the young objects again and again) would be half of this.
     with collector.paused():
-        return {key: tuple([Neighbour(by_id[other], km) for other, km in others]) for key, others in found.items()}
+        return {key: NearbyOffices(tuple([by_id[other] for other, _ in others]), others) for key, others in found.items()}
 
 
 # The build cache's files: the result with its points' key (all a rebuild with no office moved reads), and
