@@ -146,7 +146,7 @@ serve: html
 	@$(PYTHON) tools/serve.py --directory $(OUTPUTDIR) --bind $(BIND) --port $(PORT)
 
 devserver: setup
-	$(PYTHON) -m facility_site.devserver -s $(CONFFILE) -o $(OUTPUTDIR) --bind $(BIND) --port $(PORT) $(BUILD_FLAGS)
+	$(PYTHON) -m facility_site.devserver -s $(CONFFILE) -o $(OUTPUTDIR) --bind $(BIND) --port $(PORT) $(BUILD_FLAGS) $(if $(filter 1,$(POLL)),--poll,)
 
 publish: setup
 	$(PYTHON) -m facility_site.build -s $(PUBLISHCONF) -o $(OUTPUTDIR) $(BUILD_FLAGS) $(if $(filter 0,$(PRECOMPRESS)),,--precompress)

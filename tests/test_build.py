@@ -11,6 +11,7 @@ import hashlib
 import os
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 from sitebuild import ROOT
@@ -137,4 +138,39 @@ def test_a_fixed_folder_builds_again_into_the_same_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (output / "facilities" / "only-one" / "index.html").is_file()
     assert not (output / "facilities" / "current").exists()
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+
+
+def make_html_started(**variables: str) -> subprocess.Popen:
+    """`make html VAR=value …` started in the background (as a second terminal would run it)."""
+    dropped = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FACILITIES", "CONTENT", "OUTPUTDIR", "DEBUG", "PYTHONUNBUFFERED")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    command = ["make", "--no-print-directory", "html", *(f"{k}={v}" for k, v in variables.items())]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_build_waits_while_another_build_into_the_same_output_runs(tmp_path):
+    """`make html` while `make devserver` rebuilds: the second waits for the first, then builds; nothing is left beside the output."""
+    from facility_site.build import one_build_at_a_time
+
+    output = built_output(tmp_path)
+    with one_build_at_a_time(output.resolve()):  # as the other build holds it
+        waiting = make_html_started(OUTPUTDIR=str(output))
+        time.sleep(8)  # long enough for a whole build of the sample site
+        assert waiting.poll() is None  # still waiting: it has not built
+        assert not any(p.name.startswith(".out.staging-") for p in output.parent.iterdir())
+    out, err = waiting.communicate(timeout=600)
+    assert waiting.returncode == 0, err
+    assert f"another build into {output.resolve()} is running; waiting for it to finish" in err
+    assert "file(s) new or changed" in out
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+
+
+def test_two_builds_started_together_into_one_output_both_succeed_and_give_one_site(tmp_path):
+    output = built_output(tmp_path)
+    expected = snapshot(output)
+    first, second = make_html_started(OUTPUTDIR=str(output)), make_html_started(OUTPUTDIR=str(output))
+    results = [(process.wait(timeout=600), process.communicate()[1]) for process in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert snapshot(output) == expected
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]

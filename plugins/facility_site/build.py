@@ -23,6 +23,7 @@ it) and writes every file again, then applies as usual.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
@@ -30,8 +31,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 from typing import NoReturn
 
 from pelican import Pelican
@@ -63,6 +70,51 @@ def build(settings_file: str, output_dir: str, verbose: bool = False, precompres
 def _build(settings_file: str, output_dir: str, verbose: bool, precompress: bool) -> int:
     output = Path(output_dir).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    with one_build_at_a_time(output):
+        return _locked_build(settings_file, output, verbose, precompress)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(output: Path) -> Iterator[None]:
+    """Hold the output's build lock (`.<output>.lock` beside it) for the whole build; wait while another build has it.
+
+    Two builds into one folder (`make html` while `make devserver` rebuilds, two
+    saves in two devservers) would apply into it at the same time: the second
+    failed on a folder the first had just removed, and left the output marked as
+    half applied. The lock is the kernel's (flock), so a build that dies releases
+    it. The file is removed before it is released, so nothing is left beside the
+    output; a build that locked a file removed meanwhile locks the new one instead.
+    """
+    if fcntl is None:  # no flock on this system: as before, one build at a time is the operator's to keep
+        yield
+        return
+    path = output.with_name(f".{output.name}.lock")
+    said = False
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not said:
+                print(f"facility_site: another build into {output} is running; waiting for it to finish", file=sys.stderr, flush=True)
+                said = True
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            held = os.fstat(descriptor).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            held = False
+        if held:
+            break
+        os.close(descriptor)  # the build before removed it: lock the file there now
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        os.close(descriptor)  # closing releases the lock
+
+
+def _locked_build(settings_file: str, output: Path, verbose: bool, precompress: bool) -> int:
     marker = apply_marker(output)
     interrupted = _interrupted_apply(marker, output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
