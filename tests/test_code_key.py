@@ -18,6 +18,7 @@ NOT_IN_THE_KEY = {
     "tqdm": "progress bars of the importer",
     "brotli": "`make publish`'s .br twins, made after the build from its output and never cached",
     "pillow": "in each photo variant's name (photos/process.py ENCODER), so a new Pillow makes new variants",
+    "watchfiles": "`make devserver` learns of saved files through it; it starts builds and makes nothing they write",
 }
 
 

@@ -20,7 +20,8 @@ from sitebuild import ROOT
 # Modules a build imports, by the requirements.txt line that provides them.
 BUILD_MODULES = {"pelican": "pelican", "markdown": "markdown", "jinja2": "jinja2", "markupsafe": "jinja2",
                  "yaml": "pyyaml", "lunr": "lunr", "ruamel": "ruamel.yaml", "tqdm": "tqdm", "openpyxl": "openpyxl",
-                 "sudachipy": "sudachipy", "PIL": "pillow", "brotli": "brotli", "deflate": "deflate"}
+                 "sudachipy": "sudachipy", "PIL": "pillow", "brotli": "brotli", "deflate": "deflate",
+                 "watchfiles": "watchfiles"}
 DEV_ONLY = ("pytest", "beautifulsoup4", "playwright", "ruff", "pagefind")
 
 
