@@ -34,11 +34,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
 from typing import NoReturn
 
 from pelican import Pelican
@@ -53,6 +48,11 @@ from .pages.parallel import ErrorCounter
 from .pages.reuse import PREVIOUS_OUTPUT
 from .settings import resolve
 from .staged import StagedTree, register, regular_files, site_files, unregister
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock (one_build_at_a_time)
+    fcntl = None
 
 
 def build(settings_file: str, output_dir: str, verbose: bool = False, precompress: bool = False) -> int:

@@ -252,8 +252,7 @@ def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=
     by_id = {f.id: f for f in located}
     points = [Point(f.id, f.location.lat, f.location.lng) for f in located]
     found = cached_nearest(points, k, cache) if cache is not None and cache.enabled else nearest(points, k)
-    # 30,000 lists at 30,000 offices, all kept, none in a cycle: the collections their making set off
-    # (walking the young objects again and again) would be half of this.
+    # 30,000 lists at 30,000 offices, all kept, none in a cycle: no collection need walk them while they are made.
     with collector.paused():
         return {key: NearbyOffices(tuple([by_id[other] for other, _ in others]), others) for key, others in found.items()}
 
