@@ -42,12 +42,17 @@ EXPECTED_RECORD_PROBLEMS = [
 ]
 
 
-def make_html(**variables: str) -> subprocess.CompletedProcess:
-    """`make html VAR=value …` in the project folder, as an operator runs it."""
+def make_html_command(**variables: str) -> tuple[list[str], dict[str, str]]:
+    """`make html VAR=value …` and the environment an operator's shell gives it."""
     # PYTHONUNBUFFERED left out as well: an operator's shell has none, so stdout is a buffered pipe here too.
     dropped = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FACILITIES", "CONTENT", "OUTPUTDIR", "DEBUG", "PYTHONUNBUFFERED")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    command = ["make", "--no-print-directory", "html", *(f"{k}={v}" for k, v in variables.items())]
+    return ["make", "--no-print-directory", "html", *(f"{k}={v}" for k, v in variables.items())], env
+
+
+def make_html(**variables: str) -> subprocess.CompletedProcess:
+    """`make html VAR=value …` in the project folder, as an operator runs it."""
+    command, env = make_html_command(**variables)
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -143,9 +148,7 @@ def test_a_fixed_folder_builds_again_into_the_same_output(tmp_path):
 
 def make_html_started(**variables: str) -> subprocess.Popen:
     """`make html VAR=value …` started in the background (as a second terminal would run it)."""
-    dropped = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "FACILITIES", "CONTENT", "OUTPUTDIR", "DEBUG", "PYTHONUNBUFFERED")
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    command = ["make", "--no-print-directory", "html", *(f"{k}={v}" for k, v in variables.items())]
+    command, env = make_html_command(**variables)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
