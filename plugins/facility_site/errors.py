@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -16,6 +18,12 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """The path as the operator would type it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 class FacilitySiteError(Exception):

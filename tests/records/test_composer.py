@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 from facility_site.records import reader
+from facility_site.records.fields import RecordSource
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "records"
 
@@ -47,7 +48,7 @@ def _texts():
 
 @pytest.mark.parametrize(("name", "text"), list(_texts()))
 def test_the_nodes_equal_pyyamls_composer(name, text):
-    source = reader._Source(name)
+    source = RecordSource(name)
     nodes = reader._compose(text, source)
     assert source.problems == []
     expected = yaml.compose(text, Loader=reader._RecordLoader)
@@ -56,6 +57,6 @@ def test_the_nodes_equal_pyyamls_composer(name, text):
 
 
 def test_a_refused_event_stops_before_composing_the_rest():
-    source = reader._Source("x.yaml")
+    source = RecordSource("x.yaml")
     assert reader._compose("name: a\nlinks: &one [1]\nagain: *one\n", source) is None
     assert [(p.line, p.field) for p in source.problems] == [(2, "yaml")]

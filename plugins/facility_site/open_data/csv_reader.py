@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem
+from ..records.fields import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, OPERATOR_LIMITS, TEXT_LIMITS, corporate_number_problem
 from ..records.municipalities import prefectures_elsewhere
-from ..records.reader import KANA_RE, NESTED_TEXT_LIMIT, NESTED_TEXT_LIMITS, OPERATOR_LIMITS, TEXT_LIMITS, corporate_number_problem, display_path
+from ..records.reader import display_path
 from ..records.vocab import PREFECTURE_BY_CODE, PREFECTURES, SERVICE_BY_LABEL, Prefecture, Term
 
 # The header row exactly as 障害福祉サービス等情報公表システム publishes it.

@@ -41,7 +41,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..records.reader import HOURS_KEYS, OFFICE_NUMBER_RE, OPERATOR_KEYS
+from ..records.fields import HOURS_KEYS, OFFICE_NUMBER_RE, OPERATOR_KEYS
 from .csv_reader import CODE_BY_LABEL, SeenRow, ServiceRow
 from .offices import Office, normalize, place_key
 from .yaml_store import DELETE, FIELD_ORDER, Change, StoredRecord

@@ -33,7 +33,8 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from ..errors import Problem
-from ..records.reader import CONDITION_KEYS, HOURS_KEYS, OPERATOR_KEYS, RECORD_SUFFIXES, VISIT_KEYS, display_path
+from ..records.fields import CONDITION_KEYS, HOURS_KEYS, OPERATOR_KEYS, VISIT_KEYS
+from ..records.reader import RECORD_SUFFIXES, display_path
 
 STR_TAG = "tag:yaml.org,2002:str"
 # Record keys in the order README.md documents them; new keys are inserted in this order.
