@@ -272,7 +272,7 @@ def test_metrics_left_out_or_marked_unpublished_are_unknown(folder):
     [
         (
             'name: "テスト\nprefecture: 東京都\ncity: 新宿区\n',
-            "facilities/x.yaml:4: yaml: syntax error: found unexpected end of stream (while scanning a quoted scalar started on line 1)",
+            "facilities/x.yaml:1: yaml: syntax error: a quote opened on this line is never closed; end the value with the same quote mark",
         ),
         (
             "name: テスト\ncity: 新宿区: 西新宿\n",
@@ -281,7 +281,7 @@ def test_metrics_left_out_or_marked_unpublished_are_unknown(folder):
         ),
         (
             "name: テスト\n\tcity: 新宿区\n",
-            "facilities/x.yaml:2: yaml: syntax error: found a tab character that violates indentation; indent with spaces, not tabs",
+            "facilities/x.yaml:2: yaml: this line is indented with a tab; indent with spaces, not tabs",
         ),
         (
             "name: テスト\nservices: [就労移行支援\ncapacity: 12\n",
@@ -294,6 +294,18 @@ def test_metrics_left_out_or_marked_unpublished_are_unknown(folder):
 def test_yaml_syntax_error_names_its_line(folder, text, expected):
     write(folder, "x.yaml", text)
     assert problems(folder) == [expected]
+
+
+def test_every_line_indented_with_a_tab_is_named_in_words(folder):
+    """PyYAML stops at the first tab and calls an item indented with one "character that cannot start any token"."""
+    write(folder, "x.yaml", "name: テスト\nfeatures:\n\t- 少人数\n\t- 駅近\naccess:\n  - station: 新宿\n  \t walk_minutes: 3\n")
+    assert problems(folder) == [f"facilities/x.yaml:{line}: yaml: this line is indented with a tab; indent with spaces, not tabs" for line in (3, 4, 7)]
+
+
+def test_a_tab_inside_a_block_scalars_text_is_not_a_problem(folder):
+    write(folder, "x.yaml", VALID + "description: |\n  一行目\n  \t字下げした行\n")
+    [facility] = load_facilities(folder)
+    assert "字下げした行" in facility.description_html
 
 
 def test_yaml_alias_bomb_fails_fast(folder):
@@ -439,6 +451,13 @@ def test_station_with_trailing_eki_is_dropped_and_decimals_kept(folder):
     assert [(s.name, s.walk_minutes) for s in facility.access] == [("新宿三丁目", 0.5), ("新宿", 7.5)]
 
 
+@pytest.mark.parametrize("written", ["徒歩5分", "5分", "５", "徒歩　約５分", "'5'"])
+def test_walk_minutes_as_a_brochure_writes_them_are_read(folder, written):
+    write(folder, "x.yaml", with_lines("access:", "  - station: 関内駅駅", f"    walk_minutes: {written}"))
+    [facility] = load_facilities(folder)
+    assert [(s.name, s.walk_minutes) for s in facility.access] == [("関内", 5.0)]
+
+
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
@@ -446,10 +465,13 @@ def test_station_with_trailing_eki_is_dropped_and_decimals_kept(folder):
         (("  - station: 新宿", "    walk_minutes: 300"), "facilities/x.yaml:11: access[0].walk_minutes: 300 is out of range; use minutes from 0 to 240"),
         (("  - station: 新宿", "    walk_minutes: .nan"), "facilities/x.yaml:11: access[0].walk_minutes: nan is out of range; use minutes from 0 to 240"),
         (
-            ("  - station: 新宿", "    walk_minutes: 徒歩3分"),
-            "facilities/x.yaml:11: access[0].walk_minutes: '徒歩3分' is not a number of minutes (徒歩30秒 = 0.5)",
+            ("  - station: 新宿", "    walk_minutes: 三分"),
+            "facilities/x.yaml:11: access[0].walk_minutes: '三分': write the minutes on foot as a number, such as 5 (徒歩30秒 = 0.5)",
         ),
-        (("  - station: 新宿", "    walk_minutes: true"), "facilities/x.yaml:11: access[0].walk_minutes: True is not a number of minutes (徒歩30秒 = 0.5)"),
+        (
+            ("  - station: 新宿", "    walk_minutes: true"),
+            "facilities/x.yaml:11: access[0].walk_minutes: True: write the minutes on foot as a number, such as 5 (徒歩30秒 = 0.5)",
+        ),
         (("  - station: 新宿",), "facilities/x.yaml:10: access[0].walk_minutes: walk_minutes is missing"),
         (("  - station: 駅", "    walk_minutes: 3"), "facilities/x.yaml:10: access[0].station: station is missing"),
         (("  - walk_minutes: 3",), "facilities/x.yaml:10: access[0].station: station is missing"),
@@ -703,7 +725,7 @@ def test_every_problem_in_every_file_is_reported_once_sorted(folder):
             "facilities/b-bad.yaml:1: city: required field is missing",
             "facilities/b-bad.yaml:8: retention_rate: 120 is above 100",
             "facilities/b-bad.yaml:9: url: 'javascript:alert(1)' is not an http(s) address",
-            "facilities/c.yaml:2: yaml: syntax error: found unexpected end of stream (while scanning a quoted scalar started on line 1)",
+            "facilities/c.yaml:1: yaml: syntax error: a quote opened on this line is never closed; end the value with the same quote mark",
             "facilities/empty.yaml:1: file: file is empty; a record needs at least name, prefecture, city, services, disabilities, updated",
         ]
     )

@@ -46,6 +46,10 @@ from .vocab import (
 
 OFFICE_NUMBER_RE = re.compile(r"^[0-9]{10}$")
 MAX_WALK_MINUTES = 240
+# walk_minutes as a brochure writes it (after NFKC): 5, 5分, 徒歩5分, 徒歩 約5分, 0.5分.
+_WALK_WRITTEN = re.compile(r"(?:徒歩)?\s*(?:約)?\s*([0-9]+(?:\.[0-9]+)?)\s*分?")
+# The 駅 (one or more, a common slip) the site adds itself, and the spaces before it.
+_STATION_SUFFIX = re.compile(r"\s*駅+$")
 MAX_CAPACITY = 1000
 # Bidirectional embedding, override and isolate controls: they can make text read backwards.
 BIDI_RE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
@@ -362,7 +366,7 @@ def _access(source: RecordSource) -> tuple[Station, ...]:
             continue
         _report_unknown_keys(source, where, item, ACCESS_KEYS)
         station = _access_text(source, f"{where}.station", item.get("station")) or ""
-        station = station.removesuffix("駅").strip()  # 新宿駅 -> 新宿: the site adds 駅 itself
+        station = _STATION_SUFFIX.sub("", station).strip()  # 新宿駅 (or 新宿駅駅) -> 新宿: the site adds 駅 itself
         if not station and f"{where}.station" not in {p.field for p in source.problems}:
             source.problem(f"{where}.station", "station is missing")
         line = _access_text(source, f"{where}.line", item.get("line"))
@@ -370,8 +374,10 @@ def _access(source: RecordSource) -> tuple[Station, ...]:
         if walk is None:
             source.problem(f"{where}.walk_minutes", "walk_minutes is missing")
             continue
+        if isinstance(walk, str) and (written := _WALK_WRITTEN.fullmatch(unicodedata.normalize("NFKC", walk).strip())):
+            walk = float(written.group(1))  # 徒歩5分, 5分, ５: as brochures write it
         if isinstance(walk, bool) or not isinstance(walk, (int, float)):
-            source.problem(f"{where}.walk_minutes", f"{walk!r} is not a number of minutes (徒歩30秒 = 0.5)")
+            source.problem(f"{where}.walk_minutes", f"{walk!r}: write the minutes on foot as a number, such as 5 (徒歩30秒 = 0.5)")
             continue
         if walk != walk or walk < 0 or walk > MAX_WALK_MINUTES:
             source.problem(f"{where}.walk_minutes", f"{walk!r} is out of range; use minutes from 0 to {MAX_WALK_MINUTES}")

@@ -229,6 +229,8 @@ _SYNTAX_HINTS = (
 # Characters YAML refuses (the same set as PyYAML's reader), found before
 # parsing so the message and line do not depend on the parser.
 _NOT_YAML_CHAR = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A tab in a line's indentation (before its first other character).
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
 def _event_problem(event: yaml.Event, depth: int, documents: int) -> str | None:
@@ -264,9 +266,21 @@ def _compose(text: str, source: RecordSource) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        # A tab in the indentation, in words and on every line that has one: PyYAML stops at the first,
+        # and says "found character that cannot start any token" for an item indented with a tab. (Only
+        # when parsing failed there: a tab inside a block scalar's text is allowed.)
+        tabbed = [text.count("\n", 0, found.start()) + 1 for found in _TAB_INDENT.finditer(text)]
+        if tabbed and (line in tabbed or "tab" in str(exc.problem)):
+            for tab_line in tabbed:
+                source.problems.append(Problem(source.path, tab_line, "yaml", "this line is indented with a tab; indent with spaces, not tabs"))
+            return None
         message = exc.problem or exc.context
         opened_elsewhere = exc.context_mark and exc.context_mark.line != getattr(exc.problem_mark, "line", None)
-        if exc.context and exc.problem and opened_elsewhere and "plain scalar" not in exc.context:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            # The parser gives up at the end of the file; the slip is where the quote was opened.
+            line = exc.context_mark.line + 1
+            message = "a quote opened on this line is never closed; end the value with the same quote mark"
+        elif exc.context and exc.problem and opened_elsewhere and "plain scalar" not in exc.context:
             # e.g. an unclosed quote or bracket: say where it was opened, not only where parsing gave up
             message = f"{exc.problem} ({exc.context} started on line {exc.context_mark.line + 1})"
         hint = next((h for needle, h in _SYNTAX_HINTS if needle in message), "")
