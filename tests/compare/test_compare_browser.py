@@ -302,6 +302,23 @@ def test_undo_waits_while_focused_then_goes_after_a_few_seconds(page, server):
     assert stored(page) == ["alpha"]
 
 
+def test_undo_waits_for_a_keyboard_user_whose_focus_is_on_it(page, server):
+    """By keyboard alone (the pointer far away), the offer stays as long as the focus does."""
+    page.clock.install()
+    page.goto(server.url + "pref/tokyo/")
+    page.mouse.move(0, 0)
+    toggle(page, "bravo").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="すべて外す").focus()
+    page.keyboard.press("Enter")
+    undo = page.get_by_role("button", name="元に戻す", exact=True)
+    assert page.evaluate("document.activeElement.dataset.compareUndo") == ""
+    page.clock.run_for(60_000)
+    assert undo.is_visible() and page.evaluate("document.activeElement.dataset.compareUndo") == ""
+    page.keyboard.press("Enter")
+    assert stored(page) == ["bravo"]
+
+
 def test_toggles_mount_in_cards_added_later(page, server):
     """The search page renders result cards in the browser; the toggle finds their slots by itself."""
     page.goto(server.url + "articles/")

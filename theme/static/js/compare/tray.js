@@ -76,7 +76,7 @@ export function mountCompareTray() {
     taken = previous;
     undo.hidden = false;
     undoButton.focus();
-    countDown();
+    release(); // counts down only if the focus did not land on the button (focus() already held it)
     announce("比較リストを空にしました。元に戻すボタンで戻せます。");
   });
   undoButton.addEventListener("click", () => {
