@@ -110,6 +110,29 @@ def test_no_horizontal_scrolling_at_320px_with_ruby_on(phone_on, sample_server, 
     assert widths == [320, 320]
 
 
+@pytest.mark.parametrize("url", ["facilities/pinto/", "search/?q=%E9%A7%85"])
+def test_a_walk_time_stays_on_one_line_at_320px_with_ruby_on(phone_on, sample_server, url):
+    """「徒歩2」 at a line's end and 「分」 on the next is how a narrow screen broke it (seen on /facilities/pinto/)."""
+    phone_on.goto(sample_server.url + url)
+    phone_on.wait_for_load_state("networkidle")
+    phone_on.wait_for_selector(".walk rt")
+    # The bottom of each piece of base text (not the readings): one line when they all sit level.
+    lines = phone_on.evaluate(
+        """[...document.querySelectorAll('.walk')].map((walk) => {
+            const walker = document.createTreeWalker(walk, NodeFilter.SHOW_TEXT);
+            const bottoms = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.closest('rt') || !node.textContent.trim()) continue;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const rect of range.getClientRects()) bottoms.push(Math.round(rect.bottom));
+            }
+            return [walk.textContent, Math.max(...bottoms) - Math.min(...bottoms)];
+        })"""
+    )
+    assert lines and all(spread <= 2 for _text, spread in lines), lines
+
+
 @pytest.mark.parametrize("state", ["off", "on"])
 @pytest.mark.parametrize("url", PAGE_TYPES)
 def test_axe_finds_no_violations_with_the_switch_on_or_off(page, sample_server, url, state):

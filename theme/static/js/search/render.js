@@ -64,7 +64,7 @@ export function renderCard(card, config, link) {
             { class: "card__distance", "data-distance": card.distance === null ? "" : String(Math.round(card.distance)) },
             card.distance === null ? "現在地からの距離：不明（位置情報なし）" : `現在地から${distanceLabel(card.distance)}`,
           ),
-      access ? el("p", { class: "card__access" }, `${access[0] ? `${access[0]} ` : ""}${access[1]}駅 ${access[2]}`) : null,
+      access ? el("p", { class: "card__access" }, `${access[0] ? `${access[0]} ` : ""}${access[1]}駅 `, el("span", { class: "walk" }, access[2])) : null,
       el(
         "div",
         { class: "card__services" },
