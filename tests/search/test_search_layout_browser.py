@@ -320,6 +320,25 @@ def test_back_after_more_restores_the_cards_and_the_scroll_position(phone, synth
     assert phone.errors == []
 
 
+def test_back_by_keyboard_puts_the_focus_on_the_link_followed(phone, synthetic_server):
+    """A keyboard user who opened the 25th card goes on from it after Back, not from the page's top."""
+    open_search(phone, synthetic_server)
+    settle(phone, lambda: phone.get_by_role("button", name="もっと見る（残り40件）").press("Enter"))
+    ids = shown_ids(phone)
+    link = phone.locator(f"[data-facility-id='{ids[24]}']").get_by_role("link").first
+    link.focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(f"**/facilities/{ids[24]}/")
+    phone.go_back()
+    phone.wait_for_selector(READY, state="attached")
+    phone.wait_for_function("(n) => document.querySelectorAll('[data-results] [data-facility-id]').length === n", arg=40)
+    phone.wait_for_function("(id) => document.activeElement.closest('[data-facility-id]')?.dataset.facilityId === id", arg=ids[24])
+    # The next Tab goes on to the next card's link.
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.closest('[data-facility-id]')?.dataset.facilityId") in (ids[24], ids[25])
+    assert phone.errors == []
+
+
 def test_print_shows_the_results_not_the_form(wide, fixture_server):
     open_search(wide, fixture_server, "?pref=tokyo")
     wide.emulate_media(media="print")

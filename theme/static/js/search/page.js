@@ -463,7 +463,11 @@ async function mountSearch(form) {
   function rememberView() {
     urlPending = false; // written here
     clearTimeout(urlTimer);
-    const view = { shown, scroll: Math.round(window.scrollY), anchor: null, offset: 0 };
+    const view = { shown, scroll: Math.round(window.scrollY), anchor: null, offset: 0, focused: null };
+    // The card whose link has the focus (the one followed, on leaving): Back puts the focus there again,
+    // so a keyboard user goes on from it instead of from the top of the page.
+    const focusedCard = document.activeElement?.closest?.("[data-facility-id]");
+    if (focusedCard && nodes.results.contains(focusedCard)) view.focused = focusedCard.dataset.facilityId;
     // The topmost card in sight and where it sits: cards not yet laid out have a guessed
     // height (content-visibility), so a card, not a pixel offset, says where the reader was.
     for (const card of nodes.results.querySelectorAll("[data-facility-id]")) {
@@ -482,11 +486,13 @@ async function mountSearch(form) {
     const card = view.anchor && nodes.results.querySelector(`[data-facility-id="${CSS.escape(view.anchor)}"]`);
     if (card) window.scrollBy(0, card.getBoundingClientRect().top - view.offset);
     else window.scrollTo(0, view.scroll || 0);
+    const focused = view.focused && nodes.results.querySelector(`[data-facility-id="${CSS.escape(view.focused)}"]`);
+    focused?.querySelector("a")?.focus({ preventScroll: true });
   }
 
   function restoreView(saved) {
     const limit = saved && saved.shown > PAGE_SIZE ? saved.shown : PAGE_SIZE;
-    return { limit, restore: saved && (saved.scroll || saved.shown > PAGE_SIZE) ? saved : null };
+    return { limit, restore: saved && (saved.scroll || saved.shown > PAGE_SIZE || saved.focused) ? saved : null };
   }
 
   let urlPending = false;
