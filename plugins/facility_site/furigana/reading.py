@@ -435,6 +435,28 @@ def _is_number(surface: str) -> bool:
     return _NUMBER.fullmatch(unicodedata.normalize("NFKC", surface)) is not None
 
 
+# A day of the week written as one kanji, as hours and dates write it (月〜金, 月・水・金, 12月3日（水）):
+# the analyser reads 月 as がつ or つき and 水 as みず there.
+WEEKDAYS = {"月": "げつ", "火": "か", "水": "すい", "木": "もく", "金": "きん", "土": "ど", "日": "にち"}
+_DAY_JOINS = frozenset("〜～・、，,-‐－―/／")
+_DAY_READINGS = {**WEEKDAYS, "祝": "しゅく"}
+_DAY_LIST = re.compile("[月火水木金土日祝](?:[〜～・、，,/／][月火水木金土日祝])+")
+
+
+def _is_weekday(units: list, i: int) -> bool:
+    """Whether the one-kanji unit at `i` is a day of the week: in brackets of its own (（水）), or joined
+    by 〜 ・ 、 - / to another such day (月〜金). Never after a number (3月, 10日: counters)."""
+    def surface(at: int) -> str:
+        return units[at][0] if 0 <= at < len(units) else ""
+
+    before, after = surface(i - 1), surface(i + 1)
+    if before and _is_number(before[-1:]):
+        return False
+    if before in ("（", "(") and after in ("）", ")"):
+        return True
+    return (after in _DAY_JOINS and surface(i + 2) in _DAY_READINGS) or (before in _DAY_JOINS and surface(i - 2) in _DAY_READINGS)
+
+
 @functools.lru_cache(maxsize=200_000)
 def analyse(text: str) -> Segments:
     """The segments of `text` as the analyser reads it (no phrases)."""
@@ -449,6 +471,14 @@ def analyse(text: str) -> Segments:
     date = False
     while i < n:
         surface, reading, shown = units[i]
+        if (surface in WEEKDAYS and _is_weekday(units, i)) or _DAY_LIST.fullmatch(surface):
+            date = False  # 月〜金, or a list the dictionary has as one word (日・祝: にちしゅく)
+            out.extend((char, _DAY_READINGS.get(char, "")) for char in surface)
+            i += 1
+            if surface[-1] == "祝" and i < n and units[i][0] == "日":  # 土・日・祝日: the dictionary cut 祝|日
+                out[-1] = ("祝日", "しゅくじつ")
+                i += 1
+            continue
         if shown is not None:  # no digit in front: as `_alone` read it (the common case)
             date = False
             out += shown
