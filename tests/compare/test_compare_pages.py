@@ -130,14 +130,14 @@ def test_comparison_words_match_the_facility_pages(sample_site):
             "平均利用期間": cells["average_stay"]["text"],
         }
         facts = {div.dt.get_text(strip=True): div.dd for div in doc.select("dl.facts > div")}
-        assert [li.get_text(strip=True) for li in facts["最寄り駅"].select("li")] == cells["access"]["items"]
+        assert [" ".join(li.get_text().split()) for li in facts["最寄り駅"].select("li")] == cells["access"]["items"]
         assert facts["所在地"].get_text(strip=True) == cells["address"]["text"]
         assert facts["就労定着支援"].get_text(strip=True) == cells["retention_support"]["text"]
         assert [li.get_text(strip=True) for li in facts["サービス"].select("li")] == cells["services"]["items"]
         pref_page = page(sample_site, doc.select(".breadcrumbs a")[1]["href"].replace("../../", ""))
         card = pref_page.select_one(f'.card[data-facility-id="{record["id"]}"]')
         assert card.select_one(".card__disabilities").get_text(strip=True) == "対象障害：" + cells["disabilities"]["text"]
-        assert card.select_one(".card__access").get_text(strip=True) == cells["access"]["items"][0]
+        assert " ".join(card.select_one(".card__access").get_text().split()) == cells["access"]["items"][0]
 
 
 # --- /compare/ without JavaScript --------------------------------------------------------

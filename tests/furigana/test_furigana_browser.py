@@ -211,6 +211,29 @@ def test_a_card_waits_for_its_chunks_readings_and_never_shows_a_word_read_from_a
     assert page.errors == []
 
 
+def test_each_sentence_reads_its_own_kanji_on_the_search_page_and_the_tray(page, sample_server):
+    """空 is あ in 空きあり and から in the emptied tray (seen as そら and あ there); 体 in the glossary is
+    からだ and 行 in the guide is おこな (content/furigana.yaml); 見学した日 and the dates keep theirs."""
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "search/?pref=chiba")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("() => document.querySelector('input[name=vacancy]').parentElement.querySelector('ruby')")
+    assert readings_in(page, "label:has(> input[name=vacancy])") == [["空", "あ"], ["件", "けん"]]
+    page.locator('[data-compare-button="pinto"]').click()
+    page.locator("[data-compare-clear]").click()
+    page.wait_for_function("() => document.querySelector('[data-compare-count] ruby')")
+    assert readings_in(page, "[data-compare-count]") == [["空", "から"]]
+    assert ["空", "から"] in readings_in(page, ".compare-tray__undo-row")
+    page.goto(sample_server.url + "glossary/")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    assert ["体", "からだ"] in readings_in(page, "main") and ["体", "たい"] not in readings_in(page, "main")
+    page.goto(sample_server.url + "articles/teichaku-shien-guide/")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    shown = readings_in(page, "main")
+    assert ["行", "おこな"] in shown and ["行", "い"] not in shown
+    assert page.errors == []
+
+
 def test_comparison_table_gets_ruby_while_on(page, sample_server):
     page.add_init_script("localStorage.setItem('furigana', 'on')")
     page.goto(sample_server.url + "compare/?ids=pinto,current")

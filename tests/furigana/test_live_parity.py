@@ -32,3 +32,39 @@ def test_rendered_text_takes_the_longest_chunk_and_numbers_only_where_they_start
     entries = sorted({notation(s) for s in [furigana.segments("流山おおたかの森"), (("2", ""), ("分", "ふん")), (("駅", "えき"),), (("森", "もり"),)]})
     got = js("segmentText(value.text, buildDictionary(value.entries))", {"text": "流山おおたかの森駅 徒歩2分、12分", "entries": entries})
     assert got == [["流山", "ながれやま"], ["おおたかの", ""], ["森", "もり"], ["駅", "えき"], [" 徒歩", ""], ["2", ""], ["分", "ふん"], ["、12分", ""]]
+
+
+def test_a_text_two_chunks_read_differently_gets_neither_and_a_counter_needs_its_number():
+    """空《あ》 and 空《から》 from different sentences: no ruby rather than the wrong one. 日《ひ》 (a
+    script's lone 日) is not the reading of 30日's 日, nor 月《つき》 of 11月's."""
+    entries = ["空《あ》", "空《から》", "空《あ》きあり", "日《ひ》", "月《つき》", "駅《えき》"]
+    texts = ["空きあり", "空", "2026年11月30日", "見学した日", "6ヶ月", "関内駅"]
+    got = js(
+        "value.texts.map((text) => segmentText(text, { ...buildDictionary(value.entries), counters: true }))",
+        {"entries": entries, "texts": texts},
+    )
+    assert got == [
+        [["空", "あ"], ["きあり", ""]],
+        [["空", ""]],
+        [["2026年11月30日", ""]],
+        [["見学した", ""], ["日", "ひ"]],
+        [["6ヶ月", ""]],
+        [["関内", ""], ["駅", "えき"]],
+    ]
+
+
+def test_the_readings_files_read_each_one_kanji_word_with_its_kana():
+    """The chunks the build writes for the scripts' texts, read back by the browser: each sentence gets
+    its own reading of 空 (theme/furigana.yaml corrects the dictionary's そら)."""
+    from facility_site.furigana.browser import readings_dictionary
+    from facility_site.furigana.overrides import load_overrides
+
+    furigana = Furigana(load_overrides(ROOT / "theme" / "furigana.yaml"))
+    texts = ["空きあり", "空です", "比較リストを空にしました。", "アドレス（URL）に入れたりしません", "受付に入り口から"]
+    entries = readings_dictionary(texts, furigana)
+    got = js("value.texts.map((text) => segmentText(text, { ...buildDictionary(value.entries), counters: true }))", {"entries": entries, "texts": texts})
+    readings = [[pair for pair in segments if pair[1]] for segments in got]
+    assert readings[0] == [["空", "あ"]]
+    assert readings[1] == [["空", "から"]]
+    assert ["空", "から"] in readings[2]
+    assert ["入", "い"] in readings[3] and ["入", "はい"] not in readings[3]

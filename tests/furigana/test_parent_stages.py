@@ -143,25 +143,29 @@ def test_the_shared_words_plan_is_the_plain_search_s():
 
 
 def _plain_chunks(segments):
-    """browser.chunks as first written (a generator with a flush)."""
+    """browser.chunks as first written (a generator with a flush), with one kanji keeping its kana."""
     import re
 
     hiragana_only = re.compile("[\u3041-\u309f\u30fc]+")
     trailing_number = re.compile(r"[0-9０-９][0-9０-９,，.．]*$")
     current: list = []
 
-    def flush():
-        while current and not current[-1][1]:
-            current.pop()
-        if current:
-            yield tuple(current)
+    def flush(closing=""):
+        body = list(current)
+        while body and not body[-1][1]:
+            body.pop()
+        if len(body) == 1 and len(body[0][0]) == 1:  # one kanji keeps the kana after it (空《あ》きあり)
+            lead = re.match("[\u3041-\u309f\u30fc]+", closing)
+            body += current[1:] or ([(lead.group(0), "")] if lead else [])
+        if body:
+            yield tuple(body)
         current.clear()
 
     for i, (base, read) in enumerate(segments):
         if read or (current and hiragana_only.fullmatch(base)):
             current.append((base, read))
         else:
-            yield from flush()
+            yield from flush(base)
             number = trailing_number.search(base)
             if number and i + 1 < len(segments) and segments[i + 1][1]:
                 current.append((number.group(0), ""))

@@ -62,6 +62,7 @@ _CHUNKED_DATA = re.compile(r"^search/[^/]+/cards/doc-[0-9]+\.json$|^facility-dat
 _CONFIG_PAGES = ("search/index.html", "compare/index.html", "visit/index.html")
 _CONFIG_BLOCK = re.compile(r'<script type="application/json"[^>]*>(.*?)</script>', re.DOTALL)
 _HIRAGANA_ONLY = re.compile("[\u3041-\u309f\u30fc]+")
+_LEADING_HIRAGANA = re.compile("[\u3041-\u309f\u30fc]+")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９,，.．]*")
 # String literals in the theme's scripts: "…", '…' and the fixed parts of `…${x}…`.
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.DOTALL)
@@ -76,7 +77,12 @@ def chunks(segments: Segments) -> Iterator[Segments]:
 
 
 def _chunk_list(segments: Segments) -> list[Segments]:
-    """`chunks` as a list (a plain loop: the readings files cut some 100,000 texts)."""
+    """`chunks` as a list (a plain loop: the readings files cut some 100,000 texts).
+
+    A chunk ends on a reading, not on a particle, except a chunk of one kanji: 空 is あ in 空きあり and
+    から in 空です, 入 い or はい, so its kana go with it (空《あ》きあり), and the browser, which reads
+    the longest chunk that fits, takes each where its sentence has it.
+    """
     out: list[Segments] = []
     current: list = []
     last = len(segments) - 1
@@ -86,21 +92,29 @@ def _chunk_list(segments: Segments) -> list[Segments]:
             current.append(segment)
             continue
         if current:
-            while current and not current[-1][1]:
-                current.pop()  # a chunk ends on a reading, not on a particle
-            if current:
-                out.append(tuple(current))
-                current = []
+            if len(current) == 1 and len(current[0][0]) == 1 and (kana := _LEADING_HIRAGANA.match(base)):
+                current.append((kana.group(0), ""))  # 空にしました。: the kana before the 。 go with 空
+            _end_chunk(current, out)
+            current = []
         # A number just before a counter: 2分 and 3分 read differently.
         if i < last and segments[i + 1][1]:
             number = _TRAILING_NUMBER.search(base)
             if number:
                 current.append((number.group(0), ""))
-    while current and not current[-1][1]:
-        current.pop()
     if current:
-        out.append(tuple(current))
+        _end_chunk(current, out)
     return out
+
+
+def _end_chunk(current: list, out: list[Segments]) -> None:
+    """Close a chunk: without its trailing kana, unless it is one kanji (see _chunk_list)."""
+    end = len(current)
+    while end and not current[end - 1][1]:
+        end -= 1
+    if end == 1 and len(current[0][0]) == 1 and end < len(current):
+        out.append(tuple(current))
+    elif end:
+        out.append(tuple(current[:end]))
 
 
 def data_files(output: Path) -> Iterator[tuple[str, list[str]]]:

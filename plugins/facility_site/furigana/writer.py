@@ -54,15 +54,18 @@ class _Build:
 _BUILDS: dict[str, _Build] = {}
 
 
-def site_furigana(context: dict, content_path: str) -> Furigana:
-    """Facility names read as their name_kana, then the operator's overrides over them."""
+def site_furigana(context: dict, content_path: str, theme_path: str | None = None) -> Furigana:
+    """Facility names read as their name_kana, then the theme's corrections of its own words
+    (theme/furigana.yaml), then the operator's overrides (content/furigana.yaml) over them all."""
     phrases: dict = {}
     catalog = context.get("facility_catalog")
     for facility in catalog.facilities if catalog else ():
         if facility.name_kana:
             phrases[facility.name] = facility.name_kana
-    path = Path(content_path) / FILE_NAME
-    phrases.update(load_overrides(path, shown_as=_shown(path)))
+    for folder in (theme_path, content_path):
+        if folder is not None:
+            path = Path(folder) / FILE_NAME
+            phrases.update(load_overrides(path, shown_as=_shown(path)))
     return Furigana(phrases)
 
 
@@ -155,7 +158,7 @@ def prepare(generators) -> None:
     if not generators or not resolve(generators[0].settings)["furigana"]:
         return  # no ruby: the context has no Furigana, so RubyWriter writes pages as they are
     context = generators[0].context
-    context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"])
+    context[CONTEXT_KEY] = furigana = site_furigana(context, generators[0].settings["PATH"], generators[0].settings["THEME"])
     cache = BuildCache(resolve(generators[0].settings)["cache_path"])  # each record's words, between builds
     # Reading makes many small objects that are kept (segments, chunks) and none in a cycle: a collection
     # would only walk the whole build's objects again.

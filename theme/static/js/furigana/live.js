@@ -53,24 +53,39 @@ export function parseNotation(text) {
  * @param {string[]} entries
  */
 export function buildDictionary(entries) {
-  const chunks = new Map();
-  let longest = 0;
+  const dictionary = { chunks: new Map(), longest: 0, counters: true };
+  addChunks(dictionary, entries);
+  return dictionary;
+}
+
+const said = (segments) => segments.map(([base, reading]) => `${base}\u0000${reading}`).join("\u0001");
+
+/**
+ * Add chunks to a dictionary. A text two chunks read differently (空《あ》 and 空《から》, from
+ * different sentences) is read by neither: no ruby there rather than the wrong one.
+ * @param {{chunks: Map<string, Array<[string, string]>|null>, longest: number}} dictionary
+ * @param {string[]} entries
+ */
+export function addChunks(dictionary, entries) {
   for (const entry of entries) {
     const segments = parseNotation(entry);
     const key = segments.map(([base]) => base).join("");
-    chunks.set(key, segments);
-    longest = Math.max(longest, key.length);
+    const known = dictionary.chunks.get(key);
+    if (known === null) continue;
+    dictionary.chunks.set(key, known && said(known) !== said(segments) ? null : segments);
+    dictionary.longest = Math.max(dictionary.longest, key.length);
   }
-  return { chunks, longest };
 }
 
 /**
  * The segments of a text: at each place the longest known chunk, the rest bare.
  * A chunk that starts with a digit is taken only where a number starts (2分 is not the end of 12分).
  * @param {string} text
- * @param {{chunks: Map<string, Array<[string, string]>>, longest: number}} dictionary
+ * @param {{chunks: Map<string, Array<[string, string]>|null>, longest: number, counters?: boolean}} dictionary
  */
 export function segmentText(text, dictionary) {
+  // (dictionary.counters: a lone kanji right after a number is its counter (30日, 11月, 6ヶ月), read
+  // only as part of a chunk that starts at the number: 日《ひ》 on its own is not 30日's reading.)
   const out = [];
   let bare = "";
   let i = 0;
@@ -79,7 +94,7 @@ export function segmentText(text, dictionary) {
     if (HAS_KANJI.test(text.slice(i, i + dictionary.longest)) || DIGIT.test(text[i])) {
       for (let length = Math.min(dictionary.longest, text.length - i); length > 0; length -= 1) {
         const candidate = dictionary.chunks.get(text.slice(i, i + length));
-        if (candidate && !(DIGIT.test(text[i]) && i > 0 && DIGIT.test(text[i - 1]))) {
+        if (candidate && !(DIGIT.test(text[i]) && i > 0 && DIGIT.test(text[i - 1])) && !(dictionary.counters && length === 1 && afterNumber(text, i))) {
           found = candidate;
           i += length;
           break;
@@ -97,6 +112,11 @@ export function segmentText(text, dictionary) {
   }
   if (bare) out.push([bare, ""]);
   return out;
+}
+
+function afterNumber(text, i) {
+  const before = i > 1 && /[ヶヵかカケ]/.test(text[i - 1]) ? i - 1 : i;
+  return before > 0 && DIGIT.test(text[before - 1]);
 }
 
 function rubyNodes(segments) {
@@ -197,14 +217,12 @@ function convertTree(root, dictionary) {
   for (const text of texts) convert(text, dictionary);
 }
 
-const dictionary = { chunks: new Map(), longest: 0 };
+const dictionary = { chunks: new Map(), longest: 0, counters: true };
 const requested = new Set();
 let pending = 0;
 
 function addEntries(entries) {
-  const added = buildDictionary(entries);
-  for (const [key, segments] of added.chunks) dictionary.chunks.set(key, segments);
-  dictionary.longest = Math.max(dictionary.longest, added.longest);
+  addChunks(dictionary, entries);
 }
 
 function setState() {
