@@ -234,6 +234,42 @@ def test_each_sentence_reads_its_own_kanji_on_the_search_page_and_the_tray(page,
     assert page.errors == []
 
 
+def test_the_result_count_is_shown_with_ruby_and_spoken_once_without(page, sample_server):
+    """The count is a live region: it keeps its words for screen readers (hidden from sight) and a copy
+    hidden from screen readers shows them with ruby."""
+    page.add_init_script("localStorage.setItem('furigana', 'on')")
+    page.goto(sample_server.url + "search/?q=%E6%A8%AA%E6%B5%9C")
+    page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
+    page.wait_for_function("() => document.querySelector('[data-furigana-mirror] ruby')")
+    region = page.locator("[data-result-count]")
+    mirror = page.locator("[data-result-count] + [data-furigana-mirror]")
+    assert region.get_attribute("aria-live") == "polite" and region.locator("ruby").count() == 0
+    assert mirror.get_attribute("aria-hidden") == "true" and mirror.is_visible()
+    assert ["件", "けん"] in readings_in(page, "[data-furigana-mirror]") and ["事業", "じぎょう"] in readings_in(page, "[data-furigana-mirror]")
+    spoken = region.text_content()
+    assert spoken.endswith("見つかりました") and "じぎょうしょ" not in page.locator("main").inner_text()
+    # Screen readers get the region's words (without readings), and nothing of the copy.
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+
+    def ax_nodes(selector):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        return cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"]
+
+    assert all(node.get("ignored") for node in ax_nodes("[data-result-count] + [data-furigana-mirror]"))
+    assert not ax_nodes("[data-result-count]")[0].get("ignored")
+    cdp.detach()
+    assert any(spoken in text for text in ax_names(page))
+    # A new search: the copy follows the region.
+    page.fill("#search-q", "")
+    page.wait_for_function("(before) => document.querySelector('[data-result-count]').textContent !== before", arg=spoken)
+    page.wait_for_function(
+        "() => document.querySelector('[data-result-count] + [data-furigana-mirror]').textContent"
+        " === document.querySelector('[data-result-count]').textContent"
+    )
+    assert page.errors == []
+
+
 def test_comparison_table_gets_ruby_while_on(page, sample_server):
     page.add_init_script("localStorage.setItem('furigana', 'on')")
     page.goto(sample_server.url + "compare/?ids=pinto,current")

@@ -13,7 +13,8 @@
  * A MutationObserver puts <ruby> over each new text with kanji, the longest
  * known chunk first, so the renderers need no change; when a chunk's readings
  * arrive after its text, the text gets them then. Live regions are left
- * alone: changing them again would make screen readers announce them twice.
+ * alone: changing them again would make screen readers announce them twice; one shown
+ * on screen gets a copy with ruby beside it for the eyes (mirrorLiveRegion).
  */
 import { siteUrl } from "../config.js";
 import { dataFileUrl } from "../search/data-url.js";
@@ -289,6 +290,40 @@ function watchDataFetches() {
   new PerformanceObserver((list) => seen(list.getEntries())).observe({ type: "resource" });
 }
 
+const INTERACTIVE = "a, button, input, select, textarea, [tabindex]";
+
+/**
+ * A live region shown on screen (the search's result count, a status line) keeps its words for screen
+ * readers, read once as the page wrote them, and is hidden from sight; a copy beside it, hidden from
+ * screen readers, shows the same words with their ruby. (Putting ruby into the region itself would
+ * change it again, and screen readers would announce it twice.) A region with controls in it, or one
+ * already hidden from sight, is left as it is.
+ * @param {Element} region
+ */
+function mirrorLiveRegion(region) {
+  if (region.classList.contains("visually-hidden") || region.hasAttribute("data-furigana-spoken") || region.querySelector(INTERACTIVE)) return;
+  const mirror = document.createElement(region.tagName);
+  mirror.className = region.className;
+  mirror.setAttribute("aria-hidden", "true");
+  mirror.dataset.furiganaMirror = "";
+  region.setAttribute("data-furigana-spoken", "");
+  region.classList.add("visually-hidden");
+  region.after(mirror);
+  const copy = () => {
+    mirror.hidden = region.hidden;
+    mirror.replaceChildren(...[...region.childNodes].map((node) => node.cloneNode(true)));
+    for (const element of mirror.querySelectorAll("[id], [aria-live], [role]")) {
+      element.removeAttribute("id");
+      element.removeAttribute("aria-live");
+      element.removeAttribute("role");
+    }
+  };
+  new MutationObserver(copy).observe(region, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["hidden"] });
+  copy();
+}
+
+const LIVE_REGIONS = "[aria-live], [role='status'], [role='alert'], [role='log']";
+
 let started = null;
 
 /**
@@ -316,11 +351,16 @@ export function startLiveRuby() {
           convert(change.target, dictionary);
         }
         for (const node of change.addedNodes) {
+          if (node.nodeType === Node.ELEMENT_NODE) {
+            if (node.matches(LIVE_REGIONS)) mirrorLiveRegion(node);
+            for (const region of node.querySelectorAll(LIVE_REGIONS)) mirrorLiveRegion(region);
+          }
           convertTree(node, dictionary);
           loadCardReadings(node);
         }
       }
     }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    for (const region of document.querySelectorAll(LIVE_REGIONS)) mirrorLiveRegion(region);
     loadCardReadings(document.body);
     watchDataFetches();
     // A page kept hidden until its ruby is on (furigana-init.js) is shown now, readings or not.
