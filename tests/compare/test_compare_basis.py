@@ -94,6 +94,16 @@ def test_facility_page_and_card_show_the_definition_beside_the_value(site):
     assert plain.select("[data-metric-note]") == []
 
 
+def test_facility_page_says_what_the_rate_means_and_when_it_does_not_say_how_it_was_counted(site):
+    """A parent reading 「90%以上」 learns what it is a share of, and that an office without a basis did not say
+    after how many months it counted (the rate after 6 months and after 1 year differ a lot)."""
+    missing = "就職から何か月後の数字かを載せていません"
+    counted = page(site, "facilities/six-a/").select_one(".metrics-about").get_text()
+    assert counted == "就職定着率は、就職した人のうち、働き続けている人の割合です。"
+    plain = page(site, "facilities/plain/").select_one(".metrics-about").get_text()
+    assert plain.startswith("就職定着率は、") and missing in plain
+
+
 def test_static_prefecture_table_shows_the_definition(site):
     row = page(site, "pref/tokyo/table/").select_one('tr[data-facility-id="six-b"]')
     assert row.select_one("[data-metric-note]").get_text() == "就職6ヶ月後・自治体公表"
