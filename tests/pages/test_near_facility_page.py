@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from facility_site.geo.distance import distance_label, haversine_km
+from facility_site.geo.nearby import NEARBY_MAX_KM
 from page_records import no_articles, write_records
 from sitebuild import build_site, page
 
@@ -32,7 +33,11 @@ def record(name: str, city: str, prefecture: str = "東京都", location: str = 
 RECORDS = {
     key: record(name, city, "神奈川県" if key == "yokohama" else "東京都", f"location: {{lat: {lat}, lng: {lng}}}\n")
     for key, (name, city, lat, lng) in PLACES.items()
-} | {"no-location": record("位置なし事業所", "新宿区")}
+} | {
+    "no-location": record("位置なし事業所", "新宿区"),
+    # 832 km from Tokyo and alone in its prefecture: never anyone's 「近く」, and its own list is empty.
+    "sapporo": record("札幌事業所", "札幌市中央区", "北海道", "location: {lat: 43.0621, lng: 141.3544}\n"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +49,7 @@ def site(tmp_path_factory) -> Path:
 def expected_nearby(key: str) -> list[tuple[str, float]]:
     _, _, lat, lng = PLACES[key]
     others = sorted((haversine_km(lat, lng, o[2], o[3]), other) for other, o in PLACES.items() if other != key)
-    return [(other, km) for km, other in others[:5]]
+    return [(other, km) for km, other in others[:5] if km <= NEARBY_MAX_KM]
 
 
 @pytest.mark.parametrize("key", sorted(PLACES))
@@ -79,6 +84,14 @@ def test_an_office_without_location_is_never_listed_and_says_why(site):
     assert html.select("[data-nearby]") == []
     section = html.select_one("[data-nearby-section]")
     assert "位置情報が登録されていないため" in section.get_text()
+
+
+def test_an_office_farther_than_the_limit_is_not_near_and_a_lone_office_says_so(site):
+    for key in PLACES:
+        assert "sapporo" not in [li["data-facility-id"] for li in page(site, f"facilities/{key}/").select("[data-nearby] > li")]
+    html = page(site, "facilities/sapporo/")
+    assert html.select("[data-nearby]") == []
+    assert "この事業所から50km以内に、位置情報が登録されたほかの事業所はありません。" in html.select_one("[data-nearby-section]").get_text()
 
 
 def test_map_links_open_the_map_sites_at_the_office(site):

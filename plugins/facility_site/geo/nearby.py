@@ -181,6 +181,9 @@ def _cell(point: Point) -> tuple[int, int]:
 
 # How many nearby offices a facility page lists.
 NEARBY_COUNT = 5
+# Farther than this is not 「近く」: an office in Tokyo listed a Sapporo one 832 km away when no other
+# office near it had a location. About an hour and a half by train; the page says when none is within it.
+NEARBY_MAX_KM = 50.0
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ class NearbyOffices(Sequence):
 
 
 def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=None) -> dict[str, NearbyOffices]:
-    """Every located facility's k nearest other located facilities, nearest first (ties by id).
+    """Every located facility's k nearest other located facilities within NEARBY_MAX_KM, nearest first (ties by id).
 
     With a BuildCache, the result of `nearest` is kept with a hash of every
     point (id, lat, lng) and k: a rebuild whose locations did not change
@@ -254,7 +257,13 @@ def nearby_offices(facilities: Sequence[Facility], k: int = NEARBY_COUNT, cache=
     found = cached_nearest(points, k, cache) if cache is not None and cache.enabled else nearest(points, k)
     # 30,000 lists at 30,000 offices, all kept, none in a cycle: no collection need walk them while they are made.
     with collector.paused():
-        return {key: NearbyOffices(tuple([by_id[other] for other, _ in others]), others) for key, others in found.items()}
+        near = {key: _within(others) for key, others in found.items()}
+        return {key: NearbyOffices(tuple([by_id[other] for other, _ in others]), others) for key, others in near.items()}
+
+
+def _within(others: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The (id, km) pairs within NEARBY_MAX_KM (nearest first, so most lists are kept as they are)."""
+    return others if not others or others[-1][1] <= NEARBY_MAX_KM else [(other, km) for other, km in others if km <= NEARBY_MAX_KM]
 
 
 # The build cache's files: the result with its points' key (all a rebuild with no office moved reads), and

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from ..geo.maps import map_links
+from ..geo.nearby import NEARBY_MAX_KM
 from ..hosting.policy import content_security_policy
 from ..records.metrics import METRIC_SPECS, NOT_ENTERED_LABEL, NOT_PUBLISHED_LABEL
 from ..records.vocab import CONDITIONS, DISABILITIES, REGIONS, SERVICES
@@ -86,5 +87,6 @@ def install(env: Environment, options: dict) -> None:
             "map_links": map_links,
             # The build's "today", from which a 空き状況 older than 60 days reads 要確認.
             "REFERENCE_DATE": reference_date(options),
+            "NEARBY_MAX_KM": NEARBY_MAX_KM,
         }
     )
