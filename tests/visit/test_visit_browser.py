@@ -152,6 +152,26 @@ def test_phone_only_office_gets_a_script(page, server):
         assert office(page, facility_id).locator("[data-visit-phone-script]").count() == 0
 
 
+def test_a_parent_or_a_support_worker_writes_as_themselves(page, server):
+    """The message did not let a parent say the visit is for their child: it read as if the writer would attend."""
+    open_planner(page, server, FOUR)
+    compose(page, name="山田花子", dates="12月3日の午前", reply_to="090-0000-0000")
+    assert "貴事業所の利用を考えており、見学をお願いしたく" in message(page, "asahi")
+    page.get_by_label("家族", exact=True).check()
+    text = message(page, "asahi")
+    assert "家族が貴事業所の利用を考えており、家族として見学をお願いしたくご連絡しました。" in text
+    page.get_by_label("電話", exact=True).check()
+    script = office(page, "kaede").locator("[data-visit-phone-script] li").all_text_contents()
+    assert script[0] == "「山田花子と申します。家族が就労支援の利用を考えていて、見学のお願いでお電話しました。」"
+    page.get_by_label("支援者・相談員", exact=True).check()
+    assert "支援している方が貴事業所の利用を考えており、支援者として見学をお願いしたく" in message(page, "asahi")
+    # The choice is kept with the draft, in this tab only.
+    page.reload()
+    page.wait_for_selector("[data-visit-office]")
+    assert page.get_by_label("支援者・相談員", exact=True).is_checked()
+    assert page.errors == []
+
+
 # --- copying ---------------------------------------------------------------------------------
 
 
@@ -354,6 +374,10 @@ def test_keyboard_only_compose_and_copy(browser, server):
         tab.get_by_label("見学", exact=True).focus()
         tab.keyboard.press("ArrowRight")  # radio group: 体験
         assert tab.get_by_label("体験", exact=True).is_checked()
+        tab.keyboard.press("Tab")  # who writes: 本人, then 家族 by arrow
+        assert tab.evaluate("document.activeElement.name") == "writer"
+        tab.keyboard.press("ArrowRight")
+        assert tab.get_by_label("家族", exact=True).is_checked()
         tab.keyboard.press("Tab")
         tab.keyboard.type("山田花子")
         assert tab.evaluate("document.activeElement.name") == "name"

@@ -6,7 +6,7 @@
 import { cleanDraft } from "./message.js";
 
 export const DRAFT_KEY = "shuronavi.visit.draft";
-const STORED_FIELDS = ["purpose", "name", "dates", "reply", "reply_to", "notes"];
+const STORED_FIELDS = ["purpose", "writer", "name", "dates", "reply", "reply_to", "notes"];
 
 function session() {
   try {

@@ -15,8 +15,18 @@ export const PURPOSES = {
 export const REPLIES = { email: "メール", phone: "電話", fax: "FAX" };
 
 /**
+ * Who writes: the person who would use the office, or someone for them. A parent or a support
+ * worker says so, instead of a message that reads as if they would be the one attending.
+ */
+export const WRITERS = {
+  self: { label: "本人", considering: "貴事業所の利用を考えており、", calling: "就労支援の利用を考えていて、" },
+  family: { label: "家族", considering: "家族が貴事業所の利用を考えており、家族として", calling: "家族が就労支援の利用を考えていて、" },
+  supporter: { label: "支援者", considering: "支援している方が貴事業所の利用を考えており、支援者として", calling: "支援している方が就労支援の利用を考えていて、" },
+};
+
+/**
  * A draft as read from the composer form.
- * @typedef {{purpose: string, name: string, dates: string, reply: string, reply_to: string, support: string, notes: string}} Draft
+ * @typedef {{purpose: string, writer: string, name: string, dates: string, reply: string, reply_to: string, support: string, notes: string}} Draft
  */
 
 const trim = (value) => String(value ?? "").trim();
@@ -25,6 +35,7 @@ const trim = (value) => String(value ?? "").trim();
 export function cleanDraft(draft = {}) {
   return {
     purpose: PURPOSES[draft.purpose] ? draft.purpose : "tour",
+    writer: WRITERS[draft.writer] ? draft.writer : "self",
     name: trim(draft.name),
     dates: trim(draft.dates),
     reply: REPLIES[draft.reply] ? draft.reply : "email",
@@ -46,7 +57,7 @@ export function composeMessage(draft, office) {
   const subject = d.name ? `${purpose.subject}（${d.name}）` : purpose.subject;
   const lines = [`${office.name}`, "ご担当者様", ""];
   lines.push(d.name ? `はじめまして。${d.name}と申します。` : "はじめまして。");
-  lines.push(`貴事業所の利用を考えており、${purpose.request}をお願いしたくご連絡しました。`, "");
+  lines.push(`${WRITERS[d.writer].considering}${purpose.request}をお願いしたくご連絡しました。`, "");
   lines.push("■希望する日時", d.dates || "ご都合のよい日時を教えていただけますと助かります。", "");
   lines.push("■返事の受け取り方", d.reply_to ? `${REPLIES[d.reply]}：${d.reply_to}` : `${REPLIES[d.reply]}でお願いします。`, "");
   if (d.support) lines.push("■配慮をお願いしたいこと", d.support, "");
@@ -85,8 +96,8 @@ export function phoneScript(draft) {
   const purpose = PURPOSES[d.purpose];
   const steps = [
     d.name
-      ? `「${d.name}と申します。就労支援の利用を考えていて、${purpose.request}のお願いでお電話しました。」`
-      : `「就労支援の利用を考えていて、${purpose.request}のお願いでお電話しました。」`,
+      ? `「${d.name}と申します。${WRITERS[d.writer].calling}${purpose.request}のお願いでお電話しました。」`
+      : `「${WRITERS[d.writer].calling}${purpose.request}のお願いでお電話しました。」`,
     d.dates ? `「希望は${d.dates}です。ご都合はいかがでしょうか。」` : "「ご都合のよい日を教えていただけますか。」",
   ];
   if (d.support) steps.push(`配慮してほしいことを伝える：「${d.support}」`);
