@@ -34,7 +34,7 @@ RECORDS = {
             walk_minutes: 5
         services: [就労移行支援, 就労定着支援]
         capacity: 20
-        retention_rate: 92%
+        retention_rate: {value: 92%, period: 2024年度, basis: 6ヶ月, source: 事業所発表}
         average_stay: 6~12ヶ月
         disabilities: [精神, 発達]
         phone: 03-0000-0001

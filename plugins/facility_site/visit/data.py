@@ -51,10 +51,18 @@ def facts_record(facility: Facility) -> list[list[str]]:
         ["最寄り駅", "、".join(station_text(s) for s in facility.access) or "情報なし"],
         ["サービス", "・".join(s.label for s in facility.services)],
         ["定員", facility.capacity_label],
-        ["就職定着率", display_metric(facility.retention_rate)],
-        ["平均利用期間", display_metric(facility.average_stay)],
+        ["就職定着率", _with_note(facility, "retention_rate")],
+        ["平均利用期間", _with_note(facility, "average_stay")],
     ]
     return facts
+
+
+def _with_note(facility: Facility, field_name: str) -> str:
+    """A metric as the page shows it, with its definition when the record gives one: the printed memo
+    is compared on paper with other offices' (92%（2024年度・就職6ヶ月後・事業所発表）)."""
+    note = facility.metric_note(field_name)
+    text = display_metric(getattr(facility, field_name))
+    return f"{text}（{note}）" if note else text
 
 
 def visit_fields(facility: Facility) -> dict:
