@@ -156,6 +156,30 @@ def test_choosing_the_order_by_keyboard_asks_then_the_distance_filter(browser, n
     context.close()
 
 
+def test_arrow_keys_resting_on_the_distance_order_offer_a_button_and_do_not_ask(browser, near_server):
+    """Passing over 「現在地から近い順」 with the arrow keys is not choosing to share one's position."""
+    context, tab = new_tab(browser)
+    tab.goto(f"{near_server.url}search/")
+    tab.wait_for_selector(READY, state="attached")
+    tab.focus("#search-sort")
+    tab.keyboard.press("End")  # resting on 現在地から近い順, without Enter
+    tab.wait_for_function("() => !document.querySelector('[data-near-panel]').hidden")
+    use = tab.get_by_role("button", name="現在地を使う")
+    use.wait_for()
+    tab.wait_for_timeout(1000)
+    assert tab.evaluate("window.__asked") == 0
+    assert "「現在地を使う」を押すと" in tab.inner_text("[data-near-status]")
+    use.focus()
+    tab.keyboard.press("Enter")
+    wait_for_distances(tab)
+    assert tab.evaluate("window.__asked") == 1 and use.is_hidden()
+    order, _ = expected_near(near_server.records, SHINJUKU)
+    assert shown_ids(tab) == order[:20]
+    assert_position_kept_private(tab, near_server)
+    assert tab.errors == []
+    context.close()
+
+
 @pytest.mark.parametrize(("granted", "geolocation", "said"), [(False, True, "許可されなかった"), (True, False, "このブラウザでは現在地を使えない")])
 def test_refusal_and_no_geolocation_are_explained_and_results_stay(browser, near_server, granted, geolocation, said):
     context, tab = new_tab(browser, granted=granted, geolocation=geolocation)

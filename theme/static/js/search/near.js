@@ -2,7 +2,8 @@
  * 「現在地から近い順」 on the page: asks the browser for the visitor's position
  * (the Geolocation API) only when a distance order or filter is chosen — or
  * opened from a URL holding sort=near or within — and says in words what
- * happened. The position stays in this page's memory (and the search worker's):
+ * happened. Arrow keys that come to rest on it offer a 「現在地を使う」 button
+ * instead: passing over an option is not choosing to share one's position. The position stays in this page's memory (and the search worker's):
  * it is never put in the URL, the history entry or storage, and never sent.
  *
  * Test hooks: [data-near-panel], [data-near-status] (role=status),
@@ -12,6 +13,7 @@
 const GEO_OPTIONS = { enableHighAccuracy: false, timeout: 20000, maximumAge: 300000 };
 
 const MESSAGES = {
+  waiting: "「現在地を使う」を押すと、ブラウザが位置情報の利用を確かめます。許可すると近い順に並びます。",
   asking: "現在地を確認しています。ブラウザが位置情報の利用を確かめる画面を出したら、許可すると近い順に並びます。",
   ready: "現在地から近い順に並べています。距離は直線距離で、道のりではありません。",
   readyFilterOnly: "現在地からの距離を表示しています。距離は直線距離で、道のりではありません。",
@@ -39,6 +41,8 @@ export function mountNear(root, { onPosition, otherOrder }) {
   let position = null;
   let pending = false;
   let problem = null; // the last failure's message key
+  // Chosen by arrow keys passing over it: the position is asked for only when the visitor presses the button.
+  let waiting = false;
   let current = null; // the state last shown
 
   function say(key) {
@@ -76,28 +80,40 @@ export function mountNear(root, { onPosition, otherOrder }) {
     );
   }
 
-  /** Show the panel for `state` (and its words); `askNow` when the visitor chose it or opened such a URL. */
-  function show(state, askNow = false) {
+  /**
+   * Show the panel for `state` (and its words); `askNow` when the visitor chose it or opened such a URL;
+   * `confirmFirst` when arrow keys came to rest on it: a button asks, not the keys.
+   */
+  function show(state, askNow = false, confirmFirst = false) {
     current = state;
     const wanted = state && wantsPosition(state);
     panel.hidden = !wanted;
     if (!wanted) {
+      waiting = false;
       status.textContent = "";
       return;
     }
-    if (askNow && !position) {
-      ask();
-      return;
+    if (askNow && !position && !pending) {
+      if (!confirmFirst) {
+        waiting = false;
+        ask();
+        return;
+      }
+      waiting = true;
     }
     withinArea.hidden = !position;
-    retry.hidden = !problem || problem === "unsupported";
+    const offered = waiting && !position && !pending;
+    retry.hidden = !offered && (!problem || problem === "unsupported");
+    retry.textContent = offered ? "現在地を使う" : "現在地をもう一度取得する";
     if (pending) say("asking");
     else if (position) say("ready");
+    else if (offered) say("waiting");
     else if (problem) say(problem);
   }
 
   retry.addEventListener("click", () => {
     problem = null;
+    waiting = false;
     ask();
   });
 

@@ -522,7 +522,7 @@ async function mountSearch(form) {
   }
 
   /** A new choice in the form: the sort replaces the history entry, other choices add one. */
-  function chosen(target) {
+  function chosen(target, { keysRested = false } = {}) {
     flushUrl();
     const sorting = target === nodes.sort;
     const before = state.sort;
@@ -531,18 +531,18 @@ async function mountSearch(form) {
     if (sorting) history.replaceState(null, "", url());
     else history.pushState(null, "", url());
     const announce = sorting && before !== state.sort ? `並び順を「${nodes.sort.selectedOptions[0].textContent}」にしました` : "";
-    // Choosing 「現在地から近い順」 or a distance is what asks for the position.
-    near.show(state, wantsPosition(state));
+    // Choosing 「現在地から近い順」 or a distance is what asks for the position (after arrow keys, a button does).
+    near.show(state, wantsPosition(state), keysRested);
     run({ announce });
   }
 
   // Arrow keys on a closed select pick each option they pass; search once they rest.
   const keyed = new Map(); // select -> timer
-  function settleSelect(select) {
+  function settleSelect(select, { keysRested = false } = {}) {
     if (!keyed.has(select)) return;
     clearTimeout(keyed.get(select));
     keyed.delete(select);
-    chosen(select);
+    chosen(select, { keysRested });
   }
   for (const select of [nodes.walk, nodes.sort, nodes.within].filter(Boolean)) {
     select.addEventListener("keydown", (event) => {
@@ -565,7 +565,7 @@ async function mountSearch(form) {
     if (target instanceof HTMLSelectElement && "keyed" in target.dataset) {
       delete target.dataset.keyed;
       clearTimeout(keyed.get(target));
-      keyed.set(target, setTimeout(() => settleSelect(target), KEY_SETTLE_MS));
+      keyed.set(target, setTimeout(() => settleSelect(target, { keysRested: true }), KEY_SETTLE_MS));
       return;
     }
     chosen(target);
