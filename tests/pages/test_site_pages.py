@@ -131,7 +131,7 @@ def test_facility_page_shows_every_field_of_a_full_record(fixture_site):
         "ウェブサイト": "https://example.jp/full-record/ （外部サイト）",
         "事業所番号": "1310400123",
     }
-    stations = [li.get_text(strip=True) for li in facts.select(".plain-list li")]
+    stations = [" ".join(li.get_text().split()) for li in facts.select(".plain-list li")]
     assert stations == ["JR山手線 新宿駅 徒歩5分", "都庁前駅 徒歩30秒"]
     # The phone number moved to the 見学・体験・問い合わせ section (issue 11), with every other way to reach the office.
     assert facts.find("a", href=re.compile("^tel:")) is None

@@ -41,7 +41,7 @@ def test_every_bad_cell_is_named_in_one_run_and_nothing_is_written(exported):
         [
             f"{where}{cells['rate']}: 就職定着率: 120 is above 100",
             f"{where}{cells['url']}: URL: 'javascript:alert(1)' is not an http(s) address",
-            f"{where}{cells['walk']}: 徒歩（分）: 'すぐ' is not a number of minutes (徒歩30秒 = 0.5)",
+            f"{where}{cells['walk']}: 徒歩（分）: 'すぐ': write the minutes on foot as a number, such as 5 (徒歩30秒 = 0.5)",
             f"{where}{cells['pref']}: 都道府県: unknown prefecture '東京'; did you mean '東京都'?",
             f"{where}{cells['capacity']}: 定員: 1200 is over 1,000; no office of these services is that large",
             f"{where}{cells['mark']}: 精神: 'はい?': write ○ or leave the cell blank",
