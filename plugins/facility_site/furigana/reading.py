@@ -454,7 +454,11 @@ def _is_weekday(units: list, i: int) -> bool:
         return False
     if before in ("（", "(") and after in ("）", ")"):
         return True
-    return (after in _DAY_JOINS and surface(i + 2) in _DAY_READINGS) or (before in _DAY_JOINS and surface(i - 2) in _DAY_READINGS)
+    def a_day(at: int) -> bool:  # 金, or a day with 曜 (金曜, 金曜日): 水・木曜日, 火〜金曜
+        word = surface(at)
+        return word in _DAY_READINGS or (word[:1] in WEEKDAYS and word[1:2] == "曜")
+
+    return (after in _DAY_JOINS and a_day(i + 2)) or (before in _DAY_JOINS and a_day(i - 2))
 
 
 @functools.lru_cache(maxsize=200_000)
