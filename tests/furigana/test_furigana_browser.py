@@ -297,6 +297,11 @@ def test_visit_planner_gets_ruby_from_the_readings_of_the_data_chunks_it_fetched
     page.wait_for_function("() => document.documentElement.dataset.furiganaLive === 'ready'")
     shown = readings_in(page, "[data-visit-office][data-facility-id='current']")
     assert ["新宿", "しんじゅく"] in shown
+    # The message to be sent reads with ruby too; what is copied is its plain text.
+    page.wait_for_function("() => document.querySelector(\"[data-facility-id='current'] [data-visit-message] ruby\")")
+    message = readings_in(page, "[data-visit-office][data-facility-id='current'] [data-visit-message]")
+    assert ["担当者", "たんとうしゃ"] in message or ["担当", "たんとう"] in message
+    assert "たんとう" not in page.locator("[data-visit-office][data-facility-id='current'] [data-visit-message]").inner_text()
     # The site's readings and those of each facility-data chunk the planner fetched, nothing else.
     data = page.evaluate("performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/facility-data/'))")
     assert data

@@ -24,7 +24,9 @@ const HAS_KANJI = new RegExp(`[${KANJI}]|[\\uD840-\\uD87F][\\uDC00-\\uDFFF]`);
 const NOTATION = new RegExp(`(?:｜([^｜《》]+)|([${KANJI}ヶヵ]+))《([^｜《》]*)》`, "gu");
 const DIGIT = /[0-9０-９]/;
 const SKIP = [
-  "script", "style", "textarea", "select", "option", "code", "pre", "svg", "math", "template", "ruby",
+  // The visit planner's message is a <pre> of plain Japanese to be sent: its reader needs the ruby too
+  // (the copy button copies the composed text, not the page's).
+  "script", "style", "textarea", "select", "option", "code", "pre:not([data-visit-message])", "svg", "math", "template", "ruby",
   "[contenteditable]", "[aria-live]", "[role='status']", "[role='alert']", "[role='log']",
 ].join(",");
 // The page's own text takes the shared words (furigana/words.json) at load, while the page is
