@@ -43,6 +43,9 @@ def test_a_text_two_chunks_read_differently_gets_neither_and_a_counter_needs_its
         "value.texts.map((text) => segmentText(text, { ...buildDictionary(value.entries), counters: true }))",
         {"entries": entries, "texts": texts},
     )
+    # The shared words' dictionary (buildDictionary alone) reads as the build planned: no counter rule there.
+    shared = js("segmentText('定員3件', buildDictionary(value))", ["件《けん》", "定員《ていいん》"])
+    assert shared == [["定員", "ていいん"], ["3", ""], ["件", "けん"]]
     assert got == [
         [["空", "あ"], ["きあり", ""]],
         [["空", ""]],

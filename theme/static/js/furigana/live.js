@@ -56,7 +56,9 @@ export function parseNotation(text) {
  * @param {string[]} entries
  */
 export function buildDictionary(entries) {
-  const dictionary = { chunks: new Map(), longest: 0, counters: true };
+  // No counter rule here: the shared words (putSharedWords) are read exactly as the build planned them
+  // (furigana/shared.py SharedWords.segment); only the chunks' dictionary below has it.
+  const dictionary = { chunks: new Map(), longest: 0, counters: false };
   addChunks(dictionary, entries);
   return dictionary;
 }
