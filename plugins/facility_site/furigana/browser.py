@@ -62,7 +62,6 @@ _CHUNKED_DATA = re.compile(r"^search/[^/]+/cards/doc-[0-9]+\.json$|^facility-dat
 _CONFIG_PAGES = ("search/index.html", "compare/index.html", "visit/index.html")
 _CONFIG_BLOCK = re.compile(r'<script type="application/json"[^>]*>(.*?)</script>', re.DOTALL)
 _HIRAGANA_ONLY = re.compile("[\u3041-\u309f\u30fc]+")
-_LEADING_HIRAGANA = re.compile("[\u3041-\u309f\u30fc]+")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９,，.．]*")
 # String literals in the theme's scripts: "…", '…' and the fixed parts of `…${x}…`.
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.DOTALL)
@@ -92,7 +91,7 @@ def _chunk_list(segments: Segments) -> list[Segments]:
             current.append(segment)
             continue
         if current:
-            if len(current) == 1 and len(current[0][0]) == 1 and (kana := _LEADING_HIRAGANA.match(base)):
+            if len(current) == 1 and len(current[0][0]) == 1 and (kana := _HIRAGANA_ONLY.match(base)):
                 current.append((kana.group(0), ""))  # 空にしました。: the kana before the 。 go with 空
             _end_chunk(current, out)
             current = []
