@@ -449,15 +449,15 @@ def _is_weekday(units: list, i: int) -> bool:
     def surface(at: int) -> str:
         return units[at][0] if 0 <= at < len(units) else ""
 
+    def a_day(at: int) -> bool:  # 金, or a day with 曜 (金曜, 金曜日): 水・木曜日, 火〜金曜
+        word = surface(at)
+        return word in _DAY_READINGS or (word[:1] in WEEKDAYS and word[1:2] == "曜")
+
     before, after = surface(i - 1), surface(i + 1)
     if before and _is_number(before[-1:]):
         return False
     if before in ("（", "(") and after in ("）", ")"):
         return True
-    def a_day(at: int) -> bool:  # 金, or a day with 曜 (金曜, 金曜日): 水・木曜日, 火〜金曜
-        word = surface(at)
-        return word in _DAY_READINGS or (word[:1] in WEEKDAYS and word[1:2] == "曜")
-
     return (after in _DAY_JOINS and a_day(i + 2)) or (before in _DAY_JOINS and a_day(i - 2))
 
 

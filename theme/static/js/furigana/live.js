@@ -226,10 +226,6 @@ const dictionary = { chunks: new Map(), longest: 0, counters: true };
 const requested = new Set();
 let pending = 0;
 
-function addEntries(entries) {
-  addChunks(dictionary, entries);
-}
-
 function setState() {
   // "ready" once every readings file asked for so far has arrived (or failed).
   document.documentElement.dataset.furiganaLive = pending ? "loading" : "ready";
@@ -247,7 +243,7 @@ function loadReadings(path) {
   setState();
   return fetch(siteUrl(`furigana/${path}`))
     .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-    .then(addEntries)
+    .then((entries) => addChunks(dictionary, entries))
     .catch(() => {
       // No readings for this part; the rest of the page keeps its ruby.
     })

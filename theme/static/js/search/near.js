@@ -3,7 +3,8 @@
  * (the Geolocation API) only when a distance order or filter is chosen — or
  * opened from a URL holding sort=near or within — and says in words what
  * happened. Arrow keys that come to rest on it offer a 「現在地を使う」 button
- * instead: passing over an option is not choosing to share one's position. The position stays in this page's memory (and the search worker's):
+ * instead: passing over an option is not choosing to share one's position.
+ * The position stays in this page's memory (and the search worker's):
  * it is never put in the URL, the history entry or storage, and never sent.
  *
  * Test hooks: [data-near-panel], [data-near-status] (role=status),

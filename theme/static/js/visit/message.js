@@ -19,9 +19,9 @@ export const REPLIES = { email: "メール", phone: "電話", fax: "FAX" };
  * worker says so, instead of a message that reads as if they would be the one attending.
  */
 export const WRITERS = {
-  self: { label: "本人", considering: "貴事業所の利用を考えており、", calling: "就労支援の利用を考えていて、" },
-  family: { label: "家族", considering: "家族が貴事業所の利用を考えており、家族として", calling: "家族が就労支援の利用を考えていて、" },
-  supporter: { label: "支援者", considering: "支援している方が貴事業所の利用を考えており、支援者として", calling: "支援している方が就労支援の利用を考えていて、" },
+  self: { considering: "貴事業所の利用を考えており、", calling: "就労支援の利用を考えていて、" },
+  family: { considering: "家族が貴事業所の利用を考えており、家族として", calling: "家族が就労支援の利用を考えていて、" },
+  supporter: { considering: "支援している方が貴事業所の利用を考えており、支援者として", calling: "支援している方が就労支援の利用を考えていて、" },
 };
 
 /**
